@@ -1,0 +1,10 @@
+"""The project's URLs. Each app owns its own urls module; admin is for administrators only."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("organisations/", include("ngos.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,69 @@
+"""Access rules for views, one way everywhere.
+
+Every view declares who may reach it, with one of these decorators; a test walks the URLconf and
+fails on a view that declares nothing (AC-03). Login is enforced by Django's
+LoginRequiredMiddleware for everything but `@public` views.
+
+Objects are loaded through access helpers built on `get_for_user_or_404`: an object outside the
+user's scope is a 404 with the same body as a missing one, and the attempt is audited (AC-01).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .audit import Action, record
+from .permissions import has_permission
+
+
+def public(view):
+    """Reachable without signing in. Keep these few; each is listed in the access test."""
+    view = login_not_required(view)
+    view.access_rule = "public"
+    return view
+
+
+def signed_in(view):
+    """Any signed-in user; what they see is scoped inside the view by a selector."""
+    view.access_rule = "signed_in"
+    return view
+
+
+def require_permission(*perms):
+    """Signed in and holding at least one of `perms` (403 otherwise).
+
+    For organisation-scoped permissions this checks only that the role grants it; the object's
+    own organisation is checked by the access helper that loads it.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(has_permission(request.user, perm) for perm in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = "permission:" + ",".join(sorted(perms))
+        return wrapped
+
+    return decorator
+
+
+def get_for_user_or_404(user, scoped_queryset, **lookup):
+    """Fetch one object from the part of the data `user` may see, or audit the miss and 404.
+
+    `scoped_queryset` must already be limited to what the user may see (a selector's result).
+    Someone else's object and a missing one look the same to the caller.
+    """
+    try:
+        return scoped_queryset.get(**lookup)
+    except (scoped_queryset.model.DoesNotExist, ValueError, TypeError):
+        record(
+            Action.ACCESS_DENIED,
+            user=user,
+            object_type=scoped_queryset.model._meta.label_lower,
+            object_id=str(next(iter(lookup.values()), "")),
+        )
+        raise Http404 from None

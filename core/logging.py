@@ -1,0 +1,30 @@
+"""Logging helpers: a request id on every line, and error reports without personal data."""
+
+import logging
+
+from django.views.debug import SafeExceptionReporterFilter
+
+from .request_context import current
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        meta = current()
+        record.request_id = str(meta.request_id) if meta else "-"
+        return True
+
+
+class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Hide every submitted value and every local variable in error reports (LG-02).
+
+    Forms here carry children's names, birth dates and locations; the safe default would show
+    them in an error mail. What field names were sent is enough to debug.
+    """
+
+    def get_post_parameters(self, request):
+        if request is None:
+            return {}
+        return {key: self.cleansed_substitute for key in request.POST}
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]

@@ -1,0 +1,102 @@
+"""Project middleware: request ids, session timeouts, no-store caching, history context."""
+
+import ipaddress
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.utils import timezone
+from pghistory.middleware import HistoryMiddleware
+
+from . import request_context
+from .audit import Action, record
+
+_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+
+
+def _client_ip(request):
+    value = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def _request_id(request):
+    # Accept a proxy's id only when it is a well-formed UUID; anything else could forge logs.
+    try:
+        return uuid.UUID(request.META.get(_REQUEST_ID_HEADER, ""))
+    except ValueError:
+        return uuid.uuid4()
+
+
+class RequestIdMiddleware:
+    """Give each request an id, echoed in the `X-Request-ID` header and written on audit rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request_context.RequestMeta(
+            request_id=_request_id(request), ip_address=_client_ip(request), path=request.path
+        )
+        request.request_id = meta.request_id
+        token = request_context.begin(meta)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.end(token)
+        response["X-Request-ID"] = str(meta.request_id)
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """End sessions idle for SESSION_IDLE_TIMEOUT or older than SESSION_ABSOLUTE_TIMEOUT (SE-02)."""
+
+    STARTED = "_session_started"
+    SEEN = "_session_seen"
+    # Write "last seen" at most once a minute, so most requests do not write the session.
+    SEEN_RESOLUTION = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            started = request.session.get(self.STARTED)
+            seen = request.session.get(self.SEEN, started)
+            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if started is None:
+                request.session[self.STARTED] = request.session[self.SEEN] = now
+            elif now - seen > idle or now - started > absolute:
+                user = request.user
+                logout(request)
+                record(Action.SESSION_EXPIRED, user=user)
+            elif now - seen >= self.SEEN_RESOLUTION:
+                request.session[self.SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for signed-in users hold personal data: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class AuditContextMiddleware(HistoryMiddleware):
+    """Row history (django-pghistory) records who changed what, from which request."""
+
+    def get_context(self, request):
+        context = super().get_context(request)
+        context["request_id"] = str(getattr(request, "request_id", ""))
+        return context
+

@@ -1,0 +1,137 @@
+"""Shared models: the user, the provinces of Iran, and the append-only audit log."""
+
+import uuid
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["password", "last_login"],
+)
+class User(AbstractUser):
+    """A person who signs in. Organisation and role live on `ngos.Membership`."""
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def membership_or_none(self):
+        """The user's membership, or None for users without an organisation (e.g. a superuser)."""
+        try:
+            return self.membership
+        except models.ObjectDoesNotExist:
+            return None
+
+
+class Province(models.Model):
+    """One of Iran's 31 provinces; reference data loaded by a migration."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_fa = models.CharField(_("Persian name"), max_length=80, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name_fa"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.name_fa if (get_language() or "fa").startswith("fa") else self.name_en
+
+
+class AuditEvent(models.Model):
+    """One thing someone did or tried: written in the same transaction as the action.
+
+    The table is append-only: a database trigger refuses UPDATE and DELETE (LG-03), so not even
+    a bug or a compromised admin page in the application can rewrite history.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Signed out")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET_DONE = "password_reset_done", _("Password reset completed")
+        SESSION_EXPIRED = "session_expired", _("Session expired")
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
+        PRINT = "print", _("Printed")
+        IMPORT = "import", _("Imported")
+        ACCESS_DENIED = "access_denied", _("Access denied")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The name typed or held at the time: failed sign-ins have no user row.
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=32, blank=True)
+    organisation = models.ForeignKey(
+        "ngos.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    object_type = models.CharField(_("record type"), max_length=64, blank=True)
+    object_id = models.CharField(_("record"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.UUIDField(_("request id"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["organisation", "at"], name="audit_org_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+
+def new_request_id():
+    return uuid.uuid4()

@@ -1,0 +1,202 @@
+"""Roles and permissions, as data.
+
+Each role has a human description and a fixed set of permissions. Code asks one question,
+`has_permission(user, perm, organisation=...)`, and never checks a role by name. Adding a
+permission to a role is a one-line change here, reviewed like any other.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Perm(StrEnum):
+    # Case work within the user's own organisation.
+    CASE_VIEW = "case.view"
+    CASE_EDIT = "case.edit"
+    CASE_REASSIGN = "case.reassign"
+    CASE_APPROVE_CLOSURE = "case.approve_closure"
+    CASE_AUDIT_VIEW = "case.audit_view"
+    OUTREACH_LOG = "outreach.log"
+    REFERRAL_SEND = "referral.send"
+    REFERRAL_ANSWER = "referral.answer"
+    CONSENT_OVERRIDE = "consent.override"
+    FOLLOWUP_MANAGE = "followup.manage"
+    # The organisation itself.
+    ORG_VIEW_STAFF = "org.view_staff"
+    ORG_MANAGE_STAFF = "org.manage_staff"
+    ORG_EDIT_PROFILE = "org.edit_profile"
+    ORG_DASHBOARD = "org.dashboard"
+    DIRECTORY_VIEW = "directory.view"
+    # Ministry-wide, never identifying.
+    NATIONAL_DASHBOARD = "national.dashboard"
+    REPORTS_VIEW = "reports.view"
+    ORG_VERIFY = "org.verify"
+    MEETINGS_MANAGE = "meetings.manage"
+    MEETINGS_VIEW = "meetings.view"
+    RESOLUTION_UPDATE = "resolution.update"
+    # Administration.
+    DATA_IMPORT = "data.import"
+    USERS_MANAGE_ALL = "users.manage_all"
+    ORGS_MANAGE_ALL = "orgs.manage_all"
+
+
+# Permissions that only ever apply inside the holder's own organisation.
+ORGANISATION_SCOPED = frozenset(
+    {
+        Perm.CASE_VIEW,
+        Perm.CASE_EDIT,
+        Perm.CASE_REASSIGN,
+        Perm.CASE_APPROVE_CLOSURE,
+        Perm.CASE_AUDIT_VIEW,
+        Perm.OUTREACH_LOG,
+        Perm.REFERRAL_SEND,
+        Perm.REFERRAL_ANSWER,
+        Perm.FOLLOWUP_MANAGE,
+        Perm.ORG_VIEW_STAFF,
+        Perm.ORG_MANAGE_STAFF,
+        Perm.ORG_EDIT_PROFILE,
+        Perm.ORG_DASHBOARD,
+        Perm.RESOLUTION_UPDATE,
+    }
+)
+
+_CASEWORK = frozenset(
+    {
+        Perm.CASE_VIEW,
+        Perm.CASE_EDIT,
+        Perm.OUTREACH_LOG,
+        Perm.REFERRAL_SEND,
+        Perm.REFERRAL_ANSWER,
+        Perm.FOLLOWUP_MANAGE,
+        Perm.DIRECTORY_VIEW,
+        Perm.MEETINGS_VIEW,
+    }
+)
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    key: str
+    label: str
+    description: str
+    permissions: frozenset
+
+
+class Role:
+    """The four roles of product.md. Keys are stored on `ngos.Membership.role`."""
+
+    CASEWORKER = "caseworker"
+    ORG_MANAGER = "org_manager"
+    MINISTRY_OFFICER = "ministry_officer"
+    ADMINISTRATOR = "administrator"
+
+    DEFINITIONS = {
+        CASEWORKER: RoleDefinition(
+            CASEWORKER,
+            _("Caseworker"),
+            _("Logs street outreach, registers children, assesses, plans, refers and follows up."),
+            _CASEWORK,
+        ),
+        ORG_MANAGER: RoleDefinition(
+            ORG_MANAGER,
+            _("Organisation manager"),
+            _(
+                "Everything a caseworker does for the organisation's cases; assigns caseworkers, "
+                "approves closures, manages staff and the organisation profile."
+            ),
+            _CASEWORK
+            | {
+                Perm.CASE_REASSIGN,
+                Perm.CASE_APPROVE_CLOSURE,
+                Perm.CASE_AUDIT_VIEW,
+                Perm.CONSENT_OVERRIDE,
+                Perm.ORG_VIEW_STAFF,
+                Perm.ORG_MANAGE_STAFF,
+                Perm.ORG_EDIT_PROFILE,
+                Perm.ORG_DASHBOARD,
+                Perm.RESOLUTION_UPDATE,
+            },
+        ),
+        MINISTRY_OFFICER: RoleDefinition(
+            MINISTRY_OFFICER,
+            _("Ministry officer"),
+            _(
+                "Reads national or provincial dashboards and reports (aggregate, never identifying), "
+                "verifies organisations, runs working groups and their resolutions."
+            ),
+            frozenset(
+                {
+                    Perm.NATIONAL_DASHBOARD,
+                    Perm.REPORTS_VIEW,
+                    Perm.DIRECTORY_VIEW,
+                    Perm.ORG_VERIFY,
+                    Perm.MEETINGS_MANAGE,
+                    Perm.MEETINGS_VIEW,
+                    Perm.ORG_VIEW_STAFF,
+                }
+            ),
+        ),
+        ADMINISTRATOR: RoleDefinition(
+            ADMINISTRATOR,
+            _("Administrator"),
+            _("Manages users, organisations and reference data; imports spreadsheets."),
+            frozenset(
+                {
+                    Perm.DATA_IMPORT,
+                    Perm.USERS_MANAGE_ALL,
+                    Perm.ORGS_MANAGE_ALL,
+                    Perm.DIRECTORY_VIEW,
+                    Perm.ORG_VIEW_STAFF,
+                    Perm.ORG_MANAGE_STAFF,
+                }
+            ),
+        ),
+    }
+
+    @classmethod
+    def choices(cls):
+        return [(key, definition.label) for key, definition in cls.DEFINITIONS.items()]
+
+    @classmethod
+    def get(cls, key):
+        return cls.DEFINITIONS[key]
+
+
+# Administrators act across organisations for these; everyone else only inside their own.
+_ADMIN_CROSS_ORGANISATION = frozenset({Perm.ORG_VIEW_STAFF, Perm.ORG_MANAGE_STAFF})
+
+
+def role_of(user):
+    """The user's RoleDefinition, or None for anonymous users and users without a membership."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    membership = user.membership_or_none
+    return membership.role_definition if membership else None
+
+
+def has_permission(user, perm, organisation=None):
+    """Whether `user` may do `perm`, optionally on something belonging to `organisation`.
+
+    Organisation-scoped permissions hold only for the user's own organisation (administrators
+    excepted where listed). Ministry-wide permissions ignore `organisation`.
+    """
+    role = role_of(user)
+    if role is None or perm not in role.permissions:
+        return False
+    if organisation is None:
+        return True
+    if role.key == Role.ADMINISTRATOR and perm in _ADMIN_CROSS_ORGANISATION:
+        return True
+    if perm in ORGANISATION_SCOPED or perm in _ADMIN_CROSS_ORGANISATION:
+        organisation_id = getattr(organisation, "pk", organisation)
+        return user.membership.organisation_id == organisation_id
+    return True
+
+
+def permission_flags(user):
+    """A {perm_name: bool} map for templates, e.g. `{% if can.org_manage_staff %}`."""
+    role = role_of(user)
+    granted = role.permissions if role else frozenset()
+    return {perm.name.lower(): perm in granted for perm in Perm}

@@ -1,0 +1,204 @@
+"""Persian text: digit conversion, storage cleaning and the match keys used for search.
+
+Three levels, from lightest to heaviest:
+
+* ``clean_text`` is applied when *storing* user input. It only fixes what the glossary forbids
+  (Arabic ي/ك, tatweel, stray whitespace and invisible characters) and never changes what a
+  reader sees as the spelling, so stored text is still the text the caseworker typed.
+* ``normalize`` builds a *search key*: it folds every spelling variant that people type for the
+  same word (Arabic and Persian letters, hamza forms, diacritics, digit forms, case, ZWNJ vs
+  space) to one form. Keys are compared, never shown.
+* ``compact`` is ``normalize`` without word boundaries, for duplicate matching of names:
+  "محمدرضا", "محمد رضا" and "محمد‌رضا" (with ZWNJ) are the same person's name.
+
+Both keys must be computed by these functions on both sides of a comparison (the stored value
+and the query); a key computed any other way (for example in SQL) will drift.
+"""
+
+import re
+import unicodedata
+
+__all__ = [
+    "ARABIC_INDIC_DIGITS",
+    "PERSIAN_DIGITS",
+    "ZWNJ",
+    "clean_text",
+    "compact",
+    "normalize",
+    "to_latin_digits",
+    "to_persian_digits",
+]
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"  # U+06F0..U+06F9, what Persian keyboards type
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"  # U+0660..U+0669, arrive by copy-paste and from Arabic keyboards
+ZWNJ = "\u200c"  # نیم‌فاصله: part of correct Persian spelling (سازمان‌های)
+
+_TO_LATIN_DIGITS = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, "0123456789" * 2)
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789", PERSIAN_DIGITS)
+
+# Invisible characters that carry no spelling: zero-width space, zero-width joiner, word joiner,
+# byte-order mark, soft hyphen, and the bidi controls that copy-paste from Word, Excel and
+# messaging apps leaves behind (LRM, RLM, ALM, embeddings, overrides, isolates). They make two
+# identical-looking strings compare unequal, so every level removes them.
+_INVISIBLE = (
+    "\u200b\u200d\u2060\ufeff\u00ad"
+    "\u200e\u200f\u061c"
+    "\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069"
+)
+
+# --- Storage level ------------------------------------------------------------------------
+
+# Only what the glossary forbids. ة, أ, إ, ؤ, ئ and آ are legitimate Persian orthography
+# (آیة‌الله، مأمور، مسئول، آزاده) and stay as typed.
+_CLEAN_LETTERS = str.maketrans(
+    {
+        "ي": "ی",  # U+064A Arabic yeh
+        "ى": "ی",  # U+0649 alef maksura: no Persian keyboard types it; Persian writes موسی
+        "ك": "ک",  # U+0643 Arabic kaf
+        "ـ": None,  # U+0640 tatweel: stretches a word for looks, not part of the spelling
+        **dict.fromkeys(_INVISIBLE),
+    }
+)
+# ZWNJ only means something between two letters of one word. Next to a space, at either end of
+# a word, or repeated, it is a typing accident (a Shift+Space pressed twice or next to Space).
+_ZWNJ_RUN = re.compile("\u200c{2,}")
+_ZWNJ_NEXT_TO_SPACE = re.compile(r"[ \u200c]*[ ][ \u200c]*")
+_SPACES_IN_LINE = re.compile(r"[^\S\n]+")  # any whitespace except newline
+# Control characters are never content, and PostgreSQL refuses NUL in text columns, so a pasted
+# NUL would otherwise fail the whole save. Tab, LF, VT, FF and CR are whitespace, handled below.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def to_latin_digits(s):
+    """Return ``s`` with Persian (۰-۹) and Arabic-Indic (٠-٩) digits replaced by ASCII 0-9.
+
+    For parsing: numbers, dates and IDs arrive in any of the three digit forms. ``None`` is
+    returned unchanged so that "no value" stays distinguishable from "".
+    """
+    if s is None:
+        return None
+    return str(s).translate(_TO_LATIN_DIGITS)
+
+
+def to_persian_digits(s):
+    """Return ``s`` (any value; numbers are turned into text) with ASCII digits as Persian digits.
+
+    For display in Persian text, where the glossary asks for Persian digits. Only digits change:
+    separators and signs are the caller's choice. ``None`` is returned unchanged.
+    """
+    if s is None:
+        return None
+    return str(s).translate(_TO_PERSIAN_DIGITS)
+
+
+def clean_text(s, *, multiline=False):
+    """Return user input in the form it should be stored: the glossary's spelling, tidy spaces.
+
+    Arabic ي/ى/ك become Persian ی/ک, tatweel and invisible characters go, whitespace of every kind
+    (NBSP, tabs, thin spaces) is trimmed and collapsed to one space, ZWNJ is kept between letters
+    but runs of it, and ZWNJ next to a space, collapse. Digits and every other letter stay as
+    typed: changing them would change what the caseworker wrote.
+
+    ``multiline=True`` is for notes and other textareas: line breaks survive (at most one empty
+    line in a row), spaces inside each line are collapsed as above.
+    ``None`` is returned unchanged.
+    """
+    if s is None:
+        return None
+    # NFC only composes (ا + ◌ٓ → آ): it never changes meaning, unlike NFKC, which would rewrite
+    # ligatures and superscripts in what we store.
+    text = unicodedata.normalize("NFC", str(s)).translate(_CLEAN_LETTERS)
+    text = _CONTROL.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if multiline:
+        lines = [_tidy_line(line) for line in text.split("\n")]
+        return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+    return _tidy_line(" ".join(text.splitlines()))
+
+
+def _tidy_line(line):
+    line = _SPACES_IN_LINE.sub(" ", line)
+    line = _ZWNJ_RUN.sub(ZWNJ, line)
+    line = _ZWNJ_NEXT_TO_SPACE.sub(" ", line)
+    # A ZWNJ at either end of the text separates nothing.
+    return line.strip(" " + ZWNJ)
+
+
+# --- Search level ---------------------------------------------------------------------------
+
+# Every spelling variant folded to one letter. Applied after NFKC, which has already turned
+# Arabic presentation forms (ﻙ, ﻱ, ﻻ from PDFs and old software) into ordinary letters.
+_NORMALIZE_LETTERS = str.maketrans(
+    {
+        # yeh: Arabic forms; ئ because رئیسی/رییسی are both written; Pashto ې ۍ because Afghan
+        # names are typed on Persian keyboards, where they become ی anyway.
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ې": "ی",
+        "ۍ": "ی",
+        # kaf: Arabic ك and swash kaf
+        "ك": "ک",
+        "ڪ": "ک",
+        # heh: ة in Arabic loanwords (رحمة/رحمت is a real variant but changes the letter, so only
+        # ة→ه), ۀ (heh with yeh above) and heh forms that Urdu/Kurdish keyboards produce.
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ھ": "ه",
+        "ہ": "ه",
+        # alef: أ إ ٱ are Arabic spellings of ا (احمد/أحمد). آ is folded too, though in Persian it
+        # is a letter of its own: in match keys we care about recall, and dropping its madda
+        # (آزاده typed as ازاده, common in spreadsheets) is a frequent slip, while two different
+        # names that differ only by آ/ا are rare. Stored text keeps آ (see clean_text).
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "آ": "ا",
+        # waw with hamza: مؤمن/مومن, رؤوف/رئوف/رووف
+        "ؤ": "و",
+        # a bare hamza is dropped by many writers (ضیاء/ضیا, علاءالدین/علاالدین)
+        "ء": None,
+        "ـ": None,  # tatweel
+        ZWNJ: " ",  # ZWNJ and space are both word boundaries for search; compact drops both
+        **dict.fromkeys(_INVISIBLE),
+        **dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, "0123456789" * 2, strict=True)),
+    }
+)
+# Diacritics: Arabic harakat, tanwin, shadda, sukun and combining hamza (U+064B-U+065F),
+# superscript alef (U+0670), honorific signs (U+0610-U+061A) and Quranic marks (U+06D6-U+06ED).
+# Persian text rarely writes them, so a name with them must match the same name without.
+_DIACRITICS = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]"
+)
+
+
+def normalize(s, *, join_words=False):
+    """Return the search key of ``s``: one form for every way of typing the same words.
+
+    Folds Arabic/Persian letter variants (ي ى ئ → ی, ك → ک, ة ۀ → ه, أ إ آ → ا, ؤ → و, drops ء),
+    strips diacritics, tatweel and invisible characters, turns ZWNJ and every kind of
+    whitespace into one space, maps digits to ASCII, casefolds Latin letters and trims.
+
+    With ``join_words=True`` spaces are removed as well (see ``compact``). ``None`` and "" give "",
+    so callers must not treat two empty keys as a match.
+    """
+    if s is None:
+        return ""
+    # NFKC first so that presentation forms and decomposed letters (ا + ◌ٓ) are ordinary letters
+    # before the table sees them; full-width Latin and digits become ASCII on the way.
+    text = unicodedata.normalize("NFKC", str(s))
+    text = _DIACRITICS.sub("", text).translate(_NORMALIZE_LETTERS).casefold()
+    if join_words:
+        return "".join(text.split())
+    return " ".join(text.split())
+
+
+def compact(s):
+    """Return ``normalize(s)`` with no spaces: the key for duplicate matching of names.
+
+    "محمدرضا", "محمد رضا" and "محمد‌رضا" (ZWNJ) give the same key. ``None`` and "" give "".
+    """
+    return normalize(s, join_words=True)

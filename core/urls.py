@@ -1,0 +1,20 @@
+from django.urls import path
+
+from .views import auth, health, pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("language/", pages.switch_language, name="switch_language"),
+    path("accounts/login/", auth.sign_in, name="login"),
+    path("accounts/logout/", auth.sign_out, name="logout"),
+    path("accounts/password/change/", auth.password_change, name="password_change"),
+    path("accounts/password/reset/", auth.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", auth.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("accounts/password/reset/complete/", auth.password_reset_complete, name="password_reset_complete"),
+]

@@ -1,0 +1,70 @@
+"""The cast every view test uses: two NGOs (A and B), their caseworkers and managers, a ministry
+officer and an administrator."""
+
+import pytest
+from django.test import Client
+
+from core.permissions import Role
+from tests.factories import OrganisationFactory, member, province
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(code="NGOA", name_fa="انجمن الف", name_en="NGO A")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(
+        code="NGOB", name_fa="انجمن ب", name_en="NGO B", home_province=province("razavi-khorasan")
+    )
+
+
+@pytest.fixture
+def ministry(db):
+    return OrganisationFactory(code="MOI", name_fa="وزارت کشور", name_en="Ministry of Interior", kind="ministry")
+
+
+@pytest.fixture
+def cw_a(org_a):
+    return member("cw_a", org_a, Role.CASEWORKER)
+
+
+@pytest.fixture
+def mgr_a(org_a):
+    return member("mgr_a", org_a, Role.ORG_MANAGER)
+
+
+@pytest.fixture
+def cw_b(org_b):
+    return member("cw_b", org_b, Role.CASEWORKER)
+
+
+@pytest.fixture
+def mgr_b(org_b):
+    return member("mgr_b", org_b, Role.ORG_MANAGER)
+
+
+@pytest.fixture
+def min_officer(ministry):
+    return member("min", ministry, Role.MINISTRY_OFFICER)
+
+
+@pytest.fixture
+def adm(ministry):
+    user = member("adm", ministry, Role.ADMINISTRATOR)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def client_as():
+    """`client_as(user)` gives a test client signed in as that user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

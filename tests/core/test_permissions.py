@@ -1,0 +1,69 @@
+import pytest
+
+from core.permissions import ORGANISATION_SCOPED, Perm, Role, has_permission, permission_flags
+
+
+def test_every_role_has_a_label_a_description_and_permissions():
+    for key, definition in Role.DEFINITIONS.items():
+        assert definition.key == key
+        assert str(definition.label)
+        assert len(str(definition.description)) > 20
+        assert definition.permissions
+        assert all(isinstance(perm, Perm) for perm in definition.permissions)
+
+
+def test_caseworker_may_edit_cases_of_own_organisation_only(cw_a, org_a, org_b):
+    assert has_permission(cw_a, Perm.CASE_EDIT, organisation=org_a)
+    assert not has_permission(cw_a, Perm.CASE_EDIT, organisation=org_b)
+
+
+def test_caseworker_cannot_manage_staff_or_import(cw_a, org_a):
+    assert not has_permission(cw_a, Perm.ORG_MANAGE_STAFF, organisation=org_a)
+    assert not has_permission(cw_a, Perm.DATA_IMPORT)
+
+
+def test_manager_manages_own_staff_but_not_another_organisations(mgr_a, org_a, org_b):
+    assert has_permission(mgr_a, Perm.ORG_MANAGE_STAFF, organisation=org_a)
+    assert not has_permission(mgr_a, Perm.ORG_MANAGE_STAFF, organisation=org_b)
+
+
+def test_ministry_officer_has_national_figures_but_no_case_access(min_officer, org_a):
+    assert has_permission(min_officer, Perm.NATIONAL_DASHBOARD)
+    assert has_permission(min_officer, Perm.REPORTS_VIEW)
+    assert not has_permission(min_officer, Perm.CASE_VIEW)
+    assert not has_permission(min_officer, Perm.CASE_VIEW, organisation=org_a)
+
+
+def test_administrator_imports_and_manages_staff_of_any_organisation(adm, org_a, org_b):
+    assert has_permission(adm, Perm.DATA_IMPORT)
+    assert has_permission(adm, Perm.ORG_MANAGE_STAFF, organisation=org_b)
+    # ...but holds no case permission: administrators do not read children's records.
+    assert not has_permission(adm, Perm.CASE_VIEW, organisation=org_a)
+
+
+def test_ministry_officer_cannot_import(min_officer):
+    assert not has_permission(min_officer, Perm.DATA_IMPORT)
+
+
+@pytest.mark.django_db
+def test_anonymous_and_memberless_users_have_no_permission(django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    loner = django_user_model.objects.create_user("loner", password="x" * 12)
+    for user in (AnonymousUser(), loner):
+        assert not any(has_permission(user, perm) for perm in Perm)
+
+
+def test_deactivated_user_loses_every_permission(cw_a):
+    cw_a.is_active = False
+    assert not has_permission(cw_a, Perm.CASE_VIEW)
+
+
+def test_template_flags_follow_the_role(cw_a, mgr_a):
+    assert permission_flags(cw_a)["case_edit"] is True
+    assert permission_flags(cw_a)["org_manage_staff"] is False
+    assert permission_flags(mgr_a)["org_manage_staff"] is True
+
+
+def test_case_permissions_are_organisation_scoped():
+    assert {Perm.CASE_VIEW, Perm.CASE_EDIT, Perm.REFERRAL_SEND} <= ORGANISATION_SCOPED
