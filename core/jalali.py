@@ -10,18 +10,21 @@ Datetimes are shown in the current Django time zone (settings.TIME_ZONE, Asia/Te
 visit logged at 22:00 UTC lands on the Tehran calendar day it happened on.
 """
 
+import calendar
 import datetime
 import re
 from functools import lru_cache
 
 import jdatetime
-from django.utils import timezone
+from django.conf import settings
+from django.utils import dates, timezone
 from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.persian import to_latin_digits, to_persian_digits
 
 __all__ = [
+    "MESSAGES",
     "DateParseError",
     "format_date",
     "format_datetime",
@@ -102,20 +105,31 @@ _SEPARATORS = str.maketrans(
 _SPACE_AROUND_SEPARATOR = re.compile(r"\s*([/\-.])\s*")
 
 
-class DateParseError(ValueError):
-    """A date that cannot be read. ``code`` tells a form which message to show.
+# What parse_date says, by error code. JalaliDateField uses the same keys for error_messages, so a
+# form can replace one message without losing the others.
+MESSAGES = {
+    "invalid": _("Enter the date as year/month/day, for example 1405/09/07."),
+    "day_first": _("Write the year first: year/month/day, for example 1405/09/07."),
+    "out_of_range": _("Check the year: %(year)s is not a year this system can record."),
+    "bad_month": _("There is no such date: the month must be between 1 and 12."),
+    "no_such_day": _("There is no such date: %(month)s %(year)s has %(days)s days."),
+}
 
-    Codes: ``"invalid"`` (not year/month/day), ``"day_first"`` (day/month/year order),
-    ``"out_of_range"`` (a Jalali year before JALALI_FROM_YEAR), ``"nonexistent"`` (a
-    well-formed date that is not in the calendar, e.g. 1404/12/30 or month 13).
-    ``message % params`` is the translated explanation; ``str(error)`` gives it formatted.
+
+class DateParseError(ValueError):
+    """A date that cannot be read. ``code`` is a key of MESSAGES; forms show that message.
+
+    Codes: "invalid" (not year/month/day), "day_first" (day/month/year order), "out_of_range"
+    (a Jalali year before JALALI_FROM_YEAR), "bad_month" (month 0 or 13+), "no_such_day" (a
+    day the month does not have, e.g. 1404/12/30). ``params`` fill the message's placeholders;
+    ``str(error)`` is the formatted message in the language active when it was raised.
     """
 
-    def __init__(self, message, code, params=None):
-        self.message = message
+    def __init__(self, code, params=None):
         self.code = code
+        self.message = MESSAGES[code]
         self.params = params or {}
-        super().__init__(message % self.params if self.params else str(message))
+        super().__init__(self.message % self.params if self.params else str(self.message))
 
 
 def is_persian(lang=None):
@@ -249,11 +263,11 @@ def parse_date(text):
     if isinstance(text, datetime.date):
         return _local_date(text)
     if text is None:
-        raise DateParseError(_("Enter a date."), "invalid")
-    current_year = jdatetime.date.fromgregorian(date=timezone.localdate()).year
+        raise DateParseError("invalid")
+    today = timezone.localdate() if settings.USE_TZ else datetime.date.today()
     # The current Jalali year is part of the cache key, so a long-running process does not keep
     # reading two-digit years with last year's window after Nowruz.
-    return _parse_cached(str(text), current_year)
+    return _parse_cached(str(text), jdatetime.date.fromgregorian(date=today).year)
 
 
 @lru_cache(maxsize=4096)
@@ -263,18 +277,12 @@ def _parse_cached(text, current_year):
     cleaned = _SPACE_AROUND_SEPARATOR.sub(r"\1", cleaned)
     match = _DATE_RE.match(cleaned)
     if not match:
-        raise DateParseError(
-            _("Enter the date as year/month/day, for example 1405/09/07."), "invalid"
-        )
+        raise DateParseError("invalid")
     first, _sep, month_text, last = match.groups()
     if len(first) <= 2 and len(last) == 4:
-        raise DateParseError(
-            _("Write the year first: year/month/day, for example 1405/09/07."), "day_first"
-        )
+        raise DateParseError("day_first")
     if len(first) not in (2, 4) or len(last) > 2:
-        raise DateParseError(
-            _("Enter the date as year/month/day, for example 1405/09/07."), "invalid"
-        )
+        raise DateParseError("invalid")
     year, month, day = int(first), int(month_text), int(last)
     if len(first) == 2:
         year += current_year - current_year % 100
@@ -282,33 +290,23 @@ def _parse_cached(text, current_year):
             year -= 100
     gregorian = year >= GREGORIAN_FROM_YEAR
     if not gregorian and year < JALALI_FROM_YEAR:
-        raise DateParseError(
-            _("Check the year: %(year)s is not a year this system can record."),
-            "out_of_range",
-            {"year": _digits(year)},
-        )
+        raise DateParseError("out_of_range", {"year": _digits(year)})
     if not 1 <= month <= 12:
-        raise DateParseError(_("The month must be between 1 and 12."), "nonexistent")
+        raise DateParseError("bad_month")
     if gregorian:
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            raise DateParseError(
-                _("There is no such date: %(date)s."),
-                "nonexistent",
-                {"date": f"{year:04d}-{month:02d}-{day:02d}"},
-            ) from None
-    try:
-        return jdatetime.date(year, month, day).togregorian()
-    except ValueError:
-        # The only way left to fail is a day outside the month, e.g. Esfand 30 in a common year.
+        days = calendar.monthrange(year, month)[1]
+        name = dates.MONTHS[month]
+    else:
         first_day, last_day = jalali_month_bounds(year, month)
         days = (last_day - first_day).days + 1
+        name = month_name(month)
+    if not 1 <= day <= days:
         raise DateParseError(
-            _("There is no such date: %(month)s %(year)s has %(days)s days."),
-            "nonexistent",
-            {"month": month_name(month), "year": _digits(year), "days": _digits(days)},
-        ) from None
+            "no_such_day", {"month": name, "year": _digits(year), "days": _digits(days)}
+        )
+    if gregorian:
+        return datetime.date(year, month, day)
+    return jdatetime.date(year, month, day).togregorian()
 
 
 def _digits(number):

@@ -61,6 +61,12 @@ class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def start(cls, request):
+        """Mark the session as started now; called at sign-in."""
+        if hasattr(request, "session"):
+            request.session[cls.STARTED] = request.session[cls.SEEN] = int(timezone.now().timestamp())
+
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(timezone.now().timestamp())

@@ -26,6 +26,7 @@ __all__ = [
     "compact",
     "normalize",
     "to_latin_digits",
+    "to_latin_number",
     "to_persian_digits",
 ]
 
@@ -80,6 +81,35 @@ def to_latin_digits(s):
     if s is None:
         return None
     return str(s).translate(_TO_LATIN_DIGITS)
+
+
+# Thousands separators accepted in typed numbers: ASCII comma, Arabic thousands separator ٬ and
+# Arabic comma ، (what some Persian keyboards give for Shift+comma). They are removed only when
+# they group digits in threes, so "1,5" (a decimal comma from a European partner) is not read
+# as 15 but rejected by the number field.
+_GROUPED_NUMBER = re.compile(r"^[-+]?\d{1,3}(?:([,\u066c\u060c])\d{3})(?:\1\d{3})*(?:\.\d*)?$")
+_NUMBER_MARKS = str.maketrans(
+    {
+        "\u066b": ".",  # Arabic decimal separator ٫, the Persian decimal point
+        "\u2212": "-",  # minus sign
+        **dict.fromkeys(_INVISIBLE + ZWNJ),
+    }
+)
+
+
+def to_latin_number(s):
+    """Return typed number text in the form ``int()`` and ``Decimal()`` read: "۱٬۲۳۴٫۵" → "1234.5".
+
+    Digits become ASCII, ٫ becomes ".", the minus sign becomes "-", bidi marks and surrounding
+    whitespace go, and thousands separators are removed where they group digits in threes.
+    Anything else is left for the caller's parser to reject. ``None`` is returned unchanged.
+    """
+    if s is None:
+        return None
+    text = to_latin_digits(s).translate(_NUMBER_MARKS).strip()
+    if _GROUPED_NUMBER.match(text):
+        text = re.sub("[,\u066c\u060c]", "", text)
+    return text
 
 
 def to_persian_digits(s):
@@ -142,8 +172,9 @@ _NORMALIZE_LETTERS = str.maketrans(
         # kaf: Arabic ك and swash kaf
         "ك": "ک",
         "ڪ": "ک",
-        # heh: ة in Arabic loanwords (رحمة/رحمت is a real variant but changes the letter, so only
-        # ة→ه), ۀ (heh with yeh above) and heh forms that Urdu/Kurdish keyboards produce.
+        # heh: ة of Arabic spellings (فاطمة/فاطمه), ۀ (heh with yeh above: خانۀ/خانه) and the heh
+        # forms Urdu and Kurdish keyboards produce. ة is sometimes written ت instead (رحمة/رحمت),
+        # but folding to ت would break far more words than it joins.
         "ة": "ه",
         "ۀ": "ه",
         "ە": "ه",

@@ -5,11 +5,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .audit import Action, record, record_attempt
+from .middleware import SessionTimeoutMiddleware
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     record(Action.LOGIN, user=user)
+    SessionTimeoutMiddleware.start(request)
 
 
 @receiver(user_logged_out)

@@ -21,3 +21,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Serve static files straight from the source folders (no collectstatic needed here).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

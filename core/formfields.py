@@ -1,0 +1,140 @@
+"""Form fields for Persian input: Jalali dates, numbers and national IDs in any digit form.
+
+Persian users type Persian digits (۰-۹), copy Arabic-Indic ones (٠-٩) from messages and type
+ASCII on a phone's numeric keypad; every field here accepts all three. The inputs are plain text
+inputs with ``inputmode`` (so phones still show a numeric keypad) because browsers drop
+non-ASCII digits from ``<input type="number">`` and ``type="date"`` shows a Gregorian picker.
+Values shown back in Persian use Persian digits.
+
+Use them in ModelForms by declaring the field, or with ``formfield_overrides`` in the admin.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import pgettext_lazy
+
+from core.jalali import MESSAGES as DATE_MESSAGES
+from core.jalali import DateParseError, format_date, is_persian, parse_date
+from core.national_id import normalize_national_id, validate_national_id
+from core.persian import to_latin_number, to_persian_digits
+
+__all__ = [
+    "JalaliDateField",
+    "JalaliDateInput",
+    "LocalizedDecimalField",
+    "LocalizedDecimalInput",
+    "LocalizedDigitsInput",
+    "LocalizedIntegerField",
+    "NationalIdField",
+]
+
+
+class LocalizedDigitsInput(forms.TextInput):
+    """A left-to-right text input for numbers and IDs; shows Persian digits in Persian.
+
+    What the user typed is shown back as typed (digits converted only), so a rejected value can
+    be corrected rather than retyped.
+    """
+
+    input_mode = "numeric"
+
+    def __init__(self, attrs=None):
+        # dir=ltr keeps "-12" and "1405/09/07" in reading order inside a right-to-left page.
+        # autocomplete=off: these hold children's data on shared office and phone browsers.
+        defaults = {"inputmode": self.input_mode, "dir": "ltr", "autocomplete": "off"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        if text is None or not is_persian():
+            return text
+        if not isinstance(value, str):
+            # A stored number: the Persian decimal separator, which the fields read back.
+            text = text.replace(".", "\u066b")
+        return to_persian_digits(text)
+
+
+class LocalizedDecimalInput(LocalizedDigitsInput):
+    input_mode = "decimal"  # phones show a keypad with a decimal point
+
+
+class JalaliDateInput(LocalizedDigitsInput):
+    """A text input for dates: a stored date is shown with ``format_date`` in the active language.
+
+    That is Jalali with Persian digits in Persian and ISO Gregorian in English; the field reads
+    both back. The placeholder shows the expected shape in the active language.
+    """
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return format_date(value)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Chosen at render time, not in __init__: forms are built once, rendered per language.
+        context["widget"]["attrs"].setdefault("placeholder", self.placeholder())
+        return context
+
+    @staticmethod
+    def placeholder():
+        # Persian shows an example date rather than words: "سال/ماه/روز" inside a left-to-right
+        # input is reordered by the bidi algorithm and reads backwards.
+        return (
+            "۱۴۰۵/۰۹/۰۷" if is_persian() else str(pgettext_lazy("date placeholder", "YYYY-MM-DD"))
+        )
+
+
+class JalaliDateField(forms.DateField):
+    """A date typed as Jalali (``۱۴۰۵/۰۹/۰۷``, ``1405-9-7``, ``05/09/07``) or ISO Gregorian.
+
+    Cleans to a Gregorian ``datetime.date``; see ``core.jalali.parse_date`` for what is read.
+    Error messages say what is wrong (wrong order, a month with fewer days) and can be replaced
+    per form through ``error_messages`` with the keys "invalid", "day_first", "out_of_range"
+    and "nonexistent".
+    """
+
+    widget = JalaliDateInput
+    default_error_messages = DATE_MESSAGES
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(value if isinstance(value, datetime.date) else str(value).strip())
+        except DateParseError as error:
+            message = self.error_messages.get(error.code, error.message)
+            raise ValidationError(message, code=error.code, params=error.params) from None
+
+
+class LocalizedIntegerField(forms.IntegerField):
+    """An integer typed with any digits, ``٬``/``,`` thousands separators and a leading minus."""
+
+    widget = LocalizedDigitsInput
+
+    def to_python(self, value):
+        return super().to_python(to_latin_number(value) if isinstance(value, str) else value)
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal typed with any digits and ``٫`` or ``.`` as the decimal separator."""
+
+    widget = LocalizedDecimalInput
+
+    def to_python(self, value):
+        return super().to_python(to_latin_number(value) if isinstance(value, str) else value)
+
+
+class NationalIdField(forms.CharField):
+    """A national ID (کد ملی): any digits, spaces and dashes allowed; cleans to ten ASCII digits."""
+
+    widget = LocalizedDigitsInput
+    default_validators = [validate_national_id]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return self.empty_value
+        return normalize_national_id(value)
