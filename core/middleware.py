@@ -5,7 +5,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 from pghistory.middleware import HistoryMiddleware
 
 from . import request_context
@@ -106,3 +107,18 @@ class AuditContextMiddleware(HistoryMiddleware):
         context["request_id"] = str(getattr(request, "request_id", ""))
         return context
 
+
+
+class PersianFirstLocaleMiddleware(LocaleMiddleware):
+    """Persian unless the user chose otherwise (the language cookie), whatever the browser asks.
+
+    Many phones and office computers here run English-language browsers; their users still
+    expect the product in Persian. The browser's Accept-Language is therefore not consulted.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -88,16 +88,16 @@ def test_check_digit_helper_follows_the_rule():
 
 
 def test_validator_raises_with_its_code_and_a_translatable_message():
-    with override("en"), pytest.raises(ValidationError) as error:
-        validate_national_id(wrong_check_digit(VALID[0]))
-
-    assert error.value.code == "invalid_national_id"
-    assert "national ID" in error.value.messages[0]
+    with override("en"):
+        with pytest.raises(ValidationError) as error:
+            validate_national_id(wrong_check_digit(VALID[0]))
+        assert error.value.code == "invalid_national_id"
+        assert "national ID" in error.value.messages[0]
 
 
 def test_validator_says_when_the_length_is_wrong():
-    with override("en"), pytest.raises(ValidationError) as error:
-        validate_national_id("12345")
-
-    assert error.value.code == "invalid_national_id"
-    assert "ten digits" in error.value.messages[0]
+    with override("en"):
+        with pytest.raises(ValidationError) as error:
+            validate_national_id("12345")
+        assert error.value.code == "invalid_national_id"
+        assert "ten digits" in error.value.messages[0]

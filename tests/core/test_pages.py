@@ -15,6 +15,12 @@ def test_login_page_is_persian_and_right_to_left_by_default():
 
 
 @pytest.mark.django_db
+def test_an_english_browser_still_gets_persian_until_the_user_chooses():
+    html = Client().get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="fa"' in html
+
+
+@pytest.mark.django_db
 def test_english_is_chosen_with_the_language_switch():
     client = Client()
     client.post(reverse("switch_language"), {"language": "en", "next": reverse("login")})
