@@ -20,7 +20,16 @@ class ProvinceAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the table is append-only in the database as well."""
 
-    list_display = ["at", "actor_username", "role", "organisation", "action", "object_type", "object_id", "ip_address"]
+    list_display = [
+        "at",
+        "actor_username",
+        "role",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "ip_address",
+    ]
     list_filter = ["action", "role"]
     search_fields = ["actor_username", "object_id", "request_id"]
     date_hierarchy = "at"

@@ -17,7 +17,9 @@ def clean(value, limit):
     return _CONTROL.sub(" ", str(value or ""))[:limit]
 
 
-def record(action, *, user=None, obj=None, object_type="", object_id="", organisation=None, detail=None):
+def record(
+    action, *, user=None, obj=None, object_type="", object_id="", organisation=None, detail=None
+):
     """Append one audit row and return it.
 
     `user` is who acted (None for anonymous attempts); `obj` a model instance the action was

@@ -66,7 +66,9 @@ class SessionTimeoutMiddleware:
     def start(cls, request):
         """Mark the session as started now; called at sign-in."""
         if hasattr(request, "session"):
-            request.session[cls.STARTED] = request.session[cls.SEEN] = int(timezone.now().timestamp())
+            request.session[cls.STARTED] = request.session[cls.SEEN] = int(
+                timezone.now().timestamp()
+            )
 
     def __call__(self, request):
         if request.user.is_authenticated:
@@ -106,7 +108,6 @@ class AuditContextMiddleware(HistoryMiddleware):
         context = super().get_context(request)
         context["request_id"] = str(getattr(request, "request_id", ""))
         return context
-
 
 
 class PersianFirstLocaleMiddleware(LocaleMiddleware):

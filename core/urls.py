@@ -16,5 +16,9 @@ urlpatterns = [
         auth.password_reset_confirm,
         name="password_reset_confirm",
     ),
-    path("accounts/password/reset/complete/", auth.password_reset_complete, name="password_reset_complete"),
+    path(
+        "accounts/password/reset/complete/",
+        auth.password_reset_complete,
+        name="password_reset_complete",
+    ),
 ]

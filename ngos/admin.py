@@ -15,5 +15,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "province"]
     list_filter = ["role", "organisation"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name_fa"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "organisation__name_fa",
+    ]
     autocomplete_fields = ["user", "organisation"]

@@ -36,9 +36,14 @@ class Organisation(models.Model):
         related_name="+",
     )
     provinces = models.ManyToManyField(
-        "core.Province", verbose_name=_("provinces of operation"), related_name="organisations", blank=True
+        "core.Province",
+        verbose_name=_("provinces of operation"),
+        related_name="organisations",
+        blank=True,
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -52,7 +57,9 @@ class Organisation(models.Model):
                 condition=~Q(registration_number=""),
                 name="organisation_registration_number_unique",
             ),
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9]+$"), name="organisation_code_format"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9]+$"), name="organisation_code_format"
+            ),
         ]
 
     def __str__(self):
@@ -70,10 +77,16 @@ class Membership(models.Model):
     """A user's place in exactly one organisation, with one role."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices())
     title = models.CharField(_("job title"), max_length=120, blank=True)

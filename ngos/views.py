@@ -18,6 +18,8 @@ def staff_list(request, pk):
         {
             "organisation": organisation,
             "staff": staff_of(organisation=organisation),
-            "can_manage": has_permission(request.user, Perm.ORG_MANAGE_STAFF, organisation=organisation),
+            "can_manage": has_permission(
+                request.user, Perm.ORG_MANAGE_STAFF, organisation=organisation
+            ),
         },
     )

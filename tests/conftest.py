@@ -22,7 +22,9 @@ def org_b(db):
 
 @pytest.fixture
 def ministry(db):
-    return OrganisationFactory(code="MOI", name_fa="وزارت کشور", name_en="Ministry of Interior", kind="ministry")
+    return OrganisationFactory(
+        code="MOI", name_fa="وزارت کشور", name_en="Ministry of Interior", kind="ministry"
+    )
 
 
 @pytest.fixture

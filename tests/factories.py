@@ -19,7 +19,9 @@ TEST_PASSWORD = "correct horse battery staple"
 def province(code="tehran"):
     """A province row; transactional tests flush the migration's reference data, so recreate it."""
     name_fa, name_en = PROVINCE_NAMES[code]
-    obj, _ = Province.objects.get_or_create(code=code, defaults={"name_fa": name_fa, "name_en": name_en})
+    obj, _ = Province.objects.get_or_create(
+        code=code, defaults={"name_fa": name_fa, "name_en": name_en}
+    )
     return obj
 
 

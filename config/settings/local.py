@@ -4,7 +4,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="local-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+SECRET_KEY = env(
+    "SECRET_KEY", default="local-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "0.0.0.0", "[::1]"])  # noqa: S104
 
 # Serve static files straight from the source folders (no collectstatic needed here).

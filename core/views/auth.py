@@ -25,7 +25,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "dir": "ltr"})
-        self.fields["password"].widget.attrs.update({"autocomplete": "current-password", "dir": "ltr"})
+        self.fields["password"].widget.attrs.update(
+            {"autocomplete": "current-password", "dir": "ltr"}
+        )
 
 
 class SignInView(auth_views.LoginView):
@@ -50,7 +52,9 @@ def lockout_response(request, original_response=None, credentials=None):
     """What a locked-out username+IP pair sees: the ordinary failed sign-in page, same words."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = SignInForm(request, initial={"username": username})
-    return render(request, SignInView.template_name, {"form": form, "sign_in_error": SIGN_IN_FAILED})
+    return render(
+        request, SignInView.template_name, {"form": form, "sign_in_error": SIGN_IN_FAILED}
+    )
 
 
 class SignOutView(auth_views.LogoutView):
@@ -99,5 +103,7 @@ password_reset_done = public(
 )
 password_reset_confirm = public(PasswordResetConfirmView.as_view())
 password_reset_complete = public(
-    auth_views.PasswordResetCompleteView.as_view(template_name="core/auth/password_reset_complete.html")
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="core/auth/password_reset_complete.html"
+    )
 )

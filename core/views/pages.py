@@ -20,8 +20,8 @@ def switch_language(request):
     response = set_language(request)
     language = request.POST.get("language")
     user = request.user
-    if user.is_authenticated and language in dict(user._meta.get_field("language").choices):
-        if user.language != language:
-            user.language = language
-            user.save(update_fields=["language"])
+    known = dict(user._meta.get_field("language").choices) if user.is_authenticated else {}
+    if language in known and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return response

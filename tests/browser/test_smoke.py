@@ -15,7 +15,9 @@ PERSIAN_JALALI_DATE = re.compile(r"1[34]\d\d/\d\d/\d\d|[۱][۳۴][۰-۹]{2}/[۰-
 
 @pytest.fixture
 def caseworker(transactional_db):
-    organisation = OrganisationFactory(code="NGOA", name_fa="انجمن یاری کودکان کار", name_en="Helping Children")
+    organisation = OrganisationFactory(
+        code="NGOA", name_fa="انجمن یاری کودکان کار", name_en="Helping Children"
+    )
     return member("fatemeh", organisation, Role.CASEWORKER)
 
 

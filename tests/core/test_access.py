@@ -41,13 +41,17 @@ def project_views():
 
 
 def test_every_view_declares_its_access_rule():
-    undeclared = [route for route, pattern in project_views() if not hasattr(pattern.callback, "access_rule")]
+    undeclared = [
+        route for route, pattern in project_views() if not hasattr(pattern.callback, "access_rule")
+    ]
     assert undeclared == [], f"views without an access rule: {undeclared}"
 
 
 def test_public_views_are_exactly_the_reviewed_list():
     public = {
-        pattern.name for _route, pattern in project_views() if getattr(pattern.callback, "access_rule", "") == "public"
+        pattern.name
+        for _route, pattern in project_views()
+        if getattr(pattern.callback, "access_rule", "") == "public"
     }
     assert public == PUBLIC_VIEWS
 
@@ -82,7 +86,8 @@ def _row_counts():
     return {
         model._meta.label_lower: model.objects.count()
         for model in apps.get_models()
-        if model._meta.label_lower not in skip and not model._meta.label_lower.startswith(("axes.", "pghistory."))
+        if model._meta.label_lower not in skip
+        and not model._meta.label_lower.startswith(("axes.", "pghistory."))
     }
 
 
@@ -130,7 +135,9 @@ def test_access_helper_gives_outsider_the_same_404_as_a_missing_id(client_as, mg
     other = client.get(reverse("ngos:staff_list", args=[org_b.pk]))
     missing = client.get(reverse("ngos:staff_list", args=[org_b.pk + 1000]))
     assert other.status_code == missing.status_code == 404
-    assert _without_tokens(other.content, org_b.pk) == _without_tokens(missing.content, org_b.pk + 1000)
+    assert _without_tokens(other.content, org_b.pk) == _without_tokens(
+        missing.content, org_b.pk + 1000
+    )
 
 
 def test_access_helper_audits_the_denied_attempt(client_as, mgr_a, org_b):

@@ -41,13 +41,17 @@ def test_audit_row_records_who_which_organisation_and_role(mgr_a, org_a):
 
 @pytest.mark.django_db
 def test_line_breaks_in_user_input_cannot_forge_audit_or_log_lines():
-    event = audit.record_attempt(AuditEvent.Action.LOGIN_FAILED, username="eve\r\n2026-01-01 login admin")
+    event = audit.record_attempt(
+        AuditEvent.Action.LOGIN_FAILED, username="eve\r\n2026-01-01 login admin"
+    )
     assert "\n" not in event.actor_username and "\r" not in event.actor_username
 
 
 def test_bulk_updates_are_kept_in_row_history(org_a, org_b):
     """django-pghistory triggers catch QuerySet.update(), which model signals would miss."""
-    Organisation.objects.filter(pk__in=[org_a.pk, org_b.pk]).update(status=Organisation.Status.SUSPENDED)
+    Organisation.objects.filter(pk__in=[org_a.pk, org_b.pk]).update(
+        status=Organisation.Status.SUSPENDED
+    )
     history = Organisation.pgh_event_model.objects.filter(pgh_label="update")
     assert {e.pgh_obj_id for e in history} == {org_a.pk, org_b.pk}
     assert all(e.status == Organisation.Status.SUSPENDED for e in history)

@@ -24,7 +24,9 @@ BASE_HASHERS = [
 
 
 def sign_in(client, username, password, ip="10.0.0.1"):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_sign_in_and_out_are_audited_without_the_password(cw_a):
@@ -54,8 +56,12 @@ def test_lockout_after_limit_gives_the_same_message_for_the_right_password(cw_a)
         wrong = sign_in(client, "cw_a", "not the password")
     locked = sign_in(client, "cw_a", TEST_PASSWORD)
     assert locked.status_code == wrong.status_code == 200
-    message = re.search(r'data-testid="login-error">\s*(.*?)\s*</div>', locked.content.decode(), re.S).group(1)
-    wrong_message = re.search(r'data-testid="login-error">\s*(.*?)\s*</div>', wrong.content.decode(), re.S)
+    message = re.search(
+        r'data-testid="login-error">\s*(.*?)\s*</div>', locked.content.decode(), re.S
+    ).group(1)
+    wrong_message = re.search(
+        r'data-testid="login-error">\s*(.*?)\s*</div>', wrong.content.decode(), re.S
+    )
     assert message == wrong_message.group(1)
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action=A.LOCKED_OUT, actor_username="cw_a").exists()
@@ -199,7 +205,9 @@ def test_password_reset_link_works_once(cw_a):
     client = Client()
     form_page = client.get(link, follow=True)
     new = "a fresh long passphrase"
-    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 302
     again = Client().get(link, follow=True)
     assert again.context["validlink"] is False
@@ -212,9 +220,13 @@ def test_password_reset_link_expires(cw_a):
     with time_machine.travel(start, tick=False):
         Client().post(reverse("password_reset"), {"email": cw_a.email})
     link = _reset_link(mail.outbox[0].body)
-    with time_machine.travel(start + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT - 60), tick=False):
+    with time_machine.travel(
+        start + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT - 60), tick=False
+    ):
         assert Client().get(link, follow=True).context["validlink"] is True
-    with time_machine.travel(start + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60), tick=False):
+    with time_machine.travel(
+        start + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60), tick=False
+    ):
         assert Client().get(link, follow=True).context["validlink"] is False
 
 

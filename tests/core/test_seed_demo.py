@@ -12,7 +12,9 @@ def test_seed_demo_creates_one_user_of_every_role_and_can_run_twice(capsys):
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"caseworker", "org_manager", "ministry_officer", "administrator"}
     assert Organisation.objects.filter(code__in=["MOI", "SWO", "MCLS"]).count() == 3
-    provinces = set(Organisation.objects.filter(kind="ngo").values_list("home_province__code", flat=True))
+    provinces = set(
+        Organisation.objects.filter(kind="ngo").values_list("home_province__code", flat=True)
+    )
     assert {"tehran", "razavi-khorasan", "sistan-baluchestan"} <= provinces
     assert User.objects.filter(username="caseworker.a").count() == 1
     assert "koodak-demo-1405" in capsys.readouterr().out

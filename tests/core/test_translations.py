@@ -19,6 +19,7 @@ def test_compiled_catalogue_matches_the_source():
     source = polib.pofile(str(LOCALE / "django.po"))
     with open(LOCALE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
+
     def compiled_text(entry):
         if entry.msgctxt:
             return compiled.pgettext(entry.msgctxt, entry.msgid)

@@ -2,7 +2,11 @@ from django.urls import reverse
 
 
 def test_manager_sees_own_staff(client_as, mgr_a, cw_a, cw_b):
-    html = client_as(mgr_a).get(reverse("ngos:staff_list", args=[mgr_a.membership.organisation_id])).content.decode()
+    html = (
+        client_as(mgr_a)
+        .get(reverse("ngos:staff_list", args=[mgr_a.membership.organisation_id]))
+        .content.decode()
+    )
     assert "cw_a" in html and "cw_b" not in html
 
 

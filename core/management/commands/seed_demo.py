@@ -12,20 +12,76 @@ DEMO_PASSWORD = "koodak-demo-1405"  # noqa: S105  (printed for the demo; never u
 
 ORGANISATIONS = [
     # code, kind, Persian name, English name, registration number, head office, provinces of operation
-    ("MOI", "ministry", "وزارت کشور – سازمان امور اجتماعی", "Ministry of Interior – Social Affairs Organisation", "", "tehran", []),
+    (
+        "MOI",
+        "ministry",
+        "وزارت کشور – سازمان امور اجتماعی",
+        "Ministry of Interior – Social Affairs Organisation",
+        "",
+        "tehran",
+        [],
+    ),
     ("SWO", "welfare", "سازمان بهزیستی کشور", "State Welfare Organisation", "", "tehran", []),
-    ("MCLS", "ministry", "وزارت تعاون، کار و رفاه اجتماعی", "Ministry of Cooperatives, Labour and Social Welfare", "", "tehran", []),
-    ("NGO01", "ngo", "انجمن یاری کودکان کار", "Society for Helping Working Children", "۱۳۹۰-۴۵۲۱", "tehran", ["tehran", "alborz"]),
-    ("NGO02", "ngo", "خانه کودک مهرآفرین", "Mehrafarin Children's House", "۱۳۹۲-۸۸۱۰", "tehran", ["tehran"]),
-    ("NGO03", "ngo", "جمعیت حامیان کودکان مشهد", "Mashhad Friends of Children", "۱۳۹۴-۲۲۰۷", "razavi-khorasan", ["razavi-khorasan"]),
-    ("NGO04", "ngo", "انجمن توانمندسازی کودکان زاهدان", "Zahedan Children Empowerment Association", "۱۳۹۵-۳۱۴۹", "sistan-baluchestan", ["sistan-baluchestan"]),
+    (
+        "MCLS",
+        "ministry",
+        "وزارت تعاون، کار و رفاه اجتماعی",
+        "Ministry of Cooperatives, Labour and Social Welfare",
+        "",
+        "tehran",
+        [],
+    ),
+    (
+        "NGO01",
+        "ngo",
+        "انجمن یاری کودکان کار",
+        "Society for Helping Working Children",
+        "۱۳۹۰-۴۵۲۱",
+        "tehran",
+        ["tehran", "alborz"],
+    ),
+    (
+        "NGO02",
+        "ngo",
+        "خانه کودک مهرآفرین",
+        "Mehrafarin Children's House",
+        "۱۳۹۲-۸۸۱۰",
+        "tehran",
+        ["tehran"],
+    ),
+    (
+        "NGO03",
+        "ngo",
+        "جمعیت حامیان کودکان مشهد",
+        "Mashhad Friends of Children",
+        "۱۳۹۴-۲۲۰۷",
+        "razavi-khorasan",
+        ["razavi-khorasan"],
+    ),
+    (
+        "NGO04",
+        "ngo",
+        "انجمن توانمندسازی کودکان زاهدان",
+        "Zahedan Children Empowerment Association",
+        "۱۳۹۵-۳۱۴۹",
+        "sistan-baluchestan",
+        ["sistan-baluchestan"],
+    ),
 ]
 
 USERS = [
     # username, first name, last name, organisation code, role, province of a provincial officer, title
     ("admin", "مریم", "کاظمی", "MOI", Role.ADMINISTRATOR, None, "مدیر سامانه"),
     ("ministry", "علی", "اکبری", "MOI", Role.MINISTRY_OFFICER, None, "کارشناس مشارکت‌های اجتماعی"),
-    ("ministry.sb", "حسین", "ریگی", "MOI", Role.MINISTRY_OFFICER, "sistan-baluchestan", "کارشناس استانی"),
+    (
+        "ministry.sb",
+        "حسین",
+        "ریگی",
+        "MOI",
+        Role.MINISTRY_OFFICER,
+        "sistan-baluchestan",
+        "کارشناس استانی",
+    ),
     ("manager.a", "زهرا", "احمدی", "NGO01", Role.ORG_MANAGER, None, "مدیرعامل"),
     ("caseworker.a", "فاطمه", "رضایی", "NGO01", Role.CASEWORKER, None, "مددکار اجتماعی"),
     ("manager.b", "محمدرضا", "حسینی", "NGO03", Role.ORG_MANAGER, None, "مدیرعامل"),
@@ -68,7 +124,11 @@ class Command(BaseCommand):
         for username, first, last, org_code, role, province, title in USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.koodak.invalid"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.koodak.invalid",
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -87,7 +147,7 @@ class Command(BaseCommand):
 
     def _print_logins(self):
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, _first, _last, org_code, role, province, _title in USERS:
             scope = f" ({province})" if province else ""
             self.stdout.write(f"  {username:<14} {Role.get(role).key:<17} {org_code}{scope}")

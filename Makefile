@@ -1,0 +1,82 @@
+# Koodak's developer commands. Needs only Python 3.11+ and make: everything else is installed into
+# .venv from requirements.lock. PostgreSQL and Redis come from DATABASE_URL and REDIS_URL when they
+# are set; otherwise core/devstack.py starts private ones for the duration of the command.
+#
+#   make run          the whole product with demo data on http://127.0.0.1:8000/ (PORT=...)
+#   make test         lint, migration and deploy checks, then the test suite (ARGS='-k login')
+#   make lint         ruff check and ruff format --check
+#   make format       reformat and apply ruff's safe fixes
+#   make messages     update locale/fa from the code and compile it
+#   make lock         regenerate requirements.lock from pyproject.toml
+#   make bench        run the benchmarks (SCALE=small by default)
+#   make clean-local  delete .local (private databases, logs) when no private server runs
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements.lock
+PORT ?= 8000
+SCALE ?= small
+ARGS ?=
+LOCK_FILE ?= requirements.lock
+I18N_IGNORE := --ignore .venv --ignore .local --ignore node_modules --ignore staticfiles
+
+# Recipes find ruff, pytest, celery and python in the project's virtual environment first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PORT SCALE
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint format messages lock bench clean-local
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+venv: $(STAMP)
+
+# Re-install only when requirements.lock is newer than the stamp left by the last install.
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Koodak needs Python 3.11 or newer; set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(VPY) || { echo "creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	$(VPY) -m pip install --disable-pip-version-check --quiet -r requirements.lock
+	@touch $@
+
+run: venv
+	$(VPY) core/devstack.py run
+
+test: venv
+	$(VPY) core/devstack.py with-services -- sh .ci/checks.sh $(ARGS)
+
+lint: venv
+	ruff check .
+	ruff format --check .
+
+format: venv
+	ruff format .
+	ruff check --fix .
+
+messages: venv
+	python manage.py makemessages -l fa $(I18N_IGNORE)
+	python manage.py compilemessages $(I18N_IGNORE)
+
+# Resolves the ranges in pyproject.toml (dependencies and the dev extra) in a throwaway venv and
+# writes the exact versions. LOCK_FILE=other.txt writes elsewhere, to compare before replacing.
+lock:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > "$$tmp/wanted.txt"; \
+	"$$tmp/venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$$tmp/wanted.txt"; \
+	"$$tmp/venv/bin/python" -m pip freeze --exclude-editable > "$$tmp/lock.txt"; \
+	mv "$$tmp/lock.txt" $(LOCK_FILE); \
+	echo "wrote $(LOCK_FILE) ($$(wc -l < $(LOCK_FILE)) packages)"
+
+bench: venv
+	@if [ -f bench/__main__.py ]; then \
+		$(VPY) core/devstack.py with-services -- python -m bench; \
+	else \
+		echo "No benchmarks yet: bench/__main__.py does not exist. (SCALE=$(SCALE) would be passed in the environment.)"; \
+	fi
+
+clean-local:
+	$(PYTHON) core/devstack.py clean
