@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.urls")),
     path("organisations/", include("ngos.urls")),
+    path("", include("children.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -44,6 +44,8 @@ class Province(models.Model):
     """One of Iran's 31 provinces; reference data loaded by a migration."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    # Three letters that open case numbers, e.g. TEH-NGO12-1405-00042.
+    abbreviation = models.CharField(_("abbreviation"), max_length=3, blank=True)
     name_fa = models.CharField(_("Persian name"), max_length=80, unique=True)
     name_en = models.CharField(_("English name"), max_length=80, unique=True)
 

@@ -29,6 +29,10 @@ class Perm(StrEnum):
     ORG_EDIT_PROFILE = "org.edit_profile"
     ORG_DASHBOARD = "org.dashboard"
     DIRECTORY_VIEW = "directory.view"
+    # Which provinces lack which services: counts of organisations, never of children.
+    COVERAGE_VIEW = "directory.coverage"
+    # Read any organisation's profile history (a manager reads their own with ORG_EDIT_PROFILE).
+    ORG_HISTORY_VIEW = "org.history"
     # Ministry-wide, never identifying.
     NATIONAL_DASHBOARD = "national.dashboard"
     REPORTS_VIEW = "reports.view"
@@ -132,6 +136,8 @@ class Role:
                     Perm.REPORTS_VIEW,
                     Perm.DIRECTORY_VIEW,
                     Perm.ORG_VERIFY,
+                    Perm.COVERAGE_VIEW,
+                    Perm.ORG_HISTORY_VIEW,
                     Perm.MEETINGS_MANAGE,
                     Perm.MEETINGS_VIEW,
                     Perm.ORG_VIEW_STAFF,
@@ -148,8 +154,11 @@ class Role:
                     Perm.USERS_MANAGE_ALL,
                     Perm.ORGS_MANAGE_ALL,
                     Perm.DIRECTORY_VIEW,
+                    Perm.COVERAGE_VIEW,
+                    Perm.ORG_HISTORY_VIEW,
                     Perm.ORG_VIEW_STAFF,
                     Perm.ORG_MANAGE_STAFF,
+                    Perm.ORG_EDIT_PROFILE,
                 }
             ),
         ),
@@ -165,7 +174,9 @@ class Role:
 
 
 # Administrators act across organisations for these; everyone else only inside their own.
-_ADMIN_CROSS_ORGANISATION = frozenset({Perm.ORG_VIEW_STAFF, Perm.ORG_MANAGE_STAFF})
+_ADMIN_CROSS_ORGANISATION = frozenset(
+    {Perm.ORG_VIEW_STAFF, Perm.ORG_MANAGE_STAFF, Perm.ORG_EDIT_PROFILE}
+)
 
 
 def role_of(user):

@@ -8,9 +8,9 @@ from core.permissions import Role
 from ngos.models import Membership, Organisation
 
 PROVINCE_NAMES = {
-    "tehran": ("تهران", "Tehran"),
-    "razavi-khorasan": ("خراسان رضوی", "Razavi Khorasan"),
-    "sistan-baluchestan": ("سیستان و بلوچستان", "Sistan and Baluchestan"),
+    "tehran": ("تهران", "Tehran", "TEH"),
+    "razavi-khorasan": ("خراسان رضوی", "Razavi Khorasan", "RKH"),
+    "sistan-baluchestan": ("سیستان و بلوچستان", "Sistan and Baluchestan", "SBL"),
 }
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -18,9 +18,9 @@ TEST_PASSWORD = "correct horse battery staple"
 
 def province(code="tehran"):
     """A province row; transactional tests flush the migration's reference data, so recreate it."""
-    name_fa, name_en = PROVINCE_NAMES[code]
+    name_fa, name_en, abbreviation = PROVINCE_NAMES[code]
     obj, _ = Province.objects.get_or_create(
-        code=code, defaults={"name_fa": name_fa, "name_en": name_en}
+        code=code, defaults={"name_fa": name_fa, "name_en": name_en, "abbreviation": abbreviation}
     )
     return obj
 

@@ -1,0 +1,66 @@
+"""django-filter FilterSets for the case list and the encounter list."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from core.formfields import JalaliDateField
+from core.models import Province
+
+from .models import Case, Encounter
+from .models.choices import Activity, CaseStatus, RiskLevel, Sex
+from .selectors.cases import search_cases
+
+
+class JalaliDateFilter(django_filters.DateFilter):
+    field_class = JalaliDateField
+
+
+def _colleagues(request):
+    if (
+        request is None
+        or not request.user.is_authenticated
+        or request.user.membership_or_none is None
+    ):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(membership__organisation_id=request.user.membership.organisation_id)
+        .order_by("first_name", "last_name")
+    )
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+    risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.all()
+    )
+    assigned_to = django_filters.ModelChoiceFilter(label=_("Caseworker"), queryset=_colleagues)
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "risk_level", "sex", "province", "assigned_to"]
+
+    def filter_search(self, queryset, name, value):
+        return search_cases(queryset, value)
+
+
+class EncounterFilter(django_filters.FilterSet):
+    date_from = JalaliDateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
+    date_to = JalaliDateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.all()
+    )
+    district = django_filters.CharFilter(label=_("District"), method="filter_district")
+    caseworker = django_filters.ModelChoiceFilter(label=_("Caseworker"), queryset=_colleagues)
+    activity = django_filters.ChoiceFilter(label=_("Activity"), choices=Activity.choices)
+
+    class Meta:
+        model = Encounter
+        fields = ["date_from", "date_to", "province", "district", "caseworker", "activity"]
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(district__icontains=value.strip())

@@ -1,0 +1,380 @@
+"""A child's case as one organisation holds it: identity, circumstances, consent, notes, history."""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    SECTION_TITLES,
+    CaseStatus,
+    ConsentGiver,
+    ConsentScope,
+    Documentation,
+    Hazard,
+    Language,
+    LivingSituation,
+    Nationality,
+    ProtectionConcern,
+    RiskLevel,
+    SchoolStatus,
+    Sex,
+    WorkType,
+)
+
+
+def _choices_array(base, **kwargs):
+    return ArrayField(
+        models.CharField(max_length=32, choices=base.choices), default=list, blank=True, **kwargs
+    )
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Case(models.Model):
+    """The child and their case, owned by one organisation.
+
+    Identity is only ever shown to the owning organisation (and, in the referrals issue, to a
+    receiving organisation for the fields a referral shares). `version` guards against lost
+    updates: every save through a service increments it and refuses a stale one (RE-02).
+    """
+
+    organisation = models.ForeignKey(
+        "ngos.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    case_number = models.CharField(_("case number"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_on = models.DateField(_("registration date"), default=timezone.localdate)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    # Identity
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100, blank=True)
+    father_name = models.CharField(_("father's name"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    # The estimate is true on this date; the child's age today is computed from it.
+    estimated_age_on = models.DateField(_("age estimated on"), null=True, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=16, choices=Nationality.choices)
+    documentation = models.CharField(
+        _("documentation status"), max_length=16, choices=Documentation.choices
+    )
+    id_number = models.CharField(_("ID document number"), max_length=32, blank=True)
+    languages = _choices_array(Language, verbose_name=_("languages"))
+    province = models.ForeignKey(
+        "core.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+
+    # Household and guardian
+    living_situation = models.CharField(
+        _("living situation"), max_length=16, choices=LivingSituation.choices, blank=True
+    )
+    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
+    guardian_relation = models.CharField(
+        _("guardian's relation to the child"), max_length=60, blank=True
+    )
+    guardian_phone = models.CharField(_("guardian's phone"), max_length=32, blank=True)
+    household_size = models.PositiveSmallIntegerField(
+        _("people in the household"), null=True, blank=True
+    )
+    household_earners = models.PositiveSmallIntegerField(
+        _("earners in the household"), null=True, blank=True
+    )
+    income_share_percent = models.PositiveSmallIntegerField(
+        _("child's share of family income (%)"), null=True, blank=True
+    )
+
+    # Work
+    work_type = models.CharField(
+        _("type of work"), max_length=20, choices=WorkType.choices, blank=True
+    )
+    work_hours_per_week = models.PositiveSmallIntegerField(
+        _("hours of work a week"), null=True, blank=True
+    )
+    earnings_per_day = models.PositiveIntegerField(
+        _("earnings a day (toman)"), null=True, blank=True
+    )
+    hazards = _choices_array(Hazard, verbose_name=_("hazards at work"))
+    workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+
+    # Schooling
+    school_status = models.CharField(
+        _("schooling"), max_length=16, choices=SchoolStatus.choices, blank=True
+    )
+    school_grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+
+    # Health and protection
+    health_concerns = models.TextField(_("health concerns"), blank=True)
+    protection_concerns = _choices_array(ProtectionConcern, verbose_name=_("protection concerns"))
+    protection_notes = models.TextField(_("protection notes"), blank=True)
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+
+    # Normalised copies for search and duplicate matching (core.persian); kept by the services.
+    search_name = models.CharField(max_length=320, blank=True, editable=False)
+    search_compact = models.CharField(max_length=320, blank=True, editable=False)
+    search_father = models.CharField(max_length=100, blank=True, editable=False)
+    search_digits = models.CharField(max_length=120, blank=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "-created_at"], name="case_org_status_idx"
+            ),
+            models.Index(
+                fields=["organisation", "assigned_to", "status"], name="case_org_worker_idx"
+            ),
+            models.Index(
+                fields=["id_number"], name="case_id_number_idx", condition=~Q(id_number="")
+            ),
+            GinIndex(fields=["search_name"], name="case_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(
+                fields=["search_compact"], name="case_compact_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(fields=["search_father"], name="case_father_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=False) | Q(estimated_age__isnull=False),
+                name="case_birth_date_or_estimated_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_age__isnull=True) | Q(estimated_age__lte=25),
+                name="case_estimated_age_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(income_share_percent__isnull=True) | Q(income_share_percent__lte=100),
+                name="case_income_share_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(documentation="national_id") | ~Q(id_number=""),
+                name="case_national_id_documentation_has_number",
+            ),
+        ]
+
+    def __str__(self):
+        return self.case_number
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    def age(self, on=None):
+        """Age in whole years today (or `on`), from the birth date or the dated estimate."""
+        on = on or timezone.localdate()
+        if self.birth_date:
+            before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
+            return on.year - self.birth_date.year - before_birthday
+        if self.estimated_age is not None:
+            since = self.estimated_age_on or self.registered_on
+            return self.estimated_age + max(0, (on - since).days // 365)
+        return None
+
+    @property
+    def is_closed(self):
+        return self.status == CaseStatus.CLOSED
+
+    def current_consent(self):
+        return self.consents.filter(withdrawn_at__isnull=True).order_by("-given_on", "-id").first()
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number used per organisation and Jalali year; rows are locked while counting."""
+
+    organisation = models.ForeignKey(
+        "ngos.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    jalali_year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "jalali_year"], name="case_sequence_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.jalali_year}: {self.last}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class Consent(models.Model):
+    """Informed consent (رضایت آگاهانه): who gave it, when, for what; it can be withdrawn."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="consents"
+    )
+    given_by = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
+    given_by_name = models.CharField(
+        _("name of the person who consented"), max_length=150, blank=True
+    )
+    given_on = models.DateField(_("date of consent"))
+    scope = ArrayField(
+        models.CharField(max_length=16, choices=ConsentScope.choices),
+        verbose_name=_("consent covers"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="consent_withdrawal_has_time_and_person",
+            ),
+            models.CheckConstraint(condition=~Q(scope=[]), name="consent_scope_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.given_on}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
+
+    def scope_labels(self):
+        return [ConsentScope(item).label for item in self.scope]
+
+    def covers(self, scope):
+        return self.is_active and scope in self.scope
+
+
+class CaseNote(models.Model):
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.created_at:%Y-%m-%d}"
+
+
+class TimelineEntry(models.Model):
+    """One line of the case timeline, written by the service that did the thing."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        UPDATED = "updated", _("Updated")
+        NOTE = "note", _("Note added")
+        CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+        ENCOUNTER = "encounter", _("Met during street outreach")
+        REASSIGNED = "reassigned", _("Caseworker changed")
+        LINKED = "linked", _("Linked with another organisation's case")
+        STATUS = "status", _("Status changed")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Small, non-identifying facts for the line: section names, a status, an encounter id.
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"], name="timeline_case_at_idx")]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.kind}"
+
+    @property
+    def section_title(self):
+        return SECTION_TITLES.get(self.detail.get("section"), "")
+
+
+class CaseLink(models.Model):
+    """Two organisations agree that their cases are the same child. No data crosses the link."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Linked")
+        DECLINED = "declined", _("Declined")
+
+    requesting_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="link_requests_sent"
+    )
+    target_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="link_requests_received"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requesting_case", "target_case"], name="case_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(requesting_case=models.F("target_case")), name="case_link_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requesting_case_id} → {self.target_case_id} ({self.state})"

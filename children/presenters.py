@@ -1,0 +1,37 @@
+"""Turning case fields into what a person reads: choice labels, Jalali dates, dashes for blanks."""
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.utils.translation import gettext as _
+
+from core.jalali import format_date, is_persian
+from core.persian import to_persian_digits
+
+from .models import Case
+
+BLANK = "—"
+
+
+def display_value(case, name):
+    field = Case._meta.get_field(name)
+    value = getattr(case, name)
+    if value in (None, "", []):
+        return BLANK
+    if isinstance(field, ArrayField):
+        labels = dict(field.base_field.choices or [])
+        separator = "، " if is_persian() else ", "
+        return separator.join(str(labels.get(item, item)) for item in value)
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    text = str(value)
+    return to_persian_digits(text) if is_persian() and isinstance(value, int) else text
+
+
+def section_rows(case, form):
+    """(label, value) for each field of a section form, in the form's order."""
+    return [(form[name].label, display_value(case, name)) for name in form._meta.fields]

@@ -1,0 +1,1 @@
+"""Reads about children and outreach, always starting from what the user may see."""

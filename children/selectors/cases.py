@@ -1,0 +1,59 @@
+"""Which cases a user may see, and finding them again."""
+
+import re
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
+
+from core.permissions import Perm, has_permission
+from core.persian import compact, normalize, to_latin_digits
+
+from ..models import Case
+
+_CASE_NUMBER = re.compile(r"^[A-Za-z]{2,}-|^[A-Za-z]{3}\d*$|-\d{4}-")
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases `user` may open: their own organisation's, for those whose role reads cases.
+
+    Ministry officers and administrators hold no case permission and get none (they see figures).
+    The referrals issue widens this with cases shared by an active referral.
+    """
+    if not has_permission(user, Perm.CASE_VIEW):
+        return Case.objects.none()
+    return Case.objects.filter(organisation_id=user.membership.organisation_id)
+
+
+def search_cases(queryset, term):
+    """Filter by name, father's name, case number, ID number or phone, Persian-normalised.
+
+    Names match by trigram word similarity (so a misspelling still finds the child) or as a
+    space- and ZWNJ-insensitive substring; digits match ID numbers and phones; case numbers match
+    their text. Results come best match first.
+    """
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    digits = re.sub(r"[\s-]", "", to_latin_digits(term))
+    if digits.isdigit() and len(digits) >= 4:
+        return queryset.filter(Q(search_digits__contains=digits) | Q(case_number__contains=digits))
+    if _CASE_NUMBER.search(to_latin_digits(term)):
+        return queryset.filter(case_number__icontains=to_latin_digits(term))
+    name = normalize(term)
+    joined = compact(term)
+    matches = (
+        Q(search_name__trigram_word_similar=name)
+        | Q(search_father__trigram_word_similar=name)
+        | Q(search_compact__contains=joined)
+    )
+    return (
+        queryset.filter(matches)
+        .annotate(
+            match=Greatest(
+                TrigramWordSimilarity(name, "search_name"),
+                TrigramWordSimilarity(name, "search_father"),
+            )
+        )
+        .order_by("-match", "-created_at")
+    )

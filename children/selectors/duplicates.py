@@ -1,0 +1,142 @@
+"""Duplicate detection: is this child already registered, here or at another organisation?
+
+Candidates come from PostgreSQL (trigram similarity on normalised names, or the same ID number)
+and are scored here on names, father's name, birth year, sex, ID number and province. The caller
+decides what to show: full details for the user's own organisation, only the organisation's name
+for anyone else's (the registering caseworker must not learn the other child's details).
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from core.persian import compact, normalize, to_latin_digits
+
+from ..models import Case
+
+LIKELY = 50
+CANDIDATE_LIMIT = 30
+
+
+@dataclass
+class Candidate:
+    case: Case
+    score: int
+    reasons: list = field(default_factory=list)
+
+    @property
+    def is_likely(self):
+        return self.score >= LIKELY
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What is known about the child being checked, already normalised."""
+
+    name: str
+    compact_name: str
+    father: str
+    sex: str
+    birth_year: int | None
+    id_number: str
+    province_id: int | None
+
+    @classmethod
+    def from_data(cls, data):
+        name = f"{data.get('given_name', '')} {data.get('family_name', '')}"
+        birth_year = None
+        if data.get("birth_date"):
+            birth_year = data["birth_date"].year
+        elif data.get("estimated_age") is not None:
+            birth_year = timezone.localdate().year - int(data["estimated_age"])
+        province = data.get("province")
+        return cls(
+            name=normalize(name),
+            compact_name=compact(name),
+            father=normalize(data.get("father_name", "")),
+            sex=data.get("sex", ""),
+            birth_year=birth_year,
+            id_number=to_latin_digits(data.get("id_number") or "").strip(),
+            province_id=getattr(province, "pk", province),
+        )
+
+    @classmethod
+    def from_case(cls, case):
+        return cls(
+            name=case.search_name,
+            compact_name=case.search_compact,
+            father=case.search_father,
+            sex=case.sex,
+            birth_year=case.birth_year,
+            id_number=to_latin_digits(case.id_number or ""),
+            province_id=case.province_id,
+        )
+
+
+def _score(probe, case):
+    score, reasons = 0, []
+    if probe.id_number and case.id_number and to_latin_digits(case.id_number) == probe.id_number:
+        score += 60
+        reasons.append("id_number")
+    name_similarity = getattr(case, "name_similarity", 0) or 0
+    if probe.compact_name and probe.compact_name == case.search_compact:
+        name_similarity = 1.0
+    score += round(40 * name_similarity)
+    if name_similarity >= 0.5:
+        reasons.append("name")
+    if probe.father and case.search_father:
+        if compact(probe.father) == compact(case.search_father):
+            score += 15
+            reasons.append("father_name")
+        elif (getattr(case, "father_similarity", 0) or 0) >= 0.5:
+            score += 8
+            reasons.append("father_name")
+    if probe.birth_year and case.birth_year:
+        gap = abs(probe.birth_year - case.birth_year)
+        if gap <= 1:
+            score += 10
+            reasons.append("birth_year")
+        elif gap > 3:
+            score -= 15
+    if probe.sex and case.sex:
+        score += 5 if probe.sex == case.sex else -40
+    if probe.province_id and probe.province_id == case.province_id:
+        score += 5
+        reasons.append("province")
+    return Candidate(case=case, score=score, reasons=reasons)
+
+
+def find_candidates(probe, *, exclude_pk=None):
+    """Every case, in any organisation, that may be the same child, best first."""
+    if not probe.name and not probe.id_number:
+        return []
+    matches = Q()
+    if probe.name:
+        matches |= Q(search_name__trigram_similar=probe.name) | Q(search_compact=probe.compact_name)
+    if probe.id_number:
+        matches |= Q(id_number=probe.id_number)
+    queryset = (
+        Case.objects.filter(matches)
+        .select_related("organisation")
+        .annotate(
+            name_similarity=Greatest(
+                TrigramSimilarity("search_name", probe.name),
+                TrigramSimilarity("search_compact", probe.compact_name),
+            ),
+            father_similarity=TrigramSimilarity("search_father", probe.father or ""),
+        )
+        .order_by("-name_similarity")[:CANDIDATE_LIMIT]
+    )
+    candidates = [_score(probe, case) for case in queryset if case.pk != exclude_pk]
+    return sorted(candidates, key=lambda c: -c.score)
+
+
+def likely_duplicates(data, *, exclude_pk=None):
+    return [c for c in find_candidates(Probe.from_data(data), exclude_pk=exclude_pk) if c.is_likely]
+
+
+def likely_duplicates_of_case(case):
+    return [c for c in find_candidates(Probe.from_case(case), exclude_pk=case.pk) if c.is_likely]

@@ -1,0 +1,206 @@
+"""Registering a child, editing the case, notes, consent and reassignment."""
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from core import audit
+from core.jalali import to_jalali
+from core.persian import clean_text, compact, normalize, to_latin_digits
+
+from ..models import (
+    ANONYMOUS_FIELDS,
+    Case,
+    CaseNote,
+    Consent,
+    Encounter,
+    EncounterChild,
+    TimelineEntry,
+)
+from ..models.choices import OPEN_STATUSES, AgeBand
+
+Action = audit.Action
+
+
+class CaseConflict(Exception):
+    """Someone saved the case after this form was opened (RE-02). `current` is what is saved now."""
+
+    def __init__(self, current):
+        super().__init__("The case was changed by someone else.")
+        self.current = current
+
+
+def next_case_number(organisation, on_date):
+    """`TEH-NGO12-1405-00042`: province, organisation, Jalali year, a sequence per organisation-year.
+
+    One upsert takes the next number atomically, so concurrent registrations never share one.
+    """
+    year = to_jalali(on_date).year
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO children_casenumbersequence (organisation_id, jalali_year, last)
+            VALUES (%s, %s, 1)
+            ON CONFLICT (organisation_id, jalali_year)
+            DO UPDATE SET last = children_casenumbersequence.last + 1
+            RETURNING last
+            """,
+            [organisation.pk, year],
+        )
+        (sequence,) = cursor.fetchone()
+    prefix = organisation.home_province.abbreviation or "IRN"
+    return f"{prefix}-{organisation.code}-{year}-{sequence:05d}"
+
+
+def refresh_search_fields(case):
+    """Keep the normalised copies that search and duplicate matching read."""
+    name = f"{case.given_name} {case.family_name}"
+    case.search_name = normalize(name)
+    case.search_compact = compact(name)
+    case.search_father = normalize(case.father_name)
+    digits = [
+        to_latin_digits(v).replace(" ", "")
+        for v in (case.id_number, case.phone, case.guardian_phone)
+        if v
+    ]
+    case.search_digits = " ".join(digits)
+    if case.birth_date:
+        case.birth_year = case.birth_date.year
+    elif case.estimated_age is not None:
+        case.birth_year = (case.estimated_age_on or case.registered_on).year - case.estimated_age
+    else:
+        case.birth_year = None
+
+
+def _clean_strings(data):
+    return {
+        key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()
+    }
+
+
+def _timeline(case, kind, by, **detail):
+    TimelineEntry.objects.create(case=case, kind=kind, actor=by, detail=detail)
+
+
+@transaction.atomic
+def case_register(*, by, organisation, data, consent, assigned_to=None, from_encounter=None):
+    """Register a child: a new case with its number, its first consent, a timeline line, an audit row.
+
+    `data` holds Case fields (identity at least); `consent` the Consent fields. When the child was
+    counted anonymously in `from_encounter`, the case is linked to it and one anonymous count of
+    the child's sex and age band is taken off, so the child is not counted twice.
+    """
+    case = Case(
+        organisation=organisation,
+        created_by=by,
+        assigned_to=assigned_to or by,
+        **_clean_strings(data),
+    )
+    if case.estimated_age is not None and case.estimated_age_on is None:
+        case.estimated_age_on = case.registered_on
+    case.case_number = next_case_number(organisation, case.registered_on)
+    refresh_search_fields(case)
+    case.save()
+    Consent.objects.create(case=case, recorded_by=by, **_clean_strings(consent))
+    _timeline(case, TimelineEntry.Kind.REGISTERED, by)
+    audit.record(Action.CREATE, user=by, obj=case)
+    if from_encounter is not None:
+        _link_registered_child(case, from_encounter, by)
+    return case
+
+
+def _link_registered_child(case, encounter, by):
+    EncounterChild.objects.get_or_create(
+        encounter=encounter, case=case, defaults={"registered_from_encounter": True}
+    )
+    band = AgeBand.for_age(case.age(on=timezone.localtime(encounter.occurred_at).date()))
+    field = ANONYMOUS_FIELDS.get((case.sex, band))
+    if field:
+        Encounter.objects.filter(pk=encounter.pk).update(**{field: Greatest(F(field) - 1, 0)})
+    _timeline(
+        case, TimelineEntry.Kind.ENCOUNTER, by, encounter=encounter.pk, hotspot=encounter.hotspot
+    )
+
+
+@transaction.atomic
+def case_update(*, by, case, data, expected_version, section):
+    """Save changed fields of one section, refusing a save made from a stale form (RE-02)."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.version != expected_version:
+        raise CaseConflict(current)
+    data = _clean_strings(data)
+    changed = sorted(name for name, value in data.items() if getattr(current, name) != value)
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, data[name])
+    if "estimated_age" in changed and current.estimated_age is not None:
+        current.estimated_age_on = timezone.localdate()
+    current.version = F("version") + 1
+    refresh_search_fields(current)
+    current.save()
+    current.refresh_from_db()
+    _timeline(current, TimelineEntry.Kind.UPDATED, by, section=section, fields=changed)
+    audit.record(
+        Action.UPDATE, user=by, obj=current, detail={"section": section, "fields": changed}
+    )
+    return current
+
+
+@transaction.atomic
+def case_add_note(*, by, case, body):
+    note = CaseNote.objects.create(case=case, author=by, body=clean_text(body, multiline=True))
+    _timeline(case, TimelineEntry.Kind.NOTE, by, note=note.pk)
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def consent_record(*, by, case, data):
+    consent = Consent.objects.create(case=case, recorded_by=by, **_clean_strings(data))
+    _timeline(case, TimelineEntry.Kind.CONSENT_RECORDED, by, scope=consent.scope)
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"consent": consent.pk})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, by, consent, reason):
+    """Withdraw consent. Referrals that rely on it stop sharing (the referrals issue hooks in here)."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.withdrawal_reason = clean_text(reason, multiline=True)
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    _timeline(consent.case, TimelineEntry.Kind.CONSENT_WITHDRAWN, by)
+    audit.record(Action.UPDATE, user=by, obj=consent.case, detail={"consent_withdrawn": consent.pk})
+    return consent
+
+
+@transaction.atomic
+def case_reassign(*, by, case, to_user):
+    if case.assigned_to_id == to_user.pk:
+        return case
+    Case.objects.filter(pk=case.pk).update(assigned_to=to_user, version=F("version") + 1)
+    _timeline(case, TimelineEntry.Kind.REASSIGNED, by, to=to_user.pk)
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"assigned_to": to_user.pk})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_reassign_open(*, by, from_user, to_user):
+    """Give every open case of `from_user` (in their organisation) to `to_user`; returns how many."""
+    organisation_id = from_user.membership.organisation_id
+    if to_user.membership_or_none is None or to_user.membership.organisation_id != organisation_id:
+        raise ValueError("Cases can only be given to someone in the same organisation.")
+    cases = list(
+        Case.objects.select_for_update().filter(
+            organisation_id=organisation_id, assigned_to=from_user, status__in=OPEN_STATUSES
+        )
+    )
+    for case in cases:
+        case_reassign(by=by, case=case, to_user=to_user)
+    return len(cases)

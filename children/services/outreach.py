@@ -1,0 +1,36 @@
+"""Logging a street-outreach encounter."""
+
+from django.db import transaction
+
+from core import audit
+from core.persian import clean_text, normalize
+
+from ..models import ANONYMOUS_FIELDS, Encounter, EncounterChild, TimelineEntry
+
+
+@transaction.atomic
+def encounter_log(*, by, organisation, data, cases=(), anonymous=None):
+    """Record an encounter, the registered children met (`cases`) and anonymous counts.
+
+    `anonymous` maps (sex, age band) to a count. Each registered child's timeline gets a line and
+    each of their records an audit row, since meeting a child changes what their record says.
+    """
+    data = {
+        key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()
+    }
+    encounter = Encounter(organisation=organisation, caseworker=by, **data)
+    encounter.hotspot_key = normalize(encounter.hotspot)
+    for key, count in (anonymous or {}).items():
+        setattr(encounter, ANONYMOUS_FIELDS[key], count or 0)
+    encounter.save()
+    audit.record(audit.Action.CREATE, user=by, obj=encounter)
+    for case in cases:
+        EncounterChild.objects.create(encounter=encounter, case=case)
+        TimelineEntry.objects.create(
+            case=case,
+            kind=TimelineEntry.Kind.ENCOUNTER,
+            actor=by,
+            detail={"encounter": encounter.pk, "hotspot": encounter.hotspot},
+        )
+        audit.record(audit.Action.UPDATE, user=by, obj=case, detail={"encounter": encounter.pk})
+    return encounter

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from .views import cases, outreach
+
+app_name = "children"
+
+urlpatterns = [
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/register/", cases.case_register, name="case_register"),
+    path("cases/pick/", cases.case_pick, name="case_pick"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/<slug:section>/", cases.case_edit_section, name="case_edit_section"),
+    path("cases/<int:pk>/notes/", cases.case_add_note, name="case_add_note"),
+    path("cases/<int:pk>/consent/", cases.consent_add, name="consent_add"),
+    path(
+        "cases/<int:pk>/consent/<int:consent_pk>/withdraw/",
+        cases.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("cases/<int:pk>/duplicates/", cases.case_duplicates, name="case_duplicates"),
+    path(
+        "cases/<int:pk>/links/<int:target_pk>/request/",
+        cases.case_link_request,
+        name="case_link_request",
+    ),
+    path(
+        "cases/<int:pk>/links/<int:link_pk>/answer/",
+        cases.case_link_answer,
+        name="case_link_answer",
+    ),
+    path("outreach/", outreach.encounter_list, name="encounter_list"),
+    path("outreach/new/", outreach.encounter_create, name="encounter_create"),
+    path("outreach/hotspots/", outreach.hotspots, name="hotspots"),
+    path("outreach/<int:pk>/", outreach.encounter_detail, name="encounter_detail"),
+]

@@ -1,0 +1,272 @@
+"""Case pages: list and search, registration with a duplicate check, the case record."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import audit
+from core.access import require_permission
+from core.permissions import Perm
+
+from .. import services
+from ..access import get_case_for_user, get_encounter_for_user
+from ..filters import CaseFilter
+from ..forms import (
+    SECTIONS,
+    ConsentForm,
+    NoteForm,
+    RegistrationForm,
+    WithdrawConsentForm,
+    section_form,
+)
+from ..models import Case, CaseLink
+from ..presenters import section_rows
+from ..selectors.cases import cases_visible_to, search_cases
+from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
+from ..services.links import LinkNotAllowed
+
+PAGE_SIZE = 25
+
+
+@require_permission(Perm.CASE_VIEW)
+def case_list(request):
+    queryset = cases_visible_to(request.user).select_related("assigned_to", "province")
+    case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
+    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if case_filter.form.is_valid() and case_filter.form.cleaned_data.get("q"):
+        audit.record(
+            audit.Action.VIEW, user=request.user, object_type="children.case", object_id="search"
+        )
+    return render(request, "children/case_list.html", {"filter": case_filter, "page": page})
+
+
+def _split_duplicates(candidates, organisation):
+    """Own organisation's matches with details; others reduced to the organisation's name."""
+    own = [c for c in candidates if c.case.organisation_id == organisation.pk]
+    elsewhere = sorted(
+        {c.case.organisation.name for c in candidates if c.case.organisation_id != organisation.pk}
+    )
+    return own, elsewhere
+
+
+@require_permission(Perm.CASE_EDIT)
+def case_register(request):
+    organisation = request.user.membership.organisation
+    encounter = None
+    if request.GET.get("encounter") or request.POST.get("encounter"):
+        encounter = get_encounter_for_user(
+            request.user, request.GET.get("encounter") or request.POST.get("encounter")
+        )
+    initial = {}
+    if encounter is not None:
+        initial = {
+            "province": encounter.province_id,
+            "city": encounter.city,
+            "district": encounter.district,
+            "sex": request.GET.get("sex", ""),
+        }
+    form = RegistrationForm(
+        request.POST or None, initial=initial, organisation=organisation, user=request.user
+    )
+    context = {"form": form, "encounter": encounter}
+    if request.method == "POST" and form.is_valid():
+        duplicates = likely_duplicates(form.case_data())
+        if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
+            own, elsewhere = _split_duplicates(duplicates, organisation)
+            form.data = form.data.copy()
+            form.data["confirm_not_duplicate"] = "on"
+            context.update(own_duplicates=own, duplicates_elsewhere=elsewhere)
+            return render(request, "children/case_register.html", context)
+        case = services.case_register(
+            by=request.user,
+            organisation=organisation,
+            data=form.case_data(),
+            consent=form.consent_data(),
+            assigned_to=form.cleaned_data["assigned_to"],
+            from_encounter=encounter,
+        )
+        messages.success(
+            request, _("The child is registered as case %(number)s.") % {"number": case.case_number}
+        )
+        return redirect("children:case_detail", pk=case.pk)
+    return render(request, "children/case_register.html", context)
+
+
+@require_permission(Perm.CASE_VIEW)
+def case_detail(request, pk):
+    case = get_case_for_user(request.user, pk)
+    sections = [
+        (key, title, section_rows(case, section_form(key, instance=case)))
+        for key, (title, _form) in SECTIONS.items()
+    ]
+    context = {
+        "case": case,
+        "sections": sections,
+        "timeline": case.timeline.select_related("actor__membership")[:50],
+        "notes": case.notes.select_related("author")[:20],
+        "consents": case.consents.all(),
+        "encounters": case.encounters.select_related("province").order_by("-occurred_at")[:20],
+        "note_form": NoteForm(),
+        "consent_form": ConsentForm(),
+        "withdraw_form": WithdrawConsentForm(),
+        "links_received": case.link_requests_received.filter(
+            state=CaseLink.State.REQUESTED
+        ).select_related("requesting_case__organisation"),
+        "links": CaseLink.objects.filter(
+            state=CaseLink.State.ACCEPTED, requesting_case=case
+        ).select_related("target_case__organisation"),
+        "links_back": CaseLink.objects.filter(
+            state=CaseLink.State.ACCEPTED, target_case=case
+        ).select_related("requesting_case__organisation"),
+    }
+    return render(request, "children/case_detail.html", context)
+
+
+@require_permission(Perm.CASE_EDIT)
+def case_edit_section(request, pk, section):
+    if section not in SECTIONS:
+        raise Http404
+    case = get_case_for_user(request.user, pk, action=None)
+    title = SECTIONS[section][0]
+    if request.method != "POST":
+        form = section_form(section, instance=case, initial={"version": case.version})
+        return render(
+            request, "children/case_section_form.html", {"case": case, "form": form, "title": title}
+        )
+    form = section_form(section, request.POST, instance=case)
+    if not form.is_valid():
+        return render(
+            request, "children/case_section_form.html", {"case": case, "form": form, "title": title}
+        )
+    try:
+        services.case_update(
+            by=request.user,
+            case=case,
+            data=form.section_data(),
+            expected_version=form.cleaned_data["version"],
+            section=section,
+        )
+    except services.CaseConflict as conflict:
+        return _render_conflict(request, case, section, title, form, conflict.current)
+    messages.success(request, _("Saved."))
+    return redirect("children:case_detail", pk=case.pk)
+
+
+def _render_conflict(request, case, section, title, form, current):
+    """Show what the other person saved beside what this user typed; nothing is overwritten."""
+    saved_form = section_form(section, instance=current)
+    differences = [
+        {
+            "label": form[name].label,
+            "saved": saved_form[name].value(),
+            "yours": form.cleaned_data.get(name),
+        }
+        for name in form._meta.fields
+        if getattr(current, name) != form.cleaned_data.get(name)
+    ]
+    fresh = section_form(section, instance=current, initial={"version": current.version})
+    context = {
+        "case": current,
+        "form": fresh,
+        "title": title,
+        "conflict": differences,
+        "yours": form,
+    }
+    return render(request, "children/case_section_form.html", context, status=409)
+
+
+@require_POST
+@require_permission(Perm.CASE_EDIT)
+def case_add_note(request, pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.case_add_note(by=request.user, case=case, body=form.cleaned_data["body"])
+        messages.success(request, _("The note is saved."))
+    else:
+        messages.error(request, _("The note is empty or too long."))
+    return redirect("children:case_detail", pk=case.pk)
+
+
+@require_POST
+@require_permission(Perm.CASE_EDIT)
+def consent_add(request, pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record(by=request.user, case=case, data=form.cleaned_data)
+        messages.success(request, _("The consent is recorded."))
+        return redirect("children:case_detail", pk=case.pk)
+    return render(request, "children/consent_form.html", {"case": case, "form": form}, status=400)
+
+
+@require_POST
+@require_permission(Perm.CASE_EDIT)
+def consent_withdraw(request, pk, consent_pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    consent = get_object_or_404(case.consents, pk=consent_pk)
+    form = WithdrawConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_withdraw(
+            by=request.user, consent=consent, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The consent is withdrawn."))
+    else:
+        messages.error(request, _("Give the reason for the withdrawal."))
+    return redirect("children:case_detail", pk=case.pk)
+
+
+@require_permission(Perm.CASE_VIEW)
+def case_duplicates(request, pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    candidates = likely_duplicates_of_case(case)
+    own = [c for c in candidates if c.case.organisation_id == case.organisation_id]
+    others = [c for c in candidates if c.case.organisation_id != case.organisation_id]
+    requested = set(case.link_requests_sent.values_list("target_case_id", flat=True))
+    return render(
+        request,
+        "children/case_duplicates.html",
+        {"case": case, "own": own, "others": others, "requested": requested},
+    )
+
+
+@require_POST
+@require_permission(Perm.CASE_EDIT)
+def case_link_request(request, pk, target_pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    target = Case.objects.select_related("organisation").filter(pk=target_pk).first()
+    try:
+        services.case_link_request(by=request.user, case=case, target_case=target)
+    except LinkNotAllowed:
+        # Not a current likely match: the same answer as a missing case, nothing learnt.
+        raise Http404 from None
+    messages.success(
+        request,
+        _("We asked %(organisation)s to confirm the match.")
+        % {"organisation": target.organisation},
+    )
+    return redirect("children:case_duplicates", pk=case.pk)
+
+
+@require_POST
+@require_permission(Perm.CASE_EDIT)
+def case_link_answer(request, pk, link_pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    link = get_object_or_404(case.link_requests_received, pk=link_pk)
+    accept = request.POST.get("answer") == "accept"
+    services.case_link_answer(by=request.user, link=link, accept=accept)
+    messages.success(
+        request, _("The cases are linked.") if accept else _("The link request is declined.")
+    )
+    return redirect("children:case_detail", pk=case.pk)
+
+
+@require_permission(Perm.OUTREACH_LOG)
+def case_pick(request):
+    """htmx: registered children matching a search, as checkboxes for the encounter form."""
+    term = request.GET.get("q", "").strip()
+    cases = search_cases(cases_visible_to(request.user), term)[:10] if len(term) >= 2 else []
+    return render(request, "children/partials/case_pick.html", {"cases": cases})

@@ -1,0 +1,87 @@
+"""Street outreach pages: log an encounter, list them, see hotspots."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.access import require_permission
+from core.permissions import Perm
+
+from .. import services
+from ..access import encounters_visible_to, get_encounter_for_user
+from ..filters import EncounterFilter
+from ..forms import EncounterForm
+from ..models import ANONYMOUS_FIELDS
+from ..models.choices import AgeBand, Sex
+from ..selectors.cases import cases_visible_to
+from ..selectors.outreach import hotspot_summary
+
+PAGE_SIZE = 25
+
+
+@require_permission(Perm.OUTREACH_LOG)
+def encounter_create(request):
+    organisation = request.user.membership.organisation
+    form = EncounterForm(
+        request.POST or None, cases=cases_visible_to(request.user), organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        encounter = services.encounter_log(
+            by=request.user,
+            organisation=organisation,
+            data=form.encounter_data(),
+            cases=form.cleaned_data["cases"],
+            anonymous=form.anonymous_counts(),
+        )
+        messages.success(request, _("The encounter is saved."))
+        return redirect("children:encounter_detail", pk=encounter.pk)
+    picked = [pk for pk in request.POST.getlist("cases") if pk.isdigit()]
+    context = {
+        "form": form,
+        "bands": AgeBand,
+        "picked_cases": cases_visible_to(request.user).filter(pk__in=picked) if picked else [],
+    }
+    return render(request, "children/encounter_form.html", context)
+
+
+@require_permission(Perm.OUTREACH_LOG)
+def encounter_list(request):
+    queryset = encounters_visible_to(request.user).select_related("province", "caseworker")
+    encounter_filter = EncounterFilter(request.GET, queryset=queryset, request=request)
+    page = Paginator(encounter_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "children/encounter_list.html", {"filter": encounter_filter, "page": page}
+    )
+
+
+@require_permission(Perm.OUTREACH_LOG)
+def encounter_detail(request, pk):
+    encounter = get_encounter_for_user(request.user, pk)
+    anonymous = [
+        {
+            "sex": Sex(sex),
+            "cells": [
+                {"band": AgeBand(band), "count": encounter.anonymous_count(sex, band)}
+                for band in AgeBand.values
+            ],
+        }
+        for sex in Sex.values
+    ]
+    context = {
+        "encounter": encounter,
+        "anonymous": anonymous,
+        "bands": AgeBand,
+        "cases": encounter.children.all(),
+        "has_anonymous": any(getattr(encounter, name) for name in ANONYMOUS_FIELDS.values()),
+    }
+    return render(request, "children/encounter_detail.html", context)
+
+
+@require_permission(Perm.OUTREACH_LOG)
+def hotspots(request):
+    encounter_filter = EncounterFilter(
+        request.GET, queryset=encounters_visible_to(request.user), request=request
+    )
+    rows = hotspot_summary(encounter_filter.qs)
+    return render(request, "children/hotspots.html", {"filter": encounter_filter, "rows": rows})
