@@ -11,6 +11,7 @@ from core.persian import compact, normalize, to_latin_digits
 
 from ..models import Case
 
+NAME_MATCH_THRESHOLD = 0.4
 _CASE_NUMBER = re.compile(r"^[A-Za-z]{2,}-|^[A-Za-z]{3}\d*$|-\d{4}-")
 
 
@@ -42,18 +43,16 @@ def search_cases(queryset, term):
         return queryset.filter(case_number__icontains=to_latin_digits(term))
     name = normalize(term)
     joined = compact(term)
-    matches = (
-        Q(search_name__trigram_word_similar=name)
-        | Q(search_father__trigram_word_similar=name)
-        | Q(search_compact__contains=joined)
-    )
+    # Scoring the organisation's cases directly (instead of the indexed `%>` operator with its
+    # fixed 0.6 threshold) lets short misspelled names match: "فاطیمه" scores 0.44 against
+    # "فاطمه". Lists are always scoped to one organisation first, so this stays a small scan.
     return (
-        queryset.filter(matches)
-        .annotate(
+        queryset.annotate(
             match=Greatest(
                 TrigramWordSimilarity(name, "search_name"),
                 TrigramWordSimilarity(name, "search_father"),
             )
         )
+        .filter(Q(match__gte=NAME_MATCH_THRESHOLD) | Q(search_compact__contains=joined))
         .order_by("-match", "-created_at")
     )

@@ -84,6 +84,7 @@ USERS = [
     ),
     ("manager.a", "زهرا", "احمدی", "NGO01", Role.ORG_MANAGER, None, "مدیرعامل"),
     ("caseworker.a", "فاطمه", "رضایی", "NGO01", Role.CASEWORKER, None, "مددکار اجتماعی"),
+    ("caseworker.c", "سمیه", "نوروزی", "NGO02", Role.CASEWORKER, None, "مددکار اجتماعی"),
     ("manager.b", "محمدرضا", "حسینی", "NGO03", Role.ORG_MANAGER, None, "مدیرعامل"),
     ("caseworker.b", "نرگس", "محمدی", "NGO03", Role.CASEWORKER, None, "مددکار اجتماعی"),
     ("caseworker.sb", "عبدالله", "بلوچ", "NGO04", Role.CASEWORKER, None, "مددکار اجتماعی"),
@@ -97,6 +98,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = self._organisations()
             self._users(organisations)
+        from children.demo import seed_children
+
+        seed_children(stdout=self.stdout)
         self._print_logins()
 
     def _organisations(self):

@@ -1,0 +1,307 @@
+"""Demo children and street outreach for `seed_demo`: realistic Persian names (Iranian and Afghan),
+encounters at hotspots in three provinces, and a few children registered by two NGOs under
+slightly different spellings, so the duplicate check has something to find."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.national_id import check_digit
+from ngos.models import Membership, Organisation
+
+from . import services
+from .models import Case
+from .models.choices import (
+    Activity,
+    ConsentGiver,
+    ConsentScope,
+    Documentation,
+    Hazard,
+    LivingSituation,
+    Nationality,
+    ProtectionConcern,
+    RiskLevel,
+    SchoolStatus,
+    Sex,
+    WorkType,
+)
+
+IRANIAN = {
+    Sex.MALE: [
+        "محمد",
+        "علی",
+        "حسین",
+        "رضا",
+        "مهدی",
+        "امیرحسین",
+        "ابوالفضل",
+        "محمدرضا",
+        "سجاد",
+        "یاسین",
+        "آرش",
+        "امید",
+    ],
+    Sex.FEMALE: [
+        "فاطمه",
+        "زهرا",
+        "مریم",
+        "زینب",
+        "نازنین",
+        "ستایش",
+        "هستی",
+        "یلدا",
+        "ریحانه",
+        "سارا",
+    ],
+}
+AFGHAN = {
+    Sex.MALE: [
+        "احمد",
+        "محمود",
+        "نجیب‌الله",
+        "عبدالله",
+        "جاوید",
+        "فرید",
+        "شکیب",
+        "حمید",
+        "ذبیح‌الله",
+        "روح‌الله",
+        "صمیم",
+    ],
+    Sex.FEMALE: ["مرسل", "فرشته", "شکیلا", "زرغونه", "پروانه", "حمیده", "نرگس", "ملالی", "مریم"],
+}
+FAMILY_IRANIAN = [
+    "رضایی",
+    "محمدی",
+    "حسینی",
+    "احمدی",
+    "کریمی",
+    "موسوی",
+    "جعفری",
+    "صادقی",
+    "رحیمی",
+    "قاسمی",
+    "نوری",
+]
+FAMILY_AFGHAN = ["احمدزی", "حیدری", "رحمانی", "صدیقی", "حکیمی", "عزیزی", "یوسفی", "قادری", "نظری"]
+FATHERS = [
+    "حسن",
+    "غلامرضا",
+    "محمدعلی",
+    "عباس",
+    "اکبر",
+    "نادر",
+    "کریم",
+    "عبدالرحمن",
+    "گل‌محمد",
+    "اسماعیل",
+    "یعقوب",
+]
+
+PLACES = {
+    "NGO01": (
+        "tehran",
+        "تهران",
+        ["چهارراه ولیعصر", "میدان تجریش", "پل گیشا", "میدان انقلاب", "بازار تهران"],
+    ),
+    "NGO02": ("tehran", "تهران", ["ترمینال جنوب", "میدان آزادی", "چهارراه ولیعصر", "میدان راه‌آهن"]),
+    "NGO03": (
+        "razavi-khorasan",
+        "مشهد",
+        ["خیابان امام رضا", "میدان شهدا", "بازار رضا", "پایانه مسافربری مشهد"],
+    ),
+    "NGO04": ("sistan-baluchestan", "زاهدان", ["میدان آزادی زاهدان", "بازار روز", "چهارراه رسولی"]),
+}
+CHILDREN_PER_NGO = {"NGO01": 90, "NGO02": 60, "NGO03": 80, "NGO04": 50}
+ENCOUNTERS_PER_NGO = 40
+
+
+def _variant(name, rng):
+    """A plausible second spelling: Arabic letters, a split compound, a dropped madda."""
+    choices = [
+        name.replace("ی", "ي"),
+        name.replace("‌", " "),
+        name.replace("آ", "ا"),
+        name.replace("ک", "ك"),
+    ]
+    different = [c for c in choices if c != name]
+    return rng.choice(different) if different else name
+
+
+def _national_id(rng):
+    first_nine = "".join(str(rng.randint(0, 9)) for _ in range(9))
+    return first_nine + str(check_digit(first_nine))
+
+
+def _identity(rng, province, city, districts):
+    afghan = rng.random() < 0.55
+    sex = Sex.MALE if rng.random() < 0.7 else Sex.FEMALE
+    names = AFGHAN if afghan else IRANIAN
+    age = rng.randint(6, 17)
+    documentation = (
+        rng.choice([Documentation.AMAYESH, Documentation.UNDOCUMENTED, Documentation.UNDOCUMENTED])
+        if afghan
+        else rng.choice(
+            [Documentation.NATIONAL_ID, Documentation.NATIONAL_ID, Documentation.UNDOCUMENTED]
+        )
+    )
+    known_birth = rng.random() < 0.4
+    today = timezone.localdate()
+    return {
+        "given_name": rng.choice(names[sex]),
+        "family_name": rng.choice(FAMILY_AFGHAN if afghan else FAMILY_IRANIAN),
+        "father_name": rng.choice(FATHERS),
+        "sex": sex,
+        "birth_date": today - datetime.timedelta(days=age * 365 + rng.randint(0, 300))
+        if known_birth
+        else None,
+        "estimated_age": None if known_birth else age,
+        "nationality": Nationality.AFGHAN if afghan else Nationality.IRANIAN,
+        "documentation": documentation,
+        "id_number": _national_id(rng)
+        if documentation == Documentation.NATIONAL_ID
+        else (
+            str(rng.randint(10**9, 10**10 - 1)) if documentation == Documentation.AMAYESH else ""
+        ),
+        "languages": ["dari"] if afghan else ["persian"],
+        "province": province,
+        "city": city,
+        "district": rng.choice(districts),
+        "phone": "",
+    }
+
+
+def _circumstances(rng):
+    work = rng.choice([w for w in WorkType.values if w != WorkType.NONE])
+    return {
+        "living_situation": rng.choice(LivingSituation.values),
+        "household_size": rng.randint(3, 9),
+        "household_earners": rng.randint(1, 3),
+        "income_share_percent": rng.choice([10, 20, 30, 40, 50]),
+        "work_type": work,
+        "work_hours_per_week": rng.randint(10, 60),
+        "earnings_per_day": rng.choice([50_000, 80_000, 120_000, 200_000]),
+        "hazards": rng.sample(Hazard.values, k=rng.randint(0, 2)),
+        "school_status": rng.choice(SchoolStatus.values),
+        "protection_concerns": rng.sample(ProtectionConcern.values, k=rng.randint(0, 2)),
+        "risk_level": rng.choice(RiskLevel.values),
+    }
+
+
+def _consent(rng):
+    return {
+        "given_by": rng.choice([ConsentGiver.GUARDIAN, ConsentGiver.BOTH, ConsentGiver.CHILD]),
+        "given_by_name": "",
+        "given_on": timezone.localdate() - datetime.timedelta(days=rng.randint(0, 90)),
+        "scope": [ConsentScope.RECORD, ConsentScope.REFERRAL, ConsentScope.FOLLOW_UP],
+    }
+
+
+@transaction.atomic
+def seed_children(stdout=None):
+    """Idempotent: does nothing when the demo NGOs already have cases."""
+    if Case.objects.filter(organisation__code__in=PLACES).exists():
+        return 0
+    rng = random.Random(1405)
+    registered = {}
+    for code, count in CHILDREN_PER_NGO.items():
+        organisation = Organisation.objects.select_related("home_province").get(code=code)
+        staff = [
+            m.user
+            for m in Membership.objects.filter(organisation=organisation).select_related("user")
+        ]
+        if not staff:
+            continue
+        province_code, city, _hotspots = PLACES[code]
+        province = (
+            organisation.provinces.filter(code=province_code).first() or organisation.home_province
+        )
+        districts = [str(n) for n in range(1, 13)]
+        cases = []
+        for _ in range(count):
+            worker = rng.choice(staff)
+            case = services.case_register(
+                by=worker,
+                organisation=organisation,
+                data=_identity(rng, province, city, districts),
+                consent=_consent(rng),
+            )
+            if rng.random() < 0.6:
+                case = services.case_update(
+                    by=worker,
+                    case=case,
+                    data=_circumstances(rng),
+                    expected_version=case.version,
+                    section="work",
+                )
+            cases.append(case)
+        registered[code] = (organisation, staff, cases)
+    _near_duplicates(rng, registered)
+    _encounters(rng, registered)
+    if stdout:
+        stdout.write(f"Demo children: {Case.objects.count()} cases")
+    return Case.objects.count()
+
+
+def _near_duplicates(rng, registered):
+    """Register a few of NGO01's children again at NGO02, spelled differently."""
+    if "NGO01" not in registered or "NGO02" not in registered:
+        return
+    _source_org, _staff, source_cases = registered["NGO01"]
+    organisation, staff, cases = registered["NGO02"]
+    for original in rng.sample(source_cases, k=min(8, len(source_cases))):
+        data = {
+            "given_name": _variant(original.given_name, rng),
+            "family_name": _variant(original.family_name, rng),
+            "father_name": original.father_name,
+            "sex": original.sex,
+            "birth_date": None,
+            "estimated_age": original.age(),
+            "nationality": original.nationality,
+            "documentation": Documentation.UNDOCUMENTED,
+            "id_number": "",
+            "languages": original.languages,
+            "province": original.province,
+            "city": original.city,
+            "district": original.district,
+            "phone": "",
+        }
+        cases.append(
+            services.case_register(
+                by=rng.choice(staff), organisation=organisation, data=data, consent=_consent(rng)
+            )
+        )
+
+
+def _encounters(rng, registered):
+    now = timezone.now()
+    for code, (organisation, staff, cases) in registered.items():
+        province_code, city, hotspots = PLACES[code]
+        province = (
+            organisation.provinces.filter(code=province_code).first() or organisation.home_province
+        )
+        for _ in range(ENCOUNTERS_PER_NGO):
+            anonymous = {
+                (sex, band): rng.choice([0, 0, 1, 2, 3])
+                for sex in Sex.values
+                for band in ("under6", "6_11", "12_14", "15_17")
+            }
+            services.encounter_log(
+                by=rng.choice(staff),
+                organisation=organisation,
+                data={
+                    "occurred_at": now
+                    - datetime.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 10)),
+                    "province": province,
+                    "city": city,
+                    "district": str(rng.randint(1, 12)),
+                    "hotspot": rng.choice(hotspots),
+                    "activity": rng.choice(Activity.values),
+                    "observations": "",
+                    "follow_up_needed": rng.random() < 0.3,
+                },
+                cases=rng.sample(cases, k=min(len(cases), rng.randint(0, 3))),
+                anonymous=anonymous,
+            )
