@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/<slug:section>/", cases.case_edit_section, name="case_edit_section"),
     path("cases/<int:pk>/notes/", cases.case_add_note, name="case_add_note"),
+    path("cases/<int:pk>/reassign/", cases.case_reassign, name="case_reassign"),
     path("cases/<int:pk>/consent/", cases.consent_add, name="consent_add"),
     path(
         "cases/<int:pk>/consent/<int:consent_pk>/withdraw/",

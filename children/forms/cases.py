@@ -257,3 +257,21 @@ class WithdrawConsentForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class ReassignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(
+        label=_("Caseworker"), queryset=get_user_model().objects.none()
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = (
+            get_user_model()
+            .objects.filter(
+                membership__organisation=organisation,
+                membership__role__in=["caseworker", "org_manager"],
+                is_active=True,
+            )
+            .order_by("first_name", "last_name")
+        )

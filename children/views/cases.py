@@ -18,6 +18,7 @@ from ..forms import (
     SECTIONS,
     ConsentForm,
     NoteForm,
+    ReassignForm,
     RegistrationForm,
     WithdrawConsentForm,
     section_form,
@@ -112,6 +113,9 @@ def case_detail(request, pk):
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),
+        "reassign_form": ReassignForm(
+            organisation=case.organisation, initial={"assigned_to": case.assigned_to_id}
+        ),
         "links_received": case.link_requests_received.filter(
             state=CaseLink.State.REQUESTED
         ).select_related("requesting_case__organisation"),
@@ -270,3 +274,16 @@ def case_pick(request):
     term = request.GET.get("q", "").strip()
     cases = search_cases(cases_visible_to(request.user), term)[:10] if len(term) >= 2 else []
     return render(request, "children/partials/case_pick.html", {"cases": cases})
+
+
+@require_POST
+@require_permission(Perm.CASE_REASSIGN)
+def case_reassign(request, pk):
+    case = get_case_for_user(request.user, pk, action=None)
+    form = ReassignForm(request.POST, organisation=case.organisation)
+    if form.is_valid():
+        services.case_reassign(by=request.user, case=case, to_user=form.cleaned_data["assigned_to"])
+        messages.success(request, _("The caseworker is changed."))
+    else:
+        messages.error(request, _("Choose an active caseworker of your organisation."))
+    return redirect("children:case_detail", pk=case.pk)
