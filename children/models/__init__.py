@@ -1,7 +1,16 @@
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
+from .referrals import DigestSent, FollowUp, Referral
+from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
 
 __all__ = [
+    "Assessment",
+    "ClosureRequest",
+    "DigestSent",
+    "FollowUp",
+    "PlanAction",
+    "PlanGoal",
+    "Referral",
     "ANONYMOUS_FIELDS",
     "Case",
     "CaseLink",

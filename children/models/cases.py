@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import (
     SECTION_TITLES,
     CaseStatus,
+    ClosureReason,
     ConsentGiver,
     ConsentScope,
     Documentation,
@@ -142,6 +143,13 @@ class Case(models.Model):
         _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
     )
 
+    # Closure, approved by a manager; and the last time anyone saw or spoke with the child.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+
     # Normalised copies for search and duplicate matching (core.persian); kept by the services.
     search_name = models.CharField(max_length=320, blank=True, editable=False)
     search_compact = models.CharField(max_length=320, blank=True, editable=False)
@@ -188,6 +196,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~Q(documentation="national_id") | ~Q(id_number=""),
                 name="case_national_id_documentation_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) | Q(~Q(status="closed"), closed_at__isnull=True),
+                name="case_closed_has_time",
             ),
         ]
 

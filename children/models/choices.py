@@ -156,3 +156,56 @@ SECTION_TITLES = {
     "schooling": _("Schooling"),
     "health": _("Health and protection"),
 }
+
+
+class NeedLevel(models.TextChoices):
+    NONE = "none", _("No need")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class ClosureReason(models.TextChoices):
+    REUNIFIED = "reunified", _("Reunified with family")
+    BACK_IN_SCHOOL = "back_in_school", _("Back in school")
+    AGED_OUT = "aged_out", _("Aged out")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    TRANSFERRED = "transferred", _("Transferred to another organisation")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    OTHER = "other", _("Other")
+
+
+class FollowUpKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Home visit")
+    STREET_CHECK = "street_check", _("Street check")
+    SCHOOL_CHECK = "school_check", _("School check")
+    PHONE_CALL = "phone_call", _("Phone call")
+    SERVICE_CHECK = "service_check", _("Service check")
+
+
+class FollowUpStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", _("Done")
+    MISSED = "missed", _("Missed")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+
+
+class ReferralState(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+    NOT_COMPLETED = "not_completed", _("Not completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The receiving organisation sees the referral's shared fields only while it is in these states.
+REFERRAL_SHARING_STATES = [ReferralState.SENT, ReferralState.ACCEPTED]
+REFERRAL_OPEN_STATES = [ReferralState.SENT, ReferralState.ACCEPTED]
+
+
+class PlanStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")

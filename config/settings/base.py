@@ -134,6 +134,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Case work ---------------------------------------------------------------------------
+# Days a receiving organisation has to answer a referral before it is overdue.
+REFERRAL_ANSWER_DAYS = env.int("REFERRAL_ANSWER_DAYS", default=7)
+# A case with no contact for this many days shows on "My work".
+CASE_UNSEEN_DAYS = env.int("CASE_UNSEEN_DAYS", default=30)
+
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,178 @@
+"""Referrals (ارجاع) between organisations, and follow-ups (پیگیری) that are never forgotten."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import REFERRAL_OPEN_STATES, FollowUpKind, FollowUpStatus, ReferralState
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=REFERRAL_OPEN_STATES)
+
+    def awaiting_answer(self):
+        return self.filter(state=ReferralState.SENT)
+
+    def overdue(self, now=None):
+        """Sent and not answered by the end of the service level."""
+        return self.filter(state=ReferralState.SENT, answer_due_at__lt=now or timezone.now())
+
+
+class Referral(models.Model):
+    """A case referred by its organisation to another for a service.
+
+    The receiver reads only what the referral shares, and only while it is sent or accepted and
+    the consent it relies on stands (AC-04). Each transition is timestamped here and audited.
+    """
+
+    case = models.ForeignKey("children.Case", on_delete=models.PROTECT, related_name="referrals")
+    from_organisation = models.ForeignKey(
+        "ngos.Organisation", on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("from")
+    )
+    to_organisation = models.ForeignKey(
+        "ngos.Organisation", on_delete=models.PROTECT, related_name="referrals_received", verbose_name=_("to")
+    )
+    service = models.ForeignKey("ngos.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
+    state = models.CharField(_("state"), max_length=16, choices=ReferralState.choices, default=ReferralState.SENT)
+    need = models.TextField(_("the need"))
+    contact_arrangements = models.TextField(_("contact arrangements"), blank=True)
+    sender_note = models.TextField(_("what else the receiver should know"), blank=True)
+    # Consent the referral relies on, or a recorded override by someone allowed to make one (AC-05).
+    consent = models.ForeignKey(
+        "children.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    consent_override_reason = models.TextField(_("reason for referring without consent"), blank=True)
+
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    answer_due_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome_notes = models.TextField(_("completion notes"), blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Set when the receiving organisation's managers were reminded of an overdue answer.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    sharing_ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["to_organisation", "state", "-sent_at"], name="referral_inbox_idx"),
+            models.Index(fields=["from_organisation", "state", "-sent_at"], name="referral_outbox_idx"),
+            models.Index(fields=["state", "answer_due_at"], name="referral_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_organisation=models.F("to_organisation")), name="referral_to_another_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent__isnull=False) | ~Q(consent_override_reason=""),
+                name="referral_consent_or_override",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="sent") | Q(state="withdrawn") | Q(answered_at__isnull=False),
+                name="referral_answer_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""), name="referral_decline_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} → {self.to_organisation_id} ({self.state})"
+
+    @property
+    def is_open(self):
+        return self.state in REFERRAL_OPEN_STATES
+
+    @property
+    def is_overdue(self):
+        return self.state == ReferralState.SENT and self.answer_due_at < timezone.now()
+
+    @staticmethod
+    def due_from(sent_at):
+        return sent_at + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS)
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=FollowUpStatus.SCHEDULED)
+
+    def overdue(self, today=None):
+        return self.pending().filter(due_on__lt=today or timezone.localdate())
+
+
+class FollowUp(models.Model):
+    """A scheduled visit or check. Overdue when the date passes without an outcome."""
+
+    case = models.ForeignKey("children.Case", on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due date"))
+    kind = models.CharField(_("type"), max_length=16, choices=FollowUpKind.choices)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible caseworker"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    rescheduled_to = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescheduled_from"
+    )
+    # Set by the daily job the first day the follow-up is found overdue (reports count these).
+    overdue_since = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["responsible", "status", "due_on"], name="followup_worker_due_idx"),
+            models.Index(fields=["status", "due_on"], name="followup_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="scheduled") | Q(completed_at__isnull=False), name="followup_outcome_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.kind} · {self.due_on}"
+
+    @property
+    def is_overdue(self):
+        return self.status == FollowUpStatus.SCHEDULED and self.due_on < timezone.localdate()
+
+
+class DigestSent(models.Model):
+    """One row per caseworker and day: the daily digest is sent once even if the job runs twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.day}"
