@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, outreach
+from .views import cases, mywork, outreach, workflow
 
 app_name = "children"
 
@@ -29,6 +29,32 @@ urlpatterns = [
         cases.case_link_answer,
         name="case_link_answer",
     ),
+    path("cases/<int:pk>/assessment/", workflow.assessment_create, name="assessment_create"),
+    path("cases/<int:pk>/plan/goals/", workflow.plan_goal_add, name="plan_goal_add"),
+    path(
+        "cases/<int:pk>/plan/goals/<int:goal_pk>/actions/",
+        workflow.plan_action_add,
+        name="plan_action_add",
+    ),
+    path(
+        "cases/<int:pk>/plan/actions/<int:action_pk>/status/",
+        workflow.plan_action_status,
+        name="plan_action_status",
+    ),
+    path("cases/<int:pk>/closure/", workflow.closure_request, name="closure_request"),
+    path(
+        "cases/<int:pk>/closure/<int:request_pk>/decide/",
+        workflow.closure_decide,
+        name="closure_decide",
+    ),
+    path("cases/<int:pk>/reopen/", workflow.case_reopen, name="case_reopen"),
+    path("cases/<int:pk>/follow-ups/", workflow.followup_schedule, name="followup_schedule"),
+    path(
+        "cases/<int:pk>/follow-ups/<int:followup_pk>/",
+        workflow.followup_outcome,
+        name="followup_outcome",
+    ),
+    path("my-work/", mywork.my_work, name="my_work"),
     path("outreach/", outreach.encounter_list, name="encounter_list"),
     path("outreach/new/", outreach.encounter_create, name="encounter_create"),
     path("outreach/hotspots/", outreach.hotspots, name="hotspots"),

@@ -15,15 +15,21 @@ class Assessment(models.Model):
     """A needs assessment. Every one is kept, so reassessments show how the child's needs changed."""
 
     case = models.ForeignKey("children.Case", on_delete=models.CASCADE, related_name="assessments")
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     assessed_on = models.DateField(_("date of assessment"), default=timezone.localdate)
     education = models.CharField(_("education"), max_length=8, choices=NeedLevel.choices)
     health = models.CharField(_("health"), max_length=8, choices=NeedLevel.choices)
     family = models.CharField(_("family"), max_length=8, choices=NeedLevel.choices)
     economic = models.CharField(_("economic"), max_length=8, choices=NeedLevel.choices)
     protection = models.CharField(_("protection"), max_length=8, choices=NeedLevel.choices)
-    proposed_risk = models.CharField(_("proposed risk level"), max_length=10, choices=RiskLevel.choices)
-    risk_level = models.CharField(_("confirmed risk level"), max_length=10, choices=RiskLevel.choices)
+    proposed_risk = models.CharField(
+        _("proposed risk level"), max_length=10, choices=RiskLevel.choices
+    )
+    risk_level = models.CharField(
+        _("confirmed risk level"), max_length=10, choices=RiskLevel.choices
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -36,7 +42,15 @@ class Assessment(models.Model):
         return f"{self.case_id} · {self.assessed_on}"
 
     def needs(self):
-        return [(domain, self._meta.get_field(domain).verbose_name, getattr(self, domain)) for domain in NEED_DOMAINS]
+        """(domain, label, level label) for each need domain, in order."""
+        return [
+            (
+                domain,
+                self._meta.get_field(domain).verbose_name,
+                getattr(self, f"get_{domain}_display")(),
+            )
+            for domain in NEED_DOMAINS
+        ]
 
 
 def propose_risk(needs, *, protection_concerns=()):
@@ -62,8 +76,12 @@ def propose_risk(needs, *, protection_concerns=()):
 class PlanGoal(models.Model):
     case = models.ForeignKey("children.Case", on_delete=models.CASCADE, related_name="plan_goals")
     goal = models.CharField(_("goal"), max_length=300)
-    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,13 +97,23 @@ class PlanAction(models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(_("action"), max_length=300)
     service = models.ForeignKey(
-        "ngos.Service", verbose_name=_("service"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "ngos.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNED
+    )
 
     class Meta:
         verbose_name = _("case plan action")
@@ -104,10 +132,14 @@ class ClosureRequest(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Sent back")
 
-    case = models.ForeignKey("children.Case", on_delete=models.CASCADE, related_name="closure_requests")
+    case = models.ForeignKey(
+        "children.Case", on_delete=models.CASCADE, related_name="closure_requests"
+    )
     reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices)
     note = models.TextField(_("note"), blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
@@ -122,7 +154,9 @@ class ClosureRequest(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             # At most one request waits per case.
-            models.UniqueConstraint(fields=["case"], condition=Q(state="pending"), name="closure_one_pending"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="pending"), name="closure_one_pending"
+            ),
             models.CheckConstraint(
                 condition=Q(state="pending", decided_by__isnull=True, decided_at__isnull=True)
                 | Q(~Q(state="pending"), decided_by__isnull=False, decided_at__isnull=False),

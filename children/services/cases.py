@@ -100,6 +100,7 @@ def case_register(*, by, organisation, data, consent, assigned_to=None, from_enc
     if case.estimated_age is not None and case.estimated_age_on is None:
         case.estimated_age_on = case.registered_on
     case.case_number = next_case_number(organisation, case.registered_on)
+    case.last_contact_on = case.registered_on
     refresh_search_fields(case)
     case.save()
     Consent.objects.create(case=case, recorded_by=by, **_clean_strings(consent))

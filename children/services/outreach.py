@@ -1,11 +1,13 @@
 """Logging a street-outreach encounter."""
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from core import audit
 from core.persian import clean_text, normalize
 
-from ..models import ANONYMOUS_FIELDS, Encounter, EncounterChild, TimelineEntry
+from ..models import ANONYMOUS_FIELDS, Case, Encounter, EncounterChild, TimelineEntry
 
 
 @transaction.atomic
@@ -24,6 +26,10 @@ def encounter_log(*, by, organisation, data, cases=(), anonymous=None):
         setattr(encounter, ANONYMOUS_FIELDS[key], count or 0)
     encounter.save()
     audit.record(audit.Action.CREATE, user=by, obj=encounter)
+    met_on = timezone.localtime(encounter.occurred_at).date()
+    Case.objects.filter(pk__in=[case.pk for case in cases]).filter(
+        Q(last_contact_on__lt=met_on) | Q(last_contact_on__isnull=True)
+    ).update(last_contact_on=met_on)
     for case in cases:
         EncounterChild.objects.create(encounter=encounter, case=case)
         TimelineEntry.objects.create(

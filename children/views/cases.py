@@ -16,15 +16,21 @@ from ..access import get_case_for_user, get_encounter_for_user
 from ..filters import CaseFilter
 from ..forms import (
     SECTIONS,
+    ClosureDecisionForm,
+    ClosureRequestForm,
     ConsentForm,
+    GoalForm,
     NoteForm,
+    PlanActionStatusForm,
     ReassignForm,
     RegistrationForm,
+    ReopenForm,
     WithdrawConsentForm,
     section_form,
 )
 from ..models import Case, CaseLink
 from ..presenters import section_rows
+from ..presenters_workflow import workflow_context
 from ..selectors.cases import cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..services.links import LinkNotAllowed
@@ -113,6 +119,12 @@ def case_detail(request, pk):
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),
+        **workflow_context(case),
+        "goal_form": GoalForm(),
+        "closure_form": ClosureRequestForm(),
+        "decision_form": ClosureDecisionForm(),
+        "reopen_form": ReopenForm(),
+        "action_status_form": PlanActionStatusForm(),
         "reassign_form": ReassignForm(
             organisation=case.organisation, initial={"assigned_to": case.assigned_to_id}
         ),

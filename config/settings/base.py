@@ -132,6 +132,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every day at 05:00 Tehran time: stamp follow-ups that became overdue overnight.
+    "mark-overdue-follow-ups": {
+        "task": "children.tasks.mark_overdue_follow_ups",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    # Every day at 06:30 Tehran time, before the working day: one digest mail per caseworker.
+    "send-daily-digests": {
+        "task": "children.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- Case work ---------------------------------------------------------------------------

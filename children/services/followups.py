@@ -1,0 +1,153 @@
+"""Follow-ups: scheduling, recording the outcome, rescheduling; the daily overdue and digest jobs."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.persian import clean_text
+
+from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
+from ..models.choices import FollowUpStatus
+
+Action = audit.Action
+
+
+class FollowUpError(Exception):
+    pass
+
+
+@transaction.atomic
+def followup_schedule(*, by, case, due_on, kind, responsible):
+    followup = FollowUp.objects.create(
+        case=case, due_on=due_on, kind=kind, responsible=responsible, created_by=by
+    )
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=by,
+        detail={"follow_up": followup.pk, "due_on": str(due_on)},
+    )
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"follow_up_scheduled": followup.pk})
+    return followup
+
+
+def _close(followup, status, outcome):
+    locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if locked.status != FollowUpStatus.SCHEDULED:
+        raise FollowUpError(_("This follow-up already has an outcome."))
+    locked.status = status
+    locked.outcome = clean_text(outcome, multiline=True)
+    locked.completed_at = timezone.now()
+    return locked
+
+
+@transaction.atomic
+def followup_record(*, by, followup, done, outcome):
+    """Done (the child was seen or reached) or missed, with what happened."""
+    followup = _close(followup, FollowUpStatus.DONE if done else FollowUpStatus.MISSED, outcome)
+    followup.save(update_fields=["status", "outcome", "completed_at"])
+    if done:
+        Case.objects.filter(pk=followup.case_id).update(last_contact_on=timezone.localdate())
+    TimelineEntry.objects.create(
+        case_id=followup.case_id,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=by,
+        detail={"follow_up": followup.pk, "outcome": followup.status},
+    )
+    audit.record(
+        Action.UPDATE,
+        user=by,
+        obj=followup.case,
+        detail={"follow_up": followup.pk, "status": followup.status},
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_reschedule(*, by, followup, due_on, reason=""):
+    old = _close(followup, FollowUpStatus.RESCHEDULED, reason)
+    new = FollowUp.objects.create(
+        case_id=old.case_id,
+        due_on=due_on,
+        kind=old.kind,
+        responsible=old.responsible,
+        created_by=by,
+    )
+    old.rescheduled_to = new
+    old.save(update_fields=["status", "outcome", "completed_at", "rescheduled_to"])
+    audit.record(
+        Action.UPDATE, user=by, obj=old.case, detail={"follow_up": old.pk, "rescheduled_to": new.pk}
+    )
+    return new
+
+
+def followups_mark_overdue(*, today=None):
+    """Stamp the first day each pending follow-up was found overdue; one UPDATE, safe to repeat."""
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.overdue(today)
+        .filter(overdue_since__isnull=True)
+        .update(overdue_since=today)
+    )
+
+
+def _digest_counts(user, today):
+    organisation_id = user.membership.organisation_id
+    unseen_before = today - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
+    return {
+        "due_today": FollowUp.objects.pending().filter(responsible=user, due_on=today).count(),
+        "overdue": FollowUp.objects.overdue(today).filter(responsible=user).count(),
+        "referrals_waiting": Referral.objects.awaiting_answer()
+        .filter(to_organisation_id=organisation_id)
+        .count(),
+        "unseen": Case.objects.open()
+        .filter(assigned_to=user)
+        .filter(Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True))
+        .count(),
+    }
+
+
+def digests_send(*, today=None):
+    """Send each caseworker with something to do one digest a day; a second run sends nothing.
+
+    The mail carries counts and a link, never a child's name: mailboxes are not as safe as the app.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, membership__role__in=["caseworker", "org_manager"])
+        .select_related("membership")
+    )
+    for user in users:
+        counts = _digest_counts(user, today)
+        if not any(counts.values()) or not user.email:
+            continue
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(user=user, day=today)
+                transaction.on_commit(lambda user=user, counts=counts: _mail_digest(user, counts))
+        except IntegrityError:
+            continue  # already sent today
+        sent += 1
+    return sent
+
+
+def _mail_digest(user, counts):
+    with translation.override(user.language):
+        context = {
+            "user": user,
+            "counts": counts,
+            "url": settings.SITE_URL.rstrip("/") + "/my-work/",
+        }
+        subject = render_to_string("children/email/digest_subject.txt", context).strip()
+        body = render_to_string("children/email/digest.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

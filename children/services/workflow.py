@@ -1,0 +1,200 @@
+"""Moving a case through its workflow: assessment, case plan, closure with approval, reopening."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.permissions import Perm, has_permission
+from core.persian import clean_text
+
+from ..models import Assessment, Case, ClosureRequest, PlanAction, PlanGoal, TimelineEntry
+from ..models.choices import CaseStatus, PlanStatus
+from ..models.workflow import propose_risk
+
+Action = audit.Action
+
+# Where each step may move a case: only forward, never out of "closed" except by reopening.
+_ORDER = [
+    CaseStatus.IDENTIFIED,
+    CaseStatus.REGISTERED,
+    CaseStatus.ASSESSED,
+    CaseStatus.CASE_PLAN,
+    CaseStatus.IN_PROGRESS,
+]
+
+
+class WorkflowError(Exception):
+    """A step the case's current state does not allow; the message is shown to the user."""
+
+
+def _advance(case, status, by):
+    """Move an open case forward to `status` (never backwards); record the change."""
+    if case.status == CaseStatus.CLOSED or _ORDER.index(case.status) >= _ORDER.index(status):
+        return
+    previous = case.status
+    Case.objects.filter(pk=case.pk).update(status=status)
+    case.status = status
+    TimelineEntry.objects.create(
+        case=case, kind=TimelineEntry.Kind.STATUS, actor=by, detail={"from": previous, "to": status}
+    )
+
+
+def _locked(case):
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _refuse_if_closed(case):
+    if case.status == CaseStatus.CLOSED:
+        raise WorkflowError(_("The case is closed. Reopen it first."))
+
+
+@transaction.atomic
+def assessment_record(*, by, case, needs, risk_level, notes="", assessed_on=None):
+    """Keep a new assessment (earlier ones stay as history) and set the case's risk level."""
+    case = _locked(case)
+    _refuse_if_closed(case)
+    assessment = Assessment.objects.create(
+        case=case,
+        assessed_by=by,
+        assessed_on=assessed_on or timezone.localdate(),
+        proposed_risk=propose_risk(needs, protection_concerns=case.protection_concerns),
+        risk_level=risk_level,
+        notes=clean_text(notes, multiline=True),
+        **needs,
+    )
+    Case.objects.filter(pk=case.pk).update(risk_level=risk_level)
+    _advance(case, CaseStatus.ASSESSED, by)
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"assessment": assessment.pk})
+    return assessment
+
+
+@transaction.atomic
+def plan_goal_add(*, by, case, goal):
+    case = _locked(case)
+    _refuse_if_closed(case)
+    plan_goal = PlanGoal.objects.create(case=case, goal=clean_text(goal), created_by=by)
+    _advance(case, CaseStatus.CASE_PLAN, by)
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"plan_goal": plan_goal.pk})
+    return plan_goal
+
+
+@transaction.atomic
+def plan_action_add(*, by, goal, description, responsible, service=None, target_date=None):
+    case = _locked(goal.case)
+    _refuse_if_closed(case)
+    action = PlanAction.objects.create(
+        goal=goal,
+        description=clean_text(description),
+        responsible=responsible,
+        service=service,
+        target_date=target_date,
+    )
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"plan_action": action.pk})
+    return action
+
+
+@transaction.atomic
+def plan_action_set_status(*, by, action, status):
+    case = _locked(action.goal.case)
+    _refuse_if_closed(case)
+    PlanAction.objects.filter(pk=action.pk).update(status=status)
+    action.status = status
+    if status == PlanStatus.IN_PROGRESS:
+        _advance(case, CaseStatus.IN_PROGRESS, by)
+    goal = action.goal
+    statuses = set(goal.actions.values_list("status", flat=True))
+    if statuses and statuses <= {PlanStatus.DONE, PlanStatus.CANCELLED}:
+        PlanGoal.objects.filter(pk=goal.pk).update(status=PlanStatus.DONE)
+    audit.record(
+        Action.UPDATE, user=by, obj=case, detail={"plan_action": action.pk, "status": status}
+    )
+    return action
+
+
+@transaction.atomic
+def closure_request(*, by, case, reason, note=""):
+    """A caseworker asks to close; the case stays open until a manager approves."""
+    case = _locked(case)
+    _refuse_if_closed(case)
+    if case.closure_requests.filter(state=ClosureRequest.State.PENDING).exists():
+        raise WorkflowError(_("A closure request is already waiting for approval."))
+    request = ClosureRequest.objects.create(
+        case=case, reason=reason, note=clean_text(note, multiline=True), requested_by=by
+    )
+    TimelineEntry.objects.create(
+        case=case, kind=TimelineEntry.Kind.STATUS, actor=by, detail={"closure": "requested"}
+    )
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"closure_request": request.pk})
+    return request
+
+
+def _decide(by, request, *, approve, comment):
+    if not has_permission(by, Perm.CASE_APPROVE_CLOSURE, organisation=request.case.organisation_id):
+        raise WorkflowError(_("Only a manager of the organisation can decide on closing a case."))
+    request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != ClosureRequest.State.PENDING:
+        raise WorkflowError(_("This closure request has already been decided."))
+    request.state = ClosureRequest.State.APPROVED if approve else ClosureRequest.State.RETURNED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.comment = clean_text(comment, multiline=True)
+    request.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    return request
+
+
+@transaction.atomic
+def closure_approve(*, by, request, comment=""):
+    case = _locked(request.case)
+    request = _decide(by, request, approve=True, comment=comment)
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.CLOSED, closed_at=request.decided_at, closure_reason=request.reason
+    )
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=by,
+        detail={"from": case.status, "to": CaseStatus.CLOSED},
+    )
+    audit.record(
+        Action.UPDATE,
+        user=by,
+        obj=case,
+        detail={"closure_request": request.pk, "decision": "approved"},
+    )
+    return request
+
+
+@transaction.atomic
+def closure_return(*, by, request, comment):
+    case = _locked(request.case)
+    request = _decide(by, request, approve=False, comment=comment)
+    TimelineEntry.objects.create(
+        case=case, kind=TimelineEntry.Kind.STATUS, actor=by, detail={"closure": "returned"}
+    )
+    audit.record(
+        Action.UPDATE,
+        user=by,
+        obj=case,
+        detail={"closure_request": request.pk, "decision": "returned"},
+    )
+    return request
+
+
+@transaction.atomic
+def case_reopen(*, by, case, reason):
+    """Reopen a closed case; it resumes at "services in progress" when it had a plan, else "registered"."""
+    case = _locked(case)
+    if case.status != CaseStatus.CLOSED:
+        raise WorkflowError(_("Only a closed case can be reopened."))
+    resumed = CaseStatus.IN_PROGRESS if case.plan_goals.exists() else CaseStatus.REGISTERED
+    Case.objects.filter(pk=case.pk).update(status=resumed, closed_at=None, closure_reason="")
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=by,
+        detail={"from": CaseStatus.CLOSED, "to": resumed, "reason": clean_text(reason)[:200]},
+    )
+    audit.record(Action.UPDATE, user=by, obj=case, detail={"reopened": True})
+    case.refresh_from_db()
+    return case
