@@ -1,17 +1,25 @@
 """Access helpers for cases and encounters: outsiders get the same 404 as a missing id, audited."""
 
+from django.core.exceptions import PermissionDenied
+
 from core import audit
 from core.access import get_for_user_or_404
 from core.permissions import Perm, has_permission
 
 from .models import Encounter
 from .selectors.cases import cases_visible_to
+from .selectors.referrals import referrals_visible_to
 
 
-def get_case_for_user(user, pk, *, action=audit.Action.VIEW):
-    """The case `pk` if `user` may see it (404 otherwise); the read itself is audited (LG-01)."""
+def get_case_for_user(user, pk, *, action=audit.Action.VIEW, perm=Perm.CASE_VIEW):
+    """The case `pk` if `user` may see it, else an audited 404; 403 if they may see but not `perm`.
+
+    The read itself is audited (LG-01) unless `action` is None (the caller audits its own write).
+    """
     queryset = cases_visible_to(user).select_related("organisation", "assigned_to", "province")
     case = get_for_user_or_404(user, queryset, pk=pk)
+    if not has_permission(user, perm, organisation=case.organisation_id):
+        raise PermissionDenied
     if action is not None:
         audit.record(action, user=user, obj=case)
     return case
@@ -26,3 +34,20 @@ def encounters_visible_to(user):
 def get_encounter_for_user(user, pk):
     queryset = encounters_visible_to(user).select_related("province", "caseworker")
     return get_for_user_or_404(user, queryset, pk=pk)
+
+
+def get_referral_for_user(user, pk, *, action=audit.Action.VIEW):
+    """The referral `pk` if `user` may see it now (404 otherwise, audited as access denied).
+
+    The sender's members who read cases always may; the receiver's members who answer referrals
+    only while it is sent or accepted and its consent stands (AC-04), checked on every request,
+    so nothing is granted from an earlier visit. A read writes a `view` row about the case, with
+    the referral in its detail (LG-01).
+    """
+    queryset = referrals_visible_to(user).select_related(
+        "case", "from_organisation", "to_organisation", "service", "sent_by"
+    )
+    referral = get_for_user_or_404(user, queryset, pk=pk)
+    if action is not None:
+        audit.record(action, user=user, obj=referral.case, detail={"referral": referral.pk})
+    return referral

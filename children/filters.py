@@ -1,11 +1,13 @@
 """django-filter FilterSets for the case list and the encounter list."""
 
 import django_filters
+from django.db.models import Q
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.formfields import JalaliDateField
 from core.models import Province
+from core.persian import to_latin_digits, to_persian_digits
 
 from .models import Case, Encounter
 from .models.choices import Activity, CaseStatus, RiskLevel, Sex
@@ -63,4 +65,8 @@ class EncounterFilter(django_filters.FilterSet):
         fields = ["date_from", "date_to", "province", "district", "caseworker", "activity"]
 
     def filter_district(self, queryset, name, value):
-        return queryset.filter(district__icontains=value.strip())
+        # Districts are often numbers, typed in Persian or Latin digits: match either form.
+        latin = to_latin_digits(value.strip())
+        return queryset.filter(
+            Q(district__icontains=latin) | Q(district__icontains=to_persian_digits(latin))
+        )

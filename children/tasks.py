@@ -1,5 +1,7 @@
 """Celery tasks for case work. Thin: each calls one service, which is safe to run twice."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from .services import followups
@@ -13,3 +15,22 @@ def mark_overdue_follow_ups():
 @shared_task
 def send_daily_digests():
     return followups.digests_send()
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+@shared_task
+def send_referral_reminders():
+    """Remind receiving organisations' managers of referrals past their answer date (daily)."""
+    from .services.referrals import referral_send_overdue_reminders
+
+    return referral_send_overdue_reminders()
+
+
+@shared_task(bind=True, autoretry_for=(OSError, SMTPException), retry_backoff=True, max_retries=5)
+def send_referral_reminder_mail(self, organisation_id, referral_ids):
+    """One organisation's reminder mail, queued after the reminder run commits."""
+    from .services.referrals import referral_reminder_mail
+
+    return referral_reminder_mail(organisation_id=organisation_id, referral_ids=referral_ids)

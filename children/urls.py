@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, mywork, outreach, workflow
+from .views import cases, mywork, outreach, referrals, workflow
 
 app_name = "children"
 
@@ -55,6 +55,18 @@ urlpatterns = [
         name="followup_outcome",
     ),
     path("my-work/", mywork.my_work, name="my_work"),
+    path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
+    path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
+    path("referrals/sent/", referrals.referral_sent_view, name="referral_sent"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/accept/", referrals.referral_accept_view, name="referral_accept"),
+    path("referrals/<int:pk>/decline/", referrals.referral_decline_view, name="referral_decline"),
+    path(
+        "referrals/<int:pk>/complete/", referrals.referral_complete_view, name="referral_complete"
+    ),
+    path(
+        "referrals/<int:pk>/withdraw/", referrals.referral_withdraw_view, name="referral_withdraw"
+    ),
     path("outreach/", outreach.encounter_list, name="encounter_list"),
     path("outreach/new/", outreach.encounter_create, name="encounter_create"),
     path("outreach/hotspots/", outreach.hotspots, name="hotspots"),

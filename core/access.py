@@ -31,6 +31,15 @@ def signed_in(view):
     return view
 
 
+def object_access(view):
+    """Access is decided by the helper that loads the view's object: anyone outside its scope (any
+    role, ministry included) gets the same 404 as for a missing id, and a member who may see the
+    object but not do this action gets 403. Use for every view addressed by an object's id.
+    """
+    view.access_rule = "object"
+    return view
+
+
 def require_permission(*perms):
     """Signed in and holding at least one of `perms` (403 otherwise).
 

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from core.jalali import MESSAGES as DATE_MESSAGES
 from core.jalali import DateParseError, format_date, is_persian, parse_date
 from core.national_id import normalize_national_id, validate_national_id
-from core.persian import to_latin_number, to_persian_digits
+from core.persian import to_latin_digits, to_latin_number, to_persian_digits
 
 __all__ = [
     "JalaliDateField",
@@ -27,6 +27,7 @@ __all__ = [
     "LocalizedDecimalInput",
     "LocalizedDigitsInput",
     "LocalizedIntegerField",
+    "LocalizedTimeField",
     "NationalIdField",
 ]
 
@@ -138,3 +139,21 @@ class NationalIdField(forms.CharField):
         if value in self.empty_values:
             return self.empty_value
         return normalize_national_id(value)
+
+
+class LocalizedTimeField(forms.TimeField):
+    """A time such as ۱۰:۳۰ typed with a Persian keyboard, or 10:30."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TimeInput(
+                format="%H:%M", attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_latin_digits(value).replace("\u066b", ":").strip()
+        return super().to_python(value)

@@ -1,10 +1,175 @@
 """Reads about organisations and their staff, always starting from what the user may see."""
 
-from django.db.models import QuerySet
+from collections import defaultdict
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Prefetch, Q, QuerySet
+
+from core.models import AuditEvent, Province
 from core.permissions import Perm, Role, has_permission, role_of
 
-from .models import Membership, Organisation
+from .filters import OrganisationFilter
+from .models import Membership, Organisation, Service, ServiceOffering
+
+# --- The directory -------------------------------------------------------------------------
+
+
+def organisations_in_directory(*, user) -> QuerySet[Organisation]:
+    """Every organisation, for anyone holding the directory permission; nothing otherwise.
+
+    The directory is about organisations, not children, so it is national for every role.
+    """
+    if not has_permission(user, Perm.DIRECTORY_VIEW):
+        return Organisation.objects.none()
+    return Organisation.objects.select_related("home_province").prefetch_related(
+        "provinces",
+        Prefetch(
+            "service_offerings",
+            queryset=ServiceOffering.objects.select_related("service"),
+        ),
+    )
+
+
+def organisation_directory(*, user, filters=None) -> OrganisationFilter:
+    """The directory's FilterSet over what `user` may see: `.qs` holds the results (verified
+    first, then by name) and `.form` the filter form for the page."""
+    return OrganisationFilter(
+        filters or None, queryset=organisations_in_directory(user=user).verified_first()
+    )
+
+
+def organisation_list(*, user, filters=None) -> QuerySet[Organisation]:
+    """The directory's results as a queryset, for exports, pickers and other apps."""
+    filterset = organisation_directory(user=user, filters=filters)
+    if not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
+def organisations_for_referral(*, user, service, province=None) -> QuerySet[Organisation]:
+    """Where `user` may refer a child for `service` (a Service, pk or code): organisations that
+    offer it in `province` and accept referrals, verified ones first, the user's own excluded."""
+    queryset = organisations_in_directory(user=user).accepting_referrals().offering(service)
+    if province is not None:
+        queryset = queryset.operating_in(province)
+    membership = getattr(user, "membership_or_none", None)
+    if membership is not None:
+        queryset = queryset.exclude(pk=membership.organisation_id)
+    return queryset.verified_first()
+
+
+def coverage(*, user, verified_only=True):
+    """Which provinces have which services: a province × service table of organisation counts.
+
+    Counts are of organisations, not children, and the directory lists the same organisations by
+    name, so no cell is suppressed. Suspended organisations never count; with `verified_only`,
+    organisations not yet verified do not count either.
+
+    Returns {"services": [...], "rows": [{"province", "counts", "missing"}],
+    "summary": [{"service", "provinces_covered", "provinces_lacking"}]}, each row's "cells"
+    pairing a service with its count; None without the
+    permission.
+    """
+    if not has_permission(user, Perm.COVERAGE_VIEW):
+        return None
+    organisations = Organisation.objects.accepting_referrals()
+    if verified_only:
+        organisations = organisations.filter(verified_at__isnull=False)
+    organisation_ids = organisations.values("pk")
+    provinces_of = defaultdict(set)
+    for org_id, province_id in organisations.values_list("pk", "home_province_id"):
+        provinces_of[org_id].add(province_id)
+    for org_id, province_id in Organisation.provinces.through.objects.filter(
+        organisation_id__in=organisation_ids
+    ).values_list("organisation_id", "province_id"):
+        provinces_of[org_id].add(province_id)
+
+    counts = defaultdict(int)  # (province_id, service_id) -> organisations
+    for org_id, service_id in ServiceOffering.objects.filter(
+        organisation_id__in=organisation_ids
+    ).values_list("organisation_id", "service_id"):
+        for province_id in provinces_of[org_id]:
+            counts[province_id, service_id] += 1
+
+    services = list(Service.objects.all())
+    provinces = sorted(Province.objects.all(), key=lambda p: p.name)
+    rows = []
+    for province in provinces:
+        row_counts = [counts[province.pk, service.pk] for service in services]
+        rows.append(
+            {
+                "province": province,
+                "counts": row_counts,
+                "cells": [
+                    {"service": service, "count": count}
+                    for service, count in zip(services, row_counts, strict=True)
+                ],
+                "missing": sum(1 for c in row_counts if c == 0),
+            }
+        )
+    summary = []
+    for index, service in enumerate(services):
+        covered = sum(1 for row in rows if row["counts"][index])
+        summary.append(
+            {
+                "service": service,
+                "provinces_covered": covered,
+                "provinces_lacking": len(rows) - covered,
+            }
+        )
+    return {"services": services, "rows": rows, "summary": summary}
+
+
+# --- Verification and profile ---------------------------------------------------------------
+
+
+def organisations_verifiable(*, user) -> QuerySet[Organisation]:
+    """Organisations `user` may verify or suspend: every one for a national ministry officer,
+    those working in their province for a provincial one."""
+    if not has_permission(user, Perm.ORG_VERIFY):
+        return Organisation.objects.none()
+    province_id = user.membership.province_id
+    queryset = Organisation.objects.all()
+    if province_id is not None:
+        queryset = queryset.operating_in(province_id)
+    return queryset
+
+
+def organisations_with_editable_profile(*, user) -> QuerySet[Organisation]:
+    """A manager's own organisation; every organisation for administrators."""
+    role = role_of(user)
+    if role is None or not has_permission(user, Perm.ORG_EDIT_PROFILE):
+        return Organisation.objects.none()
+    if role.key == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk=user.membership.organisation_id)
+
+
+def organisations_with_visible_history(*, user) -> QuerySet[Organisation]:
+    """Ministry officers and administrators read every profile's history; a manager their own."""
+    if has_permission(user, Perm.ORG_HISTORY_VIEW):
+        return Organisation.objects.all()
+    return organisations_with_editable_profile(user=user)
+
+
+def organisation_history(*, organisation) -> QuerySet[AuditEvent]:
+    """What was done to the organisation's profile, verification and staff, newest first."""
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type="ngos.organisation", object_id=str(organisation.pk))
+            | Q(
+                object_type="ngos.membership",
+                detail__organisation_id=organisation.pk,
+            )
+        )
+        .exclude(action=AuditEvent.Action.ACCESS_DENIED)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+# --- Staff ----------------------------------------------------------------------------------
 
 
 def organisations_with_visible_staff(*, user) -> QuerySet[Organisation]:
@@ -17,9 +182,47 @@ def organisations_with_visible_staff(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
 
+def organisations_with_manageable_staff(*, user) -> QuerySet[Organisation]:
+    """Organisations whose staff `user` may invite, change and deactivate."""
+    role = role_of(user)
+    if role is None or not has_permission(user, Perm.ORG_MANAGE_STAFF):
+        return Organisation.objects.none()
+    if role.key == Role.ADMINISTRATOR:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk=user.membership.organisation_id)
+
+
 def staff_of(*, organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user", "province")
         .order_by("-user__is_active", "role", "user__last_name", "user__first_name")
+    )
+
+
+def reassignment_candidates(*, membership):
+    """Active colleagues in the same organisation who hold cases (caseworkers and managers)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__organisation_id=membership.organisation_id,
+            membership__role__in=[Role.CASEWORKER, Role.ORG_MANAGER],
+        )
+        .exclude(pk=membership.user_id)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)  # invited, not signed in yet
+        .order_by("membership__role", "last_name", "first_name")
+    )
+
+
+def managers_of(*, organisation):
+    """Active managers of `organisation` with an email address: who hears about verification."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__organisation=organisation,
+            membership__role=Role.ORG_MANAGER,
+        )
+        .exclude(email="")
     )

@@ -63,3 +63,19 @@ def member(username, organisation, role, **extra):
     user = UserFactory(username=username)
     MembershipFactory(user=user, organisation=organisation, role=role, **extra)
     return user
+
+
+def service(code="education"):
+    """A service row by its code; transactional tests flush the migration's reference data."""
+    from ngos.reference import ensure_services
+
+    return ensure_services()[code]
+
+
+class ServiceOfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "ngos.ServiceOffering"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    service = factory.LazyFunction(service)
+    capacity_per_month = 20

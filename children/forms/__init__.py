@@ -8,6 +8,13 @@ from .cases import (
     section_form,
 )
 from .outreach import EncounterForm
+from .referrals import (
+    CompleteForm,
+    DeclineForm,
+    ReferralForm,
+    ReferralServiceForm,
+    WithdrawReferralForm,
+)
 from .workflow import (
     AssessmentForm,
     ClosureDecisionForm,
@@ -40,4 +47,9 @@ __all__ = [
     "RegistrationForm",
     "WithdrawConsentForm",
     "section_form",
+    "CompleteForm",
+    "DeclineForm",
+    "ReferralForm",
+    "ReferralServiceForm",
+    "WithdrawReferralForm",
 ]

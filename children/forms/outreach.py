@@ -6,7 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.formfields import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField
+from core.formfields import (
+    JalaliDateField,
+    LocalizedDecimalField,
+    LocalizedIntegerField,
+    LocalizedTimeField,
+)
 from core.models import Province
 
 from ..models import ANONYMOUS_FIELDS, Case, Encounter
@@ -15,10 +20,7 @@ from ..models.choices import AgeBand, Sex
 
 class EncounterForm(forms.ModelForm):
     date = JalaliDateField(label=_("Date"))
-    time = forms.TimeField(
-        label=_("Time"),
-        widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric", "dir": "ltr"}),
-    )
+    time = LocalizedTimeField(label=_("Time"))
     latitude = LocalizedDecimalField(
         required=False, max_digits=8, decimal_places=5, widget=forms.HiddenInput
     )

@@ -198,7 +198,8 @@ class Case(models.Model):
                 name="case_national_id_documentation_has_number",
             ),
             models.CheckConstraint(
-                condition=Q(status="closed", closed_at__isnull=False) | Q(~Q(status="closed"), closed_at__isnull=True),
+                condition=Q(status="closed", closed_at__isnull=False)
+                | Q(~Q(status="closed"), closed_at__isnull=True),
                 name="case_closed_has_time",
             ),
         ]

@@ -32,23 +32,41 @@ class Referral(models.Model):
 
     case = models.ForeignKey("children.Case", on_delete=models.PROTECT, related_name="referrals")
     from_organisation = models.ForeignKey(
-        "ngos.Organisation", on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("from")
+        "ngos.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+        verbose_name=_("from"),
     )
     to_organisation = models.ForeignKey(
-        "ngos.Organisation", on_delete=models.PROTECT, related_name="referrals_received", verbose_name=_("to")
+        "ngos.Organisation",
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("to"),
     )
-    service = models.ForeignKey("ngos.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
-    state = models.CharField(_("state"), max_length=16, choices=ReferralState.choices, default=ReferralState.SENT)
+    service = models.ForeignKey(
+        "ngos.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ReferralState.choices, default=ReferralState.SENT
+    )
     need = models.TextField(_("the need"))
     contact_arrangements = models.TextField(_("contact arrangements"), blank=True)
     sender_note = models.TextField(_("what else the receiver should know"), blank=True)
     # Consent the referral relies on, or a recorded override by someone allowed to make one (AC-05).
     consent = models.ForeignKey(
-        "children.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+        "children.Consent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
     )
-    consent_override_reason = models.TextField(_("reason for referring without consent"), blank=True)
+    consent_override_reason = models.TextField(
+        _("reason for referring without consent"), blank=True
+    )
 
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     sent_at = models.DateTimeField(default=timezone.now)
     answer_due_at = models.DateTimeField()
     answered_by = models.ForeignKey(
@@ -73,13 +91,18 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
         ordering = ["-sent_at", "-id"]
         indexes = [
-            models.Index(fields=["to_organisation", "state", "-sent_at"], name="referral_inbox_idx"),
-            models.Index(fields=["from_organisation", "state", "-sent_at"], name="referral_outbox_idx"),
+            models.Index(
+                fields=["to_organisation", "state", "-sent_at"], name="referral_inbox_idx"
+            ),
+            models.Index(
+                fields=["from_organisation", "state", "-sent_at"], name="referral_outbox_idx"
+            ),
             models.Index(fields=["state", "answer_due_at"], name="referral_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(from_organisation=models.F("to_organisation")), name="referral_to_another_organisation"
+                condition=~Q(from_organisation=models.F("to_organisation")),
+                name="referral_to_another_organisation",
             ),
             models.CheckConstraint(
                 condition=Q(consent__isnull=False) | ~Q(consent_override_reason=""),
@@ -90,7 +113,8 @@ class Referral(models.Model):
                 name="referral_answer_has_time",
             ),
             models.CheckConstraint(
-                condition=~Q(state="declined") | ~Q(decline_reason=""), name="referral_decline_has_reason"
+                condition=~Q(state="declined") | ~Q(decline_reason=""),
+                name="referral_decline_has_reason",
             ),
         ]
 
@@ -125,7 +149,10 @@ class FollowUp(models.Model):
     due_on = models.DateField(_("due date"))
     kind = models.CharField(_("type"), max_length=16, choices=FollowUpKind.choices)
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible caseworker"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible caseworker"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(
         _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED
@@ -137,7 +164,9 @@ class FollowUp(models.Model):
     )
     # Set by the daily job the first day the follow-up is found overdue (reports count these).
     overdue_since = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FollowUpQuerySet.as_manager()
@@ -147,12 +176,15 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "id"]
         indexes = [
-            models.Index(fields=["responsible", "status", "due_on"], name="followup_worker_due_idx"),
+            models.Index(
+                fields=["responsible", "status", "due_on"], name="followup_worker_due_idx"
+            ),
             models.Index(fields=["status", "due_on"], name="followup_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="scheduled") | Q(completed_at__isnull=False), name="followup_outcome_has_time"
+                condition=Q(status="scheduled") | Q(completed_at__isnull=False),
+                name="followup_outcome_has_time",
             ),
         ]
 

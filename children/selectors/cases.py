@@ -12,7 +12,9 @@ from core.persian import compact, normalize, to_latin_digits
 from ..models import Case
 
 NAME_MATCH_THRESHOLD = 0.4
-_CASE_NUMBER = re.compile(r"^[A-Za-z]{2,}-|^[A-Za-z]{3}\d*$|-\d{4}-")
+# "TEH-", "TEH-NGO12-1405-00042", "-1405-": a case number or a piece of one.
+_CASE_NUMBER = re.compile(r"^[A-Za-z]{2,}-|-\d{4}-")
+_DOCUMENT_NUMBER = re.compile(r"[A-Za-z]{1,3}\d{5,}")
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -36,11 +38,15 @@ def search_cases(queryset, term):
     term = (term or "").strip()
     if not term:
         return queryset
-    digits = re.sub(r"[\s-]", "", to_latin_digits(term))
+    latin = to_latin_digits(term)
+    digits = re.sub(r"[\s-]", "", latin)
     if digits.isdigit() and len(digits) >= 4:
         return queryset.filter(Q(search_digits__contains=digits) | Q(case_number__contains=digits))
-    if _CASE_NUMBER.search(to_latin_digits(term)):
-        return queryset.filter(case_number__icontains=to_latin_digits(term))
+    if _DOCUMENT_NUMBER.fullmatch(digits):
+        # Passports and other documents mix letters and digits (e.g. P01234567).
+        return queryset.filter(id_number__iexact=digits)
+    if _CASE_NUMBER.search(latin):
+        return queryset.filter(case_number__icontains=latin)
     name = normalize(term)
     joined = compact(term)
     # Scoring the organisation's cases directly (instead of the indexed `%>` operator with its

@@ -20,6 +20,17 @@ from .followups import (
 )
 from .links import case_link_answer, case_link_request
 from .outreach import encounter_log
+from .referrals import (
+    ReferralConsentRequired,
+    ReferralTransitionError,
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_send,
+    referral_send_overdue_reminders,
+    referral_withdraw,
+    referrals_end_sharing_for_consent,
+)
 from .workflow import (
     WorkflowError,
     assessment_record,
@@ -59,4 +70,13 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "encounter_log",
+    "ReferralConsentRequired",
+    "ReferralTransitionError",
+    "referral_accept",
+    "referral_complete",
+    "referral_decline",
+    "referral_send",
+    "referral_send_overdue_reminders",
+    "referral_withdraw",
+    "referrals_end_sharing_for_consent",
 ]

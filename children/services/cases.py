@@ -1,5 +1,7 @@
 """Registering a child, editing the case, notes, consent and reassignment."""
 
+import re
+
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -60,7 +62,7 @@ def refresh_search_fields(case):
     case.search_compact = compact(name)
     case.search_father = normalize(case.father_name)
     digits = [
-        to_latin_digits(v).replace(" ", "")
+        re.sub(r"[\s-]", "", to_latin_digits(v))
         for v in (case.id_number, case.phone, case.guardian_phone)
         if v
     ]
@@ -177,11 +179,22 @@ def consent_withdraw(*, by, consent, reason):
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     _timeline(consent.case, TimelineEntry.Kind.CONSENT_WITHDRAWN, by)
     audit.record(Action.UPDATE, user=by, obj=consent.case, detail={"consent_withdrawn": consent.pk})
+    # Withdrawn consent ends the sharing of every active referral of the child at once (AC-05).
+    from .referrals import referrals_end_sharing_for_consent
+
+    referrals_end_sharing_for_consent(by=by, consent=consent)
     return consent
 
 
 @transaction.atomic
 def case_reassign(*, by, case, to_user):
+    membership = to_user.membership_or_none
+    if (
+        membership is None
+        or membership.organisation_id != case.organisation_id
+        or not to_user.is_active
+    ):
+        raise ValueError("A case can only be given to an active member of its organisation.")
     if case.assigned_to_id == to_user.pk:
         return case
     Case.objects.filter(pk=case.pk).update(assigned_to=to_user, version=F("version") + 1)

@@ -5,9 +5,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
-from core.persian import clean_text, normalize
+from core.persian import clean_text, compact
 
 from ..models import ANONYMOUS_FIELDS, Case, Encounter, EncounterChild, TimelineEntry
+
+
+def hotspot_key(name):
+    """One key per place however it is written: "چهارراه وليعصر" and "چهار راه ولیعصر" agree."""
+    return compact(name)[:150]
 
 
 @transaction.atomic
@@ -21,7 +26,7 @@ def encounter_log(*, by, organisation, data, cases=(), anonymous=None):
         key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()
     }
     encounter = Encounter(organisation=organisation, caseworker=by, **data)
-    encounter.hotspot_key = normalize(encounter.hotspot)
+    encounter.hotspot_key = hotspot_key(encounter.hotspot)
     for key, count in (anonymous or {}).items():
         setattr(encounter, ANONYMOUS_FIELDS[key], count or 0)
     encounter.save()

@@ -1,5 +1,7 @@
 """Case pages: list and search, registration with a duplicate check, the case record."""
 
+import copy
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
-from core.access import require_permission
+from core.access import object_access, require_permission
 from core.permissions import Perm
 
 from .. import services
@@ -29,7 +31,7 @@ from ..forms import (
     section_form,
 )
 from ..models import Case, CaseLink
-from ..presenters import section_rows
+from ..presenters import display_value, section_rows
 from ..presenters_workflow import workflow_context
 from ..selectors.cases import cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
@@ -102,9 +104,9 @@ def case_register(request):
     return render(request, "children/case_register.html", context)
 
 
-@require_permission(Perm.CASE_VIEW)
+@object_access
 def case_detail(request, pk):
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
     sections = [
         (key, title, section_rows(case, section_form(key, instance=case)))
         for key, (title, _form) in SECTIONS.items()
@@ -141,11 +143,11 @@ def case_detail(request, pk):
     return render(request, "children/case_detail.html", context)
 
 
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def case_edit_section(request, pk, section):
     if section not in SECTIONS:
         raise Http404
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, perm=Perm.CASE_EDIT)
     title = SECTIONS[section][0]
     if request.method != "POST":
         form = section_form(section, instance=case, initial={"version": case.version})
@@ -173,12 +175,15 @@ def case_edit_section(request, pk, section):
 
 def _render_conflict(request, case, section, title, form, current):
     """Show what the other person saved beside what this user typed; nothing is overwritten."""
-    saved_form = section_form(section, instance=current)
+    # A copy of the saved case carrying this user's values, so both columns read the same way.
+    mine = copy.copy(current)
+    for name in form._meta.fields:
+        setattr(mine, name, form.cleaned_data.get(name))
     differences = [
         {
             "label": form[name].label,
-            "saved": saved_form[name].value(),
-            "yours": form.cleaned_data.get(name),
+            "saved": display_value(current, name),
+            "yours": display_value(mine, name),
         }
         for name in form._meta.fields
         if getattr(current, name) != form.cleaned_data.get(name)
@@ -195,9 +200,9 @@ def _render_conflict(request, case, section, title, form, current):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def case_add_note(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.case_add_note(by=request.user, case=case, body=form.cleaned_data["body"])
@@ -208,9 +213,9 @@ def case_add_note(request, pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def consent_add(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = ConsentForm(request.POST)
     if form.is_valid():
         services.consent_record(by=request.user, case=case, data=form.cleaned_data)
@@ -220,9 +225,9 @@ def consent_add(request, pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def consent_withdraw(request, pk, consent_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     consent = get_object_or_404(case.consents, pk=consent_pk)
     form = WithdrawConsentForm(request.POST)
     if form.is_valid():
@@ -235,9 +240,9 @@ def consent_withdraw(request, pk, consent_pk):
     return redirect("children:case_detail", pk=case.pk)
 
 
-@require_permission(Perm.CASE_VIEW)
+@object_access
 def case_duplicates(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
     candidates = likely_duplicates_of_case(case)
     own = [c for c in candidates if c.case.organisation_id == case.organisation_id]
     others = [c for c in candidates if c.case.organisation_id != case.organisation_id]
@@ -250,9 +255,9 @@ def case_duplicates(request, pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def case_link_request(request, pk, target_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     target = Case.objects.select_related("organisation").filter(pk=target_pk).first()
     try:
         services.case_link_request(by=request.user, case=case, target_case=target)
@@ -268,9 +273,9 @@ def case_link_request(request, pk, target_pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def case_link_answer(request, pk, link_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     link = get_object_or_404(case.link_requests_received, pk=link_pk)
     accept = request.POST.get("answer") == "accept"
     services.case_link_answer(by=request.user, link=link, accept=accept)
@@ -289,9 +294,9 @@ def case_pick(request):
 
 
 @require_POST
-@require_permission(Perm.CASE_REASSIGN)
+@object_access
 def case_reassign(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_REASSIGN)
     form = ReassignForm(request.POST, organisation=case.organisation)
     if form.is_valid():
         services.case_reassign(by=request.user, case=case, to_user=form.cleaned_data["assigned_to"])

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.access import require_permission
+from core.access import object_access, require_permission
 from core.permissions import Perm
 
 from .. import services
@@ -55,7 +55,7 @@ def encounter_list(request):
     )
 
 
-@require_permission(Perm.OUTREACH_LOG)
+@object_access
 def encounter_detail(request, pk):
     encounter = get_encounter_for_user(request.user, pk)
     anonymous = [

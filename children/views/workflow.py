@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import require_permission
+from core.access import object_access, require_permission
 from core.permissions import Perm
 
 from .. import services
@@ -34,10 +34,10 @@ def _report(request, error):
     messages.error(request, str(error))
 
 
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def assessment_create(request, pk):
     """Two steps without JavaScript: the needs propose a risk level, the caseworker confirms it."""
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = AssessmentForm(request.POST or None)
     proposed = None
     if request.method == "POST" and form.is_valid():
@@ -67,9 +67,9 @@ def assessment_create(request, pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def plan_goal_add(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = GoalForm(request.POST)
     if form.is_valid():
         try:
@@ -81,9 +81,9 @@ def plan_goal_add(request, pk):
     return _back(case)
 
 
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def plan_action_add(request, pk, goal_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     goal = get_object_or_404(case.plan_goals, pk=goal_pk)
     form = PlanActionForm(request.POST or None, organisation=case.organisation)
     if request.method == "POST" and form.is_valid():
@@ -98,9 +98,9 @@ def plan_action_add(request, pk, goal_pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def plan_action_status(request, pk, action_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     action = get_object_or_404(PlanAction.objects.filter(goal__case=case), pk=action_pk)
     form = PlanActionStatusForm(request.POST)
     if form.is_valid():
@@ -114,9 +114,9 @@ def plan_action_status(request, pk, action_pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def closure_request(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = ClosureRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -130,9 +130,9 @@ def closure_request(request, pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_APPROVE_CLOSURE)
+@object_access
 def closure_decide(request, pk, request_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_APPROVE_CLOSURE)
     closure = get_object_or_404(
         case.closure_requests, pk=request_pk, state=ClosureRequest.State.PENDING
     )
@@ -154,9 +154,9 @@ def closure_decide(request, pk, request_pk):
 
 
 @require_POST
-@require_permission(Perm.CASE_EDIT)
+@object_access
 def case_reopen(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
@@ -169,9 +169,9 @@ def case_reopen(request, pk):
     return _back(case)
 
 
-@require_permission(Perm.FOLLOWUP_MANAGE)
+@object_access
 def followup_schedule(request, pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.FOLLOWUP_MANAGE)
     form = FollowUpForm(request.POST or None, organisation=case.organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.followup_schedule(by=request.user, case=case, **form.cleaned_data)
@@ -180,9 +180,9 @@ def followup_schedule(request, pk):
     return render(request, "children/followup_form.html", {"case": case, "form": form})
 
 
-@require_permission(Perm.FOLLOWUP_MANAGE)
+@object_access
 def followup_outcome(request, pk, followup_pk):
-    case = get_case_for_user(request.user, pk, action=None)
+    case = get_case_for_user(request.user, pk, action=None, perm=Perm.FOLLOWUP_MANAGE)
     followup = get_object_or_404(case.follow_ups, pk=followup_pk)
     outcome_form = FollowUpOutcomeForm(request.POST if "outcome" in request.POST else None)
     reschedule_form = RescheduleForm(request.POST if "reschedule" in request.POST else None)

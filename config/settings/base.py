@@ -142,6 +142,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "children.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Every day at 08:00 Tehran time, as offices open: remind receiving organisations' managers
+    # of referrals not answered within REFERRAL_ANSWER_DAYS (each referral once).
+    "send-referral-reminders": {
+        "task": "children.tasks.send_referral_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- Case work ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ PUBLIC_VIEWS = {
     "password_reset_complete",
     "healthz",
     "switch_language",
+    "invitation_accept",
 }
 
 

@@ -50,8 +50,8 @@ def test_line_breaks_in_user_input_cannot_forge_audit_or_log_lines():
 def test_bulk_updates_are_kept_in_row_history(org_a, org_b):
     """django-pghistory triggers catch QuerySet.update(), which model signals would miss."""
     Organisation.objects.filter(pk__in=[org_a.pk, org_b.pk]).update(
-        status=Organisation.Status.SUSPENDED
+        kind=Organisation.Kind.MUNICIPALITY
     )
     history = Organisation.pgh_event_model.objects.filter(pgh_label="update")
     assert {e.pgh_obj_id for e in history} == {org_a.pk, org_b.pk}
-    assert all(e.status == Organisation.Status.SUSPENDED for e in history)
+    assert all(e.kind == Organisation.Kind.MUNICIPALITY for e in history)

@@ -98,6 +98,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = self._organisations()
             self._users(organisations)
+        from ngos.demo import seed_organisation_profiles
+
+        seed_organisation_profiles(stdout=self.stdout)
         from children.demo import seed_children
 
         seed_children(stdout=self.stdout)

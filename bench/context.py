@@ -1,0 +1,102 @@
+"""What a scenario gets: the scale, the generated fixtures, signed-in clients and `measure`."""
+
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from core.middleware import SessionTimeoutMiddleware
+
+from .measure import Row, count_queries, summarise, time_calls
+
+
+@dataclass
+class Options:
+    time_box: float  # seconds of repeats per scenario, after warm-up
+    min_runs: int
+    max_runs: int
+    warmup: int
+    quick: bool
+
+
+class Context:
+    def __init__(self, scale, meta, options, log):
+        self.scale = scale
+        self.meta = meta
+        self.fixtures = meta["fixtures"]
+        self.options = options
+        self.log = log
+        self._clients = {}
+
+    def user(self, pk):
+        return get_user_model().objects.select_related("membership").get(pk=pk)
+
+    def client(self, user_pk):
+        """A django.test.Client signed in (force_login) as the user; one per user, reused.
+
+        The session is marked active now, and committed: the middleware writes "last seen" at
+        most once a minute, and a write inside the rolled-back timing transaction would never
+        stick, so without this every timed request would also save the session.
+        """
+        if user_pk not in self._clients:
+            client = Client()
+            client.force_login(self.user(user_pk))
+            self._clients[user_pk] = client
+        client = self._clients[user_pk]
+        session = client.session
+        now = int(time.time())
+        session[SessionTimeoutMiddleware.STARTED] = session.get(
+            SessionTimeoutMiddleware.STARTED, now
+        )
+        session[SessionTimeoutMiddleware.SEEN] = now
+        session.save()
+        return client
+
+    def target(self, national_seconds, *, scales_with_data=False):
+        return self.scale.target(national_seconds, scales_with_data=scales_with_data)
+
+    def measure(
+        self,
+        name,
+        fn,
+        *,
+        target=None,
+        scales_with_data=False,
+        warmup=None,
+        min_runs=None,
+        max_runs=None,
+        time_box=None,
+        queries=True,
+        note="",
+        extra_pass=None,
+    ):
+        """Time `fn` and return its Row. `target` is the national target in seconds.
+
+        `extra_pass` is a further condition the row must meet to pass (e.g. a query count that
+        does not grow with the page size); its failure is explained in `note` by the caller.
+        """
+        options = self.options
+        self.log(f"  {name} ...")
+        durations = time_calls(
+            fn,
+            warmup=options.warmup if warmup is None else warmup,
+            min_runs=options.min_runs if min_runs is None else min_runs,
+            max_runs=options.max_runs if max_runs is None else max_runs,
+            time_box=options.time_box if time_box is None else time_box,
+        )
+        median, p95 = summarise(durations)
+        target_s = self.target(target, scales_with_data=scales_with_data)
+        row = Row(
+            scenario=name,
+            median_s=median,
+            p95_s=p95,
+            runs=len(durations),
+            queries=count_queries(fn) if queries else None,
+            target_s=target_s,
+            note=note,
+        )
+        if target_s is not None:
+            row.passed = median <= target_s and (extra_pass is None or bool(extra_pass))
+            row.ratios["median_vs_target"] = median / target_s
+        return row

@@ -1,0 +1,150 @@
+"""The results: one table on stdout and the same as JSON (bench/results/latest.json)."""
+
+import json
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from django.db import connection
+
+HOW = (
+    "Server time in-process: django.test.Client, user signed in with force_login, no network, "
+    "web server or browser; each call rolled back. Median and p95 of the timed repeats."
+)
+
+
+def machine():
+    """What the figures were measured on."""
+    info = {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gb": _memory_gb(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": metadata.version("django"),
+        "psycopg": metadata.version("psycopg"),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        info["postgres"] = cursor.fetchone()[0]
+        for setting in ("shared_buffers", "work_mem", "max_parallel_workers_per_gather", "jit"):
+            cursor.execute(f"SHOW {setting}")
+            info[f"postgres_{setting}"] = cursor.fetchone()[0]
+    return info
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _memory_gb():
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _seconds(value):
+    if value is None:
+        return "—"
+    if value < 1:
+        return f"{value * 1000:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def _verdict(row):
+    if row.status != "measured":
+        return row.status
+    if row.passed is None:
+        return "report"
+    return "pass" if row.passed else "FAIL"
+
+
+def _ratios(row):
+    parts = []
+    for key, value in row.ratios.items():
+        if value is None:
+            continue
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
+
+
+def table(rows):
+    header = ["scenario", "median", "p95", "runs", "queries", "target", "result", "ratios"]
+    lines = [
+        [
+            row.scenario,
+            _seconds(row.median_s),
+            _seconds(row.p95_s),
+            str(row.runs or "—"),
+            "—" if row.queries is None else str(row.queries),
+            _seconds(row.target_s),
+            _verdict(row),
+            _ratios(row),
+        ]
+        for row in rows
+    ]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    out = []
+    for line in [header, ["-" * w for w in widths], *lines]:
+        out.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in out)
+
+
+def document(*, scale, meta, rows, generation):
+    return {
+        "scale": scale.name,
+        "factor": scale.factor,
+        "how": HOW,
+        "machine": machine(),
+        "data": {
+            "seed": meta["seed"],
+            "generated_at": meta["generated_at"].isoformat() if meta.get("generated_at") else None,
+            "generation_seconds": meta.get("generation_seconds"),
+            "generated_this_run": generation is not None,
+            "row_counts": meta["row_counts"],
+        },
+        "results": [row.as_json() for row in rows],
+    }
+
+
+def write(doc, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def print_report(doc, rows, stream=sys.stdout):
+    data = doc["data"]
+    machine_info = doc["machine"]
+    print(
+        f"\nKoodak bench, scale {doc['scale']} (x{doc['factor']:g} of national): "
+        f"{data['row_counts'].get('children_case', 0):,} cases, "
+        f"{data['row_counts'].get('children_encounter', 0):,} encounters, "
+        f"{data['row_counts'].get('children_referral', 0):,} referrals, "
+        f"{data['row_counts'].get('children_followup', 0):,} follow-ups",
+        file=stream,
+    )
+    print(
+        f"Machine: {machine_info['cpu_count']} CPUs ({machine_info['cpu_model']}), "
+        f"{machine_info['memory_gb']} GB, Python {machine_info['python']}, "
+        f"PostgreSQL {machine_info['postgres']}, Django {machine_info['django']}",
+        file=stream,
+    )
+    print(HOW + "\n", file=stream)
+    print(table(rows), file=stream)
+    notes = [f"- {row.scenario}: {row.note}" for row in rows if row.note]
+    if notes:
+        print("\nNotes:\n" + "\n".join(notes), file=stream)

@@ -1,0 +1,55 @@
+"""The scenarios, in the order the table shows them.
+
+A scenario is a function taking the Context and returning Rows; `@scenario` registers it under a
+group name (`--only` matches it). Page scenarios go through django.test.Client with a user signed
+in by force_login: server time in-process, without network, web server or browser.
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+SCENARIOS = []
+ORDER = [
+    "case list",
+    "case page",
+    "duplicate check",
+    "outreach",
+    "my work",
+    "referral inbox",
+    "overdue job",
+    "import anchors",
+    "not built yet",
+]
+
+
+def scenario(group):
+    def register(fn):
+        SCENARIOS.append((group, fn))
+        return fn
+
+    return register
+
+
+class ScenarioError(Exception):
+    pass
+
+
+def get_ok(client, url, data=None):
+    """GET a page and insist on a 200: a redirect to sign-in or an error page is not a timing."""
+    response = client.get(url, data)
+    if response.status_code != 200:
+        raise ScenarioError(f"GET {url} {data or ''} answered {response.status_code}")
+    return response
+
+
+def url_or_none(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def all_scenarios():
+    # Imported for their registrations, in table order.
+    from . import cases, imports, outreach, pending, work  # noqa: F401
+
+    return sorted(SCENARIOS, key=lambda item: ORDER.index(item[0]))

@@ -1,0 +1,36 @@
+"""Targets of features that are not built yet, listed so that nothing is silently missing.
+
+Each becomes a measured scenario when its feature lands. The targets here are provisional where
+marked: replace them with the figures of the feature's issue when it is written.
+"""
+
+from ..measure import Row
+from . import scenario
+
+# (scenario, national target in seconds or None, scales with the data, note)
+PENDING = [
+    ("ministry dashboard: national", 0.5, False, "provisional target"),
+    ("ministry dashboard: one province", 0.3, False, "provisional target"),
+    ("dashboard summary refresh", 30.0, True, "provisional target"),
+    ("quarterly national report build (XLSX + PDF)", 300.0, True, "provisional target"),
+    ("children import 100k rows CSV: dry run", 60.0, True, "provisional target"),
+    ("children import 100k rows CSV: real", 60.0, True, "provisional target"),
+    ("children import 100k rows CSV: re-import, nothing changed", 30.0, True, "provisional"),
+    ("children import 100k rows XLSX: dry run", 90.0, True, "provisional target"),
+    ("export 200k cases to XLSX", 60.0, True, "provisional target"),
+    ("load test: gunicorn + wrk, 16 concurrent users, p95", 0.5, False, "provisional target"),
+    ("peak RSS of import and export jobs", None, False, "provisional target: 512 MB"),
+]
+
+
+@scenario("not built yet")
+def not_built_yet(ctx):
+    return [
+        Row(
+            scenario=name,
+            target_s=ctx.target(target, scales_with_data=scales),
+            status="not built yet",
+            note=note,
+        )
+        for name, target, scales, note in PENDING
+    ]

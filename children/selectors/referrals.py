@@ -1,0 +1,125 @@
+"""Reads about referrals, always starting from what the user may see.
+
+Two organisations see a referral, differently. The sender's members who read cases always see
+it, with the case behind it. The receiver's members who answer referrals see only what it
+shares, and only while it is sent or accepted and the consent it relies on stands (AC-04): the
+moment it is declined, completed, withdrawn or its consent withdrawn, their next request is a 404.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import Perm, has_permission
+from ngos.models import Service
+
+from ..models import Referral
+from ..models.choices import REFERRAL_SHARING_STATES, ReferralState
+
+# Referrals whose shared fields the receiving organisation may read now.
+SHARED_WITH_RECEIVER = Q(state__in=REFERRAL_SHARING_STATES, sharing_ended_at__isnull=True)
+
+
+def _organisation_id(user):
+    membership = getattr(user, "membership_or_none", None)
+    return membership.organisation_id if membership is not None else None
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """The referrals `user` may open: sent by their organisation (with the case permission), or
+    sent to it and still shared (with the permission to answer referrals)."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return Referral.objects.none()
+    scope = Q(pk__in=[])
+    if has_permission(user, Perm.CASE_VIEW):
+        scope |= Q(from_organisation_id=organisation_id)
+    if has_permission(user, Perm.REFERRAL_ANSWER):
+        scope |= Q(to_organisation_id=organisation_id) & SHARED_WITH_RECEIVER
+    return Referral.objects.filter(scope)
+
+
+def is_shared_with_receiver(referral):
+    """Whether the receiving organisation may read `referral`'s shared fields now."""
+    return referral.state in REFERRAL_SHARING_STATES and referral.sharing_ended_at is None
+
+
+def referrals_for_case(*, case) -> QuerySet[Referral]:
+    """Every referral of `case`, newest first, for the sender's case page."""
+    return case.referrals.select_related("to_organisation", "service", "sent_by").order_by(
+        "-sent_at", "-pk"
+    )
+
+
+class ReferralFilter(django_filters.FilterSet):
+    """Filters of the inbox and the sent list: state, service, overdue."""
+
+    state = django_filters.ChoiceFilter(label=_("State"), choices=ReferralState.choices)
+    service = django_filters.ModelChoiceFilter(
+        label=_("Service"), to_field_name="code", queryset=Service.objects.all()
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"),
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes"))]),
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["state", "service", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+
+def _with_flags(queryset):
+    now = timezone.now()
+    return queryset.annotate(
+        shared=ExpressionWrapper(SHARED_WITH_RECEIVER, output_field=BooleanField()),
+        overdue=ExpressionWrapper(
+            Q(state=ReferralState.SENT, answer_due_at__lt=now), output_field=BooleanField()
+        ),
+    )
+
+
+def referral_inbox(*, user, filters=None) -> ReferralFilter:
+    """Referrals sent to `user`'s organisation, newest first, as a FilterSet (`.qs`, `.form`).
+
+    Every one is listed, so the organisation keeps its history; the template shows the child's
+    name only while the referral is shared (`shared`), and links only then.
+    """
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.REFERRAL_ANSWER):
+        queryset = Referral.objects.none()
+    else:
+        queryset = Referral.objects.filter(to_organisation_id=organisation_id)
+    queryset = _with_flags(
+        queryset.select_related("from_organisation", "service", "case").order_by("-sent_at", "-pk")
+    )
+    return ReferralFilter(filters or None, queryset=queryset)
+
+
+def referral_outbox(*, user, filters=None) -> ReferralFilter:
+    """Referrals sent by `user`'s organisation, newest first, as a FilterSet."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_VIEW):
+        queryset = Referral.objects.none()
+    else:
+        queryset = Referral.objects.filter(from_organisation_id=organisation_id)
+    queryset = _with_flags(
+        queryset.select_related("to_organisation", "service", "case").order_by("-sent_at", "-pk")
+    )
+    return ReferralFilter(filters or None, queryset=queryset)
+
+
+def shared_fields(referral):
+    """What the receiving organisation reads about the child: nothing else of the case (AC-06)."""
+    case = referral.case
+    return {
+        "given_name": case.given_name,
+        "family_name": case.family_name,
+        "age": case.age(),
+        "sex": case.get_sex_display(),
+    }

@@ -1,0 +1,418 @@
+"""Referrals (ارجاع) from one organisation to another, and the reminders of overdue answers.
+
+Every change runs in one transaction that locks the referral row, refuses what the state or the
+person does not allow with `ReferralTransitionError`, timestamps the change, writes a line on the
+sending organisation's case timeline and an audit row about the case (LG-01).
+
+The timeline reuses `TimelineEntry.Kind.STATUS` with `{"referral": pk, "state": ...}` in its
+detail, so referral lines need no new choice (and no migration); the case page renders them.
+Audit rows hold ids and states only, never the free text a caseworker typed about the child.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from core.permissions import Perm, has_permission
+from core.persian import clean_text
+from ngos.models import Organisation
+from ngos.selectors import managers_of
+
+from ..models import Case, Consent, Referral, TimelineEntry
+from ..models.choices import REFERRAL_OPEN_STATES, ConsentScope, ReferralState
+
+Action = audit.Action
+
+
+class ReferralTransitionError(Exception):
+    """The change is not allowed: in this state, by this person, or without what it needs.
+
+    `message` is a translatable sentence the page shows as it is.
+    """
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class ReferralConsentRequired(ReferralTransitionError):
+    """No active consent covers referral, and no allowed override was given (AC-05)."""
+
+
+# --- Who may act ------------------------------------------------------------------------------
+
+
+def _organisation_id(user):
+    membership = getattr(user, "membership_or_none", None)
+    return membership.organisation_id if membership is not None else None
+
+
+def _require_receiver(by, referral):
+    if _organisation_id(by) != referral.to_organisation_id or not has_permission(
+        by, Perm.REFERRAL_ANSWER, organisation=referral.to_organisation_id
+    ):
+        raise ReferralTransitionError(
+            _("Only the organisation the child was referred to can answer this referral.")
+        )
+
+
+def _require_sender(by, referral):
+    if _organisation_id(by) != referral.from_organisation_id or not has_permission(
+        by, Perm.REFERRAL_SEND, organisation=referral.from_organisation_id
+    ):
+        raise ReferralTransitionError(
+            _("Only the organisation that sent this referral can withdraw it.")
+        )
+
+
+def _locked(referral):
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "to_organisation", "from_organisation", "service")
+        .get(pk=referral.pk)
+    )
+
+
+def _record_change(referral, by, **extra):
+    """The timeline line on the sender's case and the audit row, for the referral's new state."""
+    detail = {"referral": referral.pk, "state": referral.state}
+    TimelineEntry.objects.create(
+        case=referral.case, kind=TimelineEntry.Kind.STATUS, actor=by, detail={**detail, **extra}
+    )
+    audit_detail = dict(detail)
+    if "sharing_ended" in extra:
+        audit_detail["sharing_ended"] = extra["sharing_ended"]
+    audit.record(Action.UPDATE, user=by, obj=referral.case, detail=audit_detail)
+
+
+def _text(value):
+    return clean_text(value or "", multiline=True).strip()
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def referral_consent_for(case):
+    """The active consent of `case` that covers sharing in a referral, newest first, or None."""
+    return (
+        Consent.objects.filter(
+            case=case, withdrawn_at__isnull=True, scope__contains=[ConsentScope.REFERRAL]
+        )
+        .order_by("-given_on", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def referral_send(*, by, case, to_organisation, service, data, consent_override_reason=""):
+    """Refer `case` to `to_organisation` for `service`; returns the new Referral.
+
+    `data` holds what the referral shares besides the child's name, age and sex: `need`
+    (required), `contact_arrangements` and `sender_note`. The receiver must accept referrals
+    (not suspended) and offer the service in the child's province, and is never the sender.
+    Needs an active consent covering referral, which the referral keeps; without one, a user with
+    the consent-override permission may refer with a reason, which is audited (AC-05).
+    """
+    # Lock the case: a double submit waits here and then finds the first referral open.
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
+    )
+    if not has_permission(by, Perm.REFERRAL_SEND, organisation=case.organisation_id):
+        raise ReferralTransitionError(_("You cannot refer this organisation's cases."))
+    if case.is_closed:
+        raise ReferralTransitionError(_("A closed case cannot be referred. Reopen it first."))
+    if to_organisation.pk == case.organisation_id:
+        raise ReferralTransitionError(
+            _("Choose another organisation: a case is not referred to its own organisation.")
+        )
+    # Read the receiver's status as it is now, not as the caller loaded it.
+    receiver = Organisation.objects.filter(pk=to_organisation.pk).first()
+    if receiver is None or not receiver.can_receive_referrals:
+        raise ReferralTransitionError(
+            _("This organisation is suspended and receives no referrals.")
+        )
+    offers = (
+        Organisation.objects.filter(pk=receiver.pk)
+        .offering(service)
+        .operating_in(case.province_id)
+        .exists()
+    )
+    if not offers:
+        raise ReferralTransitionError(
+            _("This organisation does not offer this service in the child's province.")
+        )
+    need = _text(data.get("need"))
+    if not need:
+        raise ReferralTransitionError(_("Describe the need the referral is for."))
+    duplicate = Referral.objects.filter(
+        case=case, to_organisation=receiver, service=service, state__in=REFERRAL_OPEN_STATES
+    ).exists()
+    if duplicate:
+        raise ReferralTransitionError(
+            _("This child already has an open referral to this organisation for this service.")
+        )
+
+    # Lock the consent so a withdrawal at the same moment either comes first (and we refuse) or
+    # waits for this referral and then ends it.
+    consent = (
+        Consent.objects.select_for_update()
+        .filter(case=case, withdrawn_at__isnull=True, scope__contains=[ConsentScope.REFERRAL])
+        .order_by("-given_on", "-id")
+        .first()
+    )
+    override = ""
+    if consent is None:
+        override = _text(consent_override_reason)
+        if not override or not has_permission(by, Perm.CONSENT_OVERRIDE):
+            raise ReferralConsentRequired(
+                _(
+                    "There is no recorded consent to share this child's details in a referral. "
+                    "Record the consent first; a manager may refer without it, giving the reason."
+                )
+            )
+
+    sent_at = timezone.now()
+    referral = Referral.objects.create(
+        case=case,
+        from_organisation_id=case.organisation_id,
+        to_organisation=receiver,
+        service=service,
+        need=need,
+        contact_arrangements=_text(data.get("contact_arrangements")),
+        sender_note=_text(data.get("sender_note")),
+        consent=consent,
+        consent_override_reason=override,
+        sent_by=by,
+        sent_at=sent_at,
+        answer_due_at=Referral.due_from(sent_at),
+    )
+    TimelineEntry.objects.create(
+        case=case,
+        kind=TimelineEntry.Kind.STATUS,
+        actor=by,
+        at=sent_at,
+        detail={"referral": referral.pk, "state": ReferralState.SENT},
+    )
+    detail = {
+        "referral": referral.pk,
+        "state": ReferralState.SENT,
+        "to_organisation": receiver.pk,
+        "service": service.code,
+    }
+    if consent is not None:
+        detail["consent"] = consent.pk
+    else:
+        detail["consent_override_reason"] = override
+    audit.record(Action.UPDATE, user=by, obj=case, detail=detail)
+    return referral
+
+
+# --- Answering and closing --------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_accept(*, by, referral):
+    """The receiving organisation takes the referral on. Only while it is sent."""
+    referral = _locked(referral)
+    _require_receiver(by, referral)
+    if referral.state != ReferralState.SENT or referral.sharing_ended_at is not None:
+        raise ReferralTransitionError(
+            _("Only a referral waiting for an answer can be accepted. This one is %(state)s.")
+            % {"state": referral.get_state_display()}
+        )
+    referral.state = ReferralState.ACCEPTED
+    referral.answered_by = by
+    referral.answered_at = timezone.now()
+    referral.save(update_fields=["state", "answered_by", "answered_at"])
+    _record_change(referral, by)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, by, referral, reason):
+    """The receiving organisation says no, with the reason the sender reads. Only while sent."""
+    referral = _locked(referral)
+    _require_receiver(by, referral)
+    if referral.state != ReferralState.SENT or referral.sharing_ended_at is not None:
+        raise ReferralTransitionError(
+            _("Only a referral waiting for an answer can be declined. This one is %(state)s.")
+            % {"state": referral.get_state_display()}
+        )
+    reason = _text(reason)
+    if not reason:
+        raise ReferralTransitionError(_("Give the reason for declining."))
+    now = timezone.now()
+    referral.state = ReferralState.DECLINED
+    referral.decline_reason = reason
+    referral.answered_by = referral.closed_by = by
+    referral.answered_at = referral.closed_at = now
+    referral.save(
+        update_fields=[
+            "state",
+            "decline_reason",
+            "answered_by",
+            "answered_at",
+            "closed_by",
+            "closed_at",
+        ]
+    )
+    _record_change(referral, by, reason=reason)
+    return referral
+
+
+@transaction.atomic
+def referral_complete(*, by, referral, completed, notes):
+    """The receiver records the outcome of an accepted referral: completed or not, with notes.
+
+    The notes flow back to the sender's case (its timeline and referrals card); the receiver
+    stops seeing the referral from now on (AC-04).
+    """
+    referral = _locked(referral)
+    _require_receiver(by, referral)
+    if referral.state != ReferralState.ACCEPTED or referral.sharing_ended_at is not None:
+        raise ReferralTransitionError(
+            _("Only an accepted referral can be completed. This one is %(state)s.")
+            % {"state": referral.get_state_display()}
+        )
+    notes = _text(notes)
+    if not notes:
+        raise ReferralTransitionError(
+            _("Say what was done, for the organisation that referred the child.")
+        )
+    referral.state = ReferralState.COMPLETED if completed else ReferralState.NOT_COMPLETED
+    referral.outcome_notes = notes
+    referral.closed_by = by
+    referral.closed_at = timezone.now()
+    referral.save(update_fields=["state", "outcome_notes", "closed_by", "closed_at"])
+    _record_change(referral, by, notes=notes)
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, by, referral, reason):
+    """The sender takes the referral back while it is open; the receiver loses sight of it."""
+    referral = _locked(referral)
+    _require_sender(by, referral)
+    if referral.state not in REFERRAL_OPEN_STATES:
+        raise ReferralTransitionError(
+            _("Only an open referral can be withdrawn. This one is %(state)s.")
+            % {"state": referral.get_state_display()}
+        )
+    reason = _text(reason)
+    if not reason:
+        raise ReferralTransitionError(_("Give the reason for withdrawing the referral."))
+    referral.state = ReferralState.WITHDRAWN
+    referral.withdrawn_reason = reason
+    referral.closed_by = by
+    referral.closed_at = timezone.now()
+    referral.save(update_fields=["state", "withdrawn_reason", "closed_by", "closed_at"])
+    _record_change(referral, by, reason=reason)
+    return referral
+
+
+@transaction.atomic
+def referrals_end_sharing_for_consent(*, by, consent):
+    """A withdrawn consent ends every open referral of the child at once; returns how many.
+
+    Runs inside `consent_withdraw`. When the withdrawn consent covered referral, or a referral
+    relied on it, each open referral of the case is withdrawn and its `sharing_ended_at` set, so
+    the receiving organisations' next request is a 404. A consent for something else (photos
+    only, say) ends nothing.
+    """
+    open_referrals = list(
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(case_id=consent.case_id, state__in=REFERRAL_OPEN_STATES)
+        .order_by("pk")
+    )
+    relied_on = any(referral.consent_id == consent.pk for referral in open_referrals)
+    if ConsentScope.REFERRAL not in consent.scope and not relied_on:
+        return 0
+    now = consent.withdrawn_at or timezone.now()
+    ended = 0
+    for referral in open_referrals:
+        referral.state = ReferralState.WITHDRAWN
+        referral.sharing_ended_at = now
+        referral.closed_by = by
+        referral.closed_at = now
+        referral.save(update_fields=["state", "sharing_ended_at", "closed_by", "closed_at"])
+        _record_change(referral, by, sharing_ended="consent_withdrawn")
+        ended += 1
+    return ended
+
+
+# --- Reminders of overdue answers -------------------------------------------------------------
+
+
+def referral_send_overdue_reminders(now=None):
+    """Remind each receiving organisation's managers of referrals past their answer date.
+
+    Each overdue referral is reminded about once: `reminder_sent_at` is set in the same
+    transaction that queues the mail (after commit), so a second run, or a duplicate delivery of
+    the job, sends nothing more. One message per organisation and manager, with a count and a
+    link to the inbox, never a child's name or details. Returns how many referrals were included.
+    """
+    from ..tasks import send_referral_reminder_mail
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Referral.objects.overdue(now=now)
+            .filter(reminder_sent_at__isnull=True, sharing_ended_at__isnull=True)
+            .select_for_update(skip_locked=True)
+            .order_by("to_organisation_id", "pk")
+            .values_list("pk", "to_organisation_id")
+        )
+        if not due:
+            return 0
+        Referral.objects.filter(pk__in=[pk for pk, _org in due]).update(reminder_sent_at=now)
+        by_organisation = {}
+        for pk, organisation_id in due:
+            by_organisation.setdefault(organisation_id, []).append(pk)
+        for organisation_id, referral_ids in by_organisation.items():
+            send_referral_reminder_mail.delay_on_commit(organisation_id, referral_ids)
+    return len(due)
+
+
+def referral_reminder_mail(*, organisation_id, referral_ids):
+    """Mail the managers of `organisation_id` about those of `referral_ids` still unanswered.
+
+    Called by the mail task after the reminder run commits; returns how many messages went out.
+    """
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    count = Referral.objects.filter(
+        pk__in=referral_ids, to_organisation_id=organisation_id, state=ReferralState.SENT
+    ).count()
+    if not count:
+        return 0  # answered between the run and the mail: nothing to remind
+    site = settings.SITE_URL.rstrip("/")
+    inbox_url = site + reverse("children:referral_inbox") + "?overdue=true"
+    sent = 0
+    for manager in managers_of(organisation=organisation):
+        context = {
+            "manager": manager,
+            "organisation": organisation,
+            "count": count,
+            "days": settings.REFERRAL_ANSWER_DAYS,
+            "inbox_url": inbox_url,
+        }
+        with translation.override(manager.language):
+            subject = " ".join(
+                render_to_string("children/referrals/email/reminder_subject.txt", context).split()
+            )
+            text = render_to_string("children/referrals/email/reminder_body.txt", context)
+            html = render_to_string("children/referrals/email/reminder_body.html", context)
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [manager.email]
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent

@@ -1,0 +1,18 @@
+"""The case page's referrals card, `{% case_referrals_card case %}`, kept with the referrals code
+so the case view needs no referral queries of its own."""
+
+from django import template
+
+from ..selectors.referrals import referrals_for_case
+
+register = template.Library()
+
+
+@register.inclusion_tag("children/referrals/_case_card.html", takes_context=True)
+def case_referrals_card(context, case):
+    """Every referral of `case` with its state, dates, overdue badge and the answers it got."""
+    return {
+        "case": case,
+        "referrals": list(referrals_for_case(case=case)),
+        "can": context.get("can", {}),
+    }

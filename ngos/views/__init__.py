@@ -1,0 +1,1 @@
+"""Organisation pages: the directory and profiles, verification, and staff management."""
