@@ -1,8 +1,8 @@
 """django-filter FilterSets for the case list and the encounter list."""
 
 import django_filters
-from django.db.models import Q
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.formfields import JalaliDateField

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import object_access, require_permission
+from core.access import object_access
 from core.permissions import Perm
 
 from .. import services
