@@ -18,6 +18,7 @@ from .models.choices import (
     ConsentGiver,
     ConsentScope,
     Documentation,
+    FollowUpKind,
     Hazard,
     LivingSituation,
     Nationality,
@@ -114,6 +115,20 @@ PLACES = {
     ),
     "NGO04": ("sistan-baluchestan", "زاهدان", ["میدان آزادی زاهدان", "بازار روز", "چهارراه رسولی"]),
 }
+GOALS = [
+    "بازگشت به مدرسه",
+    "کاهش ساعت کار",
+    "دریافت مدارک هویتی",
+    "حمایت روانی‌اجتماعی",
+    "بهبود وضعیت تغذیه",
+]
+ACTIONS = [
+    "ثبت‌نام در مدرسه محله",
+    "جلسه با خانواده",
+    "ارجاع به مشاور",
+    "پیگیری پرونده در اداره اتباع",
+    "تهیه بسته غذایی",
+]
 CHILDREN_PER_NGO = {"NGO01": 90, "NGO02": 60, "NGO03": 80, "NGO04": 50}
 ENCOUNTERS_PER_NGO = 40
 
@@ -150,6 +165,7 @@ def _identity(rng, province, city, districts):
     known_birth = rng.random() < 0.4
     today = timezone.localdate()
     return {
+        "registered_on": today - datetime.timedelta(days=rng.randint(0, 150)),
         "given_name": rng.choice(names[sex]),
         "family_name": rng.choice(FAMILY_AFGHAN if afghan else FAMILY_IRANIAN),
         "father_name": rng.choice(FATHERS),
@@ -245,6 +261,37 @@ def seed_children(stdout=None):
     return Case.objects.count()
 
 
+def _workflow(rng, case, worker):
+    """Some cases assessed and planned, with follow-ups due, overdue or done."""
+    today = timezone.localdate()
+    if rng.random() < 0.5:
+        levels = ["none", "low", "medium", "high"]
+        needs = {
+            domain: rng.choice(levels)
+            for domain in ("education", "health", "family", "economic", "protection")
+        }
+        services.assessment_record(
+            by=worker, case=case, needs=needs, risk_level=rng.choice(RiskLevel.values)
+        )
+        if rng.random() < 0.6:
+            goal = services.plan_goal_add(by=worker, case=case, goal=rng.choice(GOALS))
+            services.plan_action_add(
+                by=worker,
+                goal=goal,
+                description=rng.choice(ACTIONS),
+                responsible=worker,
+                target_date=today + datetime.timedelta(days=rng.randint(7, 60)),
+            )
+    if rng.random() < 0.5:
+        services.followup_schedule(
+            by=worker,
+            case=case,
+            due_on=today + datetime.timedelta(days=rng.randint(-10, 14)),
+            kind=rng.choice(FollowUpKind.values),
+            responsible=worker,
+        )
+
+
 def _near_duplicates(rng, registered):
     """Register a few of NGO01's children again at NGO02, spelled differently."""
     if "NGO01" not in registered or "NGO02" not in registered:
@@ -260,6 +307,7 @@ def _near_duplicates(rng, registered):
             "birth_date": None,
             "estimated_age": original.age(),
             "nationality": original.nationality,
+            "registered_on": timezone.localdate(),
             "documentation": Documentation.UNDOCUMENTED,
             "id_number": "",
             "languages": original.languages,

@@ -34,13 +34,19 @@ def _colleagues(request):
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
-    risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=RiskLevel.choices)
-    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Province.objects.all()
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), empty_label=_("All"), choices=CaseStatus.choices
     )
-    assigned_to = django_filters.ModelChoiceFilter(label=_("Caseworker"), queryset=_colleagues)
+    risk_level = django_filters.ChoiceFilter(
+        label=_("Risk level"), empty_label=_("All"), choices=RiskLevel.choices
+    )
+    sex = django_filters.ChoiceFilter(label=_("Sex"), empty_label=_("All"), choices=Sex.choices)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), empty_label=_("All"), queryset=Province.objects.all()
+    )
+    assigned_to = django_filters.ModelChoiceFilter(
+        label=_("Caseworker"), empty_label=_("All"), queryset=_colleagues
+    )
 
     class Meta:
         model = Case
@@ -54,11 +60,15 @@ class EncounterFilter(django_filters.FilterSet):
     date_from = JalaliDateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
     date_to = JalaliDateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")
     province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Province.objects.all()
+        label=_("Province"), empty_label=_("All"), queryset=Province.objects.all()
     )
     district = django_filters.CharFilter(label=_("District"), method="filter_district")
-    caseworker = django_filters.ModelChoiceFilter(label=_("Caseworker"), queryset=_colleagues)
-    activity = django_filters.ChoiceFilter(label=_("Activity"), choices=Activity.choices)
+    caseworker = django_filters.ModelChoiceFilter(
+        label=_("Caseworker"), empty_label=_("All"), queryset=_colleagues
+    )
+    activity = django_filters.ChoiceFilter(
+        label=_("Activity"), empty_label=_("All"), choices=Activity.choices
+    )
 
     class Meta:
         model = Encounter
