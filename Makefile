@@ -8,7 +8,7 @@
 #   make format       reformat and apply ruff's safe fixes
 #   make messages     update locale/fa from the code and compile it
 #   make lock         regenerate requirements.lock from pyproject.toml
-#   make bench        run the benchmarks (SCALE=small by default)
+#   make bench        the benchmarks at national scale (SCALE=small: 1/100, a few minutes)
 #   make clean-local  delete .local (private databases, logs) when no private server runs
 
 PYTHON ?= python3
@@ -16,7 +16,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements.lock
 PORT ?= 8000
-SCALE ?= small
+SCALE ?= national
 ARGS ?=
 LOCK_FILE ?= requirements.lock
 I18N_IGNORE := --ignore .venv --ignore .local --ignore node_modules --ignore staticfiles
@@ -71,12 +71,9 @@ lock:
 	mv "$$tmp/lock.txt" $(LOCK_FILE); \
 	echo "wrote $(LOCK_FILE) ($$(wc -l < $(LOCK_FILE)) packages)"
 
+# Data goes into its own database, <DATABASE_URL's name>_bench_<scale>, generated once per scale.
 bench: venv
-	@if [ -f bench/__main__.py ]; then \
-		$(VPY) core/devstack.py with-services -- python -m bench; \
-	else \
-		echo "No benchmarks yet: bench/__main__.py does not exist. (SCALE=$(SCALE) would be passed in the environment.)"; \
-	fi
+	$(VPY) core/devstack.py with-services -- python -m bench --scale $(SCALE)
 
 clean-local:
 	$(PYTHON) core/devstack.py clean

@@ -24,7 +24,8 @@ from ngos.models import Organisation
 from ngos.selectors import managers_of
 
 from ..models import Case, Consent, Referral, TimelineEntry
-from ..models.choices import REFERRAL_OPEN_STATES, ConsentScope, ReferralState
+from ..models.choices import REFERRAL_OPEN_STATES, CaseStatus, ConsentScope, ReferralState
+from .workflow import advance_status
 
 Action = audit.Action
 
@@ -230,6 +231,8 @@ def referral_accept(*, by, referral):
     referral.answered_at = timezone.now()
     referral.save(update_fields=["state", "answered_by", "answered_at"])
     _record_change(referral, by)
+    # A service has started for the child: the sender's case moves to "services in progress".
+    advance_status(referral.case, CaseStatus.IN_PROGRESS, by)
     return referral
 
 

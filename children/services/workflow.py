@@ -28,7 +28,7 @@ class WorkflowError(Exception):
     """A step the case's current state does not allow; the message is shown to the user."""
 
 
-def _advance(case, status, by):
+def advance_status(case, status, by):
     """Move an open case forward to `status` (never backwards); record the change."""
     if case.status == CaseStatus.CLOSED or _ORDER.index(case.status) >= _ORDER.index(status):
         return
@@ -64,7 +64,7 @@ def assessment_record(*, by, case, needs, risk_level, notes="", assessed_on=None
         **needs,
     )
     Case.objects.filter(pk=case.pk).update(risk_level=risk_level)
-    _advance(case, CaseStatus.ASSESSED, by)
+    advance_status(case, CaseStatus.ASSESSED, by)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"assessment": assessment.pk})
     return assessment
 
@@ -74,7 +74,7 @@ def plan_goal_add(*, by, case, goal):
     case = _locked(case)
     _refuse_if_closed(case)
     plan_goal = PlanGoal.objects.create(case=case, goal=clean_text(goal), created_by=by)
-    _advance(case, CaseStatus.CASE_PLAN, by)
+    advance_status(case, CaseStatus.CASE_PLAN, by)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"plan_goal": plan_goal.pk})
     return plan_goal
 
@@ -101,7 +101,7 @@ def plan_action_set_status(*, by, action, status):
     PlanAction.objects.filter(pk=action.pk).update(status=status)
     action.status = status
     if status == PlanStatus.IN_PROGRESS:
-        _advance(case, CaseStatus.IN_PROGRESS, by)
+        advance_status(case, CaseStatus.IN_PROGRESS, by)
     goal = action.goal
     statuses = set(goal.actions.values_list("status", flat=True))
     if statuses and statuses <= {PlanStatus.DONE, PlanStatus.CANCELLED}:

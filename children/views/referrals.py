@@ -6,13 +6,14 @@ refusals come back to the page as a message.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
-from core.access import require_permission
+from core.access import object_access, require_permission
 from core.permissions import Perm, has_permission
 from ngos.selectors import organisations_for_referral
 
@@ -47,7 +48,7 @@ PAGE_SIZE = 25
 # --- Referring a case --------------------------------------------------------------------------
 
 
-@require_permission(Perm.REFERRAL_SEND)
+@object_access
 def referral_create(request, pk):
     """Two steps on one address: choose the service, then the organisation and what to share."""
     posting = request.method == "POST"
@@ -168,10 +169,18 @@ def _render_detail(request, referral, *, status=200, **forms):
     return render(request, "children/referrals/referral_detail.html", context, status=status)
 
 
-@require_permission(Perm.CASE_VIEW, Perm.REFERRAL_ANSWER)
+@object_access
 def referral_detail(request, pk):
     referral = get_referral_for_user(request.user, pk)
     return _render_detail(request, referral)
+
+
+def _load_for(request, pk, perm):
+    """The referral for a change: 404 outside the user's sight, 403 without the permission."""
+    referral = get_referral_for_user(request.user, pk, action=None)
+    if not has_permission(request.user, perm):
+        raise PermissionDenied
+    return referral
 
 
 def _after_change(request, referral):
@@ -195,9 +204,9 @@ def _invalid(request, referral, **forms):
 
 
 @require_POST
-@require_permission(Perm.REFERRAL_ANSWER)
+@object_access
 def referral_accept_view(request, pk):
-    referral = get_referral_for_user(request.user, pk, action=None)
+    referral = _load_for(request, pk, Perm.REFERRAL_ANSWER)
     try:
         referral_accept(by=request.user, referral=referral)
     except ReferralTransitionError as refusal:
@@ -207,9 +216,9 @@ def referral_accept_view(request, pk):
 
 
 @require_POST
-@require_permission(Perm.REFERRAL_ANSWER)
+@object_access
 def referral_decline_view(request, pk):
-    referral = get_referral_for_user(request.user, pk, action=None)
+    referral = _load_for(request, pk, Perm.REFERRAL_ANSWER)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         return _invalid(request, referral, decline_form=form)
@@ -224,9 +233,9 @@ def referral_decline_view(request, pk):
 
 
 @require_POST
-@require_permission(Perm.REFERRAL_ANSWER)
+@object_access
 def referral_complete_view(request, pk):
-    referral = get_referral_for_user(request.user, pk, action=None)
+    referral = _load_for(request, pk, Perm.REFERRAL_ANSWER)
     form = CompleteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, referral, complete_form=form)
@@ -246,9 +255,9 @@ def referral_complete_view(request, pk):
 
 
 @require_POST
-@require_permission(Perm.REFERRAL_SEND)
+@object_access
 def referral_withdraw_view(request, pk):
-    referral = get_referral_for_user(request.user, pk, action=None)
+    referral = _load_for(request, pk, Perm.REFERRAL_SEND)
     form = WithdrawReferralForm(request.POST)
     if not form.is_valid():
         return _invalid(request, referral, withdraw_form=form)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -574,21 +575,21 @@ def test_outsider_organisation_gets_404(client_as, cw_c, referral):
 @pytest.mark.parametrize("user", ["min_officer", "adm"])
 def test_ministry_and_administrator_see_no_referral(request, client_as, referral, user):
     client = client_as(request.getfixturevalue(user))
-    for url in (
-        reverse("children:referral_detail", args=[referral.pk]),
-        reverse("children:referral_inbox"),
-        reverse("children:referral_sent"),
-    ):
-        response = client.get(url)
-        assert response.status_code in (403, 404)
-        assert "امیرحسین" not in response.content.decode()
+    detail = client.get(reverse("children:referral_detail", args=[referral.pk]))
+    assert detail.status_code == 404  # the same answer as for a missing id (AC-07)
+    for url in (reverse("children:referral_inbox"), reverse("children:referral_sent")):
+        assert client.get(url).status_code == 403
+    for name in ("referral_accept", "referral_withdraw"):
+        response = client.post(reverse(f"children:{name}", args=[referral.pk]), {"reason": "x"})
+        assert response.status_code == 404
+    assert "امیرحسین" not in detail.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.SENT
 
 
 def test_access_helper_answers_per_request(cw_a, cw_b, referral):
     assert get_referral_for_user(cw_b, referral.pk) == referral
     services.referral_withdraw(by=cw_a, referral=referral, reason="دیگر لازم نیست")
-    from django.http import Http404
-
     with pytest.raises(Http404):
         get_referral_for_user(cw_b, referral.pk)
 
