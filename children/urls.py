@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import cases, mywork, outreach, referrals, workflow
+from .views import cases, exports, imports, mywork, outreach, referrals, workflow
 
 app_name = "children"
 
 urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
+    path("cases/export.xlsx", exports.case_export, {"fmt": "xlsx"}, name="case_export_xlsx"),
+    path("cases/export.csv", exports.case_export, {"fmt": "csv"}, name="case_export_csv"),
     path("cases/register/", cases.case_register, name="case_register"),
     path("cases/pick/", cases.case_pick, name="case_pick"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
@@ -55,6 +57,14 @@ urlpatterns = [
         name="followup_outcome",
     ),
     path("my-work/", mywork.my_work, name="my_work"),
+    path("imports/", imports.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/status/", imports.import_status, name="import_status"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/errors.xlsx", imports.import_errors, name="import_errors"),
+    path(
+        "imports/template/<slug:lang>.<slug:fmt>", imports.import_template, name="import_template"
+    ),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
     path("referrals/sent/", referrals.referral_sent_view, name="referral_sent"),

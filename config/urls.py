@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("organisations/", include("ngos.urls")),
     path("", include("children.urls")),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -275,6 +275,15 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Set when the consent was recorded by a spreadsheet import (docs/adr/0007).
+    import_job = models.ForeignKey(
+        "children.ImportJob",
+        verbose_name=_("recorded by import"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("consent")

@@ -148,6 +148,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "children.tasks.send_referral_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Every day at 08:15 Tehran time: remind lead organisations' managers of working-group
+    # resolutions past their due date (each resolution once per due date).
+    "send-overdue-resolution-reminders": {
+        "task": "meetings.tasks.send_overdue_resolution_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 
 # --- Case work ---------------------------------------------------------------------------

@@ -104,6 +104,9 @@ class Command(BaseCommand):
         from children.demo import seed_children
 
         seed_children(stdout=self.stdout)
+        from meetings.demo import seed_meetings
+
+        seed_meetings(stdout=self.stdout)
         self._print_logins()
 
     def _organisations(self):

@@ -1,0 +1,84 @@
+"""An import of a spreadsheet: who, into which organisation, which file, how it went."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ERRORS_KEPT = 1000  # row errors kept on the job; the error report re-reads the file for all
+
+
+def _stored_name(instance, filename):
+    # A generated name: the original name is kept only as data (FU-01).
+    extension = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class ImportJob(models.Model):
+    class Kind(models.TextChoices):
+        CHILDREN = "children", _("Children")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking")
+        PREVIEWED = "previewed", _("Ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CHILDREN)
+    organisation = models.ForeignKey(
+        "ngos.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The language the uploader used: row errors are written in it.
+    language = models.CharField(max_length=8, default="fa")
+    original_name = models.CharField(_("file name"), max_length=160)
+    stored_file = models.FileField(upload_to=_stored_name, max_length=200)
+    file_kind = models.CharField(max_length=8)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_invalid = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # [{"row", "column", "reason"}], at most ERRORS_KEPT; file-level problems in `message`.
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    # Duplicates and other notes of the preview.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The same file imported twice into one organisation imports nothing new (RE-01).
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "sha256"],
+                condition=Q(status="done"),
+                name="import_file_done_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} · {self.original_name} · {self.status}"
+
+    @property
+    def is_running(self):
+        return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING)

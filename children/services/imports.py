@@ -1,0 +1,238 @@
+"""Import jobs: upload, dry run (the preview), import. The Celery task and the command call these.
+
+The import itself re-reads and re-validates the stored file inside its transaction, holding a
+per-organisation lock, so rows created by another import since the preview are matched instead
+of created twice (RE-01), and a file already imported into the organisation imports nothing.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.permissions import Role
+
+from ..imports import reading
+from ..imports.load import load_children
+from ..imports.validate import validate_children
+from ..models import ImportJob
+from ..models.imports import ERRORS_KEPT
+
+Status = ImportJob.Status
+_LOCK_NAMESPACE = 80_008  # pg_advisory_xact_lock(namespace, organisation id)
+
+
+class ImportRefused(Exception):
+    """The job cannot be imported now; str() says why, for the user."""
+
+
+def import_job_create(*, by, organisation, name, data, language="fa", kind=ImportJob.Kind.CHILDREN):
+    """Check the upload (FU-01..03), store it under a generated name, and return the new job.
+
+    Raises ``reading.UnsafeFile`` for a file that is refused.
+    """
+    file_kind = reading.check_upload(name, data)
+    job = ImportJob(
+        kind=kind,
+        organisation=organisation,
+        created_by=by,
+        language=language,
+        original_name=reading.safe_name(name),
+        file_kind=file_kind,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    job.stored_file.save(f"upload.{file_kind}", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def previous_import(job):
+    """The earlier job that already imported this same file into this organisation, if any."""
+    return (
+        ImportJob.objects.filter(
+            organisation_id=job.organisation_id,
+            kind=job.kind,
+            sha256=job.sha256,
+            status=Status.DONE,
+        )
+        .exclude(pk=job.pk)
+        .first()
+    )
+
+
+def default_caseworker(organisation):
+    """Who imported cases are assigned to: the organisation's first manager, else caseworker."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(membership__organisation=organisation, is_active=True)
+    for role in (Role.ORG_MANAGER, Role.CASEWORKER):
+        user = users.filter(membership__role=role).order_by("pk").first()
+        if user is not None:
+            return user
+    return None
+
+
+def _read(job):
+    with job.stored_file.open("rb") as handle:
+        data = handle.read()
+    return list(reading.read_rows(job.file_kind, data))
+
+
+def _set(job, **fields):
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _apply_preview(job, preview):
+    counts = preview.counts()
+    job.rows_read = counts["read"]
+    job.rows_valid = counts["valid"]
+    job.rows_invalid = counts["invalid"]
+    job.created_count = counts["created"]
+    job.updated_count = counts["updated"]
+    job.unchanged_count = counts["unchanged"]
+    job.errors = [e.as_dict() for e in preview.errors[:ERRORS_KEPT]]
+    job.message = preview.file_error
+    job.summary = {
+        "language": preview.language,
+        "header_row": preview.header_row,
+        "ignored_columns": preview.ignored_columns,
+        "in_file_duplicates": preview.in_file_duplicates[:1000],
+        "likely_duplicates": preview.likely_duplicates[:1000],
+        "likely_unchecked": preview.likely_unchecked,
+        "errors_total": len(preview.errors),
+    }
+
+
+def validate_job_file(job, *, check_duplicates=True, progress=None):
+    """Read and validate the job's stored file; returns the Preview (writes nothing)."""
+    try:
+        rows = _read(job)
+    except reading.UnsafeFile as error:
+        from ..imports.validate import Preview
+
+        return Preview(file_error=str(error))
+    return validate_children(
+        rows, organisation=job.organisation, check_duplicates=check_duplicates, progress=progress
+    )
+
+
+def import_job_preview(*, job_id):
+    """The dry run: validate every row and record the counts and errors on the job."""
+    job = ImportJob.objects.select_related("organisation").get(pk=job_id)
+    with translation.override(job.language):
+        _set(job, status=Status.VALIDATING, progress=0)
+        total = max(1, job.stored_file.size // 100)  # a rough row estimate for the progress bar
+
+        def progress(read):
+            _set(job, progress=min(95, read * 100 // total))
+
+        preview = validate_job_file(job, progress=progress)
+        _apply_preview(job, preview)
+        earlier = previous_import(job)
+        if earlier is not None and not job.message:
+            job.summary["already_imported"] = earlier.pk
+        job.status = Status.PREVIEWED if not preview.file_error else Status.FAILED
+        job.progress = 100
+        job.save()
+    return job
+
+
+def import_job_run(*, job_id, by=None):
+    """Import the job's file, all or nothing. Returns the job (status done or failed)."""
+    job = ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
+    by = by or job.created_by
+    with translation.override(job.language):
+        _set(job, status=Status.IMPORTING, progress=0)
+        try:
+            _import(job, by)
+        except ImportRefused as error:
+            job.status, job.message = Status.FAILED, str(error)
+            job.finished_at, job.progress = timezone.now(), 100
+            job.save()
+        except IntegrityError:
+            # The unique constraint on (organisation, kind, file hash) for done imports: another
+            # import of the same file finished first.
+            _set(
+                job,
+                status=Status.FAILED,
+                message=_("This file has already been imported into this organisation."),
+                finished_at=timezone.now(),
+                progress=100,
+            )
+    job.refresh_from_db()
+    return job
+
+
+def _import(job, by):
+    organisation = job.organisation
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organisation.pk]
+            )
+        if previous_import(job) is not None:
+            raise ImportRefused(_("This file has already been imported into this organisation."))
+        assigned_to = default_caseworker(organisation)
+        if assigned_to is None:
+            raise ImportRefused(
+                _("The organisation has no active manager or caseworker to assign the cases to.")
+            )
+        preview = validate_job_file(job, check_duplicates=False)
+        if not preview.ok:
+            _apply_preview(job, preview)
+            raise ImportRefused(
+                preview.file_error or _("Some rows are invalid; nothing was imported.")
+            )
+        counts = load_children(
+            preview=preview,
+            organisation=organisation,
+            by=by,
+            assigned_to=assigned_to,
+            job_id=job.pk,
+        )
+        _apply_preview(job, preview)
+        job.created_count = counts["created"]
+        job.updated_count = counts["updated"]
+        job.unchanged_count = counts["unchanged"]
+        job.status = Status.DONE
+        job.progress = 100
+        job.finished_at = timezone.now()
+        job.save()
+        audit.record(
+            audit.Action.IMPORT,
+            user=by,
+            organisation=organisation,
+            object_type="children.importjob",
+            object_id=str(job.pk),
+            detail={
+                "kind": job.kind,
+                "sha256": job.sha256,
+                "rows": preview.read,
+                **counts,
+            },
+        )
+
+
+def error_report_rows(job):
+    """[header + reason, then each invalid row's original cells + its reasons], or None."""
+    try:
+        rows = _read(job)
+    except reading.UnsafeFile:
+        return None
+    with translation.override(job.language):
+        preview = validate_children(rows, organisation=job.organisation, check_duplicates=False)
+    if preview.file_error:
+        return None
+    reasons = {}
+    for error in preview.errors:
+        reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
+    header = list(rows[preview.header_row - 1])
+    report = [[_("Row"), *header, _("Reason")]]
+    for number in sorted(reasons):
+        report.append([number, *rows[number - 1], " · ".join(reasons[number])])
+    return report

@@ -1,0 +1,148 @@
+"""Spreadsheet import pages, for administrators (Perm.DATA_IMPORT): upload, preview, import."""
+
+import csv
+import io
+
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import audit
+from core.access import get_for_user_or_404, require_permission
+from core.permissions import Perm
+
+from ..forms.imports import ImportUploadForm
+from ..imports import reading
+from ..imports.columns import COLUMNS, example_row, header_row
+from ..imports.writing import xlsx_file
+from ..models import ImportJob
+from ..services import imports as service
+from ..tasks import run_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 200
+
+
+def _job(request, pk):
+    # Administrators import for every organisation, so every job is in their scope.
+    return get_for_user_or_404(
+        request.user, ImportJob.objects.select_related("organisation", "created_by"), pk=pk
+    )
+
+
+def _lang():
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = service.import_job_create(
+                by=request.user,
+                organisation=form.cleaned_data["organisation"],
+                name=upload.name,
+                data=upload.read(),
+                language=_lang(),
+            )
+        except reading.UnsafeFile as error:
+            form.add_error("file", str(error))
+        else:
+            transaction.on_commit(lambda: run_import.delay(job.pk, True))
+            return redirect("children:import_detail", job.pk)
+    jobs = ImportJob.objects.select_related("organisation", "created_by")[:10]
+    return render(request, "children/imports/upload.html", {"form": form, "jobs": jobs})
+
+
+def _context(job):
+    summary = job.summary or {}
+    return {
+        "job": job,
+        "errors": job.errors[:ERRORS_SHOWN],
+        "errors_hidden": max(0, summary.get("errors_total", len(job.errors)) - ERRORS_SHOWN),
+        "summary": summary,
+        "can_import": job.status == ImportJob.Status.PREVIEWED
+        and not job.rows_invalid
+        and not summary.get("already_imported")
+        and job.rows_valid > 0,
+    }
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_detail(request, pk):
+    job = _job(request, pk)
+    return render(request, "children/imports/detail.html", _context(job))
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_status(request, pk):
+    """The job's fragment; the page polls it every second while the job runs (htmx)."""
+    job = _job(request, pk)
+    return render(request, "children/imports/_job.html", _context(job))
+
+
+@require_POST
+@require_permission(Perm.DATA_IMPORT)
+def import_confirm(request, pk):
+    job = _job(request, pk)
+    if not _context(job)["can_import"]:
+        return redirect("children:import_detail", job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress=0)
+    transaction.on_commit(lambda: run_import.delay(job.pk, False))
+    return redirect("children:import_detail", job.pk)
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_errors(request, pk):
+    """The invalid rows with their original values and a reason column, as XLSX."""
+    job = _job(request, pk)
+    rows = service.error_report_rows(job)
+    if rows is None:
+        raise Http404
+    audit.record(
+        audit.Action.EXPORT,
+        user=request.user,
+        organisation=job.organisation,
+        object_type="children.importjob",
+        object_id=str(job.pk),
+        detail={"report": "errors", "rows": len(rows) - 1},
+    )
+    handle = xlsx_file([(_("Rows to fix"), rows)], right_to_left=_lang() == "fa")
+    name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{name}-errors.xlsx", content_type=XLSX
+    )
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_template(request, lang, fmt):
+    """The children template: headers in ``lang``, an example row, and (XLSX) allowed values."""
+    if lang not in ("fa", "en") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = [header_row(lang), example_row(lang)]
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="children-template-{lang}.csv"'
+        return response
+    allowed = [[_("Column"), _("Required"), _("Allowed values")]]
+    for column in COLUMNS:
+        allowed.append(
+            [
+                column.header(lang),
+                _("Yes") if column.required else "",
+                " / ".join(str(value) for value in column.allowed),
+            ]
+        )
+    handle = xlsx_file(
+        [(_("Children"), rows), (_("Allowed values"), allowed)], right_to_left=lang == "fa"
+    )
+    return FileResponse(
+        handle, as_attachment=True, filename=f"children-template-{lang}.xlsx", content_type=XLSX
+    )

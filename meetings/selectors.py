@@ -1,0 +1,97 @@
+"""Reads about working groups, always starting from what the user may see.
+
+Ministry officers (meetings.manage) see every group. Anyone else sees a group only when they
+are in it: its secretary, one of its member people, or a member of a member or convening
+organisation holding meetings.view. Others see nothing of it, not even that it exists.
+"""
+
+from collections import Counter
+
+from django.db.models import Q, QuerySet
+
+from core.permissions import Perm, has_permission
+
+from .filters import ResolutionFilter
+from .models import Meeting, Resolution, WorkingGroup
+
+
+def _group_scope(user, prefix=""):
+    """A Q over WorkingGroup (reached through `prefix`) for the groups `user` is in."""
+    q = Q(**{f"{prefix}secretary": user}) | Q(**{f"{prefix}members": user})
+    membership = getattr(user, "membership_or_none", None)
+    if membership is not None and has_permission(user, Perm.MEETINGS_VIEW):
+        q |= Q(**{f"{prefix}member_organisations": membership.organisation_id})
+        q |= Q(**{f"{prefix}convening_organisation": membership.organisation_id})
+    return q
+
+
+def working_groups_visible_to(user) -> QuerySet[WorkingGroup]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return WorkingGroup.objects.none()
+    if has_permission(user, Perm.MEETINGS_MANAGE):
+        return WorkingGroup.objects.all()
+    ids = WorkingGroup.objects.filter(_group_scope(user)).values("pk")
+    return WorkingGroup.objects.filter(pk__in=ids)
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(working_group__in=working_groups_visible_to(user))
+
+
+def resolutions_visible_to(user) -> QuerySet[Resolution]:
+    return Resolution.objects.filter(meeting__working_group__in=working_groups_visible_to(user))
+
+
+def working_groups_managed_by(user) -> QuerySet[WorkingGroup]:
+    """Groups `user` may manage: every group for ministry officers, else those they are
+    secretary of (and only while they may still see it)."""
+    if has_permission(user, Perm.MEETINGS_MANAGE):
+        return working_groups_visible_to(user)
+    return working_groups_visible_to(user).filter(secretary=user)
+
+
+def can_manage_group(user, group) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return has_permission(user, Perm.MEETINGS_MANAGE) or group.secretary_id == user.pk
+
+
+def resolution_tracker(*, user, filters=None) -> ResolutionFilter:
+    """The tracker's FilterSet over the resolutions `user` may see: `.qs` for the list."""
+    queryset = (
+        resolutions_visible_to(user)
+        .select_related("meeting", "meeting__working_group")
+        .prefetch_related("responsibilities__organisation")
+        .order_by("due_date", "pk")
+    )
+    return ResolutionFilter(filters or None, queryset=queryset, user=user)
+
+
+def tracker_counts(queryset):
+    """Counts per responsible organisation and displayed status, for the table and the chart.
+
+    Returns (rows, totals): rows are dicts {organisation, counts: [n per status], total},
+    sorted by organisation name; a resolution counts once for each responsible organisation.
+    """
+    statuses = [key for key, _label in Resolution.DISPLAY_STATUSES]
+    counter = Counter()
+    organisations = {}
+    for resolution in queryset:
+        for responsibility in resolution.responsibilities.all():
+            organisation = responsibility.organisation
+            organisations[organisation.pk] = organisation
+            counter[(organisation.pk, resolution.display_status)] += 1
+    rows = []
+    for organisation in sorted(organisations.values(), key=lambda o: o.name):
+        counts = [counter[(organisation.pk, status)] for status in statuses]
+        rows.append({"organisation": organisation, "counts": counts, "total": sum(counts)})
+    totals = [sum(row["counts"][i] for row in rows) for i in range(len(statuses))]
+    return rows, totals
+
+
+def meeting_minutes(meeting):
+    """(current, approved): the newest version and the newest approved one (either may be None)."""
+    versions = list(meeting.minutes_versions.order_by("-version"))
+    current = versions[0] if versions else None
+    approved = next((m for m in versions if m.status == "approved"), None)
+    return current, approved

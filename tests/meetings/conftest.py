@@ -1,0 +1,71 @@
+"""A working group convened by the ministry with organisation A as a member (B is not), one
+meeting with two attendees and an agenda item, and a resolution led by A."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from meetings import services
+from meetings.models import Resolution
+
+MEETING_DAY = datetime.date(2017, 12, 28)
+
+
+@pytest.fixture
+def group(min_officer, ministry, org_a):
+    return services.working_group_create(
+        by=min_officer,
+        title_fa="کارگروه جلب مشارکت سازمان‌های مردم‌نهاد",
+        title_en="Working group on NGO participation",
+        topic="کودکان کار",
+        convening_organisation=ministry,
+        member_organisations=[org_a],
+    )
+
+
+@pytest.fixture
+def meeting(group, min_officer, ministry, org_a):
+    return services.meeting_record(
+        by=min_officer,
+        group=group,
+        held_on=MEETING_DAY,
+        place="وزارت کشور",
+        attendees=[
+            {
+                "name": "اکبری",
+                "title": "معاون مشارکت‌های اجتماعی",
+                "organisation": ministry,
+                "is_chair": True,
+            },
+            {"name": "نماینده انجمن الف", "title": "مدیرعامل", "organisation": org_a},
+        ],
+        agenda=["آیین‌نامه همکاری با سازمان‌های مردم‌نهاد"],
+    )
+
+
+@pytest.fixture
+def resolution(meeting, min_officer, org_a, ministry):
+    return services.resolution_add(
+        by=min_officer,
+        meeting=meeting,
+        text="تهیه پیش‌نویس آیین‌نامه",
+        kind=Resolution.Kind.BYLAW,
+        due_date=MEETING_DAY + datetime.timedelta(days=90),
+        lead=org_a,
+        supporting=[ministry],
+    )
+
+
+def pdf_upload(name="report.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", content_type="application/pdf")
+
+
+def docx_upload(name="minutes.docx"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, buffer.getvalue())
