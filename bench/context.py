@@ -28,6 +28,8 @@ class Context:
         self.options = options
         self.log = log
         self._clients = {}
+        # Figures one scenario leaves for a later one (the import anchors for the import).
+        self.shared = {}
 
     def user(self, pk):
         return get_user_model().objects.select_related("membership").get(pk=pk)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 import psycopg
+from psycopg import sql
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/koodak"
 META_TABLE = "bench_meta"
@@ -77,7 +78,7 @@ def database_exists(database_url):
 def create_database(database_url):
     name = database_name(database_url)
     with connect(database_url, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def drop_database(database_url):
@@ -86,7 +87,7 @@ def drop_database(database_url):
     if "_bench_" not in name:
         raise RuntimeError(f"refusing to drop {name!r}: not a bench database")
     with connect(database_url, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def read_meta(database_url, scale):
@@ -97,11 +98,11 @@ def read_meta(database_url, scale):
         exists = conn.execute("SELECT to_regclass(%s)", [META_TABLE]).fetchone()[0]
         if exists is None:
             return None
-        row = conn.execute(
-            f"SELECT scale, seed, generator_version, generated_at, generation_seconds, "
-            f"row_counts, fixtures FROM {META_TABLE} WHERE scale = %s",
-            [scale],
-        ).fetchone()
+        query = sql.SQL(
+            "SELECT scale, seed, generator_version, generated_at, generation_seconds, "
+            "row_counts, fixtures FROM {} WHERE scale = %s"
+        ).format(sql.Identifier(META_TABLE))
+        row = conn.execute(query, [scale]).fetchone()
     if row is None:
         return None
     keys = [
@@ -117,9 +118,10 @@ def read_meta(database_url, scale):
 
 
 def write_meta(conn, *, scale, seed, generator_version, seconds, row_counts, fixtures):
-    conn.execute(
-        f"""
-        CREATE TABLE IF NOT EXISTS {META_TABLE} (
+    table = sql.Identifier(META_TABLE)
+    create = sql.SQL(
+        """
+        CREATE TABLE IF NOT EXISTS {} (
             scale text PRIMARY KEY,
             seed integer NOT NULL,
             generator_version integer NOT NULL,
@@ -130,15 +132,19 @@ def write_meta(conn, *, scale, seed, generator_version, seconds, row_counts, fix
         )
         """
     )
-    conn.execute(
-        f"""
-        INSERT INTO {META_TABLE}
+    conn.execute(create.format(table))
+    upsert = sql.SQL(
+        """
+        INSERT INTO {}
             (scale, seed, generator_version, generation_seconds, row_counts, fixtures)
         VALUES (%s, %s, %s, %s, %s, %s)
         ON CONFLICT (scale) DO UPDATE SET seed = EXCLUDED.seed,
             generator_version = EXCLUDED.generator_version, generated_at = now(),
             generation_seconds = EXCLUDED.generation_seconds,
             row_counts = EXCLUDED.row_counts, fixtures = EXCLUDED.fixtures
-        """,
+        """
+    )
+    conn.execute(
+        upsert.format(table),
         [scale, seed, generator_version, seconds, json.dumps(row_counts), json.dumps(fixtures)],
     )

@@ -24,6 +24,7 @@ class Row:
     """One line of the results table (and of latest.json)."""
 
     scenario: str
+    group: str = ""
     median_s: float | None = None
     p95_s: float | None = None
     runs: int = 0
@@ -37,6 +38,7 @@ class Row:
     def as_json(self):
         return {
             "scenario": self.scenario,
+            "group": self.group,
             "median_s": _round(self.median_s),
             "p95_s": _round(self.p95_s),
             "runs": self.runs,

@@ -25,6 +25,8 @@ def machine():
         "python": platform.python_version(),
         "django": metadata.version("django"),
         "psycopg": metadata.version("psycopg"),
+        # Other work on the machine skews the figures; this says how busy it was.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

@@ -17,6 +17,7 @@ ORDER = [
     "referral inbox",
     "overdue job",
     "import anchors",
+    "children import",
     "not built yet",
 ]
 
@@ -50,6 +51,6 @@ def url_or_none(name, *args):
 
 def all_scenarios():
     # Imported for their registrations, in table order.
-    from . import cases, imports, outreach, pending, work  # noqa: F401
+    from . import cases, children_import, imports, outreach, pending, work  # noqa: F401
 
     return sorted(SCENARIOS, key=lambda item: ORDER.index(item[0]))

@@ -13,9 +13,7 @@ PENDING = [
     ("ministry dashboard: one province", 0.3, False, "provisional target"),
     ("dashboard summary refresh", 30.0, True, "provisional target"),
     ("quarterly national report build (XLSX + PDF)", 300.0, True, "provisional target"),
-    ("children import 100k rows CSV: dry run", 60.0, True, "provisional target"),
-    ("children import 100k rows CSV: real", 60.0, True, "provisional target"),
-    ("children import 100k rows CSV: re-import, nothing changed", 30.0, True, "provisional"),
+    # The CSV import's dry run, real run and re-import: scenarios/children_import.py.
     ("children import 100k rows XLSX: dry run", 90.0, True, "provisional target"),
     ("export 200k cases to XLSX", 60.0, True, "provisional target"),
     ("load test: gunicorn + wrk, 16 concurrent users, p95", 0.5, False, "provisional target"),

@@ -1,0 +1,38 @@
+"""The bench runs end to end at the tiny scale, so it cannot rot unnoticed.
+
+It runs `python -m bench --scale tiny --quick` in a subprocess, the same entry point as
+`make bench`, with short time boxes. The bench keeps its data in its own database
+(<DATABASE_URL's name>_bench_tiny, created and filled on the first run, about 20 s; reused after),
+never in pytest-django's test database. Timings are not asserted: they belong in bench/.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.scenarios import ORDER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_bench_scenario_produces_a_row(tmp_path):
+    output = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "bench", "--scale", "tiny", "--quick"]
+    command += ["--time-box", "0.2", "--output", str(output)]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=240
+    )
+
+    assert result.returncode == 0, result.stderr[-4000:]
+    doc = json.loads(output.read_text(encoding="utf-8"))
+    rows = doc["results"]
+    assert doc["scale"] == "tiny"
+    assert {row["group"] for row in rows} == set(ORDER)
+    assert not [row for row in rows if row["status"] == "error"]
+    measured = [row for row in rows if row["status"] == "measured"]
+    assert measured
+    assert all(row["median_s"] is not None and row["runs"] >= 1 for row in measured)
+    assert all(row["pass"] is not None for row in measured if row["target_s"] is not None)
+    assert "case list: filter + search, page 1" in {row["scenario"] for row in measured}
