@@ -15,7 +15,7 @@ from pathlib import PurePath
 import defusedxml.ElementTree
 from django.utils.translation import gettext_lazy as _
 
-MAX_BYTES = 20 * 1024 * 1024  # an upload over this is refused before it is read
+MAX_BYTES = 40 * 1024 * 1024  # an upload over this is refused before it is read (100k rows fit)
 MAX_ROWS = 200_000
 HEADER_ROWS = 20  # a title above the header is allowed
 XLSX_MAX_ENTRIES = 500

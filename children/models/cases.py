@@ -173,6 +173,13 @@ class Case(models.Model):
             models.Index(
                 fields=["id_number"], name="case_id_number_idx", condition=~Q(id_number="")
             ),
+            models.Index(fields=["organisation", "id"], name="case_org_id_idx"),
+            models.Index(
+                fields=["organisation", "last_contact_on"],
+                condition=~Q(status="closed"),
+                name="case_open_contact_idx",
+            ),
+            models.Index(fields=["organisation", "search_compact"], name="case_org_compact_idx"),
             GinIndex(fields=["search_name"], name="case_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(
                 fields=["search_compact"], name="case_compact_trgm", opclasses=["gin_trgm_ops"]

@@ -95,6 +95,9 @@ class Referral(models.Model):
                 fields=["to_organisation", "state", "-sent_at"], name="referral_inbox_idx"
             ),
             models.Index(
+                fields=["to_organisation", "-sent_at", "-id"], name="referral_inbox_all_idx"
+            ),
+            models.Index(
                 fields=["from_organisation", "state", "-sent_at"], name="referral_outbox_idx"
             ),
             models.Index(fields=["state", "answer_due_at"], name="referral_due_idx"),
@@ -180,6 +183,12 @@ class FollowUp(models.Model):
                 fields=["responsible", "status", "due_on"], name="followup_worker_due_idx"
             ),
             models.Index(fields=["status", "due_on"], name="followup_due_idx"),
+            # "My work" counts an organisation's pending follow-ups through its cases.
+            models.Index(
+                fields=["case", "due_on"],
+                condition=Q(status="scheduled"),
+                name="followup_pending_case_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

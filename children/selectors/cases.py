@@ -49,16 +49,20 @@ def search_cases(queryset, term):
         return queryset.filter(case_number__icontains=latin)
     name = normalize(term)
     joined = compact(term)
-    # Scoring the organisation's cases directly (instead of the indexed `%>` operator with its
-    # fixed 0.6 threshold) lets short misspelled names match: "فاطیمه" scores 0.44 against
-    # "فاطمه". Lists are always scoped to one organisation first, so this stays a small scan.
+    # The `%>` operators use the trigram indexes; the connection sets their threshold to 0.4
+    # (config/settings/base.py) so short misspelled names still match: "فاطیمه" scores 0.44
+    # against "فاطمه". The similarity is computed again only to order the matches.
     return (
-        queryset.annotate(
+        queryset.filter(
+            Q(search_name__trigram_word_similar=name)
+            | Q(search_father__trigram_word_similar=name)
+            | Q(search_compact__contains=joined)
+        )
+        .annotate(
             match=Greatest(
                 TrigramWordSimilarity(name, "search_name"),
                 TrigramWordSimilarity(name, "search_father"),
             )
         )
-        .filter(Q(match__gte=NAME_MATCH_THRESHOLD) | Q(search_compact__contains=joined))
         .order_by("-match", "-created_at")
     )

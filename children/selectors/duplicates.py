@@ -9,7 +9,7 @@ for anyone else's (the registering caseworker must not learn the other child's d
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -115,7 +115,12 @@ def find_candidates(probe, *, exclude_pk=None):
         return []
     matches = Q()
     if probe.name:
-        matches |= Q(search_name__trigram_similar=probe.name) | Q(search_compact=probe.compact_name)
+        by_name = Q(search_name__trigram_similar=probe.name) | Q(search_compact=probe.compact_name)
+        if probe.father:
+            # A common name matches tens of thousands of children nationally; the father's name
+            # keeps the real duplicate among the few candidates scored.
+            by_name &= Q(search_father__trigram_similar=probe.father) | Q(search_father="")
+        matches |= by_name
     if probe.id_number:
         matches |= Q(id_number=probe.id_number)
     queryset = (
@@ -128,7 +133,8 @@ def find_candidates(probe, *, exclude_pk=None):
             ),
             father_similarity=TrigramSimilarity("search_father", probe.father or ""),
         )
-        .order_by("-name_similarity")[:CANDIDATE_LIMIT]
+        .annotate(rank=F("name_similarity") + F("father_similarity"))
+        .order_by("-rank", "-id")[:CANDIDATE_LIMIT]
     )
     candidates = [_score(probe, case) for case in queryset if case.pk != exclude_pk]
     return sorted(candidates, key=lambda c: -c.score)

@@ -83,6 +83,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 # Reconnect after a PostgreSQL restart without restarting the web process (RE-05).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Name search uses pg_trgm's `%>` operator; 0.4 (not the default 0.6) lets short misspelled
+# Persian names match while the trigram index still serves the query.
+TRIGRAM_OPTIONS = "-c pg_trgm.word_similarity_threshold=0.4 -c pg_trgm.similarity_threshold=0.3"
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = TRIGRAM_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ----------------------------------------------------------------------
