@@ -17,7 +17,7 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Spreadsheet file"),
-        help_text=_("A .csv or .xlsx file with the template's columns, at most 20 MB."),
+        help_text=_("A .csv or .xlsx file with the template's columns, at most 40 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
 
