@@ -25,7 +25,9 @@ from ngos.models import Organisation
 from ..measure import Row
 from . import ScenarioError, scenario
 
-TARGETS = {"dry run": 60.0, "real": 60.0, "re-import, nothing changed": 30.0}
+# Issue 8: 100,000 rows validated and imported in under 10 s, the dry-run preview in under 8 s,
+# re-importing the same file (nothing written) in under 8 s.
+TARGETS = {"dry run": 8.0, "real": 10.0, "re-import, nothing changed": 8.0}
 
 
 def _name(phase):
@@ -167,7 +169,7 @@ def children_import(ctx):
             min_runs=1,
             max_runs=1,
             queries=False,
-            note=f"{rows:,} rows, provisional target",
+            note=f"{rows:,} rows, issue 8",
         )
         rate = rows / row.median_s
         row.ratios["rows_per_s"] = rate

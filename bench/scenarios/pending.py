@@ -1,7 +1,7 @@
 """Targets of features that are not built yet, listed so that nothing is silently missing.
 
-Each becomes a measured scenario when its feature lands. The targets here are provisional where
-marked: replace them with the figures of the feature's issue when it is written.
+Each becomes a measured scenario when its feature lands. The targets are the ones the features'
+issues name (issue 7: reports and dashboards; issue 8: imports and exports; issue 9: load).
 """
 
 from ..measure import Row
@@ -9,15 +9,15 @@ from . import scenario
 
 # (scenario, national target in seconds or None, scales with the data, note)
 PENDING = [
-    ("ministry dashboard: national", 0.5, False, "provisional target"),
-    ("ministry dashboard: one province", 0.3, False, "provisional target"),
-    ("dashboard summary refresh", 30.0, True, "provisional target"),
-    ("quarterly national report build (XLSX + PDF)", 300.0, True, "provisional target"),
+    ("ministry dashboard: national", 0.1, False, "issue 7"),
+    ("ministry dashboard: one province", 0.1, False, "issue 7"),
+    ("dashboard summary refresh", 30.0, True, "issue 7"),
+    ("quarterly national report build (XLSX + PDF)", 60.0, True, "issue 7"),
     # The CSV import's dry run, real run and re-import: scenarios/children_import.py.
-    ("children import 100k rows XLSX: dry run", 90.0, True, "provisional target"),
-    ("export 200k cases to XLSX", 60.0, True, "provisional target"),
-    ("load test: gunicorn + wrk, 16 concurrent users, p95", 0.5, False, "provisional target"),
-    ("peak RSS of import and export jobs", None, False, "provisional target: 512 MB"),
+    ("children import 100k rows XLSX: real", 15.0, True, "issue 8"),
+    ("export 200k cases to XLSX (streamed)", 30.0, True, "issue 8"),
+    ("load test: gunicorn + wrk, 16 concurrent users, p95", None, False, "issue 9: report"),
+    ("peak RSS of import and export jobs", None, False, "issue 8: under 500 MB"),
 ]
 
 
