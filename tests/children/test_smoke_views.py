@@ -37,3 +37,38 @@ def test_manager_cannot_reassign_to_another_organisations_worker(client_as, mgr_
     )
     case_a.refresh_from_db()
     assert case_a.assigned_to != cw_b
+
+
+def test_hotspot_summary_defaults_to_the_last_90_days(client_as, cw_a):
+    import datetime
+
+    from django.utils import timezone
+
+    from children import services
+    from tests.factories import province
+
+    def log(days_ago, hotspot):
+        services.encounter_log(
+            by=cw_a,
+            organisation=cw_a.membership.organisation,
+            data={
+                "occurred_at": timezone.now() - datetime.timedelta(days=days_ago),
+                "province": province("tehran"),
+                "city": "تهران",
+                "district": "",
+                "hotspot": hotspot,
+                "activity": "regular_visit",
+                "observations": "",
+                "follow_up_needed": False,
+            },
+        )
+
+    log(10, "میدان انقلاب")
+    log(200, "پل گیشا")
+    client = client_as(cw_a)
+    recent = {row["hotspot"] for row in client.get(reverse("children:hotspots")).context["rows"]}
+    assert recent == {"میدان انقلاب"}
+    everything = client.get(reverse("children:hotspots"), {"date_from": "1400/01/01"}).context[
+        "rows"
+    ]
+    assert {row["hotspot"] for row in everything} == {"میدان انقلاب", "پل گیشا"}
