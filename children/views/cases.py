@@ -108,8 +108,8 @@ def case_register(request):
 def case_detail(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
     sections = [
-        (key, title, section_rows(case, section_form(key, instance=case)))
-        for key, (title, _form) in SECTIONS.items()
+        (key, title, section_rows(case, form_class))
+        for key, (title, form_class) in SECTIONS.items()
     ]
     context = {
         "case": case,
