@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.formfields import JalaliDateField, LocalizedIntegerField, LocalizedTimeField
@@ -200,3 +201,55 @@ class DocumentForm(DocumentCheckMixin, forms.Form):
         if not file:
             raise forms.ValidationError(_("Choose a file."))
         return file
+
+
+class WorkingGroupEditForm(forms.Form):
+    """What a group's managers may change after it is created; the convening organisation
+    stays as it was."""
+
+    title_fa = forms.CharField(label=_("Persian title"), max_length=300)
+    title_en = forms.CharField(label=_("English title"), max_length=300, required=False)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    secretary = forms.ModelChoiceField(
+        label=_("Secretary"), queryset=Organisation.objects.none(), required=False
+    )
+    member_organisations = forms.ModelMultipleChoiceField(
+        label=_("Member organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Member people"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, group=None, **kwargs):
+        if group is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title_fa": group.title_fa,
+                "title_en": group.title_en,
+                "topic": group.topic,
+                "secretary": group.secretary_id,
+                "member_organisations": list(
+                    group.member_organisations.values_list("pk", flat=True)
+                ),
+                "members": list(group.members.values_list("pk", flat=True)),
+            }
+        super().__init__(*args, **kwargs)
+        # Present people with an organisation, and whoever is already in the group (so saving
+        # the form does not silently drop someone who has since left).
+        current = Q(pk__in=group.members.values("pk")) if group is not None else Q(pk__in=[])
+        if group is not None and group.secretary_id:
+            current |= Q(pk=group.secretary_id)
+        people = (
+            get_user_model()
+            .objects.filter(Q(is_active=True, membership__isnull=False) | current)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["secretary"].queryset = people
+        self.fields["members"].queryset = people
+        self.fields["member_organisations"].queryset = Organisation.objects.order_by("name_fa")

@@ -89,6 +89,55 @@ def working_group_close(*, by, group):
     return group
 
 
+_GROUP_TEXT_FIELDS = ("title_fa", "title_en", "topic")
+
+
+def working_group_update(*, by, group, data):
+    """Change a group's titles, topic, secretary, member organisations and member people.
+
+    `data` holds any of those keys (`secretary` a user or None; the two member lists
+    iterables); keys left out stay as they are. Only the group's managers (ministry officers
+    and its secretary) change it, and only while it is active. The audit row names the fields
+    that changed, with the old and new values.
+    """
+    _require_manager(by, group)
+    with transaction.atomic():
+        group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
+        if group.status != WorkingGroup.Status.ACTIVE:
+            raise ValidationError(_("The working group is closed: it can no longer change."))
+        changes = {}
+        for field in _GROUP_TEXT_FIELDS:
+            if field in data:
+                value = (data[field] or "").strip()
+                if value != getattr(group, field):
+                    changes[field] = [getattr(group, field), value]
+                    setattr(group, field, value)
+        if not group.title_fa:
+            raise ValidationError(_("Give the working group a Persian title."))
+        if "secretary" in data:
+            secretary = data["secretary"]
+            new_id = secretary.pk if secretary is not None else None
+            if new_id != group.secretary_id:
+                changes["secretary"] = [group.secretary_id, new_id]
+                group.secretary = secretary
+        group.save()
+        for field in ("member_organisations", "members"):
+            if field in data:
+                manager = getattr(group, field)
+                before = sorted(manager.values_list("pk", flat=True))
+                after = sorted({obj.pk for obj in data[field]})
+                if before != after:
+                    changes[field] = [before, after]
+                    manager.set(after)
+        record(
+            Action.UPDATE,
+            user=by,
+            obj=group,
+            detail={"event": "working_group_updated", "changes": changes},
+        )
+    return group
+
+
 def next_meeting_number(group):
     return (group.meetings.aggregate(n=Max("number"))["n"] or 0) + 1
 

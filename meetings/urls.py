@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.group_list, name="group_list"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
+    path("groups/<int:pk>/close/", views.group_close, name="group_close"),
     path("groups/<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/documents/", views.meeting_document_add, name="meeting_document_add"),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("resolutions/<int:pk>/progress/", views.resolution_progress, name="resolution_progress"),
     path("resolutions/<int:pk>/done/", views.resolution_done, name="resolution_done"),
     path("resolutions/<int:pk>/confirm/", views.resolution_confirm, name="resolution_confirm"),
+    path("resolutions/<int:pk>/reopen/", views.resolution_reopen, name="resolution_reopen"),
     path("resolutions/<int:pk>/drop/", views.resolution_drop, name="resolution_drop"),
     path("tracker/", views.tracker, name="tracker"),
 ]

@@ -33,9 +33,10 @@ from .forms import (
     ReasonForm,
     ResolutionForm,
     StatementFormSet,
+    WorkingGroupEditForm,
     WorkingGroupForm,
 )
-from .models import Resolution
+from .models import Resolution, WorkingGroup
 from .selectors import (
     can_manage_group,
     meeting_minutes,
@@ -90,9 +91,41 @@ def group_detail(request, pk):
         "group": group,
         "meetings": meetings,
         "member_organisations": group.member_organisations.order_by("name_fa"),
+        "members": group.members.order_by("last_name", "first_name"),
         "can_manage": can_manage_group(request.user, group),
     }
     return render(request, "meetings/group_detail.html", context)
+
+
+@object_access
+def group_edit(request, pk):
+    group = get_group_for_user(request.user, pk, manage=True)
+    if group.status != WorkingGroup.Status.ACTIVE:
+        messages.error(request, _("The working group is closed: it can no longer change."))
+        return redirect("meetings:group_detail", pk=group.pk)
+    form = WorkingGroupEditForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.working_group_update(by=request.user, group=group, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The working group is saved."))
+            return redirect("meetings:group_detail", pk=group.pk)
+    return render(request, "meetings/group_edit.html", {"group": group, "form": form})
+
+
+@object_access
+@require_POST
+def group_close(request, pk):
+    group = get_group_for_user(request.user, pk, manage=True)
+    try:
+        services.working_group_close(by=request.user, group=group)
+    except ValidationError as error:
+        _flash_errors(request, error)
+    else:
+        messages.success(request, _("The working group is closed."))
+    return redirect("meetings:group_detail", pk=group.pk)
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -101,6 +134,9 @@ def group_detail(request, pk):
 @object_access
 def meeting_create(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
+    if group.status != WorkingGroup.Status.ACTIVE:
+        messages.error(request, _("The working group is closed: it holds no new meetings."))
+        return redirect("meetings:group_detail", pk=group.pk)
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,
@@ -383,6 +419,9 @@ def resolution_detail(request, pk):
         "can_mark_done": may_mark_done(request.user, resolution)
         and resolution.status in Resolution.OPEN_STATUSES,
         "can_manage": can_manage_group(request.user, group),
+        "can_reopen": can_manage_group(request.user, group)
+        and resolution.status == Resolution.Status.DONE
+        and resolution.confirmed_at is None,
         "progress_form": ProgressForm(),
         "reason_form": ReasonForm(),
     }
@@ -453,6 +492,16 @@ def resolution_drop(request, pk):
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         services.resolution_drop(by=request.user, resolution=resolution, reason=reason)
         messages.success(request, _("The resolution is dropped."))
+
+    return _resolution_action(request, pk, act)
+
+
+@object_access
+@require_POST
+def resolution_reopen(request, pk):
+    def act(resolution):
+        services.resolution_reopen(by=request.user, resolution=resolution)
+        messages.success(request, _("The resolution is reopened."))
 
     return _resolution_action(request, pk, act)
 

@@ -23,6 +23,7 @@ def _body(response, pk):
 
 GET_ROUTES = [
     ("meetings:group_detail", "group"),
+    ("meetings:group_edit", "group"),
     ("meetings:meeting_create", "group"),
     ("meetings:meeting_detail", "meeting"),
     ("meetings:minutes_edit", "meeting"),
@@ -43,6 +44,8 @@ def _post_urls(meeting, resolution):
         reverse("meetings:resolution_done", args=[resolution.pk]),
         reverse("meetings:resolution_confirm", args=[resolution.pk]),
         reverse("meetings:resolution_drop", args=[resolution.pk]),
+        reverse("meetings:resolution_reopen", args=[resolution.pk]),
+        reverse("meetings:group_close", args=[meeting.working_group_id]),
     ]
 
 
@@ -88,6 +91,8 @@ def test_member_manager_reads_but_cannot_manage(client_as, mgr_a, group, meeting
     page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
     assert page.status_code == 200 and "اکبری" in page.content.decode()
     assert client.get(reverse("meetings:meeting_create", args=[group.pk])).status_code == 403
+    assert client.get(reverse("meetings:group_edit", args=[group.pk])).status_code == 403
+    assert client.post(reverse("meetings:group_close", args=[group.pk])).status_code == 403
     assert client.get(reverse("meetings:minutes_edit", args=[meeting.pk])).status_code == 403
     assert client.get(reverse("meetings:resolution_add", args=[meeting.pk])).status_code == 403
     assert (
@@ -139,6 +144,7 @@ def test_caseworker_of_member_reads_but_cannot_update(client_as, cw_a, resolutio
 def test_ministry_officer_manages(client_as, min_officer, group, meeting):
     client = client_as(min_officer)
     assert client.get(reverse("meetings:group_create")).status_code == 200
+    assert client.get(reverse("meetings:group_edit", args=[group.pk])).status_code == 200
     assert client.get(reverse("meetings:meeting_create", args=[group.pk])).status_code == 200
     assert client.get(reverse("meetings:minutes_edit", args=[meeting.pk])).status_code == 200
     assert client.get(reverse("meetings:tracker")).status_code == 200
