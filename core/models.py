@@ -1,7 +1,5 @@
 """Shared models: the user, the provinces of Iran, and the append-only audit log."""
 
-import uuid
-
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -133,7 +131,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
-
-
-def new_request_id():
-    return uuid.uuid4()

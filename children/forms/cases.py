@@ -18,6 +18,7 @@ from ..models.choices import (
     Language,
     ProtectionConcern,
 )
+from ..selectors.cases import case_holders
 
 _CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -266,12 +267,4 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = (
-            get_user_model()
-            .objects.filter(
-                membership__organisation=organisation,
-                membership__role__in=["caseworker", "org_manager"],
-                is_active=True,
-            )
-            .order_by("first_name", "last_name")
-        )
+        self.fields["assigned_to"].queryset = case_holders(organisation)

@@ -1,7 +1,6 @@
 """Forms for assessments, the case plan, closure and follow-ups."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,18 +9,7 @@ from core.formfields import JalaliDateField
 from ..models import Assessment, FollowUp, PlanAction
 from ..models.choices import ClosureReason, PlanStatus
 from ..models.workflow import NEED_DOMAINS
-
-
-def colleagues(organisation):
-    return (
-        get_user_model()
-        .objects.filter(
-            membership__organisation=organisation,
-            membership__role__in=["caseworker", "org_manager"],
-            is_active=True,
-        )
-        .order_by("first_name", "last_name")
-    )
+from ..selectors.cases import case_holders
 
 
 class AssessmentForm(forms.ModelForm):
@@ -53,7 +41,7 @@ class PlanActionForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = colleagues(organisation)
+        self.fields["responsible"].queryset = case_holders(organisation)
 
 
 class PlanActionStatusForm(forms.Form):
@@ -86,7 +74,7 @@ class FollowUpForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = colleagues(organisation)
+        self.fields["responsible"].queryset = case_holders(organisation)
         if user is not None:
             self.fields["responsible"].initial = user.pk
 

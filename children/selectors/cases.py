@@ -2,11 +2,12 @@
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Greatest
 
-from core.permissions import Perm, has_permission
+from core.permissions import Perm, Role, has_permission
 from core.persian import compact, normalize, to_latin_digits
 
 from ..models import Case
@@ -26,6 +27,19 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if not has_permission(user, Perm.CASE_VIEW):
         return Case.objects.none()
     return Case.objects.filter(organisation_id=user.membership.organisation_id)
+
+
+def case_holders(organisation):
+    """Active caseworkers and managers of `organisation`: who may be given a case or a task."""
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__organisation=organisation,
+            membership__role__in=[Role.CASEWORKER, Role.ORG_MANAGER],
+            is_active=True,
+        )
+        .order_by("first_name", "last_name")
+    )
 
 
 def search_cases(queryset, term):
