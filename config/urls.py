@@ -8,5 +8,6 @@ urlpatterns = [
     path("organisations/", include("ngos.urls")),
     path("", include("children.urls")),
     path("meetings/", include("meetings.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Reads for reports and dashboards, one module per area."""
