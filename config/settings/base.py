@@ -158,6 +158,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.send_overdue_resolution_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Every 15 minutes: rebuild the summary tables the ministry dashboard reads.
+    "refresh-dashboard-summaries": {
+        "task": "reports.tasks.refresh_summaries",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every day at 01:30 Tehran time: build the reports whose period ended — the weekly backlog
+    # of each organisation after Friday, the monthly referral and resolution reports after the
+    # last day of a Jalali month, the quarterly national summary after a Jalali quarter. A
+    # report that already exists is left alone, so a missed night is caught up the next one.
+    "build-due-reports": {
+        "task": "reports.tasks.build_due_reports",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 # --- Case work ---------------------------------------------------------------------------

@@ -1,0 +1,170 @@
+"""The monthly referral report: referrals sent in the month, where they stand now, how fast.
+
+Every count is protected as one cube (province, service and receiving organisation kind share
+the same state totals), and medians and shares are hidden when few referrals stand behind them.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from children.models.choices import ReferralState
+from ngos.models import Organisation, Service
+
+from .. import suppression
+from ..selectors.national import UNRECORDED, provinces
+from ..tables import column_chart, table
+
+STATES = [state for state, _label in ReferralState.choices]
+
+COUNTS_SQL = """
+SELECT COALESCE(c.province_id, 0), r.service_id, o.kind, r.state, count(*)
+FROM children_referral r
+JOIN children_case c ON c.id = r.case_id
+JOIN ngos_organisation o ON o.id = r.to_organisation_id
+WHERE r.sent_at >= %(start)s AND r.sent_at < %(end)s
+GROUP BY 1, 2, 3, 4
+"""
+
+SPEED_SQL = """
+SELECT COALESCE(c.province_id, 0) AS province, GROUPING(COALESCE(c.province_id, 0)) AS national,
+       count(*) AS sent,
+       count(*) FILTER (WHERE r.answered_at IS NOT NULL) AS answered,
+       count(*) FILTER (WHERE r.answered_at IS NOT NULL AND r.answered_at <= r.answer_due_at)
+           AS on_time,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM r.answered_at - r.sent_at) / 86400
+       ) FILTER (WHERE r.answered_at IS NOT NULL) AS median_answer,
+       count(*) FILTER (WHERE r.state = 'completed') AS completed,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM r.closed_at - r.sent_at) / 86400
+       ) FILTER (WHERE r.state = 'completed' AND r.closed_at IS NOT NULL) AS median_complete
+FROM children_referral r
+JOIN children_case c ON c.id = r.case_id
+WHERE r.sent_at >= %(start)s AND r.sent_at < %(end)s
+GROUP BY ROLLUP (COALESCE(c.province_id, 0))
+"""
+
+
+def _bounds(period):
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return {
+        "start": datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone),
+        "end": datetime.datetime.combine(period.end, datetime.time.min, tzinfo=zone),
+    }
+
+
+def _read(period):
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTS_SQL, _bounds(period))
+        counts = cursor.fetchall()
+        cursor.execute(SPEED_SQL, _bounds(period))
+        columns = [column.name for column in cursor.description]
+        speed = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return counts, speed
+
+
+def build(report):
+    period = report.period
+    counts, speed = _read(period)
+    dimensions = {
+        "province": provinces(),
+        "service": [(s.pk, s.name) for s in Service.objects.order_by("pk")],
+        "kind": list(Organisation.Kind.choices),
+    }
+    raw = {}
+    for province, service, kind, state, count in counts:
+        for dimension, row in (("province", province), ("service", service), ("kind", kind)):
+            for key in ((dimension, row, state), (dimension, row), ("state", state)):
+                raw[key] = raw.get(key, 0) + count
+        raw[("all",)] = raw.get(("all",), 0) + count
+    # Every dimension shares the state totals and the grand total.
+    relations = []
+    for dimension, rows in dimensions.items():
+        relations += suppression.table_relations(
+            [key for key, _label in rows],
+            STATES,
+            cell=lambda r, c, d=dimension: (d, r, c),
+            row_total=lambda r, d=dimension: (d, r),
+            column_total=lambda c: ("state", c),
+            grand_total=("all",),
+        )
+    # Each state total is counted three times above; hide consistently across them.
+    protected = suppression.protect(raw, relations)
+    state_labels = dict(ReferralState.choices)
+    columns = [_("Sent"), *[state_labels[s] for s in STATES]]
+    total = [
+        _("Total"),
+        protected.get(("all",), 0),
+        *[protected.get(("state", s), 0) for s in STATES],
+    ]
+    titles = {
+        "province": (_("Province"), _("Referrals sent in the month by province and state")),
+        "service": (_("Service"), _("Referrals by service and state")),
+        "kind": (_("Receiving organisation"), _("Referrals by kind of receiving organisation")),
+    }
+    tables = []
+    for dimension, rows in dimensions.items():
+        first, title = titles[dimension]
+        body = [
+            [
+                label,
+                protected.get((dimension, key), 0),
+                *[protected.get((dimension, key, s), 0) for s in STATES],
+            ]
+            for key, label in rows
+        ]
+        if dimension == "province":
+            body = [
+                row
+                for row, (key, _l) in zip(body, rows, strict=True)
+                if row[1] != 0 or key != UNRECORDED
+            ]
+        data = table(f"referrals-{dimension}", title, [first, *columns], body, total=total)
+        data["chart"] = column_chart(data, [1])
+        tables.append(data)
+    tables.insert(1, _speed_table(speed, dict(dimensions["province"])))
+    return {
+        "title": _("Monthly referral report"),
+        "subtitle": period.label(),
+        "tables": tables,
+        "summary": {"sent": total[1]},
+    }
+
+
+def _speed_table(speed, province_labels):
+    rows, total = [], None
+    for row in sorted(
+        speed, key=lambda r: (r["national"], str(province_labels.get(r["province"])))
+    ):
+        cells = [
+            suppression.protect_share(row["on_time"], row["sent"]),
+            _days(suppression.protect_statistic(row["median_answer"], row["answered"])),
+            _days(suppression.protect_statistic(row["median_complete"], row["completed"])),
+        ]
+        if row["national"]:
+            total = [_("All provinces"), *cells]
+        else:
+            rows.append([province_labels.get(row["province"], ""), *cells])
+    columns = [
+        _("Province"),
+        _("Answered within the service level (%)"),
+        _("Median days to answer"),
+        _("Median days to complete"),
+    ]
+    note = _(
+        "Shares and medians resting on fewer than 5 referrals, or that would reveal such a "
+        "number, are hidden."
+    )
+    data = table(
+        "referrals-speed", _("How fast referrals were answered"), columns, rows, total, note=note
+    )
+    data["chart"] = column_chart(data, [1])
+    return data
+
+
+def _days(value):
+    return round(value, 1) if isinstance(value, float) else value

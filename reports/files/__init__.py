@@ -1,0 +1,1 @@
+"""Report files: XLSX with chart sheets, CSV and the official Persian PDF."""

@@ -1,0 +1,144 @@
+"""The quarterly summary's tables for one scope (the nation or one province), from protected cubes.
+
+Used by the ministry dashboard (live, in the reader's language) and by the quarterly report
+(stored, in Persian). Every number comes from `selectors.national.period_cube`, so both show the
+same protected figures.
+"""
+
+from django.utils.translation import gettext as _
+
+from children.models.choices import Sex
+
+from . import suppression
+from .selectors.national import (
+    AGE_BANDS,
+    ALL,
+    BREAKDOWNS,
+    DIMENSIONS,
+    MEASURES,
+    change,
+    period_cube,
+    provinces,
+)
+from .tables import bar_chart, column_chart, table
+
+TREND_QUARTERS = 8
+HEADLINE = ["registered", "active", "closed", "encounters", "anonymous"]
+
+
+def headline(cube, previous_cube, scope=ALL):
+    """[{measure, label, value, previous, change}] for the tiles at the top."""
+    tiles = []
+    for measure in HEADLINE:
+        value = cube.get(measure, scope)
+        before = previous_cube.get(measure, scope)
+        tiles.append(
+            {
+                "measure": measure,
+                "label": str(MEASURES[measure]),
+                "value": value,
+                "previous": before,
+                "change": change(value, before),
+            }
+        )
+    return tiles
+
+
+def headline_table(tiles, period, previous):
+    rows = [[t["label"], t["value"], t["previous"], t["change"]] for t in tiles]
+    columns = [_("Figure"), period.label(), previous.label(), _("Change")]
+    return table("headline", _("Headline figures"), columns, rows)
+
+
+def trend_table(periods, scope=ALL):
+    """Registered, closed and encounters over the last quarters, oldest first."""
+    periods = list(reversed(periods))
+    cubes = [period_cube(period) for period in periods]
+    measures = ["registered", "closed", "encounters", "anonymous"]
+    rows = [
+        [period.label(), *[cube.get(measure, scope) for measure in measures]]
+        for period, cube in zip(periods, cubes, strict=True)
+    ]
+    columns = [_("Quarter"), *[MEASURES[measure] for measure in measures]]
+    data = table("trend", _("Quarter by quarter"), columns, rows)
+    data["chart"] = column_chart(data, [1, 2, 3, 4], horizontal=False, kind="line")
+    return data
+
+
+def province_table(cube):
+    """One row per province with every headline measure, and the national total."""
+    rows = [
+        [label, *[cube.get(measure, key) for measure in HEADLINE]] for key, label in provinces()
+    ]
+    total = [_("All provinces"), *[cube.get(measure, ALL) for measure in HEADLINE]]
+    columns = [_("Province"), *[MEASURES[measure] for measure in HEADLINE]]
+    data = table("provinces", _("By province"), columns, rows, total=total)
+    data["chart"] = column_chart(data, [1], horizontal=True)
+    return data
+
+
+def sex_age_table(cube, measure, scope=ALL):
+    """Age band rows × girls, boys and total, with a total row."""
+    sexes = Sex.choices
+    rows = []
+    for band, band_label in AGE_BANDS:
+        cells = [cube.get(measure, scope, "sex_age", f"{sex}:{band}") for sex, _l in sexes]
+        rows.append([band_label, *cells, cube.get(measure, scope, "age", band)])
+    total = [
+        _("Total"),
+        *[cube.get(measure, scope, "sex", sex) for sex, _l in sexes],
+        cube.get(measure, scope),
+    ]
+    columns = [_("Age"), *[label for _s, label in sexes], _("Total")]
+    title = _("%(measure)s by age and sex") % {"measure": MEASURES[measure]}
+    data = table(f"{measure}-sex-age", title, columns, rows, total=total)
+    data["chart"] = bar_chart(
+        [row[0] for row in data["rows"]],
+        [(columns[1], [r[1] for r in data["rows"]]), (columns[2], [r[2] for r in data["rows"]])],
+        stacked=True,
+    )
+    return data
+
+
+def dimension_table(cube, measure, dimension, scope=ALL):
+    title, choices = DIMENSIONS[dimension]
+    rows = [[label, cube.get(measure, scope, dimension, key)] for key, label in choices]
+    total = [_("Total"), cube.get(measure, scope)]
+    heading = _("%(measure)s: %(breakdown)s") % {"measure": MEASURES[measure], "breakdown": title}
+    data = table(f"{measure}-{dimension}", heading, [title, _("Number")], rows, total=total)
+    data["chart"] = column_chart(data, [1], horizontal=True)
+    return data
+
+
+def breakdown_tables(cube, scope=ALL):
+    tables = []
+    for measure, dimensions in BREAKDOWNS.items():
+        for dimension in dimensions:
+            if dimension == "sex_age":
+                tables.append(sex_age_table(cube, measure, scope))
+            else:
+                tables.append(dimension_table(cube, measure, dimension, scope))
+    return tables
+
+
+def summary(period, scope=ALL, trend_periods=None):
+    """Everything the dashboard and the quarterly report show for `period` and `scope`."""
+    cube = period_cube(period)
+    previous = period.previous()
+    tiles = headline(cube, period_cube(previous), scope)
+    tables = [headline_table(tiles, period, previous)]
+    if trend_periods:
+        tables.append(trend_table(trend_periods, scope))
+    if scope == ALL:
+        tables.append(province_table(cube))
+    tables += breakdown_tables(cube, scope)
+    return {"tiles": tiles, "tables": tables, "has_hidden": _has_hidden(tables)}
+
+
+def _has_hidden(tables):
+    return any(
+        suppression.is_hidden(cell)
+        for data in tables
+        for row in [*data["rows"], data["total"] or []]
+        for cell in row
+    )

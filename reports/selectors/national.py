@@ -1,0 +1,195 @@
+"""National and provincial figures for one period, read from the summary tables and protected.
+
+`period_cube(period)` reads every figure of the period for every province, protects the whole
+cube at once (reports.suppression) and caches it until the next summary refresh. Dashboards,
+reports and exports show slices of it, which is what stops two views from being differenced.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from children.models.choices import (
+    AgeBand,
+    ClosureReason,
+    Documentation,
+    Nationality,
+    SchoolStatus,
+    Sex,
+    WorkType,
+)
+from core.models import Province
+
+from .. import suppression
+from ..models import SummaryFact
+from ..summary import last_refresh
+
+ALL = "all"  # the national total in a province position
+UNRECORDED = 0  # cases and encounters without a province
+UNKNOWN = "unknown"
+
+MEASURES = {
+    "registered": _("Children registered"),
+    "active": _("Open cases at the end of the period"),
+    "closed": _("Cases closed"),
+    "encounters": _("Outreach encounters"),
+    "anonymous": _("Unregistered children met"),
+}
+# Which breakdowns each measure has, and the categories of each.
+AGE_BANDS = [*AgeBand.choices, (UNKNOWN, _("Age not known"))]
+UNKNOWN_CHOICE = [(UNKNOWN, _("Not recorded"))]
+DIMENSIONS = {
+    "nationality": (_("Nationality"), Nationality.choices),
+    "documentation": (_("Documentation"), Documentation.choices + UNKNOWN_CHOICE),
+    "work_type": (_("Work"), WorkType.choices + UNKNOWN_CHOICE),
+    "school_status": (_("Schooling"), SchoolStatus.choices + UNKNOWN_CHOICE),
+    "closure_reason": (_("Reason for closing"), ClosureReason.choices + UNKNOWN_CHOICE),
+}
+BREAKDOWNS = {
+    "registered": ["sex_age", "nationality", "documentation", "work_type", "school_status"],
+    "closed": ["closure_reason"],
+    "anonymous": ["sex_age"],
+}
+CACHE_SECONDS = 6 * 3600
+
+
+def provinces():
+    """[(key, label)] in display order: the provinces, then 'not recorded'."""
+    rows = [(p.pk, p.name) for p in Province.objects.all()]
+    return [*rows, (UNRECORDED, _("Province not recorded"))]
+
+
+def sex_age_categories():
+    return [f"{sex}:{band}" for sex, _label in Sex.choices for band, _b in AGE_BANDS]
+
+
+def categories(dimension):
+    if dimension == "sex_age":
+        return sex_age_categories()
+    return [key for key, _label in DIMENSIONS[dimension][1]]
+
+
+@dataclass
+class Cube:
+    """Protected figures of one period: `get(measure, province, dimension, category)`."""
+
+    period_key: str
+    values: dict = field(default_factory=dict)
+
+    def get(self, measure, province=ALL, dimension="", category=""):
+        return self.values.get(f"{measure}|{province}|{dimension}|{category}", 0)
+
+
+def _key(measure, province, dimension="", category=""):
+    return f"{measure}|{province}|{dimension}|{category}"
+
+
+def _raw_counts(period):
+    """{key: count} for every province (raw, before protection), national totals included."""
+    months = period.months
+    counts = {}
+
+    def add(measure, province, dimension, category, count):
+        province = UNRECORDED if province is None else province
+        for where in (province, ALL):
+            key = _key(measure, where, dimension, category)
+            counts[key] = counts.get(key, 0) + count
+
+    rows = (
+        SummaryFact.objects.filter(jalali_month__in=months)
+        .values_list("province_id", "measure", "dimension", "category")
+        .annotate(total=Sum("count"))
+    )
+    for province, measure, dimension, category, total in rows:
+        add(measure, province, dimension, category, total)
+        if dimension == "sex_age":
+            sex, band = category.split(":")
+            add(measure, province, "sex", sex, total)
+            add(measure, province, "age", band, total)
+
+    # Open at the end: registered up to the period's last month minus closed up to it.
+    stock = (
+        SummaryFact.objects.filter(
+            jalali_month__lte=months[-1], measure__in=["registered", "closed"], dimension=""
+        )
+        .values_list("province_id", "measure")
+        .annotate(total=Sum("count"))
+    )
+    for province, measure, total in stock:
+        add("active", province, "", "", total if measure == "registered" else -total)
+    return counts
+
+
+def _relations(province_keys):
+    """Every additive relation between the cube's figures (rows, columns, margins)."""
+    places = [*province_keys, ALL]
+    relations = []
+    for measure in MEASURES:
+        relations.append(
+            (_key(measure, ALL), [_key(measure, province) for province in province_keys])
+        )
+    for measure, dimensions in BREAKDOWNS.items():
+        for dimension in dimensions:
+            cats = categories(dimension)
+            for place in places:
+                relations.append(
+                    (_key(measure, place), [_key(measure, place, dimension, c) for c in cats])
+                )
+            for category in cats:
+                relations.append(
+                    (
+                        _key(measure, ALL, dimension, category),
+                        [_key(measure, p, dimension, category) for p in province_keys],
+                    )
+                )
+            if dimension == "sex_age":
+                relations += _sex_age_margins(measure, places, province_keys)
+    return relations
+
+
+def _sex_age_margins(measure, places, province_keys):
+    sexes = [sex for sex, _label in Sex.choices]
+    bands = [band for band, _label in AGE_BANDS]
+    relations = []
+    for place in places:
+        relations.append((_key(measure, place), [_key(measure, place, "sex", s) for s in sexes]))
+        relations.append((_key(measure, place), [_key(measure, place, "age", b) for b in bands]))
+        for sex in sexes:
+            parts = [_key(measure, place, "sex_age", f"{sex}:{b}") for b in bands]
+            relations.append((_key(measure, place, "sex", sex), parts))
+        for band in bands:
+            parts = [_key(measure, place, "sex_age", f"{s}:{band}") for s in sexes]
+            relations.append((_key(measure, place, "age", band), parts))
+    for margin, values in (("sex", sexes), ("age", bands)):
+        for value in values:
+            parts = [_key(measure, p, margin, value) for p in province_keys]
+            relations.append((_key(measure, ALL, margin, value), parts))
+    return relations
+
+
+def build_cube(period):
+    """Read and protect every figure of `period` (no cache)."""
+    province_keys = [key for key, _label in provinces()]
+    protected = suppression.protect(_raw_counts(period), _relations(province_keys))
+    return Cube(period_key=period.key, values=protected)
+
+
+def period_cube(period):
+    """The protected cube of `period`, cached until the summaries are next rebuilt."""
+    refresh = last_refresh()
+    stamp = refresh.refreshed_at.timestamp() if refresh else 0
+    cache_key = f"reports:cube:{period.key}:{stamp}"
+    values = cache.get(cache_key)
+    if values is None:
+        values = build_cube(period).values
+        cache.set(cache_key, values, CACHE_SECONDS)
+    return Cube(period_key=period.key, values=values)
+
+
+def change(current, previous):
+    """The difference of two protected figures, hidden when either side is."""
+    if suppression.is_hidden(current) or suppression.is_hidden(previous):
+        return suppression.HIDDEN
+    return current - previous

@@ -1,0 +1,235 @@
+"""Asking for, building and announcing periodic reports.
+
+A report is one row per kind, period and scope (a database constraint). Asking for it again
+gives it a new run id and queues a build; the build computes everything first, writes the files
+under names that carry the run id, and only then swaps the row's content in one transaction.
+A worker killed midway therefore leaves the previous content (or none) and a row still marked
+"building"; the redelivered task, carrying the same run id, builds it again. A task whose run id
+is no longer the row's (a newer request came in) stops without writing.
+"""
+
+import datetime
+import logging
+import time
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from core import audit
+
+from . import periods
+from .builders import BUILDERS, NEEDS_SUMMARIES
+from .files.pdf import render_report_pdf
+from .files.xlsx import tables_xlsx
+from .models import Report
+from .summary import refresh_summaries
+
+logger = logging.getLogger(__name__)
+
+PERIOD_KIND = {
+    Report.Kind.WEEKLY_BACKLOG: periods.WEEK,
+    Report.Kind.MONTHLY_REFERRALS: periods.MONTH,
+    Report.Kind.QUARTERLY_SUMMARY: periods.QUARTER,
+    Report.Kind.MONTHLY_RESOLUTIONS: periods.MONTH,
+}
+# A build still "building" after this long lost its worker for good: the daily job requeues it.
+STALE_BUILD_SECONDS = 2 * 3600
+
+
+class ReportRequestError(ValueError):
+    pass
+
+
+def report_request(*, kind, period, organisation=None, user=None):
+    """Create or re-queue the report of `kind` for `period` (and `organisation` for backlogs)."""
+    if period.kind != PERIOD_KIND[kind]:
+        raise ReportRequestError(f"{kind} needs a {PERIOD_KIND[kind]} period")
+    if period.end > timezone.localdate():
+        raise ReportRequestError("the period has not ended yet")
+    scope = {"kind": kind, "period_key": period.key, "organisation": organisation}
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(**scope).first()
+        if report is None:
+            try:
+                with transaction.atomic():
+                    report = Report.objects.create(
+                        **scope,
+                        period_start=period.start,
+                        period_end=period.end,
+                        requested_by=user,
+                    )
+            except IntegrityError:  # asked for at the same moment by someone else
+                report = Report.objects.select_for_update().get(**scope)
+        elif report.status in (Report.Status.QUEUED, Report.Status.BUILDING) and user is None:
+            return report  # the scheduler does not interrupt a build that is under way
+        else:
+            report.run_id = uuid.uuid4()
+            report.status = Report.Status.QUEUED
+            report.progress = 0
+            report.error = ""
+            report.requested_by = user
+            report.requested_at = timezone.now()
+            report.save()
+        if user is not None:
+            audit.record(
+                audit.Action.UPDATE,
+                user=user,
+                object_type="reports.report",
+                object_id=report.pk,
+                detail={"request": kind, "period": period.key},
+            )
+        _queue_build(report)
+    return report
+
+
+def _queue_build(report):
+    from .tasks import build_report
+
+    report_id, run_id = report.pk, str(report.run_id)
+    transaction.on_commit(lambda: build_report.delay(report_id, run_id))
+
+
+def _progress(report_id, run_id, percent):
+    Report.objects.filter(pk=report_id, run_id=run_id).update(progress=percent)
+
+
+def report_build(*, report_id, run_id, fault=None):
+    """Build one report run; safe to repeat. `fault` is a test hook: a callable run midway."""
+    report = Report.objects.select_related("organisation").filter(pk=report_id).first()
+    if report is None or str(report.run_id) != run_id:
+        return "superseded"
+    if report.status == Report.Status.READY and str(report.built_run_id) == run_id:
+        return "already built"  # a duplicate delivery of a finished run
+    Report.objects.filter(pk=report_id, run_id=run_id).update(
+        status=Report.Status.BUILDING, progress=5
+    )
+    started = time.monotonic()
+    try:
+        if report.kind in NEEDS_SUMMARIES:
+            refresh_summaries()
+        _progress(report_id, run_id, 25)
+        with translation.override("fa"):
+            content = BUILDERS[report.kind](report)
+            _progress(report_id, run_id, 50)
+            if fault:
+                fault()
+            xlsx = tables_xlsx(
+                content["title"],
+                content["subtitle"],
+                content["tables"],
+                sheet_names=("ارقام", "داده‌های نمودار", "نمودار"),
+            )
+            _progress(report_id, run_id, 70)
+            built_at = timezone.now()
+            pdf = render_report_pdf({**content, "built_at": built_at, "footer": _footer(built_at)})
+        _progress(report_id, run_id, 95)
+    except Exception as error:
+        logger.exception("report %s run %s failed", report_id, run_id)
+        Report.objects.filter(pk=report_id, run_id=run_id).update(
+            status=Report.Status.FAILED, error=type(error).__name__
+        )
+        raise
+    return _store(report, run_id, content, xlsx, pdf, built_at, time.monotonic() - started)
+
+
+def _footer(built_at):
+    from core.jalali import format_datetime
+
+    return (
+        "تهیه‌شده در "
+        + format_datetime(built_at, "fa")
+        + " — ارقام ۱ تا ۴ به صورت «<۵» نمایش داده شده‌اند."
+    )
+
+
+def _file_name(report, run_id, extension):
+    scope = f"org{report.organisation_id}" if report.organisation_id else "national"
+    return f"reports/{report.kind}/{report.period_key}-{scope}-{run_id}.{extension}"
+
+
+def _save(name, content):
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
+
+
+def _store(report, run_id, content, xlsx, pdf, built_at, seconds):
+    """Write the files, then swap the row's content in one transaction."""
+    xlsx_name = _save(_file_name(report, run_id, "xlsx"), xlsx)
+    pdf_name = _save(_file_name(report, run_id, "pdf"), pdf)
+    with transaction.atomic():
+        row = Report.objects.select_for_update().get(pk=report.pk)
+        if str(row.run_id) != run_id:
+            transaction.on_commit(lambda: _delete_files([xlsx_name, pdf_name]))
+            return "superseded"
+        old = [name for name in (row.xlsx.name, row.pdf.name) if name]
+        row.data = content
+        row.xlsx.name, row.pdf.name = xlsx_name, pdf_name
+        row.status = Report.Status.READY
+        row.progress = 100
+        row.built_at = built_at
+        row.built_run_id = run_id
+        row.build_seconds = round(seconds, 2)
+        row.error = ""
+        row.save()
+        stale = [name for name in old if name not in (xlsx_name, pdf_name)]
+        transaction.on_commit(lambda: _delete_files(stale))
+        transaction.on_commit(lambda: _queue_notification(row.pk, run_id))
+    return "built"
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete old report file %s", name)
+
+
+def _queue_notification(report_id, run_id):
+    from .tasks import notify_report_ready
+
+    notify_report_ready.delay(report_id, run_id)
+
+
+def reports_build_due(*, today=None):
+    """Ask for every periodic report whose period has just ended and that does not exist yet,
+    and re-queue builds whose worker was lost. Safe to run any number of times a day."""
+    from ngos.models import Organisation
+
+    today = today or timezone.localdate()
+    asked = 0
+    for kind in (
+        Report.Kind.MONTHLY_REFERRALS,
+        Report.Kind.QUARTERLY_SUMMARY,
+        Report.Kind.MONTHLY_RESOLUTIONS,
+    ):
+        period = periods.last_complete(PERIOD_KIND[kind], today)
+        if not Report.objects.filter(kind=kind, period_key=period.key).exists():
+            report_request(kind=kind, period=period)
+            asked += 1
+    week = periods.last_complete(periods.WEEK, today)
+    done = set(
+        Report.objects.filter(kind=Report.Kind.WEEKLY_BACKLOG, period_key=week.key).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    organisations = Organisation.objects.filter(
+        status=Organisation.Status.ACTIVE, memberships__role="org_manager"
+    ).distinct()
+    for organisation in organisations.exclude(pk__in=done):
+        report_request(kind=Report.Kind.WEEKLY_BACKLOG, period=week, organisation=organisation)
+        asked += 1
+    stale = Report.objects.filter(
+        status__in=[Report.Status.QUEUED, Report.Status.BUILDING],
+        requested_at__lt=timezone.now() - datetime.timedelta(seconds=STALE_BUILD_SECONDS),
+    )
+    for report in stale:
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(run_id=uuid.uuid4(), progress=0)
+            report.refresh_from_db()
+            _queue_build(report)
+    return asked

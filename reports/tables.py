@@ -1,0 +1,63 @@
+"""The one shape every figure table takes on its way to a page, a spreadsheet or a PDF.
+
+A table is a plain dict, so a report can keep it in its JSON snapshot:
+
+    {"id": "provinces", "title": "...", "columns": ["Province", "Registered", ...],
+     "rows": [["Tehran", 120, "<5", ...], ...], "total": ["Total", ...] | None,
+     "chart": {"type": "bar", "labels": [...], "datasets": [{"label", "data"}], ...} | None,
+     "note": "..."}
+
+Cells are numbers, text, None (not applicable) or a suppression marker. Labels are plain strings
+in the language the table was built in.
+"""
+
+from . import suppression
+
+
+def table(table_id, title, columns, rows, total=None, chart=None, note=""):
+    return {
+        "id": table_id,
+        "title": str(title),
+        "columns": [str(column) for column in columns],
+        "rows": [[_plain(cell) for cell in row] for row in rows],
+        "total": [_plain(cell) for cell in total] if total else None,
+        "chart": chart,
+        "note": str(note),
+    }
+
+
+def _plain(cell):
+    if cell is None or isinstance(cell, (int, float)):
+        return cell
+    return str(cell)
+
+
+def chart_value(cell):
+    """A cell as a chart point: hidden and missing figures become gaps."""
+    if cell is None or suppression.is_hidden(cell) or not isinstance(cell, (int, float)):
+        return None
+    return cell
+
+
+def bar_chart(labels, datasets, horizontal=False, stacked=False, kind="bar"):
+    """A chart spec for static/js/dashboard-charts.js, the XLSX chart sheet and the PDF."""
+    return {
+        "type": kind,
+        "labels": [str(label) for label in labels],
+        "datasets": [
+            {"label": str(label), "data": [chart_value(value) for value in values]}
+            for label, values in datasets
+        ],
+        "horizontal": horizontal,
+        "stacked": stacked,
+    }
+
+
+def column_chart(table_data, value_columns, horizontal=True, stacked=False, kind="bar"):
+    """A chart of some columns of a table, one bar per row (totals excluded)."""
+    labels = [row[0] for row in table_data["rows"]]
+    datasets = [
+        (table_data["columns"][index], [row[index] for row in table_data["rows"]])
+        for index in value_columns
+    ]
+    return bar_chart(labels, datasets, horizontal=horizontal, stacked=stacked, kind=kind)

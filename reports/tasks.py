@@ -1,0 +1,38 @@
+"""Celery jobs for reports. Thin: each calls one service that is safe to run twice."""
+
+from celery import shared_task
+
+from ngos.tasks import MAIL_ERRORS
+
+
+@shared_task
+def refresh_summaries():
+    """Rebuild the dashboard summaries (every 15 minutes)."""
+    from .summary import refresh_summaries as refresh
+
+    return refresh().facts
+
+
+@shared_task
+def build_due_reports():
+    """Ask for the periodic reports whose period has ended (daily, and after seeding the demo)."""
+    from .services import reports_build_due
+
+    return reports_build_due()
+
+
+# Reports take seconds to a minute; a worker lost midway gets the task again (acks_late and
+# reject_on_worker_lost in settings) and the build, keyed by its run id, starts over cleanly.
+@shared_task(soft_time_limit=20 * 60, time_limit=25 * 60)
+def build_report(report_id, run_id):
+    from .services import report_build
+
+    return report_build(report_id=report_id, run_id=run_id)
+
+
+@shared_task(bind=True, autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def notify_report_ready(self, report_id, run_id):
+    """Mail the report's readers a link to it (never its figures); once per run."""
+    from .notifications import report_notify
+
+    return report_notify(report_id=report_id, run_id=run_id)

@@ -1,0 +1,121 @@
+"""The ministry dashboard: the quarterly summary's figures, live from the summary tables."""
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from core.access import require_permission
+from core.models import Province
+from core.permissions import Perm
+
+from .. import periods
+from ..files.csv import tables_csv
+from ..files.xlsx import tables_xlsx
+from ..national_tables import TREND_QUARTERS, summary
+from ..selectors.national import ALL
+from ..summary import last_refresh
+from .reports import CONTENT_TYPES
+
+QUARTER_CHOICES_COUNT = 12
+
+
+def officer_province(user):
+    """The province a provincial officer is limited to, or None for national officers."""
+    membership = user.membership_or_none
+    return membership.province if membership else None
+
+
+def quarter_choices(today=None):
+    current = periods.containing(periods.QUARTER, today or timezone.localdate())
+    choices = [(current.key, _("%(quarter)s (so far)") % {"quarter": current.label()})]
+    past = periods.recent(periods.QUARTER, QUARTER_CHOICES_COUNT, today)
+    return choices + [(p.key, p.label()) for p in past]
+
+
+class DashboardFilter(forms.Form):
+    quarter = forms.ChoiceField(label=_("Quarter"), required=False)
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        required=False,
+        empty_label=_("All provinces"),
+    )
+
+    def __init__(self, *args, fixed_province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = quarter_choices()
+        if fixed_province is not None:
+            del self.fields["province"]
+
+    def period(self):
+        key = self.cleaned_data.get("quarter") if self.is_valid() else None
+        return periods.from_key(key) if key else periods.last_complete(periods.QUARTER)
+
+
+def dashboard_scope(request):
+    """(form, period, scope, scope label) for the dashboard and its export."""
+    fixed = officer_province(request.user)
+    form = DashboardFilter(request.GET or None, fixed_province=fixed)
+    period = form.period() if form.is_bound else periods.last_complete(periods.QUARTER)
+    if fixed is not None:
+        return form, period, fixed.pk, fixed.name
+    province = form.cleaned_data.get("province") if form.is_bound and form.is_valid() else None
+    if province is not None:
+        return form, period, province.pk, province.name
+    return form, period, ALL, _("All provinces")
+
+
+@require_permission(Perm.NATIONAL_DASHBOARD)
+def national_dashboard(request):
+    form, period, scope, scope_label = dashboard_scope(request)
+    trend = periods.this_and_previous(period, TREND_QUARTERS)
+    figures = summary(period, scope, trend_periods=trend)
+    return render(
+        request,
+        "reports/national_dashboard.html",
+        {
+            "filter_form": form,
+            "period": period,
+            "scope_label": scope_label,
+            "is_national": scope == ALL,
+            "figures": figures,
+            "refresh": last_refresh(),
+        },
+    )
+
+
+@require_permission(Perm.NATIONAL_DASHBOARD)
+def national_export(request, fmt):
+    """The dashboard's tables as XLSX or CSV: the same protected figures as the page."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, period, scope, scope_label = dashboard_scope(request)
+    figures = summary(period, scope)
+    title = _("Ministry dashboard")
+    subtitle = f"{scope_label} · {period.label()}"
+    name = f"dashboard-{period.key}.{fmt}"
+    audit.record(
+        audit.Action.EXPORT,
+        user=request.user,
+        object_type="reports.dashboard",
+        object_id=period.key,
+        detail={"format": fmt, "province": str(scope)},
+    )
+    if fmt == "csv":
+        response = HttpResponse(
+            tables_csv(title, subtitle, figures["tables"]), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        content = tables_xlsx(
+            str(title),
+            str(subtitle),
+            figures["tables"],
+            right_to_left=translation.get_language_bidi(),
+            sheet_names=(str(_("Figures")), str(_("Chart data")), str(_("Chart"))),
+        )
+        response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
