@@ -12,6 +12,7 @@ from core.national_id import check_digit
 from ngos.models import Membership, Organisation
 
 from . import services
+from .demo_history import add_history
 from .models import Case
 from .models.choices import (
     Activity,
@@ -130,7 +131,7 @@ ACTIONS = [
     "تهیه بسته غذایی",
 ]
 CHILDREN_PER_NGO = {"NGO01": 90, "NGO02": 60, "NGO03": 80, "NGO04": 50}
-ENCOUNTERS_PER_NGO = 40
+ENCOUNTERS_PER_NGO = 80
 
 
 def _variant(name, rng):
@@ -165,7 +166,7 @@ def _identity(rng, province, city, districts):
     known_birth = rng.random() < 0.4
     today = timezone.localdate()
     return {
-        "registered_on": today - datetime.timedelta(days=rng.randint(0, 150)),
+        "registered_on": today - datetime.timedelta(days=rng.randint(0, 400)),
         "given_name": rng.choice(names[sex]),
         "family_name": rng.choice(FAMILY_AFGHAN if afghan else FAMILY_IRANIAN),
         "father_name": rng.choice(FATHERS),
@@ -256,6 +257,7 @@ def seed_children(stdout=None):
         registered[code] = (organisation, staff, cases)
     _near_duplicates(rng, registered)
     _encounters(rng, registered)
+    add_history(rng, registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()
@@ -341,7 +343,7 @@ def _encounters(rng, registered):
                 organisation=organisation,
                 data={
                     "occurred_at": now
-                    - datetime.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 10)),
+                    - datetime.timedelta(days=rng.randint(0, 240), hours=rng.randint(0, 10)),
                     "province": province,
                     "city": city,
                     "district": str(rng.randint(1, 12)),

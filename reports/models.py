@@ -56,6 +56,8 @@ class SummaryRefresh(models.Model):
     """When the summaries were last rebuilt: the dashboards say how fresh their figures are."""
 
     refreshed_at = models.DateTimeField()
+    # Names this refresh in cache keys: unique even when two refreshes share a timestamp.
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
     seconds = models.FloatField()
     facts = models.PositiveIntegerField()
 

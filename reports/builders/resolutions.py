@@ -19,7 +19,7 @@ OVERDUE_LIST_LIMIT = 200
 def build(report):
     period = report.period
     last_day = period.last_day
-    resolutions = Resolution.objects.filter(created_at__date__lte=last_day)
+    resolutions = Resolution.objects.filter(meeting__held_on__lte=last_day)
     open_statuses = list(Resolution.OPEN_STATUSES)
     overdue = Q(status__in=open_statuses, due_date__lte=last_day)
     counts = (

@@ -179,8 +179,7 @@ def build_cube(period):
 def period_cube(period):
     """The protected cube of `period`, cached until the summaries are next rebuilt."""
     refresh = last_refresh()
-    stamp = refresh.refreshed_at.timestamp() if refresh else 0
-    cache_key = f"reports:cube:{period.key}:{stamp}"
+    cache_key = f"reports:cube:{period.key}:{refresh.token if refresh else 'none'}"
     values = cache.get(cache_key)
     if values is None:
         values = build_cube(period).values

@@ -28,6 +28,11 @@ def officer_province(user):
     return membership.province if membership else None
 
 
+def current_quarter():
+    """The dashboard opens on the quarter under way: its figures are live."""
+    return periods.containing(periods.QUARTER, timezone.localdate())
+
+
 def quarter_choices(today=None):
     current = periods.containing(periods.QUARTER, today or timezone.localdate())
     choices = [(current.key, _("%(quarter)s (so far)") % {"quarter": current.label()})]
@@ -52,14 +57,14 @@ class DashboardFilter(forms.Form):
 
     def period(self):
         key = self.cleaned_data.get("quarter") if self.is_valid() else None
-        return periods.from_key(key) if key else periods.last_complete(periods.QUARTER)
+        return periods.from_key(key) if key else current_quarter()
 
 
 def dashboard_scope(request):
     """(form, period, scope, scope label) for the dashboard and its export."""
     fixed = officer_province(request.user)
     form = DashboardFilter(request.GET or None, fixed_province=fixed)
-    period = form.period() if form.is_bound else periods.last_complete(periods.QUARTER)
+    period = form.period() if form.is_bound else current_quarter()
     if fixed is not None:
         return form, period, fixed.pk, fixed.name
     province = form.cleaned_data.get("province") if form.is_bound and form.is_valid() else None

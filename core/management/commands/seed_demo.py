@@ -1,5 +1,6 @@
 """Create demo organisations and one user of every role. Safe to run again: it adds what is missing."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -107,7 +108,19 @@ class Command(BaseCommand):
         from meetings.demo import seed_meetings
 
         seed_meetings(stdout=self.stdout)
+        self._queue_reports()
         self._print_logins()
+
+    def _queue_reports(self):
+        """Let the worker build the dashboard summaries and the reports of the periods that
+        have ended, as the nightly job would. Eager (test) runs skip it: nothing to wait for."""
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            return
+        from reports.tasks import build_due_reports, refresh_summaries
+
+        refresh_summaries.delay()
+        build_due_reports.delay()
+        self.stdout.write("Queued for the worker: dashboard summaries and the periodic reports.")
 
     def _organisations(self):
         provinces = {p.code: p for p in Province.objects.all()}
