@@ -20,6 +20,7 @@ from .selectors.national import (
     period_cube,
     provinces,
 )
+from .summary import last_refresh
 from .tables import bar_chart, column_chart, table
 
 TREND_QUARTERS = 8
@@ -50,10 +51,10 @@ def headline_table(tiles, period, previous):
     return table("headline", _("Headline figures"), columns, rows)
 
 
-def trend_table(periods, scope=ALL):
+def trend_table(periods, scope=ALL, refresh=None):
     """Registered, closed and encounters over the last quarters, oldest first."""
     periods = list(reversed(periods))
-    cubes = [period_cube(period) for period in periods]
+    cubes = [period_cube(period, refresh) for period in periods]
     measures = ["registered", "closed", "encounters", "anonymous"]
     rows = [
         [period.label(), *[cube.get(measure, scope) for measure in measures]]
@@ -123,16 +124,22 @@ def breakdown_tables(cube, scope=ALL):
 
 def summary(period, scope=ALL, trend_periods=None):
     """Everything the dashboard and the quarterly report show for `period` and `scope`."""
-    cube = period_cube(period)
+    refresh = last_refresh()
+    cube = period_cube(period, refresh)
     previous = period.previous()
-    tiles = headline(cube, period_cube(previous), scope)
+    tiles = headline(cube, period_cube(previous, refresh), scope)
     tables = [headline_table(tiles, period, previous)]
     if trend_periods:
-        tables.append(trend_table(trend_periods, scope))
+        tables.append(trend_table(trend_periods, scope, refresh))
     if scope == ALL:
         tables.append(province_table(cube))
     tables += breakdown_tables(cube, scope)
-    return {"tiles": tiles, "tables": tables, "has_hidden": _has_hidden(tables)}
+    return {
+        "tiles": tiles,
+        "tables": tables,
+        "has_hidden": _has_hidden(tables),
+        "refresh": refresh,
+    }
 
 
 def _has_hidden(tables):

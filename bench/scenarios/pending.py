@@ -9,10 +9,6 @@ from . import scenario
 
 # (scenario, national target in seconds or None, scales with the data, note)
 PENDING = [
-    ("ministry dashboard: national", 0.1, False, "issue 7"),
-    ("ministry dashboard: one province", 0.1, False, "issue 7"),
-    ("dashboard summary refresh", 30.0, True, "issue 7"),
-    ("quarterly national report build (XLSX + PDF)", 60.0, True, "issue 7"),
     # The CSV import's dry run, real run and re-import: scenarios/children_import.py.
     ("children import 100k rows XLSX: real", 15.0, True, "issue 8"),
     ("export 200k cases to XLSX (streamed)", 30.0, True, "issue 8"),

@@ -176,9 +176,16 @@ def build_cube(period):
     return Cube(period_key=period.key, values=protected)
 
 
-def period_cube(period):
-    """The protected cube of `period`, cached until the summaries are next rebuilt."""
-    refresh = last_refresh()
+_NOT_GIVEN = object()
+
+
+def period_cube(period, refresh=_NOT_GIVEN):
+    """The protected cube of `period`, cached until the summaries are next rebuilt.
+
+    `refresh` is the latest SummaryRefresh when the caller has it (one query fewer per cube).
+    """
+    if refresh is _NOT_GIVEN:
+        refresh = last_refresh()
     cache_key = f"reports:cube:{period.key}:{refresh.token if refresh else 'none'}"
     values = cache.get(cache_key)
     if values is None:

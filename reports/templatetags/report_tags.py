@@ -24,7 +24,7 @@ def figure(value):
         return "—"
     if value == suppression.SUPPRESSED:
         return format_html(
-            '<abbr title="{}" class="text-body-secondary">{}</abbr>',
+            '<abbr title="{}" class="text-body-secondary"><bdi dir="ltr">{}</bdi></abbr>',
             _("Fewer than 5: hidden to protect the children's identity"),
             _digits("<5"),
         )
@@ -44,16 +44,39 @@ def figure(value):
 def signed(value):
     """A change against the previous period, with its sign; marks pass through."""
     if isinstance(value, int) and value > 0:
-        return _digits("+" + number_format(value, force_grouping=True))
-    return figure(value)
+        text = _digits("+" + number_format(value, force_grouping=True))
+    elif isinstance(value, int) and value < 0:
+        text = _digits("−" + number_format(-value, force_grouping=True))
+    else:
+        return figure(value)
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
+HEAT_LEVELS = 4
+
+
+def _heat(rows, column):
+    """A shade from 1 to HEAT_LEVELS per row for the figure in `column` (0 for none or hidden)."""
+    values = [row[column] if isinstance(row[column], int) else 0 for row in rows]
+    largest = max(values or [0])
+    if largest <= 0:
+        return [0] * len(rows)
+    return [-(-value * HEAT_LEVELS // largest) if value > 0 else 0 for value in values]
 
 
 @register.inclusion_tag("reports/partials/figure_table.html")
 def figure_table(data, chart=True, heat_column=None):
-    """A table dict (reports.tables) as a table, with its chart beside it when it has one."""
+    """A table dict (reports.tables) as a table with its chart: beside it when the table is
+    narrow, below it when wide. `heat_column` shades that column's cells by value."""
+    rows = data["rows"]
+    shades = _heat(rows, heat_column) if heat_column else [0] * len(rows)
     return {
         "table": data,
+        "rows": [
+            [(cell, shade if index == heat_column else 0) for index, cell in enumerate(row)]
+            for row, shade in zip(rows, shades, strict=True)
+        ],
         "chart": chart and data.get("chart"),
         "chart_id": f"chart-{data['id']}",
-        "heat_column": heat_column,
+        "wide": len(data["columns"]) > 3,
     }

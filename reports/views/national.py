@@ -16,7 +16,6 @@ from ..files.csv import tables_csv
 from ..files.xlsx import tables_xlsx
 from ..national_tables import TREND_QUARTERS, summary
 from ..selectors.national import ALL
-from ..summary import last_refresh
 from .reports import CONTENT_TYPES
 
 QUARTER_CHOICES_COUNT = 12
@@ -87,7 +86,7 @@ def national_dashboard(request):
             "scope_label": scope_label,
             "is_national": scope == ALL,
             "figures": figures,
-            "refresh": last_refresh(),
+            "refresh": figures["refresh"],
         },
     )
 
