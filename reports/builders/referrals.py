@@ -95,7 +95,8 @@ def build(report):
     # Each state total is counted three times above; hide consistently across them.
     protected = suppression.protect(raw, relations)
     state_labels = dict(ReferralState.choices)
-    columns = [_("Sent"), *[state_labels[s] for s in STATES]]
+    state_labels[ReferralState.SENT] = _("Awaiting an answer")
+    columns = [_("All referrals"), *[state_labels[s] for s in STATES]]
     total = [
         _("Total"),
         protected.get(("all",), 0),

@@ -25,7 +25,7 @@ def css_chart(spec):
         for number, dataset in enumerate(spec["datasets"]):
             raw = dataset["data"][index]
             value = chart_value(raw)
-            width = 0 if value is None else max(0.5, 100 * value / largest)
+            width = max(0.5, 100 * value / largest) if value else 0
             bars.append((dataset["label"], raw, round(width, 1), number % 6))
         rows.append((label, bars))
     return {"rows": rows, "legend": [d["label"] for d in spec["datasets"]]}

@@ -35,6 +35,10 @@ def figure(value):
         )
     if isinstance(value, float):
         return _digits(number_format(value, decimal_pos=1, force_grouping=True))
+    if isinstance(value, int) and value < 0:
+        # A minus sign must stay on the left of the digits in a right-to-left line.
+        text = _digits("−" + number_format(-value, force_grouping=True))
+        return format_html('<bdi dir="ltr">{}</bdi>', text)
     if isinstance(value, int):
         return _digits(number_format(value, force_grouping=True))
     return value
