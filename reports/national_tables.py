@@ -5,6 +5,9 @@ Used by the ministry dashboard (live, in the reader's language) and by the quart
 same protected figures.
 """
 
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from children.models.choices import Sex
@@ -14,6 +17,7 @@ from .selectors.national import (
     AGE_BANDS,
     ALL,
     BREAKDOWNS,
+    CACHE_SECONDS,
     DIMENSIONS,
     MEASURES,
     change,
@@ -123,8 +127,30 @@ def breakdown_tables(cube, scope=ALL):
 
 
 def summary(period, scope=ALL, trend_periods=None):
-    """Everything the dashboard and the quarterly report show for `period` and `scope`."""
+    """Everything the dashboard and the quarterly report show for `period` and `scope`.
+
+    Cached per summary refresh, language and scope: the page only renders it.
+    """
     refresh = last_refresh()
+    cache_key = ":".join(
+        [
+            "reports:summary",
+            str(refresh.token if refresh else "none"),
+            get_language() or "",
+            period.key,
+            str(scope),
+            ",".join(p.key for p in trend_periods or []),
+        ]
+    )
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return {**cached, "refresh": refresh}
+    result = _summary(period, scope, trend_periods, refresh)
+    cache.set(cache_key, {k: v for k, v in result.items() if k != "refresh"}, CACHE_SECONDS)
+    return result
+
+
+def _summary(period, scope, trend_periods, refresh):
     cube = period_cube(period, refresh)
     previous = period.previous()
     tiles = headline(cube, period_cube(previous, refresh), scope)
@@ -149,3 +175,12 @@ def _has_hidden(tables):
         for row in [*data["rows"], data["total"] or []]
         for cell in row
     )
+
+
+def warm_cache(today=None):
+    """Compute the recent quarters' cubes after a refresh, so no officer waits for them."""
+    from . import periods
+
+    latest = periods.containing(periods.QUARTER, today or timezone.localdate())
+    for period in periods.this_and_previous(latest, TREND_QUARTERS + 1):
+        period_cube(period)

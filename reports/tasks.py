@@ -7,10 +7,14 @@ from ngos.tasks import MAIL_ERRORS
 
 @shared_task
 def refresh_summaries():
-    """Rebuild the dashboard summaries (every 15 minutes)."""
+    """Rebuild the dashboard summaries (every 15 minutes), then protect the recent quarters'
+    figures so the next dashboard view reads them from the cache."""
+    from .national_tables import warm_cache
     from .summary import refresh_summaries as refresh
 
-    return refresh().facts
+    facts = refresh().facts
+    warm_cache()
+    return facts
 
 
 @shared_task
