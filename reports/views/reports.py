@@ -39,9 +39,13 @@ def report_detail(request, pk):
             object_type="reports.report",
             object_id=report.pk,
         )
-    partial = request.headers.get("HX-Request") == "true"
-    template = "reports/partials/report_status.html" if partial else "reports/report_detail.html"
-    return render(request, template, {"report": report})
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "reports/partials/report_status.html", {"report": report})
+        if report.status in (Report.Status.READY, Report.Status.FAILED):
+            # The build finished while the page polled: reload it to show the figures.
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "reports/report_detail.html", {"report": report})
 
 
 @require_permission(*READ)
