@@ -45,7 +45,7 @@
         borderColor: line ? colour.replace(/[\d.]+\)$/, "1)") : colour,
         borderWidth: line ? 2 : 0,
         spanGaps: false,
-        tension: 0.2
+        cubicInterpolationMode: "monotone"
       };
     });
 
