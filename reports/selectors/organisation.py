@@ -13,8 +13,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Aggregate, Count, DurationField, F, Q
+from django.db.models import Aggregate, BooleanField, Count, DurationField, F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,14 @@ from children.models.choices import (
     RiskLevel,
 )
 from children.selectors.outreach import hotspot_summary
-from core.jalali import format_month, is_persian, jalali_month_bounds, month_name, to_jalali
+from core.jalali import (
+    format_month,
+    is_persian,
+    jalali_month_bounds,
+    jalali_quarter_bounds,
+    month_name,
+    to_jalali,
+)
 from core.permissions import Perm, Role, has_permission
 from core.persian import to_persian_digits
 
@@ -62,10 +70,6 @@ class Period:
         """The first moment after the period (exclusive)."""
         return _midnight(self.last + datetime.timedelta(days=1))
 
-    @property
-    def days(self):
-        return (self.last - self.first).days + 1
-
 
 def _midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -83,8 +87,7 @@ def _month_period(year, month, today):
 
 
 def _quarter_period(year, quarter, today):
-    first, _last = jalali_month_bounds(year, quarter * 3 - 2)
-    _first, last = jalali_month_bounds(year, quarter * 3)
+    first, last = jalali_quarter_bounds(year, quarter)
     label = _("%(first)s to %(last)s %(year)s") % {
         "first": month_name(quarter * 3 - 2),
         "last": month_name(quarter * 3),
@@ -130,6 +133,14 @@ def period_for(key, today):
 
 
 # --- Figures -----------------------------------------------------------------------------------
+
+
+class EqualsAny(Func):
+    """`column = ANY(array)`, true when the column's value is in the array."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 class Median(Aggregate):
@@ -340,8 +351,12 @@ def follow_up_compliance(organisation_id, period, today):
     due_in_period = Q(due_on__gte=period.first, due_on__lte=period.last)
     overdue = Q(status=FollowUpStatus.SCHEDULED, due_on__lt=today)
     done = Q(status=FollowUpStatus.DONE)
+    # Follow-ups carry no organisation: pick them by the organisation's case ids. As an array
+    # (`= ANY(ARRAY(...))`) PostgreSQL probes the case_id index once per case; as a join it
+    # chose to scan every follow-up in the country (2.5x slower for the largest organisation).
+    case_ids = ArraySubquery(Case.objects.filter(organisation_id=organisation_id).values("id"))
     figures = (
-        FollowUp.objects.filter(case__organisation_id=organisation_id)
+        FollowUp.objects.filter(EqualsAny(F("case_id"), case_ids))
         .filter(due_in_period | overdue)
         .aggregate(
             due=Count("id", filter=due_in_period),
