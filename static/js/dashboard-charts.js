@@ -35,6 +35,8 @@
       : "'Vazirmatn', system-ui, sans-serif";
     var horizontal = Boolean(spec.horizontal);
     var line = spec.type === "line";
+    // On a phone a wide, short plot leaves no room for labels: make it taller.
+    var narrow = window.matchMedia("(max-width: 575.98px)").matches;
 
     var datasets = spec.datasets.map(function (dataset, index) {
       var colour = dataset.colour || PALETTE[index % PALETTE.length];
@@ -79,7 +81,9 @@
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: true,
-        aspectRatio: horizontal ? Math.max(1.1, 2.6 - spec.labels.length * 0.12) : 2,
+        aspectRatio: horizontal
+          ? Math.max(narrow ? 0.7 : 1.1, (narrow ? 1.6 : 2.6) - spec.labels.length * 0.12)
+          : narrow ? 1.1 : 2,
         locale: persian ? "fa-IR" : "en-US",
         scales: scales,
         plugins: {
