@@ -18,6 +18,7 @@ ORDER = [
     "overdue job",
     "import anchors",
     "children import",
+    "case export",
     "not built yet",
 ]
 
@@ -51,6 +52,6 @@ def url_or_none(name, *args):
 
 def all_scenarios():
     # Imported for their registrations, in table order.
-    from . import cases, children_import, imports, outreach, pending, work  # noqa: F401
+    from . import cases, children_import, exports, imports, outreach, pending, work  # noqa: F401
 
     return sorted(SCENARIOS, key=lambda item: ORDER.index(item[0]))
