@@ -150,7 +150,11 @@ def test_encounter_export_is_formula_safe(client_as, cw_a, log_encounter, fmt):
 
 
 def test_encounter_export_is_audited_with_filters_and_count(client_as, cw_a, encounters):
-    client_as(cw_a).get(reverse("children:encounter_export_xlsx"), {"activity": "emergency"})
+    response = client_as(cw_a).get(
+        reverse("children:encounter_export_xlsx"), {"activity": "emergency"}
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"].startswith('attachment; filename="encounters-')
     event = exports_of("children.encounter").get()
     assert event.actor == cw_a
     assert event.organisation_id == cw_a.membership.organisation_id
