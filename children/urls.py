@@ -67,7 +67,31 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
+    path(
+        "referrals/inbox/export.xlsx",
+        exports.referral_inbox_export,
+        {"fmt": "xlsx"},
+        name="referral_inbox_export_xlsx",
+    ),
+    path(
+        "referrals/inbox/export.csv",
+        exports.referral_inbox_export,
+        {"fmt": "csv"},
+        name="referral_inbox_export_csv",
+    ),
     path("referrals/sent/", referrals.referral_sent_view, name="referral_sent"),
+    path(
+        "referrals/sent/export.xlsx",
+        exports.referral_sent_export,
+        {"fmt": "xlsx"},
+        name="referral_sent_export_xlsx",
+    ),
+    path(
+        "referrals/sent/export.csv",
+        exports.referral_sent_export,
+        {"fmt": "csv"},
+        name="referral_sent_export_csv",
+    ),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/accept/", referrals.referral_accept_view, name="referral_accept"),
     path("referrals/<int:pk>/decline/", referrals.referral_decline_view, name="referral_decline"),
@@ -78,6 +102,15 @@ urlpatterns = [
         "referrals/<int:pk>/withdraw/", referrals.referral_withdraw_view, name="referral_withdraw"
     ),
     path("outreach/", outreach.encounter_list, name="encounter_list"),
+    path(
+        "outreach/export.xlsx",
+        exports.encounter_export,
+        {"fmt": "xlsx"},
+        name="encounter_export_xlsx",
+    ),
+    path(
+        "outreach/export.csv", exports.encounter_export, {"fmt": "csv"}, name="encounter_export_csv"
+    ),
     path("outreach/new/", outreach.encounter_create, name="encounter_create"),
     path("outreach/hotspots/", outreach.hotspots, name="hotspots"),
     path("outreach/<int:pk>/", outreach.encounter_detail, name="encounter_detail"),

@@ -95,3 +95,12 @@ def meeting_minutes(meeting):
     current = versions[0] if versions else None
     approved = next((m for m in versions if m.status == "approved"), None)
     return current, approved
+
+
+def resolution_list(*, user, filters=None) -> QuerySet[Resolution]:
+    """The tracker's resolutions as a queryset, for its export: none when a filter is refused,
+    as the page shows none."""
+    tracker_filter = resolution_tracker(user=user, filters=filters)
+    if tracker_filter.is_bound and not tracker_filter.is_valid():
+        return tracker_filter.queryset.none()
+    return tracker_filter.qs

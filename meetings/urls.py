@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "meetings"
 
@@ -27,4 +27,8 @@ urlpatterns = [
     path("resolutions/<int:pk>/reopen/", views.resolution_reopen, name="resolution_reopen"),
     path("resolutions/<int:pk>/drop/", views.resolution_drop, name="resolution_drop"),
     path("tracker/", views.tracker, name="tracker"),
+    path(
+        "tracker/export.xlsx", exports.tracker_export, {"fmt": "xlsx"}, name="tracker_export_xlsx"
+    ),
+    path("tracker/export.csv", exports.tracker_export, {"fmt": "csv"}, name="tracker_export_csv"),
 ]

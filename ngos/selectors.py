@@ -42,7 +42,7 @@ def organisation_directory(*, user, filters=None) -> OrganisationFilter:
 def organisation_list(*, user, filters=None) -> QuerySet[Organisation]:
     """The directory's results as a queryset, for exports, pickers and other apps."""
     filterset = organisation_directory(user=user, filters=filters)
-    if not filterset.is_valid():
+    if filterset.is_bound and not filterset.is_valid():
         return filterset.queryset.none()
     return filterset.qs
 

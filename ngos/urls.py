@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import directory, profile, staff, verification
+from .views import directory, exports, profile, staff, verification
 
 app_name = "ngos"
 
 urlpatterns = [
     path("", directory.directory, name="directory"),
+    path("export.xlsx", exports.directory_export, {"fmt": "xlsx"}, name="directory_export_xlsx"),
+    path("export.csv", exports.directory_export, {"fmt": "csv"}, name="directory_export_csv"),
     path("coverage/", directory.coverage_table, name="coverage"),
     path("<int:pk>/", directory.detail, name="detail"),
     path("<int:pk>/logo/", directory.logo, name="logo"),

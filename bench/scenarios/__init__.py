@@ -18,6 +18,7 @@ ORDER = [
     "overdue job",
     "import anchors",
     "children import",
+    "case export",
     "reports",
     "not built yet",
 ]
@@ -52,6 +53,15 @@ def url_or_none(name, *args):
 
 def all_scenarios():
     # Imported for their registrations, in table order.
-    from . import cases, children_import, imports, outreach, pending, reports, work  # noqa: F401
+    from . import (  # noqa: F401
+        cases,
+        children_import,
+        exports,
+        imports,
+        outreach,
+        pending,
+        reports,
+        work,
+    )
 
     return sorted(SCENARIOS, key=lambda item: ORDER.index(item[0]))

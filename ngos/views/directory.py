@@ -22,7 +22,9 @@ PAGE_SIZE = 25
 @require_permission(Perm.DIRECTORY_VIEW)
 def directory(request):
     filterset = organisation_directory(user=request.user, filters=request.GET)
-    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    # No filter at all lists every organisation; a refused filter lists none.
+    refused = filterset.is_bound and not filterset.is_valid()
+    results = filterset.queryset.none() if refused else filterset.qs
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
