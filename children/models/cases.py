@@ -185,6 +185,10 @@ class Case(models.Model):
                 fields=["search_compact"], name="case_compact_trgm", opclasses=["gin_trgm_ops"]
             ),
             GinIndex(fields=["search_father"], name="case_father_trgm", opclasses=["gin_trgm_ops"]),
+            # Duplicate candidates whose father's name is unknown. The trigram index cannot serve
+            # `search_father = ''` (an empty string has no trigrams, so it reads the whole index
+            # and the duplicate check rechecks every name match in the country).
+            models.Index(fields=["id"], condition=Q(search_father=""), name="case_no_father_idx"),
             GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [

@@ -123,18 +123,25 @@ def find_candidates(probe, *, exclude_pk=None):
         matches |= by_name
     if probe.id_number:
         matches |= Q(id_number=probe.id_number)
-    queryset = (
+    name_similarity = Greatest(
+        TrigramSimilarity("search_name", probe.name),
+        TrigramSimilarity("search_compact", probe.compact_name),
+    )
+    father_similarity = TrigramSimilarity("search_father", probe.father or "")
+    # The best few are chosen on the narrow rows first; only those are read in full, with their
+    # organisation and both similarities for scoring.
+    best = (
         Case.objects.filter(matches)
+        .annotate(rank=name_similarity + father_similarity)
+        .order_by("-rank", "-id")
+        .values("pk")[:CANDIDATE_LIMIT]
+    )
+    queryset = (
+        Case.objects.filter(pk__in=best)
         .select_related("organisation")
-        .annotate(
-            name_similarity=Greatest(
-                TrigramSimilarity("search_name", probe.name),
-                TrigramSimilarity("search_compact", probe.compact_name),
-            ),
-            father_similarity=TrigramSimilarity("search_father", probe.father or ""),
-        )
+        .annotate(name_similarity=name_similarity, father_similarity=father_similarity)
         .annotate(rank=F("name_similarity") + F("father_similarity"))
-        .order_by("-rank", "-id")[:CANDIDATE_LIMIT]
+        .order_by("-rank", "-id")
     )
     candidates = [_score(probe, case) for case in queryset if case.pk != exclude_pk]
     return sorted(candidates, key=lambda c: -c.score)

@@ -171,6 +171,23 @@ def test_same_name_of_the_other_sex_is_not_likely(register, cw_b):
     assert likely_duplicates(identity(given_name="نرگس", sex=Sex.MALE)) == []
 
 
+def test_a_child_registered_without_a_fathers_name_is_found_when_it_is_typed(register, cw_b):
+    stored = register(cw_b, father_name="")
+
+    found = likely_duplicates(identity(father_name="حسن"))
+
+    assert [c.case.pk for c in found] == [stored.pk]
+
+
+def test_the_fathers_name_narrows_candidates_with_the_same_name(register, cw_b):
+    same_father = register(cw_b, father_name="حسن")
+    register(cw_b, father_name="بهرام")
+
+    found = find_candidates(Probe.from_data(identity(father_name="حسن")))
+
+    assert [c.case.pk for c in found] == [same_father.pk]
+
+
 def test_unrelated_children_are_not_candidates(register, cw_b):
     register(cw_b, given_name="زهرا", family_name="محمدی", father_name="رضا", sex=Sex.FEMALE)
 
