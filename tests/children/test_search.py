@@ -282,3 +282,25 @@ def test_the_search_count_is_shown_in_persian_digits(client_as, cw_a, five_fatem
     response = client_as(cw_a).get(reverse("children:case_list"), {"q": "فاطمه"})
 
     assert "۵ پرونده" in response.content.decode()
+
+
+def test_a_search_page_takes_as_many_queries_for_more_rows(client_as, cw_a, five_fatemehs):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from children.views import cases as case_views
+
+    client = client_as(cw_a)
+    client.get(reverse("children:case_list"))  # the session's first-request writes
+
+    def queries(page_size):
+        with (
+            mock.patch.object(case_views, "PAGE_SIZE", page_size),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            client.get(reverse("children:case_list"), {"q": "فاطمه"})
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(5)
