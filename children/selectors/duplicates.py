@@ -6,9 +6,11 @@ decides what to show: full details for the user's own organisation, only the org
 for anyone else's (the registering caseworker must not learn the other child's details).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -19,6 +21,12 @@ from ..models import Case
 
 LIKELY = 50
 CANDIDATE_LIMIT = 30
+# Without a father's name to compare, a case scores at most 20 besides its name (birth year 10,
+# sex 5, province 5), so only a name similarity of 0.74 or more can reach LIKELY. Candidates are
+# then looked up at this trigram threshold, not the connection's 0.3 (config/settings/base.py):
+# a common name has tens of thousands of weak matches nationally and only hundreds close ones.
+CLOSE_NAME = 0.7
+_SET_THRESHOLD = "SELECT set_config('pg_trgm.similarity_threshold', %s, true)"
 
 
 @dataclass
@@ -114,12 +122,20 @@ def find_candidates(probe, *, exclude_pk=None):
     if not probe.name and not probe.id_number:
         return []
     matches = Q()
+    threshold = None
     if probe.name:
-        by_name = Q(search_name__trigram_similar=probe.name) | Q(search_compact=probe.compact_name)
         if probe.father:
+            by_name = Q(search_name__trigram_similar=probe.name) | Q(
+                search_compact=probe.compact_name
+            )
             # A common name matches tens of thousands of children nationally; the father's name
             # keeps the real duplicate among the few candidates scored.
             by_name &= Q(search_father__trigram_similar=probe.father) | Q(search_father="")
+        else:
+            by_name = Q(search_name__trigram_similar=probe.name) | Q(
+                search_compact__trigram_similar=probe.compact_name
+            )
+            threshold = CLOSE_NAME
         matches |= by_name
     if probe.id_number:
         matches |= Q(id_number=probe.id_number)
@@ -143,8 +159,28 @@ def find_candidates(probe, *, exclude_pk=None):
         .annotate(rank=F("name_similarity") + F("father_similarity"))
         .order_by("-rank", "-id")
     )
-    candidates = [_score(probe, case) for case in queryset if case.pk != exclude_pk]
+    with _similarity_threshold(threshold):
+        cases = list(queryset)
+    candidates = [_score(probe, case) for case in cases if case.pk != exclude_pk]
     return sorted(candidates, key=lambda c: -c.score)
+
+
+@contextmanager
+def _similarity_threshold(value):
+    """Run the queries inside with pg_trgm's `%` threshold at `value` (None: as configured).
+
+    The setting is local to a transaction (a savepoint inside a request's transaction) and is set
+    back before leaving it; an error inside rolls it back with the savepoint.
+    """
+    if value is None:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.similarity_threshold', true)")
+        previous = cursor.fetchone()[0] or "0.3"  # pg_trgm's default
+        cursor.execute(_SET_THRESHOLD, [str(value)])
+        yield
+        cursor.execute(_SET_THRESHOLD, [previous])
 
 
 def likely_duplicates(data, *, exclude_pk=None):
