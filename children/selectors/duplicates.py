@@ -22,10 +22,11 @@ from ..models import Case
 LIKELY = 50
 CANDIDATE_LIMIT = 30
 # Without a father's name to compare, a case scores at most 20 besides its name (birth year 10,
-# sex 5, province 5), so only a name similarity of 0.74 or more can reach LIKELY. Candidates are
-# then looked up at this trigram threshold, not the connection's 0.3 (config/settings/base.py):
-# a common name has tens of thousands of weak matches nationally and only hundreds close ones.
-CLOSE_NAME = 0.7
+# sex 5, province 5), so it reaches LIKELY only if round(40 * name similarity) >= 30, that is a
+# similarity of 0.7375 or more. Candidates are then looked up at this trigram threshold, not the
+# connection's 0.3 (config/settings/base.py): a common name has tens of thousands of weak matches
+# nationally and only hundreds of close ones.
+CLOSE_NAME = 0.73
 _SET_THRESHOLD = "SELECT set_config('pg_trgm.similarity_threshold', %s, true)"
 
 

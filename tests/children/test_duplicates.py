@@ -114,8 +114,8 @@ def test_without_a_fathers_name_only_a_close_name_can_be_likely():
     typed: a less similar name must not reach LIKELY even with every other point."""
     probe = _probe(father="", compact_name="علیکریمی", province_id=1)
 
-    below = _score(probe, _stored(name_similarity=CLOSE_NAME - 0.01, province_id=1))
-    close = _score(probe, _stored(name_similarity=0.75, province_id=1))
+    below = _score(probe, _stored(name_similarity=CLOSE_NAME - 0.001, province_id=1))
+    close = _score(probe, _stored(name_similarity=0.74, province_id=1))
 
     assert not below.is_likely
     assert close.is_likely
