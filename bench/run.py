@@ -130,10 +130,11 @@ def vacuum():
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
-    # VACUUM loads pg_trgm inside a nested settings level, which drops the trigram thresholds
-    # set as connection options (config/settings/base.py): the session falls back to pg_trgm's
-    # defaults and name search would be timed with another threshold than production uses.
-    # The scenarios get a fresh connection.
+    # On the bench's large tables VACUUM works on the indexes in parallel and loads pg_trgm
+    # during that parallel operation, where it cannot apply the trigram thresholds given as
+    # connection options (config/settings/base.py): the session falls back to pg_trgm's defaults
+    # and name search would be timed at another threshold than production uses. The scenarios
+    # get a new connection.
     connection.close()
     log(f"bench: VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
 

@@ -46,8 +46,9 @@ def case_list(request):
     queryset = cases_visible_to(request.user).select_related("assigned_to", "province")
     case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
     searching = case_filter.form.is_valid() and case_filter.form.cleaned_data.get("q")
-    # A search reads every match to rank them, so the page's query counts them too; a list
-    # without a search counts on an index and reads only the page's rows.
+    # A search must look at every match to rank them: one query gives the page's keys and the
+    # count (core/pagination.py). A list without a search counts on an index and reads only the
+    # page's rows, as Django's paginator does.
     paginator_class = CountInPagePaginator if searching else Paginator
     page = paginator_class(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     if searching:
