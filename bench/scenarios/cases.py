@@ -115,7 +115,8 @@ def _probe_data(case, rng):
 @scenario("duplicate check")
 def duplicate_check(ctx):
     """`likely_duplicates` for 20 children typed again with other spellings (one per call, in
-    turn), and for the most common name of the caseload (the worst case for trigram search)."""
+    turn), and for the most common name of the caseload (the worst case for trigram search), with
+    and without a father's name."""
     rng = random.Random(7)
     cases = list(Case.objects.filter(pk__in=ctx.fixtures["duplicate_probe_case_ids"]))
     probes = [_probe_data(case, rng) for case in cases]
@@ -129,6 +130,7 @@ def duplicate_check(ctx):
         "id_number": "",
         "province": ctx.fixtures["big_org_province_id"],
     }
+    unknown_father = {**common, "father_name": ""}
     turn = iter(range(10**9))
     found = []
 
@@ -149,6 +151,12 @@ def duplicate_check(ctx):
             lambda: likely_duplicates(common) and None,
             target=0.200,
             note="محمد محمدی, son of علی",
+        ),
+        ctx.measure(
+            "duplicate check: most common name, father unknown",
+            lambda: likely_duplicates(unknown_father) and None,
+            target=0.200,
+            note="محمد محمدی, no father's name: only close names can be likely",
         ),
     ]
     if found:

@@ -180,11 +180,34 @@ class Case(models.Model):
                 name="case_open_contact_idx",
             ),
             models.Index(fields=["organisation", "search_compact"], name="case_org_compact_idx"),
+            # The case list's search looks at every case of the organisation (a common name
+            # matches too many for the trigram indexes to help). With the filters' columns and
+            # the search keys here, it reads this index only, not the scattered table rows.
+            models.Index(
+                fields=["organisation"],
+                include=[
+                    "id",
+                    "sex",
+                    "status",
+                    "risk_level",
+                    "province",
+                    "assigned_to",
+                    "created_at",
+                    "search_name",
+                    "search_father",
+                    "search_compact",
+                ],
+                name="case_org_search_idx",
+            ),
             GinIndex(fields=["search_name"], name="case_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(
                 fields=["search_compact"], name="case_compact_trgm", opclasses=["gin_trgm_ops"]
             ),
             GinIndex(fields=["search_father"], name="case_father_trgm", opclasses=["gin_trgm_ops"]),
+            # Duplicate candidates whose father's name is unknown. The trigram index cannot serve
+            # `search_father = ''` (an empty string has no trigrams, so it reads the whole index
+            # and the duplicate check rechecks every name match in the country).
+            models.Index(fields=["id"], condition=Q(search_father=""), name="case_no_father_idx"),
             GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [

@@ -6,9 +6,11 @@ decides what to show: full details for the user's own organisation, only the org
 for anyone else's (the registering caseworker must not learn the other child's details).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -19,6 +21,13 @@ from ..models import Case
 
 LIKELY = 50
 CANDIDATE_LIMIT = 30
+# Without a father's name to compare, a case scores at most 20 besides its name (birth year 10,
+# sex 5, province 5), so it reaches LIKELY only if round(40 * name similarity) >= 30, that is a
+# similarity of 0.7375 or more. Candidates are then looked up at this trigram threshold, not the
+# connection's 0.3 (config/settings/base.py): a common name has tens of thousands of weak matches
+# nationally and only hundreds of close ones.
+CLOSE_NAME = 0.73
+_SET_THRESHOLD = "SELECT set_config('pg_trgm.similarity_threshold', %s, true)"
 
 
 @dataclass
@@ -114,30 +123,65 @@ def find_candidates(probe, *, exclude_pk=None):
     if not probe.name and not probe.id_number:
         return []
     matches = Q()
+    threshold = None
     if probe.name:
-        by_name = Q(search_name__trigram_similar=probe.name) | Q(search_compact=probe.compact_name)
         if probe.father:
+            by_name = Q(search_name__trigram_similar=probe.name) | Q(
+                search_compact=probe.compact_name
+            )
             # A common name matches tens of thousands of children nationally; the father's name
             # keeps the real duplicate among the few candidates scored.
             by_name &= Q(search_father__trigram_similar=probe.father) | Q(search_father="")
+        else:
+            by_name = Q(search_name__trigram_similar=probe.name) | Q(
+                search_compact__trigram_similar=probe.compact_name
+            )
+            threshold = CLOSE_NAME
         matches |= by_name
     if probe.id_number:
         matches |= Q(id_number=probe.id_number)
-    queryset = (
-        Case.objects.filter(matches)
-        .select_related("organisation")
-        .annotate(
-            name_similarity=Greatest(
-                TrigramSimilarity("search_name", probe.name),
-                TrigramSimilarity("search_compact", probe.compact_name),
-            ),
-            father_similarity=TrigramSimilarity("search_father", probe.father or ""),
-        )
-        .annotate(rank=F("name_similarity") + F("father_similarity"))
-        .order_by("-rank", "-id")[:CANDIDATE_LIMIT]
+    name_similarity = Greatest(
+        TrigramSimilarity("search_name", probe.name),
+        TrigramSimilarity("search_compact", probe.compact_name),
     )
-    candidates = [_score(probe, case) for case in queryset if case.pk != exclude_pk]
+    father_similarity = TrigramSimilarity("search_father", probe.father or "")
+    # The best few are chosen on the narrow rows first; only those are read in full, with their
+    # organisation and both similarities for scoring.
+    best = (
+        Case.objects.filter(matches)
+        .annotate(rank=name_similarity + father_similarity)
+        .order_by("-rank", "-id")
+        .values("pk")[:CANDIDATE_LIMIT]
+    )
+    queryset = (
+        Case.objects.filter(pk__in=best)
+        .select_related("organisation")
+        .annotate(name_similarity=name_similarity, father_similarity=father_similarity)
+        .annotate(rank=F("name_similarity") + F("father_similarity"))
+        .order_by("-rank", "-id")
+    )
+    with _similarity_threshold(threshold):
+        cases = list(queryset)
+    candidates = [_score(probe, case) for case in cases if case.pk != exclude_pk]
     return sorted(candidates, key=lambda c: -c.score)
+
+
+@contextmanager
+def _similarity_threshold(value):
+    """Run the queries inside with pg_trgm's `%` threshold at `value` (None: as configured).
+
+    The setting is local to a transaction (a savepoint inside a request's transaction) and is set
+    back before leaving it; an error inside rolls it back with the savepoint.
+    """
+    if value is None:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.similarity_threshold', true)")
+        previous = cursor.fetchone()[0] or "0.3"  # pg_trgm's default
+        cursor.execute(_SET_THRESHOLD, [str(value)])
+        yield
+        cursor.execute(_SET_THRESHOLD, [previous])
 
 
 def likely_duplicates(data, *, exclude_pk=None):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
+from core.pagination import CountInPagePaginator
 from core.permissions import Perm
 
 from .. import services
@@ -44,8 +45,13 @@ PAGE_SIZE = 25
 def case_list(request):
     queryset = cases_visible_to(request.user).select_related("assigned_to", "province")
     case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
-    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    if case_filter.form.is_valid() and case_filter.form.cleaned_data.get("q"):
+    searching = case_filter.form.is_valid() and case_filter.form.cleaned_data.get("q")
+    # A search must look at every match to rank them: one query gives the page's keys and the
+    # count (core/pagination.py). A list without a search counts on an index and reads only the
+    # page's rows, as Django's paginator does.
+    paginator_class = CountInPagePaginator if searching else Paginator
+    page = paginator_class(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if searching:
         audit.record(
             audit.Action.VIEW, user=request.user, object_type="children.case", object_id="search"
         )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from children.models import Case, CaseLink, TimelineEntry
 from children.models.choices import Documentation, Sex
 from children.selectors.duplicates import (
+    CLOSE_NAME,
     LIKELY,
     Probe,
     _score,
@@ -108,6 +109,18 @@ def test_a_common_first_name_alone_is_not_a_likely_duplicate():
     assert not candidate.is_likely
 
 
+def test_without_a_fathers_name_only_a_close_name_can_be_likely():
+    """find_candidates looks only at names at least CLOSE_NAME similar when no father's name is
+    typed: a less similar name must not reach LIKELY even with every other point."""
+    probe = _probe(father="", compact_name="علیکریمی", province_id=1)
+
+    below = _score(probe, _stored(name_similarity=CLOSE_NAME - 0.001, province_id=1))
+    close = _score(probe, _stored(name_similarity=0.74, province_id=1))
+
+    assert not below.is_likely
+    assert close.is_likely
+
+
 def test_probe_from_form_data_normalises_spelling_and_digits(db):
     probe = Probe.from_data(
         identity(
@@ -169,6 +182,43 @@ def test_same_name_of_the_other_sex_is_not_likely(register, cw_b):
     register(cw_b, given_name="نرگس", sex=Sex.FEMALE)
 
     assert likely_duplicates(identity(given_name="نرگس", sex=Sex.MALE)) == []
+
+
+def test_a_child_registered_without_a_fathers_name_is_found_when_it_is_typed(register, cw_b):
+    stored = register(cw_b, father_name="")
+
+    found = likely_duplicates(identity(father_name="حسن"))
+
+    assert [c.case.pk for c in found] == [stored.pk]
+
+
+def test_without_a_fathers_name_a_misspelled_name_is_still_found(register, cw_b):
+    stored = register(cw_b, given_name="ذبیح‌الله", family_name="تاجیک", father_name="")
+
+    found = likely_duplicates(identity(given_name="ذبیح‌اله", family_name="تاجیک", father_name=""))
+
+    assert [c.case.pk for c in found] == [stored.pk]
+
+
+def test_the_stricter_threshold_does_not_outlive_the_check(register, cw_b):
+    from django.db import connection
+
+    register(cw_b, father_name="")
+
+    likely_duplicates(identity(father_name=""))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.similarity_threshold")
+        assert cursor.fetchone()[0] == "0.3"
+
+
+def test_the_fathers_name_narrows_candidates_with_the_same_name(register, cw_b):
+    same_father = register(cw_b, father_name="حسن")
+    register(cw_b, father_name="بهرام")
+
+    found = find_candidates(Probe.from_data(identity(father_name="حسن")))
+
+    assert [c.case.pk for c in found] == [same_father.pk]
 
 
 def test_unrelated_children_are_not_candidates(register, cw_b):

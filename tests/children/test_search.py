@@ -230,3 +230,77 @@ def test_search_selector_only_narrows_the_queryset_it_is_given(register, cw_a, c
 
 def test_an_empty_search_lists_every_case(find, numbered):
     assert sorted(find("")) == sorted(case.pk for case in numbered)
+
+
+# --- Paging through search results ----------------------------------------------------------
+
+
+@pytest.fixture
+def five_fatemehs(register, cw_a):
+    """Five girls named فاطمه, registered one after another (newest first among equal matches)."""
+    return [
+        register(cw_a, given_name="فاطمه", family_name=family, sex=Sex.FEMALE)
+        for family in ["حسینی", "کریمی", "احمدی", "رضایی", "نادری"]
+    ]
+
+
+def _search_page(client, page):
+    from unittest import mock
+
+    from children.views import cases as case_views
+
+    with mock.patch.object(case_views, "PAGE_SIZE", 2):
+        response = client.get(reverse("children:case_list"), {"q": "فاطمه", "page": page})
+    assert response.status_code == 200
+    return response.context["page"]
+
+
+def test_search_results_page_through_every_match_once(client_as, cw_a, five_fatemehs):
+    client = client_as(cw_a)
+
+    pages = [_search_page(client, number) for number in (1, 2, 3)]
+
+    assert [page.paginator.count for page in pages] == [5, 5, 5]
+    assert [page.paginator.num_pages for page in pages] == [3, 3, 3]
+    shown = [case.pk for page in pages for case in page.object_list]
+    assert sorted(shown) == sorted(case.pk for case in five_fatemehs)
+    assert [len(page.object_list) for page in pages] == [2, 2, 1]
+
+
+def test_a_search_page_past_the_end_shows_the_last_page(client_as, cw_a, five_fatemehs):
+    client = client_as(cw_a)
+
+    page = _search_page(client, 9)
+
+    assert page.number == 3
+    assert [case.pk for case in page.object_list] == [
+        case.pk for case in _search_page(client, 3).object_list
+    ]
+
+
+def test_the_search_count_is_shown_in_persian_digits(client_as, cw_a, five_fatemehs):
+    response = client_as(cw_a).get(reverse("children:case_list"), {"q": "فاطمه"})
+
+    assert "۵ پرونده" in response.content.decode()
+
+
+def test_a_search_page_takes_as_many_queries_for_more_rows(client_as, cw_a, five_fatemehs):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from children.views import cases as case_views
+
+    client = client_as(cw_a)
+    client.get(reverse("children:case_list"))  # the session's first-request writes
+
+    def queries(page_size):
+        with (
+            mock.patch.object(case_views, "PAGE_SIZE", page_size),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            client.get(reverse("children:case_list"), {"q": "فاطمه"})
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(5)

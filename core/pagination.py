@@ -1,0 +1,64 @@
+"""A paginator for ranked searches: the matches are looked at once, for the page and its count."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
+
+TOTAL = "paginator_total"
+
+
+class CountInPagePaginator(Paginator):
+    """Read the page's keys and the number of matches in one query, then the page's rows.
+
+    Django's paginator counts the matches with one query and reads the page with another. For a
+    search ranked by similarity both queries must look at every candidate row (the filter cannot
+    use an index to stop early), so the count doubles the cost of the page. Here the first query
+    returns only the page's primary keys, each with the total (`COUNT(*) OVER ()`), so it reads
+    and sorts narrow rows (an index-only scan where a covering index exists); the second reads
+    the page's full rows by key. Only a page past the end (an edited URL, or matches that went
+    away) falls back to a separate count and reads the last page.
+
+    `object_list` must be a QuerySet; orphans are not supported.
+    """
+
+    def __init__(self, object_list, per_page, **kwargs):
+        if kwargs.get("orphans"):
+            raise ValueError("CountInPagePaginator does not support orphans.")
+        super().__init__(object_list, per_page, **kwargs)
+
+    def get_page(self, number):
+        try:
+            number = self._page_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            return super().get_page(number)  # below 1: the last page, as Django does
+        bottom = (number - 1) * self.per_page
+        keys = list(
+            self.object_list.annotate(**{TOTAL: Window(Count("pk"))}).values_list("pk", TOTAL)[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if keys:
+            self.count = keys[0][1]
+            return self._get_page(self._rows([pk for pk, _ in keys]), number, self)
+        if number == 1:
+            self.count = 0
+            return self._get_page([], number, self)
+        return super().get_page(number)
+
+    def _rows(self, pks):
+        """The page's rows in the order of `pks` (those deleted meanwhile are left out)."""
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=pks).order_by()}
+        return [rows[pk] for pk in pks if pk in rows]
+
+    def _page_number(self, number):
+        """Django's page-number check, without the upper bound (that needs the count)."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number

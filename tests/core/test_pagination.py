@@ -1,0 +1,72 @@
+"""The paginator that counts in the page's own query gives the pages Django's paginator gives."""
+
+import pytest
+from django.core.paginator import Paginator
+
+from core.models import Province
+from core.pagination import CountInPagePaginator
+
+PER_PAGE = 7
+
+
+@pytest.fixture
+def provinces(db):
+    queryset = Province.objects.order_by("code")
+    assert queryset.count() == 31  # seeded by core's migrations: 5 pages of 7, the last of 3
+    return queryset
+
+
+def _same(page, expected):
+    assert list(page.object_list) == list(expected.object_list)
+    assert page.number == expected.number
+    assert page.paginator.count == expected.paginator.count
+    assert page.paginator.num_pages == expected.paginator.num_pages
+    assert (page.has_previous(), page.has_next()) == (expected.has_previous(), expected.has_next())
+    assert (page.start_index(), page.end_index()) == (expected.start_index(), expected.end_index())
+
+
+@pytest.mark.parametrize("number", [1, 2, 5, "3", 3.0])
+def test_a_page_in_range_is_the_same_as_djangos(provinces, number):
+    page = CountInPagePaginator(provinces, PER_PAGE).get_page(number)
+
+    _same(page, Paginator(provinces, PER_PAGE).get_page(number))
+
+
+def test_a_page_and_its_count_take_two_queries(provinces, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the keys with the total, then the rows
+        page = CountInPagePaginator(provinces, PER_PAGE).get_page(5)
+        assert page.paginator.count == 31
+        assert page.paginator.num_pages == 5
+        assert len(page) == 3
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("abc", id="not-a-number"),
+        pytest.param(2.5, id="fraction"),
+        pytest.param(0, id="zero"),
+        pytest.param(-1, id="negative"),
+        pytest.param(6, id="past-the-end"),
+        pytest.param("999", id="far-past-the-end"),
+    ],
+)
+def test_a_page_out_of_range_falls_back_as_djangos_does(provinces, number):
+    page = CountInPagePaginator(provinces, PER_PAGE).get_page(number)
+
+    _same(page, Paginator(provinces, PER_PAGE).get_page(number))
+
+
+def test_no_matches_give_one_empty_page_in_one_query(provinces, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = CountInPagePaginator(provinces.filter(pk=-1), PER_PAGE).get_page(1)
+        assert list(page) == []
+        assert page.paginator.count == 0
+        assert page.paginator.num_pages == 1
+
+
+def test_orphans_are_refused(provinces):
+    with pytest.raises(ValueError):
+        CountInPagePaginator(provinces, PER_PAGE, orphans=2)
