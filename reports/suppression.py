@@ -6,7 +6,8 @@ The rule, in one place for dashboards, reports and exports:
 2. Complementary: figures are linked by additive relations (a total and its parts: a row and
    its total, a column and its total, the nation and its provinces). Where exactly one member of
    a relation is hidden, the others would give it away by subtraction, so one more member is
-   hidden: the smallest non-zero part that is still shown (the total only if no part is left).
+   hidden: the smallest non-zero part that is still shown, else the total (a hidden zero is
+   often known to be zero from another relation, so it would protect nothing).
    This repeats until no relation has exactly one hidden member. A complementary cell shows
    HIDDEN, not "<5", because its value is usually larger.
 3. Differencing: every view (one province or the nation, one period) is a slice of one cube per
@@ -84,13 +85,20 @@ def protect(counts, relations=()):
 
 def _complement(values, hidden, parts, total):
     """The member to hide beside a lone hidden one: the smallest non-zero part still shown,
-    else the smallest part still shown, else the total."""
+    else the total, else the smallest (zero) part still shown.
+
+    A hidden zero protects little: wherever it also sits beside a shown total of 0, or beside
+    other shown zeros under a shown total, it is known to be 0 and the lone cell is revealed.
+    """
     shown_parts = [key for key in parts if key not in hidden]
     non_zero = [key for key in shown_parts if values[key] > 0]
-    for candidates in (non_zero, shown_parts):
-        if candidates:
-            return min(candidates, key=lambda key: (values[key], str(key)))
-    return None if total in hidden else total
+    if non_zero:
+        return min(non_zero, key=lambda key: (values[key], str(key)))
+    if total not in hidden:
+        return total
+    if shown_parts:
+        return min(shown_parts, key=lambda key: (values[key], str(key)))
+    return None
 
 
 def protect_share(numerator, denominator):

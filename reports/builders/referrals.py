@@ -78,8 +78,10 @@ def build(report):
     raw = {}
     for province, service, kind, state, count in counts:
         for dimension, row in (("province", province), ("service", service), ("kind", kind)):
-            for key in ((dimension, row, state), (dimension, row), ("state", state)):
+            for key in ((dimension, row, state), (dimension, row)):
                 raw[key] = raw.get(key, 0) + count
+        # The state totals and the grand total once per referral, whatever the dimension.
+        raw[("state", state)] = raw.get(("state", state), 0) + count
         raw[("all",)] = raw.get(("all",), 0) + count
     # Every dimension shares the state totals and the grand total.
     relations = []
@@ -92,10 +94,11 @@ def build(report):
             column_total=lambda c: ("state", c),
             grand_total=("all",),
         )
-    # Each state total is counted three times above; hide consistently across them.
+    # The state totals are shared by the three tables, so they are hidden alike in all three.
     protected = suppression.protect(raw, relations)
     state_labels = dict(ReferralState.choices)
-    columns = [_("Sent"), *[state_labels[s] for s in STATES]]
+    # Not "Sent": that is also the label of the state (sent and not answered yet).
+    columns = [_("Referrals sent"), *[state_labels[s] for s in STATES]]
     total = [
         _("Total"),
         protected.get(("all",), 0),
