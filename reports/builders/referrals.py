@@ -129,7 +129,7 @@ def build(report):
         data = table(f"referrals-{dimension}", title, [first, *columns], body, total=total)
         data["chart"] = column_chart(data, [1])
         tables.append(data)
-    tables.insert(1, _speed_table(speed, dict(dimensions["province"])))
+    tables.insert(1, _speed_table(speed, dict(dimensions["province"]), protected))
     return {
         "title": _("Monthly referral report"),
         "subtitle": period.label(),
@@ -138,13 +138,23 @@ def build(report):
     }
 
 
-def _speed_table(speed, province_labels):
+def _share(row, protected):
+    """The on-time share, hidden where the number sent is hidden in the counts above: a share
+    and the numbers around it would give that number back (10 of 15 is the only 66.7%)."""
+    share = suppression.protect_share(row["on_time"], row["sent"])
+    sent = protected.get(("all",) if row["national"] else ("province", row["province"]), 0)
+    if isinstance(share, float) and suppression.is_hidden(sent):
+        return suppression.HIDDEN
+    return share
+
+
+def _speed_table(speed, province_labels, protected):
     rows, total = [], None
     for row in sorted(
         speed, key=lambda r: (r["national"], str(province_labels.get(r["province"])))
     ):
         cells = [
-            suppression.protect_share(row["on_time"], row["sent"]),
+            _share(row, protected),
             _days(suppression.protect_statistic(row["median_answer"], row["answered"])),
             _days(suppression.protect_statistic(row["median_complete"], row["completed"])),
         ]

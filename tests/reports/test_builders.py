@@ -11,7 +11,7 @@ from meetings.models import Resolution
 from reports import periods
 from reports.builders import backlog, quarterly, referrals, resolutions
 from reports.models import Report
-from reports.suppression import SUPPRESSED, is_hidden
+from reports.suppression import HIDDEN, SUPPRESSED, is_hidden
 from tests.factories import OrganisationFactory, province, service
 
 from .data import Q3, UTC, make_case, make_follow_up, make_referral, tehran
@@ -135,8 +135,10 @@ def test_monthly_referrals_counts_speed_and_suppression(referral_month):
         "Median days to complete",
     ]
     by_province = rows_by_label(speed)
-    # Tehran: 15 sent, 10 answered within 7 days; answers after 1,1,1,2,2,2,3,4,5,6 days.
-    assert by_province["Tehran"] == [66.7, 2.0, 14.0]
+    # Tehran: 15 sent, 10 answered within 7 days; answers after 1,1,1,2,2,2,3,4,5,6 days. The
+    # share is hidden because Tehran's total is: 66.7% of 13 to 16 referrals can only be 10 of
+    # 15, and 15 would give the hidden accepted and declined counts away.
+    assert by_province["Tehran"] == [HIDDEN, 2.0, 14.0]
     # Razavi Khorasan: 2 referrals, so neither the share nor the median is shown.
     assert by_province["Razavi Khorasan"] == [SUPPRESSED, SUPPRESSED, None]
     # All provinces: 12 of 17 on time; answers 1,1,1,2,2,2,3,3,3,4,5,6 days; completed 5.
