@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent
 from core.permissions import Role
 from reports import periods
 from reports.models import Report
+from reports.services import report_request
 from reports.suppression import SUPPRESSED
 from tests.factories import member, province
 
@@ -260,3 +262,73 @@ def test_an_unknown_quarter_in_the_address_falls_back_to_the_last_complete_one(
     )
     assert response.status_code == 200
     assert response.context["period"].key == "1405-Q2"
+
+
+# --- Audit and the progress partial -------------------------------------------------------------
+
+
+def events(action, object_type):
+    return list(
+        AuditEvent.objects.filter(action=action, object_type=object_type).values_list(
+            "actor__username", "object_id", "detail"
+        )
+    )
+
+
+def test_reading_an_identifiable_backlog_and_downloading_files_are_audited(
+    client_as, mgr_a, min_officer, reports
+):
+    backlog, aggregate = reports["backlog_a"], reports["aggregate"]
+    manager, officer = client_as(mgr_a), client_as(min_officer)
+    manager.get(reverse("reports:report_detail", args=[backlog.pk]))
+    officer.get(reverse("reports:report_detail", args=[aggregate.pk]))
+    assert events("view", "reports.report") == [("mgr_a", str(backlog.pk), {})]
+    content_of = b"".join(
+        manager.get(reverse("reports:report_file", args=[backlog.pk, "pdf"])).streaming_content
+    )
+    assert content_of == b"%PDF-1.7"
+    officer.get(reverse("reports:report_file", args=[aggregate.pk, "xlsx"]))
+    assert sorted(events("export", "reports.report")) == sorted(
+        [
+            ("mgr_a", str(backlog.pk), {"format": "pdf"}),
+            ("min", str(aggregate.pk), {"format": "xlsx"}),
+        ]
+    )
+    officer.get(reverse("reports:national_export", args=["csv"]), {"quarter": "1405-Q2"})
+    assert events("export", "reports.dashboard") == [
+        ("min", "1405-Q2", {"format": "csv", "province": "all"})
+    ]
+
+
+def test_an_unknown_file_format_is_404(client_as, min_officer, reports):
+    client = client_as(min_officer)
+    report = reports["aggregate"]
+    assert client.get(reverse("reports:report_file", args=[report.pk, "docx"])).status_code == 404
+    assert client.get(reverse("reports:national_export", args=["pdf"])).status_code == 404
+
+
+def test_a_report_without_files_yet_has_no_download(client_as, min_officer, db):
+    report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
+    response = client_as(min_officer).get(reverse("reports:report_file", args=[report.pk, "pdf"]))
+    assert response.status_code == 404
+
+
+def test_the_progress_partial_polls_while_the_report_is_being_built(client_as, min_officer, db):
+    report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
+    url = reverse("reports:report_detail", args=[report.pk])
+    partial = client_as(min_officer).get(url, headers={"HX-Request": "true"})
+    html = partial.content.decode()
+    assert "<html" not in html
+    assert f'hx-get="{url}"' in html
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.READY, built_at=timezone.now(), progress=100
+    )
+    html = client_as(min_officer).get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-get" not in html
+
+
+def test_the_dashboard_says_when_figures_are_not_computed_yet(client_as, min_officer):
+    response = client_as(min_officer).get(reverse("reports:national_dashboard"))
+    assert response.status_code == 200
+    assert response.context["refresh"] is None
+    assert all(tile["value"] == 0 for tile in response.context["figures"]["tiles"])

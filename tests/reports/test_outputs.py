@@ -15,6 +15,8 @@ from pypdf import PdfReader
 
 from core.persian import to_persian_digits
 from reports import periods
+from reports.files.csv import tables_csv
+from reports.files.xlsx import tables_xlsx
 from reports.models import Report
 from reports.services import report_build, report_request
 from tests.factories import service
@@ -208,3 +210,24 @@ def test_the_checks_above_would_see_an_identifier_if_one_were_there(identifiable
     assert NUMBERS[0] in pdf and NAMES[1] in pdf
     with pytest.raises(AssertionError):
         assert_nothing_identifying(xlsx, "backlog")
+
+
+def test_text_in_report_files_never_becomes_a_formula():
+    """Resolution texts and organisation names reach the files: they stay text (FU-04)."""
+    table = {
+        "id": "t",
+        "title": "=cmd|'/c calc'!A1",
+        "columns": ["+Name", "Number"],
+        "rows": [['=HYPERLINK("http://example.org","x")', 3], ["@SUM(1)", "<5"]],
+        "total": ["-Total", 3],
+        "chart": None,
+        "note": "",
+    }
+    data = tables_xlsx("=title", "subtitle", [table])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in sheet for sheet in sheets)
+    text = xlsx_text(data)
+    assert "'=HYPERLINK" in text and "'@SUM(1)" in text and "'=title" in text
+    csv = tables_csv("=title", "s", [table])
+    assert "\n=" not in csv and ",=" not in csv and "'=HYPERLINK" in csv
