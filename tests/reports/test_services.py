@@ -321,3 +321,18 @@ def test_build_due_requeues_a_build_whose_worker_was_lost(db, django_capture_on_
     report.refresh_from_db()
     assert mock.call(report.pk, str(report.run_id)) in delay.call_args_list
     assert str(report.run_id) != str(report.built_run_id)
+
+
+# --- The Celery tasks are thin wrappers -------------------------------------------------------
+
+
+def test_the_tasks_call_their_services(queued, django_capture_on_commit_callbacks):
+    from reports import tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = tasks.build_report.apply(args=[queued.pk, str(queued.run_id)])
+    assert result.get() == "built"
+    assert tasks.build_report.apply(args=[queued.pk, str(queued.run_id)]).get() == "already built"
+    assert tasks.refresh_summaries.apply().get() == 0  # no cases, no encounters: no figures
+    with mock.patch.object(build_report, "delay"):
+        assert tasks.build_due_reports.apply().get() == 2  # resolutions and the quarter
