@@ -332,3 +332,14 @@ def test_the_dashboard_says_when_figures_are_not_computed_yet(client_as, min_off
     assert response.status_code == 200
     assert response.context["refresh"] is None
     assert all(tile["value"] == 0 for tile in response.context["figures"]["tiles"])
+
+
+def test_polling_the_progress_of_a_backlog_does_not_flood_the_audit_log(client_as, mgr_a, org_a):
+    report = report_request(kind=Report.Kind.WEEKLY_BACKLOG, period=WEEK, organisation=org_a)
+    client = client_as(mgr_a)
+    url = reverse("reports:report_detail", args=[report.pk])
+    for _poll in range(3):
+        client.get(url, headers={"HX-Request": "true"})
+    assert events("view", "reports.report") == []
+    client.get(url)
+    assert len(events("view", "reports.report")) == 1
