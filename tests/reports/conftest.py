@@ -23,7 +23,11 @@ def private_cube_cache(monkeypatch):
 
 @pytest.fixture
 def dataset(org_a, cw_a):
-    """Children in Shahrivar and Mehr 1405 (see tests/reports/test_summary.py), summarised."""
+    """Children in Shahrivar and Mehr 1405 (see tests/reports/test_summary.py), summarised.
+
+    Shahrivar: 11 in Tehran, 3 in Razavi Khorasan (a small province), 5 in Sistan and
+    Baluchestan; Mehr: 5 in Tehran. Five Tehran cases close in each quarter.
+    """
     tehran_boys = [
         make_case(
             org_a,
@@ -33,17 +37,29 @@ def dataset(org_a, cw_a):
             work_type="street_vending",
             school_status="dropped_out",
         )
-        for _i in range(5)
+        for _i in range(10)
     ]
     # Closed: one just after midnight on 1 Mehr (Mehr), one just before it with no reason
-    # recorded (Shahrivar), one well inside Mehr.
-    for case, at, reason in (
+    # recorded (Shahrivar), the others well inside either month.
+    closures = [
         (tehran_boys[0], AFTER_MIDNIGHT, "reunified"),
         (tehran_boys[1], BEFORE_MIDNIGHT, ""),
-        (tehran_boys[2], datetime.datetime(2026, 10, 5, 8, tzinfo=UTC), "reunified"),
-    ):
+        *[
+            (case, datetime.datetime(2026, 9, 15, 8, tzinfo=UTC), "aged_out")
+            for case in tehran_boys[2:6]
+        ],
+        *[
+            (case, datetime.datetime(2026, 10, 5, 8, tzinfo=UTC), "reunified")
+            for case in tehran_boys[6:10]
+        ],
+    ]
+    for case, at, reason in closures:
         case.status, case.closed_at, case.closure_reason = "closed", at, reason
         case.save()
+    for _i in range(5):
+        make_case(
+            org_a, cw_a, registered_on=SHAHRIVAR, where="sistan-baluchestan", estimated_age=16
+        )
     make_case(
         org_a,
         cw_a,
@@ -73,4 +89,8 @@ def dataset(org_a, cw_a):
     make_encounter(org_a, cw_a, occurred_at=BEFORE_MIDNIGHT, male_15_17=6)
     make_encounter(org_a, cw_a, occurred_at=AFTER_MIDNIGHT, male_6_11=4, female_12_14=3)
     refresh_summaries()
-    return {"tehran": province("tehran").pk, "razavi": province("razavi-khorasan").pk}
+    return {
+        "tehran": province("tehran").pk,
+        "razavi": province("razavi-khorasan").pk,
+        "sistan": province("sistan-baluchestan").pk,
+    }

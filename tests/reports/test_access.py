@@ -244,7 +244,7 @@ def test_a_national_officer_chooses_a_province_or_the_nation(client_as, min_offi
     client = client_as(min_officer)
     national = client.get(reverse("reports:national_dashboard"), {"quarter": Q2.key})
     assert "province" in national.context["filter_form"].fields
-    assert tiles(national)["registered"] == 9
+    assert tiles(national)["registered"] == 19
     razavi = client.get(
         reverse("reports:national_dashboard"),
         {"quarter": Q2.key, "province": province("razavi-khorasan").pk},

@@ -187,7 +187,7 @@ def test_the_dashboard_export_has_a_chart_sheet_per_chart(client_as, min_officer
 
 def test_quarterly_report_files_open(dataset):
     report = built(Report.Kind.QUARTERLY_SUMMARY, Q2)
-    assert report.data["summary"]["registered"] == 9
+    assert report.data["summary"]["registered"] == 19
     assert chart_sheets(report.xlsx.read())
     assert len(PdfReader(io.BytesIO(report.pdf.read())).pages) >= 2
 

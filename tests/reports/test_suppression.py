@@ -142,6 +142,22 @@ def test_a_zero_cell_is_never_the_complement_when_the_total_can_be():
     assert result[("all",)] == 18
 
 
+def test_fixed_figures_count_as_decided_elsewhere_and_are_never_picked():
+    # end = start + registered - closed, with start shown (5, the smallest) in another table.
+    counts = {"end": 20, "start": 5, "registered": 18, "closed": 3}
+    relations = [("end", ["registered", "closed", "start"])]
+    result = protect(counts, relations, fixed={"start": False})
+    assert result == {"end": 20, "registered": HIDDEN, "closed": SUPPRESSED}
+    # The start was hidden there: the relation already has two hidden members.
+    counts = {"end": 20, "start": 7, "registered": 16, "closed": 3}
+    result = protect(counts, relations, fixed={"start": True})
+    assert result == {"end": 20, "registered": 16, "closed": SUPPRESSED}
+    # Hidden at the start and nothing since: the end would equal it, so the end goes.
+    counts = {"end": 7, "start": 7, "registered": 0, "closed": 0}
+    result = protect(counts, relations, fixed={"start": True})
+    assert result == {"end": HIDDEN, "registered": 0, "closed": 0}
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_no_relation_is_ever_left_with_one_hidden_member(seed):
     """A small exhaustive-ish sweep: random 3×3 tables with totals."""
