@@ -6,7 +6,8 @@ The rule, in one place for dashboards, reports and exports:
 2. Complementary: figures are linked by additive relations (a total and its parts: a row and
    its total, a column and its total, the nation and its provinces). Where exactly one member of
    a relation is hidden, the others would give it away by subtraction, so one more member is
-   hidden: the smallest non-zero part that is still shown (the total only if no part is left).
+   hidden: the smallest non-zero part that is still shown, else the total (a hidden zero is
+   often known to be zero from another relation, so it would protect nothing).
    This repeats until no relation has exactly one hidden member. A complementary cell shows
    HIDDEN, not "<5", because its value is usually larger.
 3. Differencing: every view (one province or the nation, one period) is a slice of one cube per
@@ -44,14 +45,17 @@ def is_small(count):
     return 0 < count < THRESHOLD
 
 
-def protect(counts, relations=()):
+def protect(counts, relations=(), fixed=None):
     """`counts` {key: int}; `relations` [(total_key, [part_keys])]. Returns {key: int | marker}.
 
-    Keys named in relations but missing from `counts` count as zero.
+    Keys named in relations but missing from `counts` count as zero. `fixed` {key: hidden?}
+    names figures whose fate another table already decided (a stock shown or hidden in the
+    previous period's cube): they count as hidden or shown and are never picked to hide.
     """
     values = defaultdict(int, counts)
+    fixed = fixed or {}
     primary = {key for key, count in values.items() if is_small(count)}
-    hidden = set(primary)
+    hidden = set(primary) | {key for key, is_hidden_there in fixed.items() if is_hidden_there}
     relations = [(total, list(parts)) for total, parts in relations if parts]
     by_member = defaultdict(list)
     for index, (total, parts) in enumerate(relations):
@@ -65,7 +69,7 @@ def protect(counts, relations=()):
         members = (total, *parts)
         if sum(1 for key in members if key in hidden) != 1:
             continue
-        extra = _complement(values, hidden, parts, total)
+        extra = _complement(values, hidden, parts, total, fixed)
         if extra is None:
             continue
         hidden.add(extra)
@@ -73,6 +77,8 @@ def protect(counts, relations=()):
 
     result = {}
     for key in set(values) | {key for total, parts in relations for key in (total, *parts)}:
+        if key in fixed:
+            continue  # shown or hidden where it belongs, not here
         if key in primary:
             result[key] = SUPPRESSED
         elif key in hidden:
@@ -82,15 +88,22 @@ def protect(counts, relations=()):
     return result
 
 
-def _complement(values, hidden, parts, total):
+def _complement(values, hidden, parts, total, fixed=()):
     """The member to hide beside a lone hidden one: the smallest non-zero part still shown,
-    else the smallest part still shown, else the total."""
-    shown_parts = [key for key in parts if key not in hidden]
+    else the total, else the smallest (zero) part still shown.
+
+    A hidden zero protects little: wherever it also sits beside a shown total of 0, or beside
+    other shown zeros under a shown total, it is known to be 0 and the lone cell is revealed.
+    """
+    shown_parts = [key for key in parts if key not in hidden and key not in fixed]
     non_zero = [key for key in shown_parts if values[key] > 0]
-    for candidates in (non_zero, shown_parts):
-        if candidates:
-            return min(candidates, key=lambda key: (values[key], str(key)))
-    return None if total in hidden else total
+    if non_zero:
+        return min(non_zero, key=lambda key: (values[key], str(key)))
+    if total not in hidden and total not in fixed:
+        return total
+    if shown_parts:
+        return min(shown_parts, key=lambda key: (values[key], str(key)))
+    return None
 
 
 def protect_share(numerator, denominator):

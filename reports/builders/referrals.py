@@ -78,8 +78,10 @@ def build(report):
     raw = {}
     for province, service, kind, state, count in counts:
         for dimension, row in (("province", province), ("service", service), ("kind", kind)):
-            for key in ((dimension, row, state), (dimension, row), ("state", state)):
+            for key in ((dimension, row, state), (dimension, row)):
                 raw[key] = raw.get(key, 0) + count
+        # The state totals and the grand total once per referral, whatever the dimension.
+        raw[("state", state)] = raw.get(("state", state), 0) + count
         raw[("all",)] = raw.get(("all",), 0) + count
     # Every dimension shares the state totals and the grand total.
     relations = []
@@ -92,9 +94,10 @@ def build(report):
             column_total=lambda c: ("state", c),
             grand_total=("all",),
         )
-    # Each state total is counted three times above; hide consistently across them.
+    # The state totals are shared by the three tables, so they are hidden alike in all three.
     protected = suppression.protect(raw, relations)
     state_labels = dict(ReferralState.choices)
+    # "Sent" is both the total and the state of those not answered yet: name them apart.
     state_labels[ReferralState.SENT] = _("Awaiting an answer")
     columns = [_("All referrals"), *[state_labels[s] for s in STATES]]
     total = [
@@ -127,7 +130,7 @@ def build(report):
         data = table(f"referrals-{dimension}", title, [first, *columns], body, total=total)
         data["chart"] = column_chart(data, [1])
         tables.append(data)
-    tables.insert(1, _speed_table(speed, dict(dimensions["province"])))
+    tables.insert(1, _speed_table(speed, dict(dimensions["province"]), protected))
     return {
         "title": _("Monthly referral report"),
         "subtitle": period.label(),
@@ -136,13 +139,23 @@ def build(report):
     }
 
 
-def _speed_table(speed, province_labels):
+def _share(row, protected):
+    """The on-time share, hidden where the number sent is hidden in the counts above: a share
+    and the numbers around it would give that number back (10 of 15 is the only 66.7%)."""
+    share = suppression.protect_share(row["on_time"], row["sent"])
+    sent = protected.get(("all",) if row["national"] else ("province", row["province"]), 0)
+    if isinstance(share, float) and suppression.is_hidden(sent):
+        return suppression.HIDDEN
+    return share
+
+
+def _speed_table(speed, province_labels, protected):
     rows, total = [], None
     for row in sorted(
         speed, key=lambda r: (r["national"], str(province_labels.get(r["province"])))
     ):
         cells = [
-            suppression.protect_share(row["on_time"], row["sent"]),
+            _share(row, protected),
             _days(suppression.protect_statistic(row["median_answer"], row["answered"])),
             _days(suppression.protect_statistic(row["median_complete"], row["completed"])),
         ]

@@ -8,7 +8,7 @@ reports and exports show slices of it, which is what stops two views from being 
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
 from children.models.choices import (
@@ -29,6 +29,7 @@ from ..summary import last_refresh
 ALL = "all"  # the national total in a province position
 UNRECORDED = 0  # cases and encounters without a province
 UNKNOWN = "unknown"
+START = "active_start"  # open cases at the start of the period: never shown, only related
 
 MEASURES = {
     "registered": _("Children registered"),
@@ -119,6 +120,9 @@ def _raw_counts(period):
     )
     for province, measure, total in stock:
         add("active", province, "", "", total if measure == "registered" else -total)
+    # Open at the start (the end of the period before): the stock-flow identity below.
+    for province, measure, total in stock.filter(jalali_month__lt=months[0]):
+        add(START, province, "", "", total if measure == "registered" else -total)
     return counts
 
 
@@ -129,6 +133,16 @@ def _relations(province_keys):
     for measure in MEASURES:
         relations.append(
             (_key(measure, ALL), [_key(measure, province) for province in province_keys])
+        )
+    # Open at the end = open at the start + registered - closed: with the start known from the
+    # cube before, three of the four would give the fourth away. (The sign does not matter to
+    # the rule: a relation with one hidden member is solvable whatever its signs.)
+    for place in places:
+        relations.append(
+            (
+                _key("active", place),
+                [_key("registered", place), _key("closed", place), _key(START, place)],
+            )
         )
     for measure, dimensions in BREAKDOWNS.items():
         for dimension in dimensions:
@@ -169,28 +183,56 @@ def _sex_age_margins(measure, places, province_keys):
     return relations
 
 
-def build_cube(period):
-    """Read and protect every figure of `period` (no cache)."""
+def build_cube(period, previous=None):
+    """Read and protect every figure of `period` (no cache). `previous` is the protected values
+    of the period before, None when nothing was registered before `period`."""
     province_keys = [key for key, _label in provinces()]
-    protected = suppression.protect(_raw_counts(period), _relations(province_keys))
+    previous = previous or {}
+    # Which stocks at the start the cube before showed or hid: decided there, not here.
+    fixed = {
+        _key(START, place): suppression.is_hidden(previous.get(_key("active", place), 0))
+        for place in [*province_keys, ALL]
+    }
+    protected = suppression.protect(_raw_counts(period), _relations(province_keys), fixed)
     return Cube(period_key=period.key, values=protected)
 
 
 _NOT_GIVEN = object()
 
 
+def _first_month():
+    return SummaryFact.objects.filter(measure__in=["registered", "closed"]).aggregate(
+        first=Min("jalali_month")
+    )["first"]
+
+
 def period_cube(period, refresh=_NOT_GIVEN):
     """The protected cube of `period`, cached until the summaries are next rebuilt.
 
-    `refresh` is the latest SummaryRefresh when the caller has it (one query fewer per cube).
+    Each cube depends on which stocks the one before it hid, so missing cubes are built oldest
+    first, back to the first month with figures (once per refresh: they are cached). `refresh`
+    is the latest SummaryRefresh when the caller has it (one query fewer per cube).
     """
     if refresh is _NOT_GIVEN:
         refresh = last_refresh()
-    cache_key = f"reports:cube:{period.key}:{refresh.token if refresh else 'none'}"
-    values = cache.get(cache_key)
+    token = refresh.token if refresh else "none"
+
+    def cache_key(p):
+        return f"reports:cube:{p.key}:{token}"
+
+    values = cache.get(cache_key(period))
     if values is None:
-        values = build_cube(period).values
-        cache.set(cache_key, values, CACHE_SECONDS)
+        first = _first_month()
+        chain, previous = [period], None
+        while first is not None and chain[-1].months[0] > first:
+            before = chain[-1].previous()
+            previous = cache.get(cache_key(before))
+            if previous is not None:
+                break
+            chain.append(before)
+        for p in reversed(chain):
+            previous = values = build_cube(p, previous).values
+            cache.set(cache_key(p), values, CACHE_SECONDS)
     return Cube(period_key=period.key, values=values)
 
 

@@ -32,14 +32,16 @@ def report_list(request):
 @require_permission(*READ)
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
-    if report.is_identifiable:
+    partial = request.headers.get("HX-Request") == "true"
+    # The progress partial (polled every 2 seconds) shows no case: only the page is audited.
+    if report.is_identifiable and not partial:
         audit.record(
             audit.Action.VIEW,
             user=request.user,
             object_type="reports.report",
             object_id=report.pk,
         )
-    if request.headers.get("HX-Request") == "true":
+    if partial:
         response = render(request, "reports/partials/report_status.html", {"report": report})
         if report.status in (Report.Status.READY, Report.Status.FAILED):
             # The build finished while the page polled: reload it to show the figures.
