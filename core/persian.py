@@ -17,6 +17,7 @@ and the query); a key computed any other way (for example in SQL) will drift.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "ARABIC_INDIC_DIGITS",
@@ -218,13 +219,28 @@ def normalize(s, *, join_words=False):
     """
     if s is None:
         return ""
+    text = str(s)
+    if len(text) <= _CACHED_LENGTH:
+        return _normalize_cached(text, join_words)
+    return _normalize(text, join_words)
+
+
+# Names, fathers' names and places repeat: an import keys each distinct one once. Only short
+# strings are remembered, so long notes do not fill the cache.
+_CACHED_LENGTH = 120
+
+
+def _normalize(text, join_words):
     # NFKC first so that presentation forms and decomposed letters (ا + ◌ٓ) are ordinary letters
     # before the table sees them; full-width Latin and digits become ASCII on the way.
-    text = unicodedata.normalize("NFKC", str(s))
+    text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text).translate(_NORMALIZE_LETTERS).casefold()
     if join_words:
         return "".join(text.split())
     return " ".join(text.split())
+
+
+_normalize_cached = lru_cache(maxsize=1 << 16)(_normalize)
 
 
 def compact(s):

@@ -3,14 +3,13 @@
 COPY puts the rows into a TEMP staging table, then one ``INSERT … SELECT`` creates the new cases
 (case numbers reserved as one block per Jalali year), one more gives each a Consent and a
 timeline line, and one ``UPDATE … FROM`` changes the existing cases that differ. Search columns
-are computed in Python by ``refresh_search_fields``, the same function the forms use, because a
+are computed in Python by ``search_values``, the same function the forms use, because a
 key computed in SQL would drift from ``core.persian``. The caller holds the transaction and the
 organisation's import lock.
 """
 
 import json
 import uuid
-from types import SimpleNamespace
 
 import pgtrigger
 from django.apps import apps
@@ -21,7 +20,7 @@ from core.jalali import to_jalali
 
 from ..models import Case, Consent
 from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
-from ..services.cases import refresh_search_fields
+from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
 
 SEARCH_FIELDS = ("search_name", "search_compact", "search_father", "search_digits", "birth_year")
@@ -125,27 +124,39 @@ def reserve_case_numbers(organisation, years):
     return numbers
 
 
+# Text columns are NOT NULL: an empty cell is stored as "".
+_TEXT_FIELDS = frozenset(
+    name
+    for name in CASE_FIELDS
+    if isinstance(Case._meta.get_field(name), models.CharField | models.TextField)
+)
+
+
 def _staged_row(row, today):
     values = row.values
     registered = values.get("registered_on")
     if row.action == "create" and registered is None:
         registered = today
-    fake = SimpleNamespace(**{name: values.get(name) for name in CASE_FIELDS})
-    for name in ("family_name", "father_name", "id_number", "phone"):
-        setattr(fake, name, getattr(fake, name) or "")
-    fake.guardian_phone = ""
-    fake.registered_on = registered or today
-    fake.estimated_age_on = fake.registered_on if values.get("estimated_age") is not None else None
-    refresh_search_fields(fake)
+    age = values.get("estimated_age")
+    age_on = (registered or today) if age is not None else None
     out = [row.row, row.case_id, row.action, values.get("case_number")]
     for name in CASE_FIELDS:
         value = registered if name == "registered_on" else values.get(name)
-        field = Case._meta.get_field(name)
-        if value is None and isinstance(field, models.CharField | models.TextField):
+        if value is None and name in _TEXT_FIELDS:
             value = ""
         out.append(value)
-    out.append(fake.estimated_age_on)
-    out.extend(getattr(fake, name) for name in SEARCH_FIELDS)
+    out.append(age_on)
+    out.extend(
+        search_values(
+            given_name=values.get("given_name"),
+            family_name=values.get("family_name") or "",
+            father_name=values.get("father_name") or "",
+            numbers=(values.get("id_number"), values.get("phone")),
+            birth_date=values.get("birth_date"),
+            estimated_age=age,
+            age_on=age_on,
+        )
+    )
     return out
 
 
