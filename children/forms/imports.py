@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets.reading import ALLOWED_EXTENSIONS, MAX_BYTES
 from ngos.models import Organisation
-
-from ..imports.reading import ALLOWED_EXTENSIONS, MAX_BYTES
 
 
 class ImportUploadForm(forms.Form):

@@ -11,7 +11,6 @@ organisation's import lock.
 import json
 import uuid
 
-import pgtrigger
 from django.apps import apps
 from django.db import connection, models
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from core.jalali import to_jalali
 
 from ..models import Case, Consent
+from ..models.cases import BULK_HISTORY_SETTING
 from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
 from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
@@ -47,21 +47,16 @@ def _history_context(cursor, by, job_id):
     pghistory's row triggers read two settings inside BEGIN … EXCEPTION blocks: unset, every row
     opens and aborts a subtransaction, and past 64 of them every visibility check slows down
     (10,000 rows took 27 s). With the settings present the triggers still cost ~0.2 ms a row, so
-    for the inserts the triggers are skipped (``pgtrigger.ignore``, this transaction only) and the
-    same event rows are written set-based by ``_insert_new``; updates keep their triggers.
+    the insert triggers of Case and Consent carry a WHEN clause on ``BULK_HISTORY_SETTING``:
+    while it is on (this transaction's insert statement only) they are not even queued, and
+    ``_insert_new`` writes the same event rows set-based. Updates keep their triggers.
     """
     context_id = str(uuid.uuid4())
     metadata = json.dumps({"user": by.pk, "import_job": job_id, "app": "children.import"})
-    ignore = [
-        trigger.get_pgid(model)
-        for model, trigger in pgtrigger.registered()
-        if model in (Case, Consent) and trigger.name == "insert_insert"
-    ]
     cursor.execute(
-        "SELECT set_config('pgtrigger.ignore', %s, true), "
-        "set_config('pghistory.context_id', %s, true), "
+        "SELECT set_config('pghistory.context_id', %s, true), "
         "set_config('pghistory.context_metadata', %s, true)",
-        ["{" + ",".join(ignore) + "}", context_id, metadata],
+        [context_id, metadata],
     )
     cursor.execute(
         "INSERT INTO pghistory_context (id, metadata, created_at, updated_at) "
@@ -69,6 +64,10 @@ def _history_context(cursor, by, job_id):
         [context_id, metadata],
     )
     return context_id
+
+
+def _bulk_history(cursor, on):
+    cursor.execute("SELECT set_config(%s, %s, true)", [BULK_HISTORY_SETTING, "on" if on else ""])
 
 
 def _event_insert(model, source, context_id, now):
@@ -202,9 +201,10 @@ def load_children(*, preview, organisation, by, assigned_to, job_id, progress=No
             # Statistics for the UPDATE … FROM join (a temp table has none).
             cursor.execute("ANALYZE import_stage")
         _after_staging()
+        _bulk_history(cursor, True)
         created = _insert_new(cursor, organisation, by, assigned_to, job_id, context_id)
         # Later writes in this transaction are tracked by the triggers again.
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        _bulk_history(cursor, False)
         updated = _update_existing(cursor, preview.present_fields, by, job_id)
     if updates:
         _refresh_search_of([row.case_id for row in updates])

@@ -9,7 +9,7 @@ organisation's cases are refused, with the same words whether the number exists 
 
 import datetime
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
@@ -17,16 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.persian import compact
+from core.spreadsheets.table import Preview, RowError, read_table
 
 from ..models import Case
 from ..selectors.duplicates import likely_duplicates
 from .columns import CASE_FIELDS, COLUMNS
-from .parsing import ParseContext, ParseError, check_national_id, is_blank, word_key
+from .parsing import ParseContext, check_national_id
 
-HEADER_SEARCH_ROWS = 20
 # Likely duplicates are a fuzzy query per row: checked for the first rows to be created only.
 LIKELY_CHECK_LIMIT = 300
-LIKELY_CHECK_SECONDS = 5.0  # and for at most this long, so a big file's preview stays quick
+LIKELY_CHECK_SECONDS = 2.5  # and for at most this long, so a big file's preview stays quick
 PROGRESS_EVERY = 5000
 
 _FIELD_COLUMN = {f.name: f.column for f in Case._meta.concrete_fields}
@@ -35,26 +35,6 @@ _MAX_LENGTH = {
     for f in Case._meta.get_fields()
     if getattr(f, "max_length", None) and f.name in CASE_FIELDS
 }
-_HEADER_KEYS = {}
-for _column in COLUMNS:
-    for _word in (_column.fa, _column.en, _column.name):
-        _HEADER_KEYS[word_key(_word)] = _column
-
-
-def header_key(text):
-    text = str(text or "").replace("*", "")
-    text = text.split("(")[0]
-    return word_key(text)
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def as_dict(self):
-        return {"row": self.row, "column": self.column, "reason": self.reason}
 
 
 @dataclass(slots=True)
@@ -66,146 +46,32 @@ class ChildRow:
     key: tuple | None = None  # natural_key(values) of a row without a case number
 
 
-@dataclass
-class Preview:
-    read: int = 0
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    invalid_rows: set = field(default_factory=set)
-    header_row: int = 0
-    language: str = "fa"
-    present_fields: tuple = ()
-    ignored_columns: list = field(default_factory=list)
-    file_error: str = ""
-    in_file_duplicates: list = field(default_factory=list)
-    likely_duplicates: list = field(default_factory=list)
-    likely_unchecked: int = 0
-
-    @property
-    def ok(self):
-        return not self.file_error and not self.errors
-
-    def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
-
-    def counts(self):
-        return {
-            "read": self.read,
-            "valid": self.read - len(self.invalid_rows),
-            "invalid": len(self.invalid_rows),
-            "created": self.count("create"),
-            "updated": self.count("update"),
-            "unchanged": self.count("unchanged"),
-        }
-
-
-def find_header(rows):
-    """(index, {cell index: column}) of the first row naming at least two template columns."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = {}
-        for position, cell in enumerate(row):
-            column = _HEADER_KEYS.get(header_key(cell))
-            if column is not None and column not in mapping.values():
-                mapping[position] = column
-        if len(mapping) >= 2:
-            return index, mapping
-    return None, {}
-
-
-def is_blank_row(row):
-    return all(is_blank(cell) for cell in row)
-
-
-def parse_column(column, body, position, context, check=None):
-    """([typed value], [reason or None]) of one column over ``body`` = [(row number, cells)].
-
-    Each distinct cell is parsed once. Cells are keyed with their type so that ``1``, ``1.0``
-    and ``True`` (equal in a dict) are not taken for one another.
-    """
-    memo = {}
-    values, reasons = [], []
-    required = column.required
-    parse = column.parse
-    for _number, row in body:
-        cell = row[position] if position < len(row) else None
-        key = cell if cell.__class__ is str else (cell.__class__, cell)
-        hit = memo.get(key)
-        if hit is None:
-            try:
-                value = parse(cell, context)
-            except ParseError as error:
-                hit = (None, str(error))
-            else:
-                if value is None and required:
-                    hit = (None, _("This column cannot be empty."))
-                else:
-                    hit = (value, check(value) if check else None)
-            memo[key] = hit
-        values.append(hit[0])
-        reasons.append(hit[1])
-    return values, reasons
-
-
 def validate_children(rows, *, organisation, check_duplicates=True, progress=None):
     """Read ``rows`` (lists of cells, the header somewhere in the first rows) into a Preview."""
-    rows = list(rows)
-    preview = Preview()
-    index, mapping = find_header(rows)
-    if index is None:
-        preview.file_error = _(
-            "No header row found. The first row must name the columns, as in the template."
-        )
+    today = timezone.localdate()
+    table = read_table(
+        rows,
+        COLUMNS,
+        context=ParseContext.load(),
+        checks={c.name: _check_value(c, today) for c in COLUMNS},
+    )
+    preview = Preview(
+        read=len(table.rows),
+        header_row=table.header_row,
+        language=table.language,
+        present_fields=table.present_fields,
+        ignored_columns=table.ignored_columns,
+        file_error=table.file_error,
+    )
+    if table.file_error:
         return preview
-    header = rows[index]
-    preview.header_row = index + 1
-    persian = sum(1 for p, c in mapping.items() if word_key(header[p]) == word_key(c.fa))
-    preview.language = "fa" if persian * 2 >= len(mapping) else "en"
-    preview.present_fields = tuple(c.name for c in mapping.values())
-    preview.ignored_columns = [
-        str(cell) for p, cell in enumerate(header) if p not in mapping and not is_blank(cell)
-    ]
-    missing = [c for c in COLUMNS if c.required and c not in mapping.values()]
-    if missing:
-        preview.file_error = _("Columns missing from the file: %(columns)s") % {
-            "columns": "، ".join(c.header(preview.language) for c in missing)
-        }
-        return preview
-    headers = {c.name: str(header[p]) for p, c in mapping.items()}
 
     def column_title(name):
-        return headers.get(name) or next(c for c in COLUMNS if c.name == name).header(
-            preview.language
-        )
+        return table.title(COLUMNS, name)
 
-    context = ParseContext.load()
-    today = timezone.localdate()
-    body = [
-        (number, row)
-        for number, row in enumerate(rows[index + 1 :], start=index + 2)
-        if not is_blank_row(row)
-    ]
-    preview.read = len(body)
-    names = [c.name for c in mapping.values()]
-    titles = [headers[name] for name in names]
-    # Column by column: each distinct cell of a column is parsed and checked once (provinces,
-    # dates and words repeat down a file), and the per-row work is a few C-level zips.
-    value_columns, reason_columns = [], []
-    for position, column in mapping.items():
-        values, reasons = parse_column(column, body, position, context, _check_value(column, today))
-        value_columns.append(values)
-        reason_columns.append(reasons)
-    birth_title, documentation_is_id = headers.get("birth_date"), "national_id"
+    birth_title, documentation_is_id = table.headers.get("birth_date"), "national_id"
     parsed = []
-    by_row = zip(
-        body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
-    )
-    for count, ((number, _row), row_values, row_reasons) in enumerate(by_row, start=1):
-        values = dict(zip(names, row_values, strict=True))
-        row_errors = (
-            [RowError(number, t, r) for t, r in zip(titles, row_reasons, strict=True) if r]
-            if any(row_reasons)
-            else []
-        )
+    for count, (number, values, row_errors) in enumerate(table.rows, start=1):
         if (
             values.get("birth_date") is None
             and values.get("estimated_age") is None

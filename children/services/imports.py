@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.permissions import Role
+from core.spreadsheets import reading
 
-from ..imports import reading
 from ..imports.load import load_children
 from ..imports.validate import validate_children
 from ..models import ImportJob
@@ -113,7 +113,7 @@ def validate_job_file(job, *, check_duplicates=True, progress=None):
     try:
         rows = _read(job)
     except reading.UnsafeFile as error:
-        from ..imports.validate import Preview
+        from core.spreadsheets.table import Preview
 
         return Preview(file_error=str(error))
     return validate_children(

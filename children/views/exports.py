@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.access import require_permission
 from core.permissions import Perm
+from core.spreadsheets.writing import csv_stream, xlsx_file
 
 from ..filters import CaseFilter
 from ..imports.columns import case_row, header_row
-from ..imports.writing import csv_stream, xlsx_file
 from ..selectors.cases import cases_visible_to
 
 

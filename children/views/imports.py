@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
+from core.spreadsheets import reading
+from core.spreadsheets.writing import xlsx_file
 
 from ..forms.imports import ImportUploadForm
-from ..imports import reading
 from ..imports.columns import COLUMNS, example_row, header_row
-from ..imports.writing import xlsx_file
 from ..models import ImportJob
 from ..services import imports as service
 from ..tasks import run_import

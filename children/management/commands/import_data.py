@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from children.imports import reading
 from children.models import ImportJob
 from children.services.imports import import_job_create, import_job_preview, import_job_run
 from core.permissions import Role
+from core.spreadsheets import reading
 from ngos.models import Organisation
 
 
