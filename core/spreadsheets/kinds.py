@@ -87,7 +87,7 @@ class RecordKind(ImportKind):
             return preview
 
         def invalid(number, name, reason):
-            preview.errors.append(RowError(number, table.title(self.columns, name), reason))
+            preview.errors.append(RowError(number, table.title(self.columns, name), str(reason)))
             preview.invalid_rows.add(number)
 
         seen, valid = {}, []
@@ -95,7 +95,7 @@ class RecordKind(ImportKind):
             self.check_row(
                 values,
                 lambda name, reason, errors=errors, number=number: errors.append(
-                    RowError(number, table.title(self.columns, name), reason)
+                    RowError(number, table.title(self.columns, name), str(reason))
                 ),
             )
             if errors:
