@@ -57,7 +57,10 @@ class ChildrenKind(ImportKind):
 def all_kinds():
     from ngos.imports import OrganisationsKind, StaffKind
 
-    return {kind.code: kind for kind in (ChildrenKind(), OrganisationsKind(), StaffKind())}
+    from .encounters import EncountersKind
+
+    kinds = (ChildrenKind(), EncountersKind(), OrganisationsKind(), StaffKind())
+    return {kind.code: kind for kind in kinds}
 
 
 def get_kind(code):

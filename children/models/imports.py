@@ -22,6 +22,7 @@ class ImportJob(models.Model):
         CHILDREN = "children", _("Children")
         ORGANISATIONS = "organisations", _("Organisations")
         STAFF = "staff", _("Staff")
+        ENCOUNTERS = "encounters", _("Outreach encounters")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")

@@ -49,6 +49,8 @@ class RecordKind(ImportKind):
     """Rows keyed by ``key`` (one column): a key already present updates that record."""
 
     key = ""
+    # The column a repeated or refused key is reported on (``key`` unless the key is computed).
+    key_column = ""
     # Said when a key repeats in the file: "The same … is in row %(row)s."
     repeated_message = ""
 
@@ -104,7 +106,9 @@ class RecordKind(ImportKind):
                 continue
             key = values[self.key]
             if key in seen:
-                invalid(number, self.key, self.repeated_message % {"row": seen[key]})
+                invalid(
+                    number, self.key_column or self.key, self.repeated_message % {"row": seen[key]}
+                )
                 preview.in_file_duplicates.append({"row": number, "same_as": seen[key]})
                 continue
             seen[key] = number
@@ -117,7 +121,7 @@ class RecordKind(ImportKind):
                 continue
             reason = self.refuse(record, row.values, organisation)
             if reason:
-                invalid(row.row, self.key, reason)
+                invalid(row.row, self.key_column or self.key, reason)
                 continue
             row.existing = record
             same = all(_same(self.current(record, f), row.values.get(f)) for f in fields)

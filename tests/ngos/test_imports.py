@@ -252,7 +252,7 @@ def test_filled_template_imports(adm, org_a, tehran, kind):
 def test_resources_name_the_template_columns():
     for kind in all_kinds().values():
         fields = [f.column_name for f in kind.resource("en").get_export_fields()]
-        assert fields == kind.header_row("en")[: len(fields)]
+        assert fields and fields == [h for h in kind.header_row("en") if h in fields]
 
 
 def test_command_imports_organisations_without_an_organisation(adm, tehran, tmp_path):
