@@ -184,28 +184,27 @@ def load_children(*, preview, organisation, by, assigned_to, job_id, progress=No
         cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
         types = _staging_types()
-        # Dropped at commit; dropped here too for a caller whose outer transaction lives on.
-        cursor.execute("DROP TABLE IF EXISTS import_stage")
-        cursor.execute(
-            "CREATE TEMP TABLE import_stage ("
-            + ", ".join(f"{name} {types[name]}" for name in STAGED)
-            + ") ON COMMIT DROP"
-        )
-        raw = cursor.cursor
-        with raw.copy(f"COPY import_stage ({', '.join(STAGED)}) FROM STDIN") as copy:
-            for count, row in enumerate(creates + updates, start=1):
-                copy.write_row(_staged_row(row, today))
-                if progress and count % 10000 == 0:
-                    progress(count)
+        columns = ", ".join(f"{name} {types[name]}" for name in STAGED)
+        # New rows and changed rows are staged apart, so the update statements read only the
+        # few changed rows, not the whole (wide) file. Dropped at commit; dropped here too for a
+        # caller whose outer transaction lives on.
+        for table, rows in (("import_stage", creates), ("import_stage_update", updates)):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMP TABLE {table} ({columns}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(STAGED)}) FROM STDIN") as copy:
+                for count, row in enumerate(rows, start=1):
+                    copy.write_row(_staged_row(row, today))
+                    if progress and count % 10000 == 0:
+                        progress(count)
         if updates:
             # Statistics for the UPDATE … FROM join (a temp table has none).
-            cursor.execute("ANALYZE import_stage")
+            cursor.execute("ANALYZE import_stage_update")
         _after_staging()
         _bulk_history(cursor, True)
         created = _insert_new(cursor, organisation, by, assigned_to, job_id, context_id)
         # Later writes in this transaction are tracked by the triggers again.
         _bulk_history(cursor, False)
-        updated = _update_existing(cursor, preview.present_fields, by, job_id)
+        updated = _update_existing(cursor, preview.present_fields, by, job_id) if updates else 0
     if updates:
         _refresh_search_of([row.case_id for row in updates])
     return {
@@ -317,8 +316,8 @@ def _update_existing(cursor, present_fields, by, job_id):
     sets += ["version = c.version + 1", "updated_at = %s"]
     now = timezone.now()
     cursor.execute(
-        f"UPDATE children_case c SET {', '.join(sets)} FROM import_stage s "  # noqa: S608
-        "WHERE c.id = s.case_id AND s.action = 'update'",
+        f"UPDATE children_case c SET {', '.join(sets)} FROM import_stage_update s "  # noqa: S608
+        "WHERE c.id = s.case_id",
         [now],
     )
     updated = cursor.rowcount
@@ -327,7 +326,7 @@ def _update_existing(cursor, present_fields, by, job_id):
             """
             INSERT INTO children_timelineentry (case_id, kind, at, actor_id, detail)
             SELECT s.case_id, 'updated', %s, %s, %s::jsonb
-            FROM import_stage s WHERE s.action = 'update'
+            FROM import_stage_update s
             """,
             [now, by.pk, json.dumps({"import": job_id})],
         )

@@ -9,7 +9,6 @@ first, then the import inside one transaction, re-validated under a lock.
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from .cells import ParseContext
@@ -195,4 +194,4 @@ def column_resource(model, columns, lang, base=resources.ModelResource, key=None
     return type(f"{model.__name__}Resource", (base,), attrs)
 
 
-__all__ = ["ImportKind", "ImportRefused", "RecordKind", "column_resource", "_"]
+__all__ = ["ImportKind", "ImportRefused", "RecordKind", "column_resource"]
