@@ -342,6 +342,7 @@ def _memory_row(peaks, rows):
     peak = max(peaks.values())
     return Row(
         _name("peak memory (RSS)"),
+        runs=1,
         ratios={
             "peak_mb": peak,
             **{f"{_SHORT[phase]}_mb": mb for phase, mb in peaks.items()},
