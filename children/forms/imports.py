@@ -9,7 +9,8 @@ from ..imports.kinds import all_kinds
 
 class ImportUploadForm(forms.Form):
     """The organisation is chosen here, never read from a column (FU-06), for the kinds that
-    import into one organisation (children, staff); organisations carry their own code."""
+    import into one organisation (children, encounters, staff); organisations carry their own
+    code and attendance rows their meeting."""
 
     kind = forms.ChoiceField(label=_("What the file holds"), initial="children", required=False)
     organisation = forms.ModelChoiceField(
@@ -18,7 +19,7 @@ class ImportUploadForm(forms.Form):
         .exclude(kind=Organisation.Kind.MINISTRY)
         .order_by("name_fa"),
         required=False,
-        help_text=_("Not needed for a file of organisations: each row names its code."),
+        help_text=_("Not needed for organisations or meeting attendance: each row names its own."),
     )
     file = forms.FileField(
         label=_("Spreadsheet file"),

@@ -55,11 +55,12 @@ class ChildrenKind(ImportKind):
 
 
 def all_kinds():
+    from meetings.imports import AttendanceKind
     from ngos.imports import OrganisationsKind, StaffKind
 
     from .encounters import EncountersKind
 
-    kinds = (ChildrenKind(), EncountersKind(), OrganisationsKind(), StaffKind())
+    kinds = (ChildrenKind(), EncountersKind(), OrganisationsKind(), StaffKind(), AttendanceKind())
     return {kind.code: kind for kind in kinds}
 
 

@@ -23,6 +23,7 @@ class ImportJob(models.Model):
         ORGANISATIONS = "organisations", _("Organisations")
         STAFF = "staff", _("Staff")
         ENCOUNTERS = "encounters", _("Outreach encounters")
+        ATTENDANCE = "attendance", _("Meeting attendance")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")

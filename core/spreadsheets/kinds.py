@@ -50,6 +50,8 @@ class RecordKind(ImportKind):
     key = ""
     # The column a repeated or refused key is reported on (``key`` unless the key is computed).
     key_column = ""
+    # Columns that make up a computed key: not compared to decide update or unchanged.
+    key_parts = ()
     # Said when a key repeats in the file: "The same … is in row %(row)s."
     repeated_message = ""
 
@@ -113,7 +115,11 @@ class RecordKind(ImportKind):
             seen[key] = number
             valid.append(ImportRow(number, values))
         records = self.existing(list(seen), organisation)
-        fields = [name for name in preview.present_fields if name != self.key]
+        fields = [
+            name
+            for name in preview.present_fields
+            if name != self.key and name not in self.key_parts
+        ]
         for row in valid:
             record = records.get(row.values[self.key])
             if record is None:

@@ -1,6 +1,7 @@
 """`manage.py import_data KIND FILE [--organisation CODE] [--dry-run]`: the web import's twin.
 
-KIND is children, staff (both need --organisation) or organisations (each row names its code).
+KIND is children, encounters, staff (these need --organisation), organisations (each row names
+its code) or attendance (each row names its meeting).
 
 Prints the same preview (counts, each invalid row with column and reason, duplicates) and exits
 non-zero when any row is invalid; then nothing is written.
@@ -21,13 +22,13 @@ from ngos.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Import children, staff or organisations from a CSV or XLSX file."
+    help = "Import children, encounters, staff, organisations or attendance from CSV or XLSX."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=list(all_kinds()))
         parser.add_argument("file")
         parser.add_argument(
-            "--organisation", help="the organisation's code (children and staff: required)"
+            "--organisation", help="the organisation's code (children, encounters, staff)"
         )
         parser.add_argument("--by", help="username of the administrator importing (default: first)")
         parser.add_argument("--dry-run", action="store_true", help="check and preview only")
