@@ -65,6 +65,11 @@ urlpatterns = [
     path(
         "imports/template/<slug:lang>.<slug:fmt>", imports.import_template, name="import_template"
     ),
+    path(
+        "imports/template/<slug:kind>/<slug:lang>.<slug:fmt>",
+        imports.import_template,
+        name="import_template_kind",
+    ),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
     path(

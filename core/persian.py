@@ -17,6 +17,7 @@ and the query); a key computed any other way (for example in SQL) will drift.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "ARABIC_INDIC_DIGITS",
@@ -70,6 +71,11 @@ _SPACES_IN_LINE = re.compile(r"[^\S\n]+")  # any whitespace except newline
 # NUL would otherwise fail the whole save. Tab, LF, VT, FF and CR are whitespace, handled below.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Text that clean_text would return unchanged: words of characters none of the steps touch
+# (no whitespace but single spaces between words, no control, invisible, ZWNJ, Arabic ي ى ك or
+# tatweel), with nothing at either end to trim.
+_UNTOUCHED = "[^\\s\x00-\x1f\x7f\u200c\u064a\u0649\u0643\u0640" + _INVISIBLE + "]+"
+_ALREADY_CLEAN = re.compile(f"{_UNTOUCHED}(?: {_UNTOUCHED})*")
 
 
 def to_latin_digits(s):
@@ -137,6 +143,15 @@ def clean_text(s, *, multiline=False):
     """
     if s is None:
         return None
+    # Most cells of a spreadsheet and most form fields are already clean: one match and an NFC
+    # check instead of the steps below, which would return the same text.
+    if (
+        not multiline
+        and type(s) is str
+        and _ALREADY_CLEAN.fullmatch(s)
+        and unicodedata.is_normalized("NFC", s)
+    ):
+        return s
     # NFC only composes (ا + ◌ٓ → آ): it never changes meaning, unlike NFKC, which would rewrite
     # ligatures and superscripts in what we store.
     text = unicodedata.normalize("NFC", str(s)).translate(_CLEAN_LETTERS)
@@ -218,13 +233,28 @@ def normalize(s, *, join_words=False):
     """
     if s is None:
         return ""
+    text = str(s)
+    if len(text) <= _CACHED_LENGTH:
+        return _normalize_cached(text, join_words)
+    return _normalize(text, join_words)
+
+
+# Names, fathers' names and places repeat: an import keys each distinct one once. Only short
+# strings are remembered, so long notes do not fill the cache.
+_CACHED_LENGTH = 120
+
+
+def _normalize(text, join_words):
     # NFKC first so that presentation forms and decomposed letters (ا + ◌ٓ) are ordinary letters
     # before the table sees them; full-width Latin and digits become ASCII on the way.
-    text = unicodedata.normalize("NFKC", str(s))
+    text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text).translate(_NORMALIZE_LETTERS).casefold()
     if join_words:
         return "".join(text.split())
     return " ".join(text.split())
+
+
+_normalize_cached = lru_cache(maxsize=1 << 16)(_normalize)
 
 
 def compact(s):

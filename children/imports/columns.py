@@ -6,40 +6,16 @@ Each column has a parser (text in a cell → typed value, or ``ParseError``) and
 value → cell text) so imports, exports and templates cannot drift apart.
 """
 
-from dataclasses import dataclass, field
-
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
 from core.jalali import format_date
+from core.spreadsheets.kinds import ColumnWidget
+from core.spreadsheets.table import Column, choice_values
 
 from ..models import Case
 from ..models.choices import Documentation, Nationality, SchoolStatus, Sex, WorkType
 from . import parsing
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # the Case field it fills
-    fa: str
-    en: str
-    parse: object
-    render: object = parsing.render_text
-    required: bool = False
-    example_fa: str = ""
-    example_en: str = ""
-    # Allowed values, for the template's second sheet (lazy strings).
-    allowed: tuple = field(default=())
-    # Values repeat down a column (provinces, dates, words): parse each distinct cell once.
-    cache: bool = True
-
-    def header(self, lang):
-        return self.fa if lang == "fa" else self.en
-
-
-def _choice_values(choices):
-    return tuple(label for _value, label in choices)
-
 
 COLUMNS = (
     Column(
@@ -47,7 +23,6 @@ COLUMNS = (
         "شماره پرونده",
         "Case number",
         parsing.parse_case_number,
-        cache=False,
         allowed=(_("Empty for a new child; this organisation's case number to update a case."),),
     ),
     Column(
@@ -56,7 +31,6 @@ COLUMNS = (
         "First name",
         parsing.parse_name,
         required=True,
-        cache=False,
         example_fa="محمدرضا",
         example_en="Mohammadreza",
     ),
@@ -85,7 +59,7 @@ COLUMNS = (
         required=True,
         example_fa="پسر",
         example_en="boy",
-        allowed=_choice_values(Sex.choices),
+        allowed=choice_values(Sex.choices),
     ),
     Column(
         "birth_date",
@@ -114,7 +88,7 @@ COLUMNS = (
         required=True,
         example_fa="افغانستانی",
         example_en="Afghan",
-        allowed=_choice_values(Nationality.choices),
+        allowed=choice_values(Nationality.choices),
     ),
     Column(
         "documentation",
@@ -125,14 +99,13 @@ COLUMNS = (
         required=True,
         example_fa="کارت آمایش",
         example_en="Amayesh card",
-        allowed=_choice_values(Documentation.choices),
+        allowed=choice_values(Documentation.choices),
     ),
     Column(
         "id_number",
         "شماره مدرک",
         "ID document number",
         parsing.parse_id_number,
-        cache=False,
         allowed=(_("A national ID is checked by its check digit."),),
     ),
     Column(
@@ -147,7 +120,7 @@ COLUMNS = (
     ),
     Column("city", "شهر", "City", parsing.parse_text, example_fa="تهران", example_en="Tehran"),
     Column("district", "منطقه", "District", parsing.parse_text, example_fa="۱۲", example_en="12"),
-    Column("phone", "تلفن تماس", "Contact phone", parsing.parse_phone, cache=False),
+    Column("phone", "تلفن تماس", "Contact phone", parsing.parse_phone),
     Column("guardian_name", "نام سرپرست", "Guardian's name", parsing.parse_text),
     Column(
         "work_type",
@@ -157,7 +130,7 @@ COLUMNS = (
         parsing.render_choice(WorkType),
         example_fa="دستفروشی",
         example_en="Street vending",
-        allowed=_choice_values(WorkType.choices),
+        allowed=choice_values(WorkType.choices),
     ),
     Column(
         "school_status",
@@ -167,7 +140,7 @@ COLUMNS = (
         parsing.render_choice(SchoolStatus),
         example_fa="ترک تحصیل",
         example_en="Dropped out",
-        allowed=_choice_values(SchoolStatus.choices),
+        allowed=choice_values(SchoolStatus.choices),
     ),
     Column(
         "registered_on",
@@ -200,21 +173,6 @@ def case_row(case, lang):
 # --- The same columns for django-import-export ------------------------------------------------
 
 
-class _ColumnWidget(widgets.Widget):
-    """Cleans and renders through the column's own parser and renderer."""
-
-    def __init__(self, column, lang):
-        super().__init__()
-        self.column = column
-        self.lang = lang
-
-    def clean(self, value, row=None, **kwargs):
-        return self.column.parse(value, parsing.ParseContext.current())
-
-    def render(self, value, obj=None, **kwargs):
-        return self.column.render(value, self.lang)
-
-
 def child_resource(lang="fa"):
     """A ChildResource whose headers are in ``lang``."""
     return type(
@@ -224,7 +182,7 @@ def child_resource(lang="fa"):
             column.name: fields.Field(
                 attribute=column.name,
                 column_name=column.header(lang),
-                widget=_ColumnWidget(column, lang),
+                widget=ColumnWidget(column, lang, Case),
             )
             for column in COLUMNS
         },

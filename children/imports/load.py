@@ -3,16 +3,14 @@
 COPY puts the rows into a TEMP staging table, then one ``INSERT … SELECT`` creates the new cases
 (case numbers reserved as one block per Jalali year), one more gives each a Consent and a
 timeline line, and one ``UPDATE … FROM`` changes the existing cases that differ. Search columns
-are computed in Python by ``refresh_search_fields``, the same function the forms use, because a
+are computed in Python by ``search_values``, the same function the forms use, because a
 key computed in SQL would drift from ``core.persian``. The caller holds the transaction and the
 organisation's import lock.
 """
 
 import json
 import uuid
-from types import SimpleNamespace
 
-import pgtrigger
 from django.apps import apps
 from django.db import connection, models
 from django.utils import timezone
@@ -20,8 +18,9 @@ from django.utils import timezone
 from core.jalali import to_jalali
 
 from ..models import Case, Consent
+from ..models.cases import BULK_HISTORY_SETTING
 from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
-from ..services.cases import refresh_search_fields
+from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
 
 SEARCH_FIELDS = ("search_name", "search_compact", "search_father", "search_digits", "birth_year")
@@ -48,21 +47,16 @@ def _history_context(cursor, by, job_id):
     pghistory's row triggers read two settings inside BEGIN … EXCEPTION blocks: unset, every row
     opens and aborts a subtransaction, and past 64 of them every visibility check slows down
     (10,000 rows took 27 s). With the settings present the triggers still cost ~0.2 ms a row, so
-    for the inserts the triggers are skipped (``pgtrigger.ignore``, this transaction only) and the
-    same event rows are written set-based by ``_insert_new``; updates keep their triggers.
+    the insert triggers of Case and Consent carry a WHEN clause on ``BULK_HISTORY_SETTING``:
+    while it is on (this transaction's insert statement only) they are not even queued, and
+    ``_insert_new`` writes the same event rows set-based. Updates keep their triggers.
     """
     context_id = str(uuid.uuid4())
     metadata = json.dumps({"user": by.pk, "import_job": job_id, "app": "children.import"})
-    ignore = [
-        trigger.get_pgid(model)
-        for model, trigger in pgtrigger.registered()
-        if model in (Case, Consent) and trigger.name == "insert_insert"
-    ]
     cursor.execute(
-        "SELECT set_config('pgtrigger.ignore', %s, true), "
-        "set_config('pghistory.context_id', %s, true), "
+        "SELECT set_config('pghistory.context_id', %s, true), "
         "set_config('pghistory.context_metadata', %s, true)",
-        ["{" + ",".join(ignore) + "}", context_id, metadata],
+        [context_id, metadata],
     )
     cursor.execute(
         "INSERT INTO pghistory_context (id, metadata, created_at, updated_at) "
@@ -70,6 +64,10 @@ def _history_context(cursor, by, job_id):
         [context_id, metadata],
     )
     return context_id
+
+
+def _bulk_history(cursor, on):
+    cursor.execute("SELECT set_config(%s, %s, true)", [BULK_HISTORY_SETTING, "on" if on else ""])
 
 
 def _event_insert(model, source, context_id, now):
@@ -125,27 +123,39 @@ def reserve_case_numbers(organisation, years):
     return numbers
 
 
+# Text columns are NOT NULL: an empty cell is stored as "".
+_TEXT_FIELDS = frozenset(
+    name
+    for name in CASE_FIELDS
+    if isinstance(Case._meta.get_field(name), models.CharField | models.TextField)
+)
+
+
 def _staged_row(row, today):
     values = row.values
     registered = values.get("registered_on")
     if row.action == "create" and registered is None:
         registered = today
-    fake = SimpleNamespace(**{name: values.get(name) for name in CASE_FIELDS})
-    for name in ("family_name", "father_name", "id_number", "phone"):
-        setattr(fake, name, getattr(fake, name) or "")
-    fake.guardian_phone = ""
-    fake.registered_on = registered or today
-    fake.estimated_age_on = fake.registered_on if values.get("estimated_age") is not None else None
-    refresh_search_fields(fake)
+    age = values.get("estimated_age")
+    age_on = (registered or today) if age is not None else None
     out = [row.row, row.case_id, row.action, values.get("case_number")]
     for name in CASE_FIELDS:
         value = registered if name == "registered_on" else values.get(name)
-        field = Case._meta.get_field(name)
-        if value is None and isinstance(field, models.CharField | models.TextField):
+        if value is None and name in _TEXT_FIELDS:
             value = ""
         out.append(value)
-    out.append(fake.estimated_age_on)
-    out.extend(getattr(fake, name) for name in SEARCH_FIELDS)
+    out.append(age_on)
+    out.extend(
+        search_values(
+            given_name=values.get("given_name"),
+            family_name=values.get("family_name") or "",
+            father_name=values.get("father_name") or "",
+            numbers=(values.get("id_number"), values.get("phone")),
+            birth_date=values.get("birth_date"),
+            estimated_age=age,
+            age_on=age_on,
+        )
+    )
     return out
 
 
@@ -174,27 +184,27 @@ def load_children(*, preview, organisation, by, assigned_to, job_id, progress=No
         cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
         types = _staging_types()
-        # Dropped at commit; dropped here too for a caller whose outer transaction lives on.
-        cursor.execute("DROP TABLE IF EXISTS import_stage")
-        cursor.execute(
-            "CREATE TEMP TABLE import_stage ("
-            + ", ".join(f"{name} {types[name]}" for name in STAGED)
-            + ") ON COMMIT DROP"
-        )
-        raw = cursor.cursor
-        with raw.copy(f"COPY import_stage ({', '.join(STAGED)}) FROM STDIN") as copy:
-            for count, row in enumerate(creates + updates, start=1):
-                copy.write_row(_staged_row(row, today))
-                if progress and count % 10000 == 0:
-                    progress(count)
+        columns = ", ".join(f"{name} {types[name]}" for name in STAGED)
+        # New rows and changed rows are staged apart, so the update statements read only the
+        # few changed rows, not the whole (wide) file. Dropped at commit; dropped here too for a
+        # caller whose outer transaction lives on.
+        for table, rows in (("import_stage", creates), ("import_stage_update", updates)):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMP TABLE {table} ({columns}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(STAGED)}) FROM STDIN") as copy:
+                for count, row in enumerate(rows, start=1):
+                    copy.write_row(_staged_row(row, today))
+                    if progress and count % 10000 == 0:
+                        progress(count)
         if updates:
             # Statistics for the UPDATE … FROM join (a temp table has none).
-            cursor.execute("ANALYZE import_stage")
+            cursor.execute("ANALYZE import_stage_update")
         _after_staging()
+        _bulk_history(cursor, True)
         created = _insert_new(cursor, organisation, by, assigned_to, job_id, context_id)
         # Later writes in this transaction are tracked by the triggers again.
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-        updated = _update_existing(cursor, preview.present_fields, by, job_id)
+        _bulk_history(cursor, False)
+        updated = _update_existing(cursor, preview.present_fields, by, job_id) if updates else 0
     if updates:
         _refresh_search_of([row.case_id for row in updates])
     return {
@@ -306,8 +316,8 @@ def _update_existing(cursor, present_fields, by, job_id):
     sets += ["version = c.version + 1", "updated_at = %s"]
     now = timezone.now()
     cursor.execute(
-        f"UPDATE children_case c SET {', '.join(sets)} FROM import_stage s "  # noqa: S608
-        "WHERE c.id = s.case_id AND s.action = 'update'",
+        f"UPDATE children_case c SET {', '.join(sets)} FROM import_stage_update s "  # noqa: S608
+        "WHERE c.id = s.case_id",
         [now],
     )
     updated = cursor.rowcount
@@ -316,7 +326,7 @@ def _update_existing(cursor, present_fields, by, job_id):
             """
             INSERT INTO children_timelineentry (case_id, kind, at, actor_id, detail)
             SELECT s.case_id, 'updated', %s, %s, %s::jsonb
-            FROM import_stage s WHERE s.action = 'update'
+            FROM import_stage_update s
             """,
             [now, by.pk, json.dumps({"import": job_id})],
         )

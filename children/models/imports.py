@@ -20,6 +20,10 @@ def _stored_name(instance, filename):
 class ImportJob(models.Model):
     class Kind(models.TextChoices):
         CHILDREN = "children", _("Children")
+        ORGANISATIONS = "organisations", _("Organisations")
+        STAFF = "staff", _("Staff")
+        ENCOUNTERS = "encounters", _("Outreach encounters")
+        ATTENDANCE = "attendance", _("Meeting attendance")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -30,11 +34,14 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CHILDREN)
+    # The organisation chosen on the form; empty for a kind that names organisations in a column.
     organisation = models.ForeignKey(
         "ngos.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="import_jobs",
+        null=True,
+        blank=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -73,6 +80,12 @@ class ImportJob(models.Model):
                 fields=["organisation", "kind", "sha256"],
                 condition=Q(status="done"),
                 name="import_file_done_once",
+            ),
+            # The same for kinds without a chosen organisation (NULLs never collide above).
+            models.UniqueConstraint(
+                fields=["kind", "sha256"],
+                condition=Q(status="done", organisation__isnull=True),
+                name="import_file_done_once_no_organisation",
             ),
         ]
 

@@ -57,22 +57,42 @@ def next_case_number(organisation, on_date):
 
 def refresh_search_fields(case):
     """Keep the normalised copies that search and duplicate matching read."""
-    name = f"{case.given_name} {case.family_name}"
-    case.search_name = normalize(name)
-    case.search_compact = compact(name)
-    case.search_father = normalize(case.father_name)
-    digits = [
-        re.sub(r"[\s-]", "", to_latin_digits(v))
-        for v in (case.id_number, case.phone, case.guardian_phone)
-        if v
-    ]
-    case.search_digits = " ".join(digits)
-    if case.birth_date:
-        case.birth_year = case.birth_date.year
-    elif case.estimated_age is not None:
-        case.birth_year = (case.estimated_age_on or case.registered_on).year - case.estimated_age
+    (
+        case.search_name,
+        case.search_compact,
+        case.search_father,
+        case.search_digits,
+        case.birth_year,
+    ) = search_values(
+        given_name=case.given_name,
+        family_name=case.family_name,
+        father_name=case.father_name,
+        numbers=(case.id_number, case.phone, case.guardian_phone),
+        birth_date=case.birth_date,
+        estimated_age=case.estimated_age,
+        age_on=case.estimated_age_on or case.registered_on,
+    )
+
+
+_DIGIT_SEPARATORS = re.compile(r"[\s-]")
+
+
+def search_values(
+    *, given_name, family_name, father_name, numbers, birth_date, estimated_age, age_on
+):
+    """(search_name, search_compact, search_father, search_digits, birth_year) of a case.
+
+    The one definition of the search columns: forms and the bulk import both call it.
+    """
+    name = f"{given_name} {family_name}"
+    digits = " ".join(_DIGIT_SEPARATORS.sub("", to_latin_digits(v)) for v in numbers if v)
+    if birth_date:
+        birth_year = birth_date.year
+    elif estimated_age is not None:
+        birth_year = age_on.year - estimated_age
     else:
-        case.birth_year = None
+        birth_year = None
+    return normalize(name), compact(name), normalize(father_name), digits, birth_year
 
 
 def _clean_strings(data):

@@ -7,26 +7,26 @@ of created twice (RE-01), and a file already imported into the organisation impo
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.permissions import Role
+from core.spreadsheets import reading
+from core.spreadsheets.kinds import ImportRefused
+from core.spreadsheets.table import Preview
 
-from ..imports import reading
-from ..imports.load import load_children
-from ..imports.validate import validate_children
+from ..imports.kinds import default_caseworker, get_kind
 from ..models import ImportJob
 from ..models.imports import ERRORS_KEPT
 
 Status = ImportJob.Status
-_LOCK_NAMESPACE = 80_008  # pg_advisory_xact_lock(namespace, organisation id)
+# pg_advisory_xact_lock(namespace, organisation id); kinds without an organisation lock 0.
+_LOCK_NAMESPACE = 80_008
 
-
-class ImportRefused(Exception):
-    """The job cannot be imported now; str() says why, for the user."""
+__all__ = ["ImportRefused", "default_caseworker"]
 
 
 def import_job_create(*, by, organisation, name, data, language="fa", kind=ImportJob.Kind.CHILDREN):
@@ -61,18 +61,6 @@ def previous_import(job):
         .exclude(pk=job.pk)
         .first()
     )
-
-
-def default_caseworker(organisation):
-    """Who imported cases are assigned to: the organisation's first manager, else caseworker."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(membership__organisation=organisation, is_active=True)
-    for role in (Role.ORG_MANAGER, Role.CASEWORKER):
-        user = users.filter(membership__role=role).order_by("pk").first()
-        if user is not None:
-            return user
-    return None
 
 
 def _read(job):
@@ -113,10 +101,8 @@ def validate_job_file(job, *, check_duplicates=True, progress=None):
     try:
         rows = _read(job)
     except reading.UnsafeFile as error:
-        from ..imports.validate import Preview
-
         return Preview(file_error=str(error))
-    return validate_children(
+    return get_kind(job.kind).validate(
         rows, organisation=job.organisation, check_duplicates=check_duplicates, progress=progress
     )
 
@@ -150,8 +136,10 @@ def import_job_run(*, job_id, by=None):
         _set(job, status=Status.IMPORTING, progress=0)
         try:
             _import(job, by)
-        except ImportRefused as error:
-            job.status, job.message = Status.FAILED, str(error)
+        except (ImportRefused, ValidationError) as error:
+            # ValidationError: a service a kind writes through refused a row (rolled back whole).
+            message = str(error) if isinstance(error, ImportRefused) else " ".join(error.messages)
+            job.status, job.message = Status.FAILED, message
             job.finished_at, job.progress = timezone.now(), 100
             job.save()
         except IntegrityError:
@@ -170,31 +158,22 @@ def import_job_run(*, job_id, by=None):
 
 def _import(job, by):
     organisation = job.organisation
+    kind = get_kind(job.kind)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organisation.pk]
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_LOCK_NAMESPACE, organisation.pk if organisation else 0],
             )
         if previous_import(job) is not None:
             raise ImportRefused(_("This file has already been imported into this organisation."))
-        assigned_to = default_caseworker(organisation)
-        if assigned_to is None:
-            raise ImportRefused(
-                _("The organisation has no active manager or caseworker to assign the cases to.")
-            )
         preview = validate_job_file(job, check_duplicates=False)
         if not preview.ok:
             _apply_preview(job, preview)
             raise ImportRefused(
                 preview.file_error or _("Some rows are invalid; nothing was imported.")
             )
-        counts = load_children(
-            preview=preview,
-            organisation=organisation,
-            by=by,
-            assigned_to=assigned_to,
-            job_id=job.pk,
-        )
+        counts = kind.load(preview=preview, organisation=organisation, by=by, job_id=job.pk)
         _apply_preview(job, preview)
         job.created_count = counts["created"]
         job.updated_count = counts["updated"]
@@ -225,7 +204,9 @@ def error_report_rows(job):
     except reading.UnsafeFile:
         return None
     with translation.override(job.language):
-        preview = validate_children(rows, organisation=job.organisation, check_duplicates=False)
+        preview = get_kind(job.kind).validate(
+            rows, organisation=job.organisation, check_duplicates=False
+        )
     if preview.file_error:
         return None
     reasons = {}

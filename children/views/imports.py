@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
+from core.spreadsheets import reading
+from core.spreadsheets.writing import xlsx_file
 
 from ..forms.imports import ImportUploadForm
-from ..imports import reading
-from ..imports.columns import COLUMNS, example_row, header_row
-from ..imports.writing import xlsx_file
+from ..imports.kinds import all_kinds
 from ..models import ImportJob
 from ..services import imports as service
 from ..tasks import run_import
@@ -49,6 +49,7 @@ def import_upload(request):
                 name=upload.name,
                 data=upload.read(),
                 language=_lang(),
+                kind=form.cleaned_data["kind"],
             )
         except reading.UnsafeFile as error:
             form.add_error("file", str(error))
@@ -56,7 +57,11 @@ def import_upload(request):
             transaction.on_commit(lambda: run_import.delay(job.pk, True))
             return redirect("children:import_detail", job.pk)
     jobs = ImportJob.objects.select_related("organisation", "created_by")[:10]
-    return render(request, "children/imports/upload.html", {"form": form, "jobs": jobs})
+    return render(
+        request,
+        "children/imports/upload.html",
+        {"form": form, "jobs": jobs, "kinds": list(all_kinds().values())},
+    )
 
 
 def _context(job):
@@ -120,19 +125,21 @@ def import_errors(request, pk):
 
 
 @require_permission(Perm.DATA_IMPORT)
-def import_template(request, lang, fmt):
-    """The children template: headers in ``lang``, an example row, and (XLSX) allowed values."""
-    if lang not in ("fa", "en") or fmt not in ("csv", "xlsx"):
+def import_template(request, lang, fmt, kind="children"):
+    """A kind's template: headers in ``lang``, an example row, and (XLSX) allowed values."""
+    kinds = all_kinds()
+    if lang not in ("fa", "en") or fmt not in ("csv", "xlsx") or kind not in kinds:
         raise Http404
-    rows = [header_row(lang), example_row(lang)]
+    spec = kinds[kind]
+    rows = [spec.header_row(lang), spec.example_row(lang)]
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out).writerows(rows)
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="children-template-{lang}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{kind}-template-{lang}.csv"'
         return response
     allowed = [[_("Column"), _("Required"), _("Allowed values")]]
-    for column in COLUMNS:
+    for column in spec.columns:
         allowed.append(
             [
                 column.header(lang),
@@ -141,8 +148,8 @@ def import_template(request, lang, fmt):
             ]
         )
     handle = xlsx_file(
-        [(_("Children"), rows), (_("Allowed values"), allowed)], right_to_left=lang == "fa"
+        [(str(spec.label), rows), (_("Allowed values"), allowed)], right_to_left=lang == "fa"
     )
     return FileResponse(
-        handle, as_attachment=True, filename=f"children-template-{lang}.xlsx", content_type=XLSX
+        handle, as_attachment=True, filename=f"{kind}-template-{lang}.xlsx", content_type=XLSX
     )

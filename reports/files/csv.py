@@ -3,7 +3,7 @@
 import csv
 import io
 
-from children.imports.writing import safe_cell
+from core.exports import safe_cell
 
 
 def tables_csv(title, subtitle, tables):

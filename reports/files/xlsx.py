@@ -10,7 +10,7 @@ import io
 
 import xlsxwriter
 
-from children.imports.writing import safe_cell
+from core.exports import safe_cell
 
 from ..tables import chart_value
 

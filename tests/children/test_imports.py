@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from children.imports import load, reading
+from children.imports import load
 from children.imports.columns import COLUMNS, header_row
 from children.imports.parsing import (
     ParseContext,
@@ -30,6 +30,7 @@ from children.imports.parsing import (
 from children.models import Case, Consent, ImportJob
 from children.services.imports import import_job_create, import_job_preview, import_job_run
 from core.models import AuditEvent
+from core.spreadsheets import reading
 from tests.factories import province
 
 EN = [

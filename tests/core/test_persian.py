@@ -226,3 +226,24 @@ def test_localdigits_still_escapes_markup():
     with override("fa"):
         assert render("{{ s|localdigits }}", s="<b>5</b>") == "&lt;b&gt;۵&lt;/b&gt;"
         assert render("{{ s|localdigits }}", s=mark_safe("<b>5</b>")) == "<b>۵</b>"  # noqa: S308
+
+
+def test_clean_text_fast_path_gives_what_the_full_steps_give(monkeypatch):
+    """clean_text skips its steps for text they would not change; random text of the tricky
+    characters must come out the same with and without that shortcut."""
+    import random
+
+    from core import persian
+
+    alphabet = [*"ab آاکيكیـ 1۱", "\u200c", "\u200b", "\t", "\n", "\r", "\xa0", "\u2028"]
+    alphabet += ["\x1c", "\x00", "\u0301", "\u0653", "\u202e", "\u2066", "\x85", "\u3000", "\xad"]
+    rng = random.Random(8)
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
+    fast = [persian.clean_text(text) for text in samples]
+
+    class NeverClean:
+        def fullmatch(self, text):
+            return None
+
+    monkeypatch.setattr(persian, "_ALREADY_CLEAN", NeverClean())
+    assert fast == [persian.clean_text(text) for text in samples]

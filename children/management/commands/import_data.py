@@ -1,4 +1,7 @@
-"""`manage.py import_data children FILE --organisation CODE [--dry-run]`: the web import's twin.
+"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run]`: the web import's twin.
+
+KIND is children, encounters, staff (these need --organisation), organisations (each row names
+its code) or attendance (each row names its meeting).
 
 Prints the same preview (counts, each invalid row with column and reason, duplicates) and exits
 non-zero when any row is invalid; then nothing is written.
@@ -10,30 +13,40 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from children.imports import reading
+from children.imports.kinds import all_kinds, get_kind
 from children.models import ImportJob
 from children.services.imports import import_job_create, import_job_preview, import_job_run
 from core.permissions import Role
+from core.spreadsheets import reading
 from ngos.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Import children's cases from a CSV or XLSX file into one organisation."
+    help = "Import children, encounters, staff, organisations or attendance from CSV or XLSX."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=[ImportJob.Kind.CHILDREN])
+        parser.add_argument("kind", choices=list(all_kinds()))
         parser.add_argument("file")
-        parser.add_argument("--organisation", required=True, help="the organisation's code")
+        parser.add_argument(
+            "--organisation", help="the organisation's code (children, encounters, staff)"
+        )
         parser.add_argument("--by", help="username of the administrator importing (default: first)")
         parser.add_argument("--dry-run", action="store_true", help="check and preview only")
         parser.add_argument("--language", default="fa", choices=["fa", "en"])
 
     def handle(self, *args, **options):
         translation.activate(options["language"])
-        try:
-            organisation = Organisation.objects.get(code=options["organisation"])
-        except Organisation.DoesNotExist:
-            raise CommandError(f"No organisation with code {options['organisation']!r}.") from None
+        kind = get_kind(options["kind"])
+        organisation = None
+        if kind.organisation_chosen:
+            if not options["organisation"]:
+                raise CommandError(f"Importing {kind.code} needs --organisation CODE.")
+            try:
+                organisation = Organisation.objects.get(code=options["organisation"])
+            except Organisation.DoesNotExist:
+                raise CommandError(
+                    f"No organisation with code {options['organisation']!r}."
+                ) from None
         by = self._user(options["by"])
         path = Path(options["file"])
         try:

@@ -12,22 +12,16 @@ import tempfile
 
 import xlsxwriter
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+from core.exports import safe_cell as safe_text_cell
 
 
 def safe_cell(value):
-    """A cell value that cannot become a formula. Numbers and dates stay as they are."""
-    if value is None:
-        return ""
+    """`core.exports.safe_cell` (FU-04), keeping dates as dates and booleans as words."""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int | float | datetime.date):
+    if isinstance(value, datetime.date):
         return value
-    text = str(value)
-    if text.lstrip(" ").startswith(_FORMULA_START):
-        # A leading apostrophe is how spreadsheets mark "text, not a formula".
-        text = "'" + text
-    return text.replace("\0", "")
+    return safe_text_cell(value)
 
 
 class _Echo:

@@ -1,0 +1,65 @@
+"""Peak memory of an import as a worker process has it: a fresh interpreter (spawned, so it
+shares nothing with the bench process, which holds the generated data), Django set up, then the
+import's phases on the given files, each rolled back. ``ru_maxrss`` is the process's high-water
+mark (VmHWM: the high-water mark of this process's own memory map, which starts afresh at
+exec; ``ru_maxrss`` would not, since Linux carries it over from the forking bench process), read
+after setup and after each phase.
+
+This module imports nothing from Django at load time: the spawned child unpickles the function
+before ``django.setup()`` has run.
+"""
+
+import multiprocessing
+from pathlib import Path
+
+
+def _peak_mb():
+    """VmHWM in MB (Linux), or 0 where /proc is not there."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _phases(files, organisation_id, user_id):
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from children.services.imports import import_job_create, import_job_preview, import_job_run
+    from ngos.models import Organisation
+
+    organisation = Organisation.objects.get(pk=organisation_id)
+    user = get_user_model().objects.get(pk=user_id)
+    peaks = {"after setup": _peak_mb()}
+    for phase, path, name in files:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        with transaction.atomic():
+            job = import_job_create(by=user, organisation=organisation, name=name, data=data)
+            data = None
+            if phase.startswith("dry"):
+                job = import_job_preview(job_id=job.pk)
+            else:
+                job = import_job_run(job_id=job.pk, by=user)
+            status = job.status
+            transaction.set_rollback(True)
+        if status not in ("previewed", "done"):
+            raise RuntimeError(f"{phase}: the import ended {status}: {job.message}")
+        peaks[phase] = _peak_mb()
+    return peaks
+
+
+def import_peaks(files, *, organisation_id, user_id):
+    """{"after setup": MB, phase: MB high-water mark after that phase} in a spawned process.
+
+    ``files``: [(phase, path, file name)]; a phase starting with "dry" is a preview.
+    """
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(_phases, (files, organisation_id, user_id))

@@ -1,0 +1,68 @@
+"""Every kind of spreadsheet import, by code: the upload form, the command, the service and the
+templates all look a kind up here (children here; organisations and staff in ``ngos.imports``)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.permissions import Role
+from core.spreadsheets.kinds import ImportKind, ImportRefused
+
+from ..models import Case
+from .columns import COLUMNS, child_resource
+from .load import load_children
+from .validate import validate_children
+
+
+def default_caseworker(organisation):
+    """Who imported cases are assigned to: the organisation's first manager, else caseworker."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(membership__organisation=organisation, is_active=True)
+    for role in (Role.ORG_MANAGER, Role.CASEWORKER):
+        user = users.filter(membership__role=role).order_by("pk").first()
+        if user is not None:
+            return user
+    return None
+
+
+class ChildrenKind(ImportKind):
+    code = "children"
+    label = gettext_lazy("Children")
+    columns = COLUMNS
+    model = Case
+
+    def resource(self, lang="fa"):
+        return child_resource(lang)
+
+    def validate(self, rows, *, organisation, check_duplicates=True, progress=None):
+        return validate_children(
+            rows, organisation=organisation, check_duplicates=check_duplicates, progress=progress
+        )
+
+    def load(self, *, preview, organisation, by, job_id):
+        assigned_to = default_caseworker(organisation)
+        if assigned_to is None:
+            raise ImportRefused(
+                _("The organisation has no active manager or caseworker to assign the cases to.")
+            )
+        return load_children(
+            preview=preview,
+            organisation=organisation,
+            by=by,
+            assigned_to=assigned_to,
+            job_id=job_id,
+        )
+
+
+def all_kinds():
+    from meetings.imports import AttendanceKind
+    from ngos.imports import OrganisationsKind, StaffKind
+
+    from .encounters import EncountersKind
+
+    kinds = (ChildrenKind(), EncountersKind(), OrganisationsKind(), StaffKind(), AttendanceKind())
+    return {kind.code: kind for kind in kinds}
+
+
+def get_kind(code):
+    return all_kinds()[code]

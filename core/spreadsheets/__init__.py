@@ -1,0 +1,7 @@
+"""Spreadsheets in and out, for every kind of import and export (issue 8).
+
+``reading`` opens an upload safely (FU-01..03), ``cells`` reads one cell (words in Persian or
+English, Jalali dates, any digits, provinces), ``table`` finds the header and reads a file column
+by column into typed rows and row errors, ``writing`` writes formula-safe CSV and XLSX (FU-04).
+The kinds themselves (children, organisations, staff) live with their apps.
+"""

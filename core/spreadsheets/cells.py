@@ -1,0 +1,218 @@
+"""Reading one cell: header words and values in Persian or English, in any digit form.
+
+Every parser takes the raw cell (str, number, date or None) and a ``ParseContext`` and returns
+the typed value, ``None`` for an empty cell, or raises ``ParseError`` with a message in the
+active language. Words are matched on ``core.persian.compact`` keys, so Arabic letters, ZWNJ,
+spaces, diacritics and case do not matter: «مؤنث», «مونث» and «Female» are all read. Shared by
+every kind of import; a kind's own word tables live with it (``children.imports.parsing``).
+"""
+
+import datetime
+import re
+import threading
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from core import jalali
+from core.jalali import format_date
+from core.persian import clean_text, compact, to_latin_digits
+
+
+class ParseError(ValueError):
+    """A cell that cannot be read; ``str(error)`` is the reason for the user."""
+
+
+# --- Raw cells ----------------------------------------------------------------------------------
+
+
+def cell_text(value):
+    """The cell as text: spreadsheet numbers lose a trailing ".0"; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+# Whitespace and the invisible characters clean_text removes: a cell of only these is empty.
+_BLANK = " \t\n\r\x0b\x0c\x00\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202a\u202b\u202c\u202d\u202e"
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip(_BLANK))
+
+
+def _text(value):
+    if value is None:
+        return None
+    return clean_text(cell_text(value)) or None
+
+
+# --- Word tables ---------------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def word_key(value):
+    """What a word is matched on: compact key without punctuation («مؤنث» = «مونث» = "Mo-nث")."""
+    return _NON_WORD.sub("", compact(cell_text(value) or ""))
+
+
+def words_table(choices, extra):
+    """Stored value → words in either language: the choice labels in fa and en, and ``extra``."""
+    table = {}
+    for value, _label in choices.choices:
+        table[word_key(value)] = value
+        for lang in ("fa", "en"):
+            with override(lang):
+                table[word_key(str(choices(value).label))] = value
+    for value, words in extra.items():
+        for word in words:
+            table[word_key(word)] = value
+    return table
+
+
+def choice_parser(table, message):
+    def parse(value, context=None):
+        if is_blank(value):
+            return None
+        found = table.get(word_key(value))
+        if found is None:
+            raise ParseError(message)
+        return found
+
+    return parse
+
+
+# --- Provinces ----------------------------------------------------------------------------------
+
+_PROVINCE_WORDS = ("استان", "province", "ostan")
+
+
+def province_key(value):
+    key = word_key(value)
+    for word in _PROVINCE_WORDS:
+        word = word_key(word)
+        if key.startswith(word) and len(key) > len(word):
+            key = key[len(word) :]
+        if key.endswith(word) and len(key) > len(word):
+            key = key[: -len(word)]
+    if key.startswith("of"):
+        key = key[2:]
+    return key
+
+
+class ParseContext:
+    """Reference data the parsers need (provinces), loaded once per file."""
+
+    _local = threading.local()
+
+    def __init__(self, provinces):
+        self.provinces = {}
+        for province in provinces:
+            for name in (province.name_fa, province.name_en, province.code):
+                self.provinces[province_key(name)] = province.pk
+        self.province_names = {p.pk: (p.name_fa, p.name_en) for p in provinces}
+
+    @classmethod
+    def load(cls):
+        from core.models import Province
+
+        return cls(list(Province.objects.all()))
+
+    @classmethod
+    def current(cls):
+        """A context for code that cannot pass one (django-import-export widgets)."""
+        if getattr(cls._local, "context", None) is None:
+            cls._local.context = cls.load()
+        return cls._local.context
+
+
+def parse_province(value, context):
+    if is_blank(value):
+        return None
+    found = context.provinces.get(province_key(value))
+    if found is None:
+        raise ParseError(_("Unknown province. Write its Persian or English name, e.g. تهران."))
+    return found
+
+
+# --- Values -------------------------------------------------------------------------------------
+
+
+def parse_text(value, context=None):
+    return _text(value)
+
+
+def parse_name(value, context=None):
+    text = _text(value)
+    if text is not None and not re.search(r"[^\W\d_]", text):
+        raise ParseError(_("A name needs letters."))
+    return text
+
+
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def parse_date(value, context=None):
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        # A date cell that lost its date format arrives as Excel's serial day number.
+        return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+    try:
+        return jalali.parse_date(value if isinstance(value, datetime.date) else cell_text(value))
+    except jalali.DateParseError as error:
+        raise ParseError(str(error)) from None
+
+
+def parse_phone(value, context=None):
+    text = _text(value)
+    if text is None:
+        return None
+    digits = re.sub(r"[\s\-()]", "", to_latin_digits(text))
+    if not re.fullmatch(r"\+?\d{4,15}", digits):
+        raise ParseError(_("A phone number has only digits."))
+    # A spreadsheet that stored the number as a number dropped the leading zero of 0912…
+    if len(digits) == 10 and digits.startswith("9"):
+        digits = "0" + digits
+    return digits
+
+
+# --- Rendering (exports and templates) --------------------------------------------------------
+
+
+def render_text(value, lang):
+    return "" if value is None else str(value)
+
+
+def render_number(value, lang):
+    return "" if value is None else value
+
+
+def render_date(value, lang):
+    return format_date(value, lang) if value else ""
+
+
+def render_choice(choices):
+    def render(value, lang):
+        if not value:
+            return ""
+        with override(lang):
+            return str(choices(value).label)
+
+    return render
+
+
+def render_province(value, lang):
+    # Exports pass the Province instance (select_related), templates a name.
+    if value is None:
+        return ""
+    if hasattr(value, "name_fa"):
+        return value.name_fa if lang == "fa" else value.name_en
+    return str(value)

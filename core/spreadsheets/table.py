@@ -1,0 +1,224 @@
+"""A spreadsheet's rows → typed values and row errors, for any kind of import.
+
+A kind names its columns once (``Column``: Persian and English header, parser, renderer,
+example, allowed values). ``read_table`` finds the header row (in either language, below a title
+if need be), parses each column's distinct cells once, and returns the typed rows with every
+error as (row number, column as written in the file, reason in the user's language).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .cells import ParseError, is_blank, render_text, word_key
+
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the field it fills
+    fa: str
+    en: str
+    parse: object
+    render: object = render_text
+    required: bool = False
+    example_fa: str = ""
+    example_en: str = ""
+    # Allowed values, for the template's second sheet (lazy strings).
+    allowed: tuple = field(default=())
+
+    def header(self, lang):
+        return self.fa if lang == "fa" else self.en
+
+
+def choice_values(choices):
+    return tuple(label for _value, label in choices)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class Preview:
+    """What a dry run found: the valid rows with their action, and every error."""
+
+    read: int = 0
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    invalid_rows: set = field(default_factory=set)
+    header_row: int = 0
+    language: str = "fa"
+    present_fields: tuple = ()
+    ignored_columns: list = field(default_factory=list)
+    file_error: str = ""
+    in_file_duplicates: list = field(default_factory=list)
+    likely_duplicates: list = field(default_factory=list)
+    likely_unchecked: int = 0
+
+    @property
+    def ok(self):
+        return not self.file_error and not self.errors
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    def counts(self):
+        return {
+            "read": self.read,
+            "valid": self.read - len(self.invalid_rows),
+            "invalid": len(self.invalid_rows),
+            "created": self.count("create"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+        }
+
+
+@dataclass(slots=True)
+class ImportRow:
+    """One valid row: its values, and what the import will do with it."""
+
+    row: int
+    values: dict
+    action: str = "create"  # create, update, unchanged
+    existing: object = None  # the record it updates
+
+
+def header_key(text):
+    text = str(text or "").replace("*", "")
+    text = text.split("(")[0]
+    return word_key(text)
+
+
+def header_keys(columns):
+    keys = {}
+    for column in columns:
+        for word in (column.fa, column.en, column.name):
+            keys[word_key(word)] = column
+    return keys
+
+
+def find_header(rows, keys):
+    """(index, {cell index: column}) of the first row naming at least two of the columns."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping = {}
+        for position, cell in enumerate(row):
+            column = keys.get(header_key(cell))
+            if column is not None and column not in mapping.values():
+                mapping[position] = column
+        if len(mapping) >= 2:
+            return index, mapping
+    return None, {}
+
+
+def is_blank_row(row):
+    return all(is_blank(cell) for cell in row)
+
+
+def parse_column(column, body, position, context, check=None):
+    """([typed value], [reason or None]) of one column over ``body`` = [(row number, cells)].
+
+    Each distinct cell is parsed (and checked) once: provinces, dates and words repeat down a
+    file. Cells are keyed with their type so that ``1``, ``1.0`` and ``True`` (equal in a dict)
+    are not taken for one another.
+    """
+    memo = {}
+    values, reasons = [], []
+    required = column.required
+    parse = column.parse
+    for _number, row in body:
+        cell = row[position] if position < len(row) else None
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
+        hit = memo.get(key)
+        if hit is None:
+            try:
+                value = parse(cell, context)
+            except ParseError as error:
+                hit = (None, str(error))
+            else:
+                if value is None and required:
+                    hit = (None, _("This column cannot be empty."))
+                else:
+                    hit = (value, check(value) if check else None)
+            memo[key] = hit
+        values.append(hit[0])
+        reasons.append(hit[1])
+    return values, reasons
+
+
+@dataclass
+class Table:
+    """What ``read_table`` found: the typed rows and what was wrong."""
+
+    file_error: str = ""
+    header_row: int = 0
+    language: str = "fa"
+    headers: dict = field(default_factory=dict)  # column name → header as written
+    present_fields: tuple = ()
+    ignored_columns: list = field(default_factory=list)
+    # [(row number, {column name: value}, [RowError])], every non-blank row in file order
+    rows: list = field(default_factory=list)
+
+    def title(self, columns, name):
+        return self.headers.get(name) or next(c for c in columns if c.name == name).header(
+            self.language
+        )
+
+
+def read_table(rows, columns, *, context=None, checks=None):
+    """Parse ``rows`` (lists of cells) against ``columns``. ``checks``: {name: fn(value) → reason
+    or None}, run once per distinct value of that column."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    table = Table()
+    index, mapping = find_header(rows, header_keys(columns))
+    if index is None:
+        table.file_error = _(
+            "No header row found. The first row must name the columns, as in the template."
+        )
+        return table
+    header = rows[index]
+    table.header_row = index + 1
+    persian = sum(1 for p, c in mapping.items() if word_key(header[p]) == word_key(c.fa))
+    table.language = "fa" if persian * 2 >= len(mapping) else "en"
+    table.present_fields = tuple(c.name for c in mapping.values())
+    table.ignored_columns = [
+        str(cell) for p, cell in enumerate(header) if p not in mapping and not is_blank(cell)
+    ]
+    missing = [c for c in columns if c.required and c not in mapping.values()]
+    if missing:
+        table.file_error = _("Columns missing from the file: %(columns)s") % {
+            "columns": "، ".join(c.header(table.language) for c in missing)
+        }
+        return table
+    table.headers = {c.name: str(header[p]) for p, c in mapping.items()}
+    body = [
+        (number, row)
+        for number, row in enumerate(rows[index + 1 :], start=index + 2)
+        if not is_blank_row(row)
+    ]
+    names = [c.name for c in mapping.values()]
+    titles = [table.headers[name] for name in names]
+    checks = checks or {}
+    value_columns, reason_columns = [], []
+    for position, column in mapping.items():
+        values, reasons = parse_column(column, body, position, context, checks.get(column.name))
+        value_columns.append(values)
+        reason_columns.append(reasons)
+    by_row = zip(
+        body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
+    )
+    for (number, _cells), row_values, row_reasons in by_row:
+        errors = (
+            [RowError(number, t, r) for t, r in zip(titles, row_reasons, strict=True) if r]
+            if any(row_reasons)
+            else []
+        )
+        table.rows.append((number, dict(zip(names, row_values, strict=True)), errors))
+    return table
