@@ -65,8 +65,6 @@ def _case_renderers(lang):
             )
         elif column.render in (parsing.render_text, parsing.render_number):
             renderers.append(None)
-        elif not column.cache:
-            renderers.append(lambda value, render=column.render: render(value, lang))
         else:
             renderers.append(Memo(lambda value, render=column.render: render(value, lang)))
     return renderers
