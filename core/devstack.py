@@ -685,6 +685,8 @@ def run_product():
     install_signal_handlers()
     try:
         env = services.up()
+        # Links in the demo's mails (reports, digests) point at the port the product runs on.
+        env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
         step([python(), "manage.py", "migrate", "--noinput"], env)
         step([python(), "manage.py", "seed_demo"], env)
         children = start_children(port, env)
