@@ -82,6 +82,17 @@ def reports(ctx):
             )
         )
 
+    fixtures = ctx.fixtures
+    manager = ctx.client(fixtures["big_org_manager_id"])
+    organisation_url = reverse("reports:organisation_dashboard")
+    rows.append(
+        ctx.measure(
+            "organisation dashboard: largest organisation, last 90 days",
+            lambda: get_ok(manager, organisation_url),
+            note=f"{fixtures.get('big_org_open_cases', 0):,} open cases; live queries, no target",
+        )
+    )
+
     quarter = periods.last_complete(periods.QUARTER)
 
     def build():
