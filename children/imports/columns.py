@@ -92,7 +92,7 @@ COLUMNS = (
     ),
     Column(
         "documentation",
-        "وضعیت مدرک",
+        "وضعیت مدارک",
         "Documentation status",
         parsing.parse_documentation,
         parsing.render_choice(Documentation),
@@ -100,13 +100,18 @@ COLUMNS = (
         example_fa="کارت آمایش",
         example_en="Amayesh card",
         allowed=choice_values(Documentation.choices),
+        aliases=("documentation_status", "وضعیت مدرک"),
     ),
     Column(
         "id_number",
-        "شماره مدرک",
-        "ID document number",
+        "کد ملی",
+        "National ID",
         parsing.parse_id_number,
-        allowed=(_("A national ID is checked by its check digit."),),
+        allowed=(
+            _("A national ID is checked by its check digit."),
+            _("An Amayesh card or passport number may be written here too."),
+        ),
+        aliases=("national_id", "شماره مدرک", "ID document number"),
     ),
     Column(
         "province",
@@ -119,9 +124,6 @@ COLUMNS = (
         example_en="Tehran",
     ),
     Column("city", "شهر", "City", parsing.parse_text, example_fa="تهران", example_en="Tehran"),
-    Column("district", "منطقه", "District", parsing.parse_text, example_fa="۱۲", example_en="12"),
-    Column("phone", "تلفن تماس", "Contact phone", parsing.parse_phone),
-    Column("guardian_name", "نام سرپرست", "Guardian's name", parsing.parse_text),
     Column(
         "work_type",
         "نوع کار",
@@ -143,13 +145,26 @@ COLUMNS = (
         allowed=choice_values(SchoolStatus.choices),
     ),
     Column(
+        "guardian_phone",
+        "تلفن سرپرست",
+        "Guardian's phone",
+        parsing.parse_phone,
+        example_fa="۰۹۱۲۳۴۵۶۷۸۹",
+        example_en="09123456789",
+    ),
+    Column(
         "registered_on",
-        "تاریخ پذیرش",
+        "تاریخ ثبت",
         "Registration date",
         parsing.parse_date,
         parsing.render_date,
         allowed=(_("Empty means the day of the import."),),
+        aliases=("registration_date", "تاریخ پذیرش"),
     ),
+    # Optional columns after the template's sixteen: older lists often carry them.
+    Column("district", "منطقه", "District", parsing.parse_text, example_fa="۱۲", example_en="12"),
+    Column("phone", "تلفن تماس", "Contact phone", parsing.parse_phone),
+    Column("guardian_name", "نام سرپرست", "Guardian's name", parsing.parse_text),
 )
 
 BY_NAME = {column.name: column for column in COLUMNS}

@@ -27,6 +27,8 @@ class Column:
     example_en: str = ""
     # Allowed values, for the template's second sheet (lazy strings).
     allowed: tuple = field(default=())
+    # Other headers read as this column (older templates, the words of the list).
+    aliases: tuple = field(default=())
 
     def header(self, lang):
         return self.fa if lang == "fa" else self.en
@@ -100,7 +102,7 @@ def header_key(text):
 def header_keys(columns):
     keys = {}
     for column in columns:
-        for word in (column.fa, column.en, column.name):
+        for word in (column.fa, column.en, column.name, *column.aliases):
             keys[word_key(word)] = column
     return keys
 
