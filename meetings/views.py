@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission, signed_in
+from core.charts import chart_spec
 from core.permissions import Perm
 
 from . import services
@@ -506,6 +507,16 @@ def resolution_reopen(request, pk):
     return _resolution_action(request, pk, act)
 
 
+# Overdue stands out in red; done is green; dropped fades.
+STATUS_COLOURS = {
+    "open": "rgba(108, 117, 125, 0.55)",
+    "in_progress": "rgba(13, 202, 240, 0.75)",
+    "overdue": "rgba(220, 53, 69, 0.8)",
+    "done": "rgba(25, 135, 84, 0.7)",
+    "dropped": "rgba(33, 37, 41, 0.35)",
+}
+
+
 @signed_in
 def tracker(request):
     """Every resolution the user may see, across working groups, with counts per organisation
@@ -518,12 +529,15 @@ def tracker(request):
     resolutions = list(resolutions[:500])
     rows, totals = tracker_counts(resolutions)
     statuses = Resolution.DISPLAY_STATUSES
-    chart = {
-        "labels": [row["organisation"].name for row in rows],
-        "statuses": [str(label) for _key, label in statuses],
-        "keys": [key for key, _label in statuses],
-        "series": [[row["counts"][i] for row in rows] for i in range(len(statuses))],
-    }
+    chart = chart_spec(
+        [row["organisation"].name for row in rows],
+        [
+            (label, [row["counts"][i] for row in rows], STATUS_COLOURS.get(key))
+            for i, (key, label) in enumerate(statuses)
+        ],
+        horizontal=True,
+        stacked=True,
+    )
     context = {
         "filter": tracker_filter,
         "resolutions": resolutions,

@@ -17,8 +17,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core import audit
+from core.jalali import format_datetime
 
 from . import periods
 from .builders import BUILDERS, NEEDS_SUMMARIES
@@ -120,7 +122,7 @@ def report_build(*, report_id, run_id, fault=None):
                 content["title"],
                 content["subtitle"],
                 content["tables"],
-                sheet_names=("ارقام", "داده‌های نمودار", "نمودار"),
+                sheet_names=(_("Figures"), _("Chart data"), _("Chart")),
             )
             _progress(report_id, run_id, 70)
             built_at = timezone.now()
@@ -136,13 +138,10 @@ def report_build(*, report_id, run_id, fault=None):
 
 
 def _footer(built_at):
-    from core.jalali import format_datetime
-
-    return (
-        "تهیه‌شده در "
-        + format_datetime(built_at, "fa")
-        + " — ارقام ۱ تا ۴ به صورت «<۵» نمایش داده شده‌اند."
-    )
+    """The PDF's last line, in the build's language (Persian: the official report)."""
+    return _("Built %(when)s. Figures from 1 to 4 show as “<5”.") % {
+        "when": format_datetime(built_at)
+    }
 
 
 def _file_name(report, run_id, extension):

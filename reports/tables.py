@@ -11,6 +11,8 @@ Cells are numbers, text, None (not applicable) or a suppression marker. Labels a
 in the language the table was built in.
 """
 
+from core.charts import chart_spec
+
 from . import suppression
 
 
@@ -40,17 +42,15 @@ def chart_value(cell):
 
 
 def bar_chart(labels, datasets, horizontal=False, stacked=False, kind="bar"):
-    """A chart spec for static/js/dashboard-charts.js, the XLSX chart sheet and the PDF."""
-    return {
-        "type": kind,
-        "labels": [str(label) for label in labels],
-        "datasets": [
-            {"label": str(label), "data": [chart_value(value) for value in values]}
-            for label, values in datasets
-        ],
-        "horizontal": horizontal,
-        "stacked": stacked,
-    }
+    """A chart spec (core.charts) for the page, the XLSX chart sheet and the PDF; hidden
+    figures become gaps."""
+    return chart_spec(
+        labels,
+        [(label, [chart_value(value) for value in values]) for label, values in datasets],
+        kind=kind,
+        horizontal=horizontal,
+        stacked=stacked,
+    )
 
 
 def column_chart(table_data, value_columns, horizontal=True, stacked=False, kind="bar"):

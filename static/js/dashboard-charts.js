@@ -4,7 +4,7 @@
 //   {{ spec|json_script:"spec-id" }}
 //
 // spec = {type: "bar" | "line", labels: [...], datasets: [{label, data, colour?}],
-//         stacked?: bool, horizontal?: bool}
+//         stacked?: bool, horizontal?: bool, max?: number}  (built by core/charts.py)
 // A null in data is a suppressed figure ("<5"): the chart leaves a gap and the table beside
 // the chart, which always carries the same numbers, shows the suppression mark.
 (function () {
@@ -59,6 +59,7 @@
     // right (vertical bars, lines) and horizontal bars grow from the right.
     var valueAxis = {
       beginAtZero: true,
+      max: spec.max,
       stacked: Boolean(spec.stacked),
       ticks: { precision: 0, callback: format }
     };

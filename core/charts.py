@@ -1,0 +1,24 @@
+"""Chart specs for static/js/dashboard-charts.js: the one shape every chart on a page takes.
+
+    {"type": "bar" | "line", "labels": [...], "datasets": [{"label", "data", "colour"?}],
+     "horizontal": bool, "stacked": bool, "max": number?}
+
+The page always carries the same numbers as a table; the chart is a picture of it.
+"""
+
+
+def chart_spec(labels, datasets, *, kind="bar", horizontal=False, stacked=False, maximum=None):
+    """`datasets` = [(label, values)] or [(label, values, colour)]; values may hold None (a gap)."""
+    spec = {
+        "type": kind,
+        "labels": [str(label) for label in labels],
+        "datasets": [
+            {"label": str(label), "data": list(values), **({"colour": rest[0]} if rest else {})}
+            for label, values, *rest in datasets
+        ],
+        "horizontal": horizontal,
+        "stacked": stacked,
+    }
+    if maximum is not None:
+        spec["max"] = maximum
+    return spec
