@@ -1,6 +1,6 @@
 # Koodak's developer commands. Needs only Python 3.11+ and make: everything else is installed into
 # .venv from requirements.lock. PostgreSQL and Redis come from DATABASE_URL and REDIS_URL when they
-# are set; otherwise core/devstack.py starts private ones for the duration of the command.
+# are set; otherwise core/devstack starts private ones for the duration of the command.
 #
 #   make run          the whole product with demo data on http://127.0.0.1:8000/ (PORT=...)
 #   make test         lint, migration and deploy checks, then the test suite (ARGS='-k login')
@@ -42,10 +42,10 @@ $(STAMP): requirements.lock
 	@touch $@
 
 run: venv
-	$(VPY) core/devstack.py run
+	$(VPY) -m core.devstack run
 
 test: venv
-	$(VPY) core/devstack.py with-services -- sh .ci/checks.sh $(ARGS)
+	$(VPY) -m core.devstack with-services -- sh .ci/checks.sh $(ARGS)
 
 lint: venv
 	ruff check .
@@ -73,7 +73,7 @@ lock:
 
 # Data goes into its own database, <DATABASE_URL's name>_bench_<scale>, generated once per scale.
 bench: venv
-	$(VPY) core/devstack.py with-services -- python -m bench --scale $(SCALE)
+	$(VPY) -m core.devstack with-services -- python -m bench --scale $(SCALE)
 
 clean-local:
-	$(PYTHON) core/devstack.py clean
+	$(PYTHON) -m core.devstack clean
