@@ -9,8 +9,8 @@ from core.spreadsheets.kinds import ImportKind, ImportRefused
 
 from ..models import Case
 from .columns import COLUMNS, child_resource
-from .load import load_children
-from .validate import validate_children
+from .load import ChildrenLoader
+from .validate import ChildrenValidation, validate_children
 
 
 def default_caseworker(organisation):
@@ -35,23 +35,44 @@ class ChildrenKind(ImportKind):
         return child_resource(lang)
 
     def validate(self, rows, *, organisation, check_duplicates=True, progress=None):
+        # The preview keeps counts and errors, not every row: children are written by
+        # import_rows, which checks and writes in one pass.
         return validate_children(
-            rows, organisation=organisation, check_duplicates=check_duplicates, progress=progress
+            rows,
+            organisation=organisation,
+            check_duplicates=check_duplicates,
+            progress=progress,
+            keep_rows=False,
         )
 
-    def load(self, *, preview, organisation, by, job_id):
+    def import_rows(self, rows, *, organisation, by, job_id, progress=None):
+        """Check the file a chunk at a time and write each valid chunk while the next is read.
+        After the first invalid row nothing more is written, but every row is still checked,
+        so the job lists all the errors; the caller rolls back."""
+        validation = ChildrenValidation(organisation)
+        preview = validation.preview
+        with ChildrenLoader(
+            organisation=organisation,
+            by=by,
+            assigned_to=self._assignee(organisation),
+            job_id=job_id,
+        ) as loader:
+            for valid in validation.chunks(rows, prepare=loader.prepare):
+                if preview.ok:
+                    loader.add(valid)
+                if progress:
+                    progress(preview.read, loader.counts["created"] + loader.counts["unchanged"])
+            if not preview.ok:
+                return preview, None
+            return preview, loader.finish(preview.present_fields)
+
+    def _assignee(self, organisation):
         assigned_to = default_caseworker(organisation)
         if assigned_to is None:
             raise ImportRefused(
                 _("The organisation has no active manager or caseworker to assign the cases to.")
             )
-        return load_children(
-            preview=preview,
-            organisation=organisation,
-            by=by,
-            assigned_to=assigned_to,
-            job_id=job_id,
-        )
+        return assigned_to
 
 
 def all_kinds():

@@ -9,7 +9,9 @@ organisation's import lock.
 """
 
 import json
+import threading
 import uuid
+from functools import lru_cache
 
 from django.apps import apps
 from django.db import connection, models
@@ -66,8 +68,8 @@ def _history_context(cursor, by, job_id):
     return context_id
 
 
-def _bulk_history(cursor, on):
-    cursor.execute("SELECT set_config(%s, %s, true)", [BULK_HISTORY_SETTING, "on" if on else ""])
+def _bulk_history_sql(on):
+    return "SELECT set_config(%s, %s, true)", [BULK_HISTORY_SETTING, "on" if on else ""]
 
 
 def _event_insert(model, source, context_id, now):
@@ -159,61 +161,154 @@ def _staged_row(row, today):
     return out
 
 
-def load_children(*, preview, organisation, by, assigned_to, job_id, progress=None):
-    """Write ``preview.rows``; return {"created", "updated", "unchanged"}. Call inside atomic()."""
-    today = timezone.localdate()
-    creates = [row for row in preview.rows if row.action == "create"]
-    updates = [row for row in preview.rows if row.action == "update"]
-    years, year_of = {}, {}  # registration dates repeat: convert each to Jalali once
-    for row in creates:
-        day = row.values.get("registered_on") or today
-        row.values["registered_on"] = day
-        if day not in year_of:
-            year_of[day] = to_jalali(day).year
-        years[year_of[day]] = years.get(year_of[day], 0) + 1
-    numbers = {
-        year: iter(block) for year, block in reserve_case_numbers(organisation, years).items()
-    }
-    for row in creates:
-        row.values["case_number"] = next(numbers[year_of[row.values["registered_on"]]])
+class ChildrenLoader:
+    """Writes validated rows a chunk at a time inside the caller's transaction, which holds the
+    organisation's import lock.
 
-    with connection.cursor() as cursor:
-        context_id = _history_context(cursor, by, job_id)
-        # The trigram indexes take new rows into their pending lists and merge them in batches;
-        # bigger batches with more memory for this one transaction merge far fewer times.
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
-        types = _staging_types()
-        columns = ", ".join(f"{name} {types[name]}" for name in STAGED)
-        # New rows and changed rows are staged apart, so the update statements read only the
-        # few changed rows, not the whole (wide) file. Dropped at commit; dropped here too for a
-        # caller whose outer transaction lives on.
-        for table, rows in (("import_stage", creates), ("import_stage_update", updates)):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE TEMP TABLE {table} ({columns}) ON COMMIT DROP")
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(STAGED)}) FROM STDIN") as copy:
-                for count, row in enumerate(rows, start=1):
-                    copy.write_row(_staged_row(row, today))
-                    if progress and count % 10000 == 0:
-                        progress(count)
-        if updates:
-            # Statistics for the UPDATE … FROM join (a temp table has none).
-            cursor.execute("ANALYZE import_stage_update")
+    Each chunk's new cases go in by one ``INSERT … SELECT`` run on a helper thread over the same
+    connection (psycopg serialises its use), so that while PostgreSQL builds the rows and their
+    index entries, this thread reads and checks the next chunk: the two cores work at once. The
+    thread is always joined before anything else uses the connection and before the transaction
+    ends; its error is raised here, as Django's. Changed cases are written at ``finish``.
+    """
+
+    def __init__(self, *, organisation, by, assigned_to, job_id):
+        self.organisation = organisation
+        self.by = by
+        self.assigned_to = assigned_to
+        self.job_id = job_id
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0}
+        self.updated_ids = []
+        self._thread = None
+        self._error = None
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            context_id = _history_context(cursor, self.by, self.job_id)
+            # The trigram indexes take new rows into their pending lists and merge them in
+            # batches; bigger batches with more memory for this transaction merge fewer times.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
+            # Foreign keys are checked as each chunk goes in, on the helper thread, rather than
+            # all at commit on this one (about a million checks for 100,000 children).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            types = _staging_types()
+            columns = ", ".join(f"{name} {types[name]}" for name in STAGED)
+            # New rows and changed rows are staged apart, so the update statements read only the
+            # few changed rows, not the whole (wide) file. Dropped at commit; dropped here too
+            # for a caller whose outer transaction lives on.
+            for table in ("import_stage", "import_stage_update"):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(f"CREATE TEMP TABLE {table} ({columns}) ON COMMIT DROP")
+        self._insert = _insert_sql(
+            self.organisation, self.by, self.assigned_to, self.job_id, context_id
+        )
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        # Never leave the thread running into the end of the transaction; an error already on
+        # its way out wins over the thread's.
+        self._wait(raise_error=kind is None)
+        if kind is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
+        return False
+
+    def prepare(self, rows):
+        """Called before a chunk is matched with the database. Builds the staged rows of its
+        likely new children (no case number) while the previous chunk's insert still runs,
+        then waits for that insert: the match must not use the connection before the insert's
+        error, if any, is raised."""
+        today = timezone.localdate()
+        for row in rows:
+            if not row.values.get("case_number"):
+                row.staged = _staged_row(row, today)
+        self._wait()
+
+    def add(self, rows):
+        """Stage one chunk of ChildRows and start writing its new cases."""
+        today = timezone.localdate()
+        creates, updates = [], []
+        years = {}
+        for row in rows:
+            if row.action == "create":
+                staged = row.staged or _staged_row(row, today)
+                year = _jalali_year(staged[_REGISTERED_AT])
+                years[year] = years.get(year, 0) + 1
+                creates.append((year, staged))
+            elif row.action == "update":
+                updates.append(_staged_row(row, today))
+                self.updated_ids.append(row.case_id)
+            else:
+                self.counts["unchanged"] += 1
+        # Everything above ran while the previous chunk's insert was busy in PostgreSQL.
+        self._wait()
+        numbers = {
+            year: iter(block)
+            for year, block in reserve_case_numbers(self.organisation, years).items()
+        }
+        for year, staged in creates:
+            staged[_CASE_NUMBER_AT] = next(numbers[year])
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE import_stage")
+            for table, staged_rows in (
+                ("import_stage", (staged for _year, staged in creates)),
+                ("import_stage_update", updates),
+            ):
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(STAGED)}) FROM STDIN") as copy:
+                    for staged in staged_rows:
+                        copy.write_row(staged)
         _after_staging()
-        # Changed cases first: their few index entries go in while the trigram indexes' pending
-        # lists are short; after the big insert each statement would merge the whole lists.
-        updated = _update_existing(cursor, preview.present_fields, by, job_id) if updates else 0
-        if updates:
-            _refresh_search_of(cursor, [row.case_id for row in updates])
-        _bulk_history(cursor, True)
-        created = _insert_new(cursor, organisation, by, assigned_to, job_id, context_id)
-        # Later writes in this transaction are tracked by the triggers again.
-        _bulk_history(cursor, False)
-    return {
-        "created": created,
-        "updated": updated,
-        "unchanged": sum(1 for row in preview.rows if row.action == "unchanged"),
-    }
+        if creates:
+            self._start(self._insert)
+
+    def finish(self, present_fields):
+        """Wait for the last insert, write the changed cases; return the counts."""
+        self._wait()
+        if self.updated_ids:
+            with connection.cursor() as cursor:
+                # Statistics for the UPDATE … FROM join (a temp table has none).
+                cursor.execute("ANALYZE import_stage_update")
+                self.counts["updated"] = _update_existing(
+                    cursor, present_fields, self.by, self.job_id
+                )
+                _refresh_search_of(cursor, self.updated_ids)
+        return dict(self.counts)
+
+    def _start(self, statements):
+        shared = connection.connection  # the psycopg connection of this transaction
+
+        def run():
+            try:
+                with shared.cursor() as cursor:
+                    for sql, params in statements:
+                        cursor.execute(sql, params)
+                        if sql is statements[_INSERT_AT][0]:
+                            self.counts["created"] += cursor.rowcount
+            except BaseException as error:  # raised on the caller's thread by _wait
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="children-import-insert", daemon=True)
+        self._thread.start()
+
+    def _wait(self, raise_error=True):
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None and raise_error:
+            with connection.wrap_database_errors:
+                raise error
+
+
+_CASE_NUMBER_AT = STAGED.index("case_number")
+_REGISTERED_AT = STAGED.index("registered_on")
+_INSERT_AT = 1  # of the statements _insert_sql returns
+
+
+@lru_cache(maxsize=4096)
+def _jalali_year(day):
+    return to_jalali(day).year
 
 
 def _staging_types():
@@ -226,7 +321,9 @@ def _staging_types():
     return types
 
 
-def _insert_new(cursor, organisation, by, assigned_to, job_id, context_id):
+def _insert_sql(organisation, by, assigned_to, job_id, context_id):
+    """[(sql, params)] that create the staged new cases: the insert between switching the row
+    triggers off and on again (their history is written by the statement itself)."""
     staged = [c for c in STAGED if c not in ("row_no", "case_id", "action")]
     constants = {
         "organisation_id": organisation.pk,
@@ -259,7 +356,7 @@ def _insert_new(cursor, organisation, by, assigned_to, job_id, context_id):
     # models, never from the file; values are parameters.
     case_events, case_event_params = _event_insert(Case, "new", context_id, now)
     consent_events, consent_event_params = _event_insert(Consent, "consents", context_id, now)
-    cursor.execute(
+    insert = (
         f"""
         WITH new AS (
             INSERT INTO children_case ({", ".join(columns)})
@@ -295,8 +392,7 @@ def _insert_new(cursor, organisation, by, assigned_to, job_id, context_id):
             json.dumps({"import": job_id}),
         ],
     )
-    created = cursor.rowcount
-    return created
+    return [_bulk_history_sql(True), insert, _bulk_history_sql(False)]
 
 
 def _update_existing(cursor, present_fields, by, job_id):

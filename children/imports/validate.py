@@ -10,14 +10,14 @@ organisation's cases are refused, with the same words whether the number exists 
 import datetime
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.persian import compact
-from core.spreadsheets.table import Preview, RowError, read_table
+from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
 
 from ..models import Case
 from ..selectors.duplicates import likely_duplicates
@@ -27,7 +27,6 @@ from .parsing import ParseContext, check_national_id
 # Likely duplicates are a fuzzy query per row: checked for the first rows to be created only.
 LIKELY_CHECK_LIMIT = 300
 LIKELY_CHECK_SECONDS = 2.5  # and for at most this long, so a big file's preview stays quick
-PROGRESS_EVERY = 5000
 
 _FIELD_COLUMN = {f.name: f.column for f in Case._meta.concrete_fields}
 _MAX_LENGTH = {
@@ -44,70 +43,195 @@ class ChildRow:
     case_id: int | None = None
     action: str = "create"  # create, update, unchanged
     key: tuple | None = None  # natural_key(values) of a row without a case number
+    staged: list | None = None  # the row as the loader stages it, built ahead (ChildrenLoader)
 
 
-def validate_children(rows, *, organisation, check_duplicates=True, progress=None):
-    """Read ``rows`` (lists of cells, the header somewhere in the first rows) into a Preview."""
-    today = timezone.localdate()
-    table = read_table(
-        rows,
-        COLUMNS,
-        context=ParseContext.load(),
-        checks={c.name: _check_value(c, today) for c in COLUMNS},
-    )
-    preview = Preview(
-        read=len(table.rows),
-        header_row=table.header_row,
-        language=table.language,
-        present_fields=table.present_fields,
-        ignored_columns=table.ignored_columns,
-        file_error=table.file_error,
-    )
-    if table.file_error:
-        return preview
+def validate_children(rows, *, organisation, check_duplicates=True, progress=None, keep_rows=True):
+    """Read ``rows`` (lists of cells, the header somewhere in the first rows) into a Preview.
 
-    def column_title(name):
-        return table.title(COLUMNS, name)
-
-    birth_title, documentation_is_id = table.headers.get("birth_date"), "national_id"
-    parsed = []
-    for count, (number, values, row_errors) in enumerate(table.rows, start=1):
-        if (
-            values.get("birth_date") is None
-            and values.get("estimated_age") is None
-            and not any(e.column == birth_title for e in row_errors)
-        ):
-            row_errors.append(
-                RowError(
-                    number,
-                    column_title("birth_date"),
-                    _("Give the date of birth or an estimated age."),
-                )
-            )
-        if values.get("documentation") == documentation_is_id:
-            number_text = values.get("id_number")
-            if not number_text:
-                row_errors.append(
-                    RowError(
-                        number,
-                        column_title("id_number"),
-                        _("A national ID number is needed for this documentation status."),
-                    )
-                )
-            elif (problem := _national_id_problem(number_text)) is not None:
-                row_errors.append(RowError(number, column_title("id_number"), str(problem)))
-        if row_errors:
-            preview.errors.extend(row_errors)
-            preview.invalid_rows.add(number)
-        else:
-            parsed.append(ChildRow(number, values))
-        if progress and count % PROGRESS_EVERY == 0:
-            progress(count)
-    _match_existing(parsed, preview, organisation, column_title)
+    ``keep_rows=False`` (the dry run) keeps only the counts, the errors and the first new rows
+    that the likely-duplicate check looks at, so a large file is never held whole.
+    """
+    validation = ChildrenValidation(organisation)
+    preview = validation.preview
+    new_rows = []
+    for valid in validation.chunks(rows, progress=progress):
+        if keep_rows:
+            preview.rows.extend(valid)
+        if check_duplicates and len(new_rows) < LIKELY_CHECK_LIMIT:
+            new_rows.extend(row for row in valid if row.action == "create")
     if check_duplicates:
-        _likely(preview, organisation)
-    preview.errors.sort(key=lambda e: e.row)
+        _likely(preview, organisation, new_rows[:LIKELY_CHECK_LIMIT])
     return preview
+
+
+class ChildrenValidation:
+    """A children file checked a chunk of rows at a time: ``chunks`` yields each chunk's valid
+    rows with their action decided, and ``preview`` gathers the counts and every error. Rows
+    repeated across chunks are found, since the keys seen so far are kept."""
+
+    chunk_rows = CHUNK_ROWS
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+        self.preview = Preview(tally={"create": 0, "update": 0, "unchanged": 0})
+        self.seen_numbers, self.seen_keys = {}, {}
+        # Existing cases by natural key, for the compact names looked up so far.
+        self.by_key, self.names_fetched = {}, set()
+        self.last_id = None
+        self.title = None
+
+    def chunks(self, rows, *, progress=None, prepare=None):
+        """Yield each chunk's valid rows. ``prepare(rows)``, if given, sees the rows that passed
+        the checks before they are matched with the database (which a writer may be using)."""
+        today = timezone.localdate()
+        table, chunks = open_table(
+            rows,
+            COLUMNS,
+            context=ParseContext.load(),
+            checks={c.name: _check_value(c, today) for c in COLUMNS},
+            chunk_rows=self.chunk_rows,
+        )
+        preview = self.preview
+        preview.header_row = table.header_row
+        preview.language = table.language
+        preview.present_fields = table.present_fields
+        preview.ignored_columns = table.ignored_columns
+        preview.file_error = table.file_error
+        self.title = partial(table.title, COLUMNS)
+        for chunk in chunks:
+            preview.read += len(chunk)
+            checked = self._checked(chunk)
+            if prepare is not None:
+                prepare(checked)
+            valid = self._match_existing(checked)
+            for row in valid:
+                preview.tally[row.action] += 1
+            if progress:
+                progress(preview.read)
+            yield valid
+        preview.errors.sort(key=lambda e: e.row)
+
+    def _checked(self, chunk):
+        """The chunk's rows that pass the checks across columns, as ChildRows."""
+        preview, title = self.preview, self.title
+        birth_title = title("birth_date")
+        parsed = []
+        for number, values, row_errors in chunk:
+            if (
+                values.get("birth_date") is None
+                and values.get("estimated_age") is None
+                and not any(e.column == birth_title for e in row_errors)
+            ):
+                row_errors.append(
+                    RowError(number, birth_title, _("Give the date of birth or an estimated age."))
+                )
+            if values.get("documentation") == "national_id":
+                number_text = values.get("id_number")
+                if not number_text:
+                    row_errors.append(
+                        RowError(
+                            number,
+                            title("id_number"),
+                            _("A national ID number is needed for this documentation status."),
+                        )
+                    )
+                elif (problem := _national_id_problem(number_text)) is not None:
+                    row_errors.append(RowError(number, title("id_number"), str(problem)))
+            if row_errors:
+                preview.errors.extend(row_errors)
+                preview.invalid_rows.add(number)
+            else:
+                parsed.append(ChildRow(number, values))
+        return parsed
+
+    def _last_id_before(self):
+        if self.last_id is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT COALESCE(max(id), 0) FROM children_case")
+                self.last_id = cursor.fetchone()[0]
+        return self.last_id
+
+    def _match_existing(self, parsed):
+        """Decide create / update / unchanged; refuse other organisations' case numbers (FU-06).
+
+        Two queries a chunk: the cases named by number, and the cases whose compact name appears
+        in the chunk and in no earlier one (then matched on the whole natural key), each as an
+        array parameter rather than a 10,000-item IN list, fetching only the compared columns.
+        Only cases that existed before the file are matched: ones this import has written
+        already came from earlier rows, whose repeats are found by key.
+        """
+        preview, organisation, title = self.preview, self.organisation, self.title
+        numbered, keyed = [], []
+        for row in parsed:
+            if row.values.get("case_number"):
+                numbered.append(row)
+            else:
+                row.key = natural_key(row.values)
+                keyed.append(row)
+        by_number = {}
+        if numbered:
+            found = _existing_cases(
+                "organisation_id = %s AND case_number = ANY(%s)",
+                [organisation.pk, list({row.values["case_number"] for row in numbered})],
+            )
+            by_number = {values["case_number"]: values for values in found.values()}
+        by_key = self.by_key
+        names = {row.key[0] for row in keyed} - self.names_fetched
+        if names:
+            self.names_fetched |= names
+            found = _existing_cases(
+                "organisation_id = %s AND search_compact = ANY(%s) AND id <= %s",
+                [organisation.pk, list(names), self._last_id_before()],
+            )
+            for pk in sorted(found):
+                by_key.setdefault(natural_key(found[pk]), found[pk])
+        seen_numbers, seen_keys = self.seen_numbers, self.seen_keys
+        fields = [f for f in preview.present_fields if f != "case_number"]
+        for row in parsed:
+            number = row.values.get("case_number")
+            case = None
+            if number:
+                case = by_number.get(number)
+                if case is None:
+                    _invalid(
+                        preview,
+                        row,
+                        title("case_number"),
+                        _("This organisation has no case with this number."),
+                    )
+                    continue
+                if number in seen_numbers:
+                    _invalid(
+                        preview,
+                        row,
+                        title("case_number"),
+                        _("The same case number is in row %(row)s.")
+                        % {"row": seen_numbers[number]},
+                    )
+                    continue
+                seen_numbers[number] = row.row
+            else:
+                key = row.key
+                if key in seen_keys:
+                    preview.in_file_duplicates.append({"row": row.row, "same_as": seen_keys[key]})
+                    _invalid(
+                        preview,
+                        row,
+                        title("given_name"),
+                        _("The same child is in row %(row)s.") % {"row": seen_keys[key]},
+                    )
+                    continue
+                seen_keys[key] = row.row
+                case = by_key.get(key)
+            if case is None:
+                row.action = "create"
+                continue
+            row.case_id = case["id"]
+            row.action = (
+                "unchanged" if all(_same(case[f], row.values.get(f)) for f in fields) else "update"
+            )
+        return [row for row in parsed if row.row not in preview.invalid_rows]
 
 
 def _check_value(column, today):
@@ -165,90 +289,14 @@ def _same(old, new):
     return old == new
 
 
-def _match_existing(parsed, preview, organisation, title):
-    """Decide create / update / unchanged; refuse other organisations' case numbers (FU-06).
-
-    Two queries whatever the file's size: the cases named by number, and the cases whose
-    compact name appears in the file (then matched on the whole natural key), each as an array
-    parameter rather than a 100,000-item IN list, fetching only the compared columns.
-    """
-    numbered, keyed = [], []
-    for row in parsed:
-        if row.values.get("case_number"):
-            numbered.append(row)
-        else:
-            row.key = natural_key(row.values)
-            keyed.append(row)
-    by_number = {}
-    if numbered:
-        found = _existing_cases(
-            "organisation_id = %s AND case_number = ANY(%s)",
-            [organisation.pk, list({row.values["case_number"] for row in numbered})],
-        )
-        by_number = {values["case_number"]: values for values in found.values()}
-    by_key = {}
-    if keyed:
-        found = _existing_cases(
-            "organisation_id = %s AND search_compact = ANY(%s)",
-            [organisation.pk, list({row.key[0] for row in keyed})],
-        )
-        for pk in sorted(found):
-            by_key.setdefault(natural_key(found[pk]), found[pk])
-    seen_numbers, seen_keys = {}, {}
-    fields = [f for f in preview.present_fields if f != "case_number"]
-    for row in parsed:
-        number = row.values.get("case_number")
-        case = None
-        if number:
-            case = by_number.get(number)
-            if case is None:
-                _invalid(
-                    preview,
-                    row,
-                    title("case_number"),
-                    _("This organisation has no case with this number."),
-                )
-                continue
-            if number in seen_numbers:
-                _invalid(
-                    preview,
-                    row,
-                    title("case_number"),
-                    _("The same case number is in row %(row)s.") % {"row": seen_numbers[number]},
-                )
-                continue
-            seen_numbers[number] = row.row
-        else:
-            key = row.key
-            if key in seen_keys:
-                preview.in_file_duplicates.append({"row": row.row, "same_as": seen_keys[key]})
-                _invalid(
-                    preview,
-                    row,
-                    title("given_name"),
-                    _("The same child is in row %(row)s.") % {"row": seen_keys[key]},
-                )
-                continue
-            seen_keys[key] = row.row
-            case = by_key.get(key)
-        if case is None:
-            row.action = "create"
-            continue
-        row.case_id = case["id"]
-        row.action = (
-            "unchanged" if all(_same(case[f], row.values.get(f)) for f in fields) else "update"
-        )
-    preview.rows = [row for row in parsed if row.row not in preview.invalid_rows]
-
-
 def _invalid(preview, row, column, reason):
     preview.errors.append(RowError(row.row, column, reason))
     preview.invalid_rows.add(row.row)
 
 
-def _likely(preview, organisation):
-    """Possible duplicates of new rows among existing cases (any organisation), as a warning."""
-    new_rows = [row for row in preview.rows if row.action == "create"]
+def _likely(preview, organisation, new_rows):
+    """Possible duplicates of ``new_rows`` (the file's first new rows) among existing cases of
+    any organisation, as a warning."""
     started = time.monotonic()
     checked = 0
     for row in new_rows[:LIKELY_CHECK_LIMIT]:
@@ -267,7 +315,7 @@ def _likely(preview, organisation):
             }
         )
         preview.likely_duplicates.append({"row": row.row, "own": own, "elsewhere": elsewhere})
-    preview.likely_unchecked = len(new_rows) - checked
+    preview.likely_unchecked = preview.count("create") - checked
 
 
 def default_registered_on(values):

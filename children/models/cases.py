@@ -60,13 +60,18 @@ class Case(models.Model):
     updates: every save through a service increments it and refuses a stale one (RE-02).
     """
 
+    # Not indexed alone: every index of Meta starts with the organisation. An index a bulk import
+    # must also fill costs it time per row, so the table carries only the ones queries use.
     organisation = models.ForeignKey(
         "ngos.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
-    case_number = models.CharField(_("case number"), max_length=40, unique=True)
+    # Unique by a constraint (Meta), not unique=True, which would add a LIKE-prefix index that
+    # no search uses (case numbers are searched anywhere in the text).
+    case_number = models.CharField(_("case number"), max_length=40)
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
     )
@@ -76,11 +81,13 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_cases",
     )
+    # Never looked up by (users are deactivated, not deleted): not indexed.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     registered_on = models.DateField(_("registration date"), default=timezone.localdate)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -102,8 +109,13 @@ class Case(models.Model):
     )
     id_number = models.CharField(_("ID document number"), max_length=32, blank=True)
     languages = _choices_array(Language, verbose_name=_("languages"))
+    # Cases are read by province only in whole-table passes (the summary tables): not indexed.
     province = models.ForeignKey(
-        "core.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+        "core.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     district = models.CharField(_("district"), max_length=100, blank=True)
@@ -223,6 +235,7 @@ class Case(models.Model):
             GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["case_number"], name="case_number_unique"),
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=False) | Q(estimated_age__isnull=False),
                 name="case_birth_date_or_estimated_age",
@@ -313,8 +326,14 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Indexed only where set (Meta): most consents are never withdrawn.
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # Set when the consent was recorded by a spreadsheet import (docs/adr/0007).
@@ -338,6 +357,13 @@ class Consent(models.Model):
                 name="consent_withdrawal_has_time_and_person",
             ),
             models.CheckConstraint(condition=~Q(scope=[]), name="consent_scope_not_empty"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["withdrawn_by"],
+                condition=Q(withdrawn_by__isnull=False),
+                name="consent_withdrawn_by_idx",
+            )
         ]
 
     def __str__(self):
@@ -385,7 +411,10 @@ class TimelineEntry(models.Model):
         LINKED = "linked", _("Linked with another organisation's case")
         STATUS = "status", _("Status changed")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    # Indexed by timeline_case_at_idx (case first).
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="timeline", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

@@ -6,23 +6,25 @@ of created twice (RE-01), and a file already imported into the organisation impo
 """
 
 import hashlib
+import logging
+import threading
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.spreadsheets import reading
 from core.spreadsheets.kinds import ImportRefused
-from core.spreadsheets.table import Preview
 
 from ..imports.kinds import default_caseworker, get_kind
 from ..models import ImportJob
 from ..models.imports import ERRORS_KEPT
 
 Status = ImportJob.Status
+logger = logging.getLogger(__name__)
 # pg_advisory_xact_lock(namespace, organisation id); kinds without an organisation lock 0.
 _LOCK_NAMESPACE = 80_008
 
@@ -69,6 +71,31 @@ def _read(job):
     return list(reading.read_rows(job.file_kind, data))
 
 
+class _StoredRows:
+    """The job's file as rows, read lazily (a large file is checked a chunk at a time); a file
+    refused while it is read (too many rows, unreadable) leaves its reason in ``error``."""
+
+    def __init__(self, job):
+        self.job = job
+        self.error = ""
+        self.expected = 0  # about how many rows, once reading has begun
+
+    def __iter__(self):
+        with self.job.stored_file.open("rb") as handle:
+            data = handle.read()
+        self.expected = reading.rows_expected(self.job.file_kind, data)
+        try:
+            yield from reading.read_rows(self.job.file_kind, data)
+        except reading.UnsafeFile as error:
+            self.error = str(error)
+
+    def refused(self, preview):
+        """``preview`` with the reading error, if there was one, as its file error."""
+        if self.error:
+            preview.file_error = self.error
+        return preview
+
+
 def _set(job, **fields):
     for name, value in fields.items():
         setattr(job, name, value)
@@ -96,28 +123,67 @@ def _apply_preview(job, preview):
     }
 
 
-def validate_job_file(job, *, check_duplicates=True, progress=None):
-    """Read and validate the job's stored file; returns the Preview (writes nothing)."""
-    try:
-        rows = _read(job)
-    except reading.UnsafeFile as error:
-        return Preview(file_error=str(error))
-    return get_kind(job.kind).validate(
-        rows, organisation=job.organisation, check_duplicates=check_duplicates, progress=progress
+def validate_job_file(job, *, check_duplicates=True, progress=False):
+    """Read and validate the job's stored file; returns the Preview (writes nothing).
+    ``progress``: record the rows checked so far on the job as it goes."""
+    rows = _StoredRows(job)
+    preview = get_kind(job.kind).validate(
+        rows,
+        organisation=job.organisation,
+        check_duplicates=check_duplicates,
+        progress=_progress_recorder(job, rows, aside=False) if progress else None,
     )
+    return rows.refused(preview)
+
+
+def _progress_recorder(job, rows, *, aside):
+    """A callback ``(read, written=None)`` that records on the job how far it has come, for the
+    page that polls it. An import runs inside one transaction that nobody else can see into, so
+    there (``aside``) each record goes through a connection of its own, committed at once."""
+
+    def record(read, written=None):
+        expected = max(rows.expected, read, 1)
+        fields = {"rows_read": read}
+        if written is None:
+            fields["progress"] = min(99, read * 100 // expected)
+        else:
+            fields["created_count"] = written
+            fields["progress"] = min(99, (read + written) * 50 // expected)
+        if aside:
+            _update_aside(job.pk, fields)
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+    return record
+
+
+def _update_aside(job_id, fields):
+    """Update the job row from a short-lived thread: Django gives each thread its own
+    connection, so the update commits apart from the import's transaction. Best effort: it
+    gives up after a moment rather than wait on a lock."""
+
+    def run():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
+                ImportJob.objects.filter(pk=job_id).update(**fields)
+        except DatabaseError:
+            logger.warning("import %s: progress not recorded", job_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="import-progress")
+    thread.start()
+    thread.join()
 
 
 def import_job_preview(*, job_id):
     """The dry run: validate every row and record the counts and errors on the job."""
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     with translation.override(job.language):
-        _set(job, status=Status.VALIDATING, progress=0)
-        total = max(1, job.stored_file.size // 100)  # a rough row estimate for the progress bar
-
-        def progress(read):
-            _set(job, progress=min(95, read * 100 // total))
-
-        preview = validate_job_file(job, progress=progress)
+        _set(job, status=Status.VALIDATING, progress=0, rows_read=0)
+        preview = validate_job_file(job, progress=True)
         _apply_preview(job, preview)
         earlier = previous_import(job)
         if earlier is not None and not job.message:
@@ -133,7 +199,7 @@ def import_job_run(*, job_id, by=None):
     job = ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
     by = by or job.created_by
     with translation.override(job.language):
-        _set(job, status=Status.IMPORTING, progress=0)
+        _set(job, status=Status.IMPORTING, progress=0, rows_read=0, created_count=0)
         try:
             _import(job, by)
         except (ImportRefused, ValidationError) as error:
@@ -142,18 +208,29 @@ def import_job_run(*, job_id, by=None):
             job.status, job.message = Status.FAILED, message
             job.finished_at, job.progress = timezone.now(), 100
             job.save()
-        except IntegrityError:
+        except IntegrityError as error:
             # The unique constraint on (organisation, kind, file hash) for done imports: another
-            # import of the same file finished first.
+            # import of the same file finished first. Anything else is not the file's fault:
+            # logged, and the job says that nothing was imported.
+            if _constraint_of(error).startswith("import_file_done_once"):
+                message = _("This file has already been imported into this organisation.")
+            else:
+                logger.exception("import %s failed on a database constraint", job.pk)
+                message = _("The import failed and nothing was imported. Try again later.")
             _set(
                 job,
                 status=Status.FAILED,
-                message=_("This file has already been imported into this organisation."),
+                message=message,
                 finished_at=timezone.now(),
                 progress=100,
             )
     job.refresh_from_db()
     return job
+
+
+def _constraint_of(error):
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
 
 
 def _import(job, by):
@@ -167,13 +244,21 @@ def _import(job, by):
             )
         if previous_import(job) is not None:
             raise ImportRefused(_("This file has already been imported into this organisation."))
-        preview = validate_job_file(job, check_duplicates=False)
+        rows = _StoredRows(job)
+        preview, counts = kind.import_rows(
+            rows,
+            organisation=organisation,
+            by=by,
+            job_id=job.pk,
+            progress=_progress_recorder(job, rows, aside=True),
+        )
+        rows.refused(preview)
         if not preview.ok:
+            # Rows already written are undone with the transaction (RE-01).
             _apply_preview(job, preview)
             raise ImportRefused(
                 preview.file_error or _("Some rows are invalid; nothing was imported.")
             )
-        counts = kind.load(preview=preview, organisation=organisation, by=by, job_id=job.pk)
         _apply_preview(job, preview)
         job.created_count = counts["created"]
         job.updated_count = counts["updated"]

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import pghistory
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -274,6 +275,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@koodak.invalid"
 
 # --- History and audit ----------------------------------------------------------------------
 PGHISTORY_DEFAULT_TRACKERS = None  # set per model with @pghistory.track(...)
+# History rows are read by object and by context only: the foreign keys they copy from the
+# tracked model are not indexed (each index costs every write, bulk imports most of all).
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 # Errors must not carry children's data into logs or mails (LG-02).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "core.logging.RedactingExceptionReporterFilter"
 

@@ -43,6 +43,16 @@ class ImportKind:
     def load(self, *, preview, organisation, by, job_id):
         raise NotImplementedError
 
+    def import_rows(self, rows, *, organisation, by, job_id, progress=None):
+        """Validate and write ``rows`` inside the caller's transaction: (preview, counts), or
+        (preview, None) when a row is invalid and the caller must roll back. A kind may write
+        while it still reads (children); the caller's rollback undoes it all the same.
+        ``progress(read, written)`` may be called on the way (kinds with small files don't)."""
+        preview = self.validate(list(rows), organisation=organisation, check_duplicates=False)
+        if not preview.ok:
+            return preview, None
+        return preview, self.load(preview=preview, organisation=organisation, by=by, job_id=job_id)
+
 
 class RecordKind(ImportKind):
     """Rows keyed by ``key`` (one column): a key already present updates that record."""

@@ -6,6 +6,7 @@ if need be), parses each column's distinct cells once, and returns the typed row
 error as (row number, column as written in the file, reason in the user's language).
 """
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,10 @@ from django.utils.translation import gettext as _
 from .cells import ParseError, is_blank, render_text, word_key
 
 HEADER_SEARCH_ROWS = 20
+# Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
+# first piece is small, so that writing it (which waits for it) starts soon.
+CHUNK_ROWS = 10_000
+FIRST_CHUNK_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,16 @@ class Preview:
     in_file_duplicates: list = field(default_factory=list)
     likely_duplicates: list = field(default_factory=list)
     likely_unchecked: int = 0
+    # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
+    tally: dict | None = None
 
     @property
     def ok(self):
         return not self.file_error and not self.errors
 
     def count(self, action):
+        if self.tally is not None:
+            return self.tally.get(action, 0)
         return sum(1 for row in self.rows if row.action == action)
 
     def counts(self):
@@ -124,14 +133,14 @@ def is_blank_row(row):
     return all(is_blank(cell) for cell in row)
 
 
-def parse_column(column, body, position, context, check=None):
+def parse_column(column, body, position, context, check=None, memo=None):
     """([typed value], [reason or None]) of one column over ``body`` = [(row number, cells)].
 
     Each distinct cell is parsed (and checked) once: provinces, dates and words repeat down a
     file. Cells are keyed with their type so that ``1``, ``1.0`` and ``True`` (equal in a dict)
-    are not taken for one another.
+    are not taken for one another. ``memo`` carries the parsed cells over to the next chunk.
     """
-    memo = {}
+    memo = {} if memo is None else memo
     values, reasons = [], []
     required = column.required
     parse = column.parse
@@ -177,15 +186,27 @@ class Table:
 def read_table(rows, columns, *, context=None, checks=None):
     """Parse ``rows`` (lists of cells) against ``columns``. ``checks``: {name: fn(value) → reason
     or None}, run once per distinct value of that column."""
-    rows = rows if isinstance(rows, list) else list(rows)
+    table, chunks = open_table(rows, columns, context=context, checks=checks, chunk_rows=None)
+    for chunk in chunks:
+        table.rows.extend(chunk)
+    return table
+
+
+def open_table(rows, columns, *, context=None, checks=None, chunk_rows=CHUNK_ROWS):
+    """(Table without its rows, iterator of row chunks) for ``rows``, any iterable of lists of
+    cells: the header is found in the first rows, then the body is read ``chunk_rows`` non-blank
+    rows at a time (None: all at once), so a large file is never held whole as typed rows. Each
+    chunk is [(row number, {column name: value}, [RowError])]."""
+    rows = iter(rows)
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     table = Table()
-    index, mapping = find_header(rows, header_keys(columns))
+    index, mapping = find_header(head, header_keys(columns))
     if index is None:
         table.file_error = _(
             "No header row found. The first row must name the columns, as in the template."
         )
-        return table
-    header = rows[index]
+        return table, iter(())
+    header = head[index]
     table.header_row = index + 1
     persian = sum(1 for p, c in mapping.items() if word_key(header[p]) == word_key(c.fa))
     table.language = "fa" if persian * 2 >= len(mapping) else "en"
@@ -198,29 +219,57 @@ def read_table(rows, columns, *, context=None, checks=None):
         table.file_error = _("Columns missing from the file: %(columns)s") % {
             "columns": "، ".join(c.header(table.language) for c in missing)
         }
-        return table
+        return table, iter(())
     table.headers = {c.name: str(header[p]) for p, c in mapping.items()}
-    body = [
-        (number, row)
-        for number, row in enumerate(rows[index + 1 :], start=index + 2)
-        if not is_blank_row(row)
-    ]
-    names = [c.name for c in mapping.values()]
-    titles = [table.headers[name] for name in names]
-    checks = checks or {}
-    value_columns, reason_columns = [], []
-    for position, column in mapping.items():
-        values, reasons = parse_column(column, body, position, context, checks.get(column.name))
-        value_columns.append(values)
-        reason_columns.append(reasons)
-    by_row = zip(
-        body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
-    )
-    for (number, _cells), row_values, row_reasons in by_row:
-        errors = (
-            [RowError(number, t, r) for t, r in zip(titles, row_reasons, strict=True) if r]
-            if any(row_reasons)
-            else []
+    body = itertools.chain(head[index + 1 :], rows)
+    reader = _BodyReader(mapping, table, context, checks or {})
+    return table, reader.chunks(body, first_number=index + 2, size=chunk_rows)
+
+
+class _BodyReader:
+    """Types the body's cells column by column, a chunk of rows at a time."""
+
+    def __init__(self, mapping, table, context, checks):
+        self.mapping = mapping
+        self.names = [c.name for c in mapping.values()]
+        self.titles = [table.headers[name] for name in self.names]
+        self.context = context
+        self.checks = checks
+        # Parsed cells per column, kept from chunk to chunk while they repeat (dates, words).
+        self.memos = {position: {} for position in mapping}
+
+    def chunks(self, body, *, first_number, size):
+        batch = []
+        limit = size and min(size, FIRST_CHUNK_ROWS)
+        for number, row in enumerate(body, start=first_number):
+            if not is_blank_row(row):
+                batch.append((number, row))
+                if limit and len(batch) >= limit:
+                    yield self.parse(batch)
+                    batch, limit = [], size
+        if batch:
+            yield self.parse(batch)
+
+    def parse(self, body):
+        value_columns, reason_columns = [], []
+        for position, column in self.mapping.items():
+            memo = self.memos[position]
+            values, reasons = parse_column(
+                column, body, position, self.context, self.checks.get(column.name), memo
+            )
+            if len(memo) > len(body) // 2:
+                memo.clear()  # mostly distinct (ID numbers, phones): keeping it saves nothing
+            value_columns.append(values)
+            reason_columns.append(reasons)
+        names, titles, out = self.names, self.titles, []
+        by_row = zip(
+            body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
         )
-        table.rows.append((number, dict(zip(names, row_values, strict=True)), errors))
-    return table
+        for (number, _cells), row_values, row_reasons in by_row:
+            errors = (
+                [RowError(number, t, r) for t, r in zip(titles, row_reasons, strict=True) if r]
+                if any(row_reasons)
+                else []
+            )
+            out.append((number, dict(zip(names, row_values, strict=True)), errors))
+        return out
