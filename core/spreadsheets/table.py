@@ -18,6 +18,9 @@ HEADER_SEARCH_ROWS = 20
 # first piece is small, so that writing it (which waits for it) starts soon.
 CHUNK_ROWS = 10_000
 FIRST_CHUNK_ROWS = 2_000
+# Parsed cells kept per column from chunk to chunk: enough for every date of birth and common
+# name, while a column of distinct values (phones) is dropped rather than kept whole.
+MEMO_CELLS = 20_000
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,7 @@ class _BodyReader:
             values, reasons = parse_column(
                 column, body, position, self.context, self.checks.get(column.name), memo
             )
-            if len(memo) > len(body) // 2:
+            if len(memo) > MEMO_CELLS:
                 memo.clear()  # mostly distinct (ID numbers, phones): keeping it saves nothing
             value_columns.append(values)
             reason_columns.append(reasons)
