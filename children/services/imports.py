@@ -7,11 +7,10 @@ of created twice (RE-01), and a file already imported into the organisation impo
 
 import hashlib
 import logging
-import threading
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from core.spreadsheets.kinds import ImportRefused
 from ..imports.kinds import default_caseworker, get_kind
 from ..models import ImportJob
 from ..models.imports import ERRORS_KEPT
+from .import_progress import ProgressRecorder
 
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
@@ -127,55 +127,14 @@ def validate_job_file(job, *, check_duplicates=True, progress=False):
     """Read and validate the job's stored file; returns the Preview (writes nothing).
     ``progress``: record the rows checked so far on the job as it goes."""
     rows = _StoredRows(job)
+    recorder = ProgressRecorder(job.pk, lambda: rows.expected, aside=False)
     preview = get_kind(job.kind).validate(
         rows,
         organisation=job.organisation,
         check_duplicates=check_duplicates,
-        progress=_progress_recorder(job, rows, aside=False) if progress else None,
+        progress=recorder.record if progress else None,
     )
     return rows.refused(preview)
-
-
-def _progress_recorder(job, rows, *, aside):
-    """A callback ``(read, written=None)`` that records on the job how far it has come, for the
-    page that polls it. An import runs inside one transaction that nobody else can see into, so
-    there (``aside``) each record goes through a connection of its own, committed at once."""
-
-    def record(read, written=None):
-        expected = max(rows.expected, read, 1)
-        fields = {"rows_read": read}
-        if written is None:
-            fields["progress"] = min(99, read * 100 // expected)
-        else:
-            fields["created_count"] = written
-            fields["progress"] = min(99, (read + written) * 50 // expected)
-        if aside:
-            _update_aside(job.pk, fields)
-        else:
-            ImportJob.objects.filter(pk=job.pk).update(**fields)
-
-    return record
-
-
-def _update_aside(job_id, fields):
-    """Update the job row from a short-lived thread: Django gives each thread its own
-    connection, so the update commits apart from the import's transaction. Best effort: it
-    gives up after a moment rather than wait on a lock."""
-
-    def run():
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
-                ImportJob.objects.filter(pk=job_id).update(**fields)
-        except DatabaseError:
-            logger.warning("import %s: progress not recorded", job_id)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name="import-progress")
-    thread.start()
-    thread.join()
 
 
 def import_job_preview(*, job_id):
@@ -245,13 +204,14 @@ def _import(job, by):
         if previous_import(job) is not None:
             raise ImportRefused(_("This file has already been imported into this organisation."))
         rows = _StoredRows(job)
-        preview, counts = kind.import_rows(
-            rows,
-            organisation=organisation,
-            by=by,
-            job_id=job.pk,
-            progress=_progress_recorder(job, rows, aside=True),
-        )
+        with ProgressRecorder(job.pk, lambda: rows.expected, aside=True) as recorder:
+            preview, counts = kind.import_rows(
+                rows,
+                organisation=organisation,
+                by=by,
+                job_id=job.pk,
+                progress=recorder.record,
+            )
         rows.refused(preview)
         if not preview.ok:
             # Rows already written are undone with the transaction (RE-01).

@@ -6,6 +6,7 @@ two chunks is still found, and the helper thread that writes is always joined.
 """
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -186,15 +187,22 @@ def test_progress_is_seen_from_outside_the_import_transaction(
     job = job_for(adm, org_a, csv_bytes(FA, good_rows(8)))
     seen = []
     add = load.ChildrenLoader.add
+    checked_before = iter([0, 2, 5])  # rows checked when each chunk is handed to the writer
 
     def add_then_look(self, rows):
         add(self, rows)
+        wanted = next(checked_before)
 
         def look():
+            # Progress is handed to its writer without waiting: give it a moment.
             try:
-                seen.append(
-                    ImportJob.objects.values_list("rows_read", "created_count").get(pk=job.pk)
-                )
+                for _attempt in range(200):
+                    values = ImportJob.objects.values_list("rows_read", "created_count")
+                    read, written = values.get(pk=job.pk)
+                    if read >= wanted:
+                        break
+                    time.sleep(0.01)
+                seen.append((read, written))
             finally:
                 connection.close()
 

@@ -1,0 +1,77 @@
+"""How far an import job has come, recorded on the job for the page that polls it.
+
+The dry run writes the job row directly (it runs outside any transaction). The import runs inside
+one transaction that nobody else can see into, so its progress goes through a thread of its own
+with its own connection (Django gives each thread one), each update committed at once. The
+import hands updates over without waiting; only the latest one pending is written.
+"""
+
+import logging
+import queue
+import threading
+
+from django.db import DatabaseError, connection, transaction
+
+from ..models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+class ProgressRecorder:
+    """``record(read, written=None)``: rows checked so far and, while importing, rows done.
+    ``expected()`` gives about how many rows the file holds (0 while unknown)."""
+
+    def __init__(self, job_id, expected, *, aside):
+        self.job_id = job_id
+        self.expected = expected
+        self.aside = aside
+        self._pending = queue.SimpleQueue()
+        self._thread = None
+
+    def __enter__(self):
+        if self.aside:
+            self._thread = threading.Thread(target=self._write_aside, name="import-progress")
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._thread is not None:
+            self._pending.put(None)
+            self._thread.join()
+        return False
+
+    def record(self, read, written=None):
+        total = max(self.expected(), read, 1)
+        fields = {"rows_read": read}
+        if written is None:
+            fields["progress"] = min(99, read * 100 // total)
+        else:
+            fields["created_count"] = written
+            fields["progress"] = min(99, (read + written) * 50 // total)
+        if self.aside:
+            self._pending.put(fields)
+        else:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+
+    def _write_aside(self):
+        try:
+            while (fields := self._pending.get()) is not None:
+                while not self._pending.empty():  # only the latest matters
+                    later = self._pending.get()
+                    if later is None:
+                        self._update(fields)
+                        return
+                    fields = later
+                self._update(fields)
+        finally:
+            connection.close()
+
+    def _update(self, fields):
+        # Best effort: give up after a moment rather than wait on a lock.
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
+                ImportJob.objects.filter(pk=self.job_id).update(**fields)
+        except DatabaseError:
+            logger.warning("import %s: progress not recorded", self.job_id)
