@@ -48,7 +48,12 @@ class ChildrenKind(ImportKind):
     def import_rows(self, rows, *, organisation, by, job_id, progress=None):
         """Check the file a chunk at a time and write each valid chunk while the next is read.
         After the first invalid row nothing more is written, but every row is still checked,
-        so the job lists all the errors; the caller rolls back."""
+        so the job lists all the errors; the caller rolls back.
+
+        The database sits idle only while this thread must talk to it between two inserts: the
+        next chunk's match query and the staging of the chunk about to go in. Deciding what
+        each row of the next chunk does (Python only) waits until that insert has started.
+        """
         validation = ChildrenValidation(organisation)
         preview = validation.preview
         with ChildrenLoader(
@@ -57,11 +62,18 @@ class ChildrenKind(ImportKind):
             assigned_to=self._assignee(organisation),
             job_id=job_id,
         ) as loader:
-            for valid in validation.chunks(rows, prepare=loader.prepare):
-                if preview.ok:
-                    loader.add(valid)
+            decided = None  # the previous chunk's valid rows, waiting to be written
+            for checked in validation.checked_chunks(rows):
+                loader.prepare(checked)  # also waits for the insert under way
+                fetched = validation.fetch(checked)
+                if decided is not None and preview.ok:
+                    loader.add(decided)
+                decided = validation.decide(checked, fetched)
                 if progress:
                     progress(preview.read, loader.counts["created"] + loader.counts["unchanged"])
+            validation.finish()
+            if decided is not None and preview.ok:
+                loader.add(decided)
             if not preview.ok:
                 return preview, None
             return preview, loader.finish(preview.present_fields)

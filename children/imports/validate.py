@@ -84,6 +84,17 @@ class ChildrenValidation:
     def chunks(self, rows, *, progress=None, prepare=None):
         """Yield each chunk's valid rows. ``prepare(rows)``, if given, sees the rows that passed
         the checks before they are matched with the database (which a writer may be using)."""
+        for checked in self.checked_chunks(rows):
+            if prepare is not None:
+                prepare(checked)
+            valid = self.decide(checked, self.fetch(checked))
+            if progress:
+                progress(self.preview.read)
+            yield valid
+        self.finish()
+
+    def checked_chunks(self, rows):
+        """Each chunk's rows that pass the checks of their own cells (no database yet)."""
         today = timezone.localdate()
         table, chunks = open_table(
             rows,
@@ -101,16 +112,10 @@ class ChildrenValidation:
         self.title = partial(table.title, COLUMNS)
         for chunk in chunks:
             preview.read += len(chunk)
-            checked = self._checked(chunk)
-            if prepare is not None:
-                prepare(checked)
-            valid = self._match_existing(checked)
-            for row in valid:
-                preview.tally[row.action] += 1
-            if progress:
-                progress(preview.read)
-            yield valid
-        preview.errors.sort(key=lambda e: e.row)
+            yield self._checked(chunk)
+
+    def finish(self):
+        self.preview.errors.sort(key=lambda e: e.row)
 
     def _checked(self, chunk):
         """The chunk's rows that pass the checks across columns, as ChildRows."""
@@ -152,8 +157,8 @@ class ChildrenValidation:
                 self.last_id = cursor.fetchone()[0]
         return self.last_id
 
-    def _match_existing(self, parsed):
-        """Decide create / update / unchanged; refuse other organisations' case numbers (FU-06).
+    def fetch(self, parsed):
+        """The existing cases a chunk may name, as fetched rows; ``decide`` reads them.
 
         Two queries a chunk: the cases named by number, and the cases whose compact name appears
         in the chunk and in no earlier one (then matched on the whole natural key), each as an
@@ -161,31 +166,38 @@ class ChildrenValidation:
         Only cases that existed before the file are matched: ones this import has written
         already came from earlier rows, whose repeats are found by key.
         """
-        preview, organisation, title = self.preview, self.organisation, self.title
-        numbered, keyed = [], []
+        organisation = self.organisation
+        numbers, names = set(), set()
         for row in parsed:
-            if row.values.get("case_number"):
-                numbered.append(row)
+            number = row.values.get("case_number")
+            if number:
+                numbers.add(number)
             else:
                 row.key = natural_key(row.values)
-                keyed.append(row)
-        by_number = {}
-        if numbered:
-            found = _existing_cases(
-                "organisation_id = %s AND case_number = ANY(%s)",
-                [organisation.pk, list({row.values["case_number"] for row in numbered})],
+                names.add(row.key[0])
+        by_number, by_name = {}, {}
+        if numbers:
+            by_number = _existing_cases(
+                "organisation_id = %s AND case_number = ANY(%s)", [organisation.pk, list(numbers)]
             )
-            by_number = {values["case_number"]: values for values in found.values()}
-        by_key = self.by_key
-        names = {row.key[0] for row in keyed} - self.names_fetched
+        names -= self.names_fetched
         if names:
             self.names_fetched |= names
-            found = _existing_cases(
+            by_name = _existing_cases(
                 "organisation_id = %s AND search_compact = ANY(%s) AND id <= %s",
                 [organisation.pk, list(names), self._last_id_before()],
             )
-            for pk in sorted(found):
-                by_key.setdefault(natural_key(found[pk]), found[pk])
+        return by_number, by_name
+
+    def decide(self, parsed, fetched):
+        """Decide create / update / unchanged; refuse other organisations' case numbers (FU-06).
+        Returns the chunk's valid rows."""
+        preview, title = self.preview, self.title
+        found_by_number, found_by_name = fetched
+        by_number = {values["case_number"]: values for values in found_by_number.values()}
+        by_key = self.by_key
+        for pk in sorted(found_by_name):
+            by_key.setdefault(natural_key(found_by_name[pk]), found_by_name[pk])
         seen_numbers, seen_keys = self.seen_numbers, self.seen_keys
         fields = [f for f in preview.present_fields if f != "case_number"]
         for row in parsed:
@@ -231,7 +243,10 @@ class ChildrenValidation:
             row.action = (
                 "unchanged" if all(_same(case[f], row.values.get(f)) for f in fields) else "update"
             )
-        return [row for row in parsed if row.row not in preview.invalid_rows]
+        valid = [row for row in parsed if row.row not in preview.invalid_rows]
+        for row in valid:
+            preview.tally[row.action] += 1
+        return valid
 
 
 def _check_value(column, today):

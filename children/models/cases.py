@@ -75,11 +75,13 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
     )
+    # Looked up with the organisation, by case_org_worker_idx; not indexed alone.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("caseworker"),
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,
     )
     # Never looked up by (users are deactivated, not deleted): not indexed.
     created_by = models.ForeignKey(
@@ -321,8 +323,10 @@ class Consent(models.Model):
         models.CharField(max_length=16, choices=ConsentScope.choices),
         verbose_name=_("consent covers"),
     )
+    # Not indexed: no page looks consents up by who recorded them (a user is deactivated, not
+    # deleted), and an import writes one per child, all by the same person.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -337,6 +341,7 @@ class Consent(models.Model):
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # Set when the consent was recorded by a spreadsheet import (docs/adr/0007).
+    # Not indexed, for the same reason as recorded_by (an import job is never deleted).
     import_job = models.ForeignKey(
         "children.ImportJob",
         verbose_name=_("recorded by import"),
@@ -344,6 +349,7 @@ class Consent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -417,8 +423,13 @@ class TimelineEntry(models.Model):
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now)
+    # Not indexed: the timeline is read by case, never by who acted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     # Small, non-identifying facts for the line: section names, a status, an encounter id.
     detail = models.JSONField(default=dict, blank=True)

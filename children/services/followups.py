@@ -109,7 +109,7 @@ def _digest_counts(user, today):
         .filter(to_organisation_id=organisation_id)
         .count(),
         "unseen": Case.objects.open()
-        .filter(assigned_to=user)
+        .filter(organisation_id=organisation_id, assigned_to=user)
         .filter(Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True))
         .count(),
     }

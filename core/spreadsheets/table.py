@@ -15,7 +15,7 @@ from .cells import ParseError, is_blank, render_text, word_key
 
 HEADER_SEARCH_ROWS = 20
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
-# first piece is small, so that writing it (which waits for it) starts soon.
+# pieces start small and double, so that writing (which waits for the first) starts soon.
 CHUNK_ROWS = 10_000
 FIRST_CHUNK_ROWS = 2_000
 # Parsed cells kept per column from chunk to chunk: enough for every date of birth and common
@@ -249,7 +249,7 @@ class _BodyReader:
                 batch.append((number, row))
                 if limit and len(batch) >= limit:
                     yield self.parse(batch)
-                    batch, limit = [], size
+                    batch, limit = [], min(size, limit * 2)
         if batch:
             yield self.parse(batch)
 
