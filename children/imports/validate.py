@@ -78,7 +78,7 @@ class ChildrenValidation:
         self.seen_numbers, self.seen_keys = {}, {}
         # Existing cases by natural key, for the compact names looked up so far.
         self.by_key, self.names_fetched = {}, set()
-        self.last_id = None
+        self.ids_by_number = self.ids_by_name = None
         self.title = None
 
     def chunks(self, rows, *, progress=None, prepare=None):
@@ -150,46 +150,53 @@ class ChildrenValidation:
                 parsed.append(ChildRow(number, values))
         return parsed
 
-    def _last_id_before(self):
-        if self.last_id is None:
+    def _index(self):
+        """The organisation's cases as they were before the import: case number → id and
+        compact name → ids. Read once, before anything is written, so no chunk's query has to
+        pick its way between the rows the import adds while the table's statistics still
+        describe it as it was (a plan chosen for a small table then took minutes)."""
+        if self.ids_by_number is None:
+            self.ids_by_number, self.ids_by_name = {}, {}
             with connection.cursor() as cursor:
-                cursor.execute("SELECT COALESCE(max(id), 0) FROM children_case")
-                self.last_id = cursor.fetchone()[0]
-        return self.last_id
+                cursor.execute(
+                    "SELECT id, case_number, search_compact FROM children_case "
+                    "WHERE organisation_id = %s",
+                    [self.organisation.pk],
+                )
+                for pk, number, name in cursor.fetchall():
+                    self.ids_by_number[number] = pk
+                    self.ids_by_name.setdefault(name, []).append(pk)
+        return self.ids_by_number, self.ids_by_name
 
     def fetch(self, parsed):
         """The existing cases a chunk may name, as fetched rows; ``decide`` reads them.
 
-        Two queries a chunk: the cases named by number, and the cases whose compact name appears
-        in the chunk and in no earlier one (then matched on the whole natural key), each as an
-        array parameter rather than a 10,000-item IN list, fetching only the compared columns.
-        Only cases that existed before the file are matched: ones this import has written
-        already came from earlier rows, whose repeats are found by key.
+        One query a chunk, by primary key: the cases named by number, and the cases whose
+        compact name appears in the chunk and in no earlier one (matched on the whole natural
+        key by ``decide``), fetching only the compared columns. Only cases that existed before
+        the file are matched: ones this import has written came from earlier rows, whose repeats
+        are found by key.
         """
-        organisation = self.organisation
-        numbers, names = set(), set()
+        ids_by_number, ids_by_name = self._index()
+        by_number, by_name = set(), set()
         for row in parsed:
             number = row.values.get("case_number")
             if number:
-                numbers.add(number)
+                if number in ids_by_number:
+                    by_number.add(ids_by_number[number])
             else:
                 row.key = natural_key(row.values)
-                names.add(row.key[0])
-        by_number, by_name = {}, {}
-        if numbers:
-            by_number = _existing_cases(
-                "case_number", list(numbers), "c.organisation_id = %s", [organisation.pk]
-            )
-        names -= self.names_fetched
-        if names:
-            self.names_fetched |= names
-            by_name = _existing_cases(
-                "search_compact",
-                list(names),
-                "c.organisation_id = %s AND c.id <= %s",
-                [organisation.pk, self._last_id_before()],
-            )
-        return by_number, by_name
+                name = row.key[0]
+                if name not in self.names_fetched:
+                    self.names_fetched.add(name)
+                    by_name.update(ids_by_name.get(name, ()))
+        if not by_number and not by_name:
+            return {}, {}
+        found = _existing_cases(list(by_number | by_name))
+        return (
+            {pk: found[pk] for pk in by_number if pk in found},
+            {pk: found[pk] for pk in by_name if pk in found},
+        )
 
     def decide(self, parsed, fetched):
         """Decide create / update / unchanged; refuse other organisations' case numbers (FU-06).
@@ -289,21 +296,12 @@ _compact = lru_cache(maxsize=65536)(compact)
 _EXISTING_COLUMNS = ("id", "case_number", *(_FIELD_COLUMN[name] for name in CASE_FIELDS))
 
 
-def _existing_cases(column, wanted, where, params):
-    """{id: {field: value}} of the cases whose ``column`` is one of ``wanted`` and that match
-    ``where`` (only the compared columns).
-
-    The wanted values are joined as a set (``unnest``), not tested with ``= ANY``: while an
-    import runs, the table's statistics do not know the rows it has added, and a plan chosen for
-    a small table then tested thousands of values against every one of them (seconds a chunk).
-    """
-    columns = ", ".join(f"c.{name}" for name in _EXISTING_COLUMNS)
+def _existing_cases(ids):
+    """{id: {field: value}} of these cases (only the compared columns)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns} FROM children_case c "  # noqa: S608 - names from the model
-            f"JOIN unnest(%s::text[]) AS wanted(value) ON c.{column} = wanted.value "
-            f"WHERE {where}",
-            [wanted, *params],
+            f"SELECT {', '.join(_EXISTING_COLUMNS)} FROM children_case WHERE id = ANY(%s)",  # noqa: S608
+            [ids],
         )
         names = ("id", "case_number", *CASE_FIELDS)
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
