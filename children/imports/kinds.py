@@ -51,7 +51,7 @@ class ChildrenKind(ImportKind):
         so the job lists all the errors; the caller rolls back.
 
         The database sits idle only while this thread must talk to it between two inserts: the
-        next chunk's match query and the staging of the chunk about to go in. Deciding what
+        next chunk's candidate fetch and the staging of the chunk about to go in. Deciding what
         each row of the next chunk does (Python only) waits until that insert has started.
         """
         validation = ChildrenValidation(organisation)

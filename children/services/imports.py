@@ -65,12 +65,6 @@ def previous_import(job):
     )
 
 
-def _read(job):
-    with job.stored_file.open("rb") as handle:
-        data = handle.read()
-    return list(reading.read_rows(job.file_kind, data))
-
-
 class _StoredRows:
     """The job's file as rows, read lazily (a large file is checked a chunk at a time); a file
     refused while it is read (too many rows, unreadable) leaves its reason in ``error``."""
@@ -244,9 +238,9 @@ def _import(job, by):
 
 def error_report_rows(job):
     """[header + reason, then each invalid row's original cells + its reasons], or None."""
-    try:
-        rows = _read(job)
-    except reading.UnsafeFile:
+    stored = _StoredRows(job)
+    rows = list(stored)  # the report repeats each invalid row's cells: kept whole here
+    if stored.error:
         return None
     with translation.override(job.language):
         preview = get_kind(job.kind).validate(
