@@ -214,8 +214,10 @@ def test_progress_is_seen_from_outside_the_import_transaction(
     job = import_job_run(job_id=job.pk)
     assert job.status == Status.DONE
     assert [read for read, _written in seen] == [2, 5, 8]
-    # A chunk counts as written once its insert has finished, which may lag a chunk behind.
+    # A chunk counts as written once its insert has finished. The count is taken while the
+    # previous chunk's insert may still be running, so it lags one or two chunks behind.
     written = [w for _read, w in seen]
     assert written == sorted(written)
-    assert all(0 <= w <= r and w >= r - 3 for r, w in seen)
+    possible = {2: {0}, 5: {0, 2}, 8: {2, 5}}
+    assert all(w in possible[r] for r, w in seen), seen
     assert (job.rows_read, job.created_count, job.progress) == (8, 8, 100)
