@@ -1,9 +1,10 @@
-"""Peak memory of an import as a worker process has it: a fresh interpreter (spawned, so it
-shares nothing with the bench process, which holds the generated data), Django set up, then the
-import's phases on the given files, each rolled back. ``ru_maxrss`` is the process's high-water
-mark (VmHWM: the high-water mark of this process's own memory map, which starts afresh at
-exec; ``ru_maxrss`` would not, since Linux carries it over from the forking bench process), read
-after setup and after each phase.
+"""Peak memory of an import as a worker process has it, and of an export as a web worker has
+it: a fresh interpreter (spawned, so it shares nothing with the bench process, which holds the
+generated data), Django set up, then the import's phases on the given files, each rolled back,
+or one export read whole. ``ru_maxrss`` is the process's high-water mark (VmHWM: the high-water
+mark of this process's own memory map, which starts afresh at exec; ``ru_maxrss`` would not,
+since Linux carries it over from the forking bench process), read after setup and after each
+phase.
 
 This module imports nothing from Django at load time: the spawned child unpickles the function
 before ``django.setup()`` has run.
@@ -63,3 +64,37 @@ def import_peaks(files, *, organisation_id, user_id):
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
         return pool.apply(_phases, (files, organisation_id, user_id))
+
+
+def _export(url_name, user_id):
+    import django
+
+    django.setup()
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from children.models import Case
+    from children.views import exports
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=user_id))
+    peaks = {"after setup": _peak_mb()}
+    # The file holds every case in the database (no organisation has 200,000).
+    with mock.patch.object(exports, "cases_visible_to", lambda user: Case.objects.all()):
+        response = client.get(reverse(url_name))
+        if response.status_code != 200:
+            raise RuntimeError(f"{url_name} answered {response.status_code}")
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    peaks["export"] = _peak_mb()
+    return peaks, size
+
+
+def export_peaks(url_name, *, user_id):
+    """({"after setup": MB, "export": MB}, bytes of the file) for one case export, through its
+    view, in a spawned process signed in as ``user_id``."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(_export, (url_name, user_id))

@@ -6,7 +6,9 @@ Through the real view (`children:case_export_xlsx`, the test client, the whole r
 as the large organisation's manager, with the case scope widened to every case in the database so
 that the file holds all of them (no organisation has 200,000). Peak memory is the process's
 resident set, sampled every 20 ms while the export runs, beside the resident set before it: the
-growth is what the export itself holds.
+growth is what the export itself holds. The memory bound is judged on the same case export run
+once more in a fresh process (bench/memory_probe.py), whose high-water mark holds nothing but
+Django and the export.
 """
 
 import contextlib
@@ -20,6 +22,7 @@ from django.urls import reverse
 from children.models import Case
 from core.models import AuditEvent
 
+from ..memory_probe import export_peaks
 from . import ScenarioError, scenario
 
 TARGET_S = 30.0  # issue 8, national: 200,000 cases
@@ -103,15 +106,29 @@ def _measure(ctx, name, client, url, *, target=None, scope=None, note=""):
     row.ratios["rows_per_s"] = seen["rows"] / row.median_s
     row.ratios["peak_rss_mb"] = memory.peak_mb
     row.ratios["rss_growth_mb"] = memory.growth_mb
-    if row.passed is not None:
-        row.passed = row.passed and memory.peak_mb < MEMORY_LIMIT_MB
     row.note = (
-        f"{seen['rows']:,} rows, {seen['size'] / 2**20:.1f} MB file; process peak "
+        f"{seen['rows']:,} rows, {seen['size'] / 2**20:.1f} MB file; bench process peak "
         f"{memory.peak_mb:.0f} MB (+{memory.growth_mb:.0f} MB over the "
-        f"{memory.before / 2**20:.0f} MB before it; limit {MEMORY_LIMIT_MB} MB){note}"
-        + ("" if target else "; report only")
+        f"{memory.before / 2**20:.0f} MB before it){note}" + ("" if target else "; report only")
     )
     return row, seen["rows"]
+
+
+def _judge_by_fresh_process(ctx, row, url_name, fixtures):
+    """The bench process has grown with the scenarios before (the import's above all), so its
+    peak says little about the export: the memory bound is judged on the same export run in a
+    fresh process, as a web worker would run it."""
+    ctx.log(f"  {row.scenario}: peak memory in a fresh process ...")
+    peaks, _size = export_peaks(url_name, user_id=fixtures["big_org_manager_id"])
+    peak = peaks["export"]
+    row.ratios["fresh_peak_mb"] = peak
+    row.ratios["fresh_setup_mb"] = peaks["after setup"]
+    if row.target_s is not None:
+        row.passed = row.median_s <= row.target_s and peak < MEMORY_LIMIT_MB
+    row.note += (
+        f"; in a fresh process: peak {peak:.0f} MB ({peaks['after setup']:.0f} MB after "
+        f"Django's setup; limit {MEMORY_LIMIT_MB} MB)"
+    )
 
 
 @scenario("case export")
@@ -138,6 +155,7 @@ def case_export(ctx):
         )
         if rows != total:
             raise ScenarioError(f"the case export held {rows:,} of {total:,} cases")
+        _judge_by_fresh_process(ctx, row, f"children:case_export_{fmt}", fixtures)
         results.append(row)
     caseworker = ctx.client(fixtures["big_org_caseworker_id"])
     for name, client, url in (
