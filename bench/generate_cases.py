@@ -76,7 +76,7 @@ CLOSURE_REASONS = [
 ]
 NEED_LEVELS = ["none", "low", "medium", "high"]
 DOMAINS = ["education", "health", "family", "economic", "protection"]
-# Timeline lines a case gets beyond "registered" and "consent recorded".
+# Timeline lines a case gets beyond "consent recorded" (and "registered", read from the case).
 EXTRA_TIMELINE = (0, 1, 1, 2, 2, 3, 4)
 SHOWCASE_TIMELINE = 150
 
@@ -463,10 +463,10 @@ class CaseRows:
                 )
             ]
         }
+        # The "registered" line is read from the case (children.selectors.cases.case_timeline).
         timeline = [
-            (ids.timeline + 1, case.id, "registered", case.created_at, case.creator.id, Jsonb({})),
             (
-                ids.timeline + 2,
+                ids.timeline + 1,
                 case.id,
                 "consent_recorded",
                 case.created_at,
@@ -474,7 +474,7 @@ class CaseRows:
                 Jsonb({"scope": scope}),
             ),
         ]
-        ids.timeline += 2
+        ids.timeline += 1
         notes = []
         extra = SHOWCASE_TIMELINE if case.id == self.showcase_case else rng.choice(EXTRA_TIMELINE)
         for _ in range(extra):

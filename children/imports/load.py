@@ -1,8 +1,9 @@
 """Writing validated children rows: all or nothing, in one transaction (RE-01).
 
 COPY puts the rows into a TEMP staging table, then one ``INSERT … SELECT`` creates the new cases
-(case numbers reserved as one block per Jalali year), one more gives each a Consent and a
-timeline line, and one ``UPDATE … FROM`` changes the existing cases that differ. Search columns
+(case numbers reserved as one block per Jalali year) and gives each a Consent, and one
+``UPDATE … FROM`` changes the existing cases that differ (with an "updated" timeline line each).
+A new case's "registered" line is read from the case itself, not stored. Search columns
 are computed in Python by ``search_values``, the same function the forms use, because a
 key computed in SQL would drift from ``core.persian``. The caller holds the transaction and the
 organisation's import lock.
@@ -351,8 +352,8 @@ def _insert_sql(organisation, by, assigned_to, job_id, context_id):
         else:
             expressions.append(f"%s::{field.db_type(connection)}")
             params.append(field.get_db_prep_save(field.get_default(), connection))
-    # One statement: the new cases, their history events, consents (and theirs) and timeline
-    # lines; RETURNING hands the new rows on, so nothing joins back. Column names come from the
+    # One statement: the new cases, their history events, consents and theirs; RETURNING hands
+    # the new rows on, so nothing joins back. Column names come from the
     # models, never from the file; values are parameters.
     case_events, case_event_params = _event_insert(Case, "new", context_id, now)
     consent_events, consent_event_params = _event_insert(Consent, "consents", context_id, now)
@@ -371,11 +372,8 @@ def _insert_sql(organisation, by, assigned_to, job_id, context_id):
                  withdrawal_reason, import_job_id)
             SELECT id, %s, '', %s, %s, %s, %s, '', %s FROM new
             RETURNING *
-        ), consent_events AS (
-            {consent_events}
         )
-        INSERT INTO children_timelineentry (case_id, kind, at, actor_id, detail)
-        SELECT case_id, 'registered', %s, %s, %s::jsonb FROM consents
+        {consent_events}
         """,  # noqa: S608
         [
             *params,
@@ -387,9 +385,6 @@ def _insert_sql(organisation, by, assigned_to, job_id, context_id):
             now,
             job_id,
             *consent_event_params,
-            now,
-            by.pk,
-            json.dumps({"import": job_id}),
         ],
     )
     return [_bulk_history_sql(True), insert, _bulk_history_sql(False)]

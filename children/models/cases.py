@@ -404,7 +404,8 @@ class CaseNote(models.Model):
 
 
 class TimelineEntry(models.Model):
-    """One line of the case timeline, written by the service that did the thing."""
+    """One line of the case timeline, written by the service that did the thing. The first line,
+    the registration, is not stored: ``selectors.cases.case_timeline`` reads it from the case."""
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("Registered")

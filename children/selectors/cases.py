@@ -10,7 +10,7 @@ from django.db.models.functions import Greatest
 from core.permissions import Perm, Role, has_permission
 from core.persian import compact, normalize, to_latin_digits
 
-from ..models import Case
+from ..models import Case, TimelineEntry
 
 NAME_MATCH_THRESHOLD = 0.4
 # "TEH-", "TEH-NGO12-1405-00042", "-1405-": a case number or a piece of one.
@@ -79,4 +79,30 @@ def search_cases(queryset, term):
             )
         )
         .order_by("-match", "-created_at")
+    )
+
+
+TIMELINE_LINES = 50  # the case page shows the newest lines
+
+
+def case_timeline(case, limit=TIMELINE_LINES):
+    """The case's timeline, newest first. Its registration comes last and is not a stored line:
+    the case row already records when and by whom (and an import writes 100,000 of them at once,
+    where each stored line would cost the import time for nothing new)."""
+    lines = list(case.timeline.select_related("actor__membership")[:limit])
+    if len(lines) < limit:
+        lines.append(registration_line(case))
+    return lines
+
+
+def registration_line(case):
+    """The timeline's first line, from the case itself (unsaved)."""
+    registered_by = (
+        get_user_model().objects.select_related("membership").filter(pk=case.created_by_id).first()
+    )
+    return TimelineEntry(
+        case=case,
+        kind=TimelineEntry.Kind.REGISTERED,
+        at=case.created_at,
+        actor=registered_by,
     )

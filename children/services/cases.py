@@ -107,7 +107,8 @@ def _timeline(case, kind, by, **detail):
 
 @transaction.atomic
 def case_register(*, by, organisation, data, consent, assigned_to=None, from_encounter=None):
-    """Register a child: a new case with its number, its first consent, a timeline line, an audit row.
+    """Register a child: a new case with its number, its first consent and an audit row. The
+    timeline's "registered" line is read from the case itself (selectors.cases.case_timeline).
 
     `data` holds Case fields (identity at least); `consent` the Consent fields. When the child was
     counted anonymously in `from_encounter`, the case is linked to it and one anonymous count of
@@ -126,7 +127,6 @@ def case_register(*, by, organisation, data, consent, assigned_to=None, from_enc
     refresh_search_fields(case)
     case.save()
     Consent.objects.create(case=case, recorded_by=by, **_clean_strings(consent))
-    _timeline(case, TimelineEntry.Kind.REGISTERED, by)
     audit.record(Action.CREATE, user=by, obj=case)
     if from_encounter is not None:
         _link_registered_child(case, from_encounter, by)

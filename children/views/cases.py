@@ -34,7 +34,7 @@ from ..forms import (
 from ..models import Case, CaseLink
 from ..presenters import display_value, section_rows
 from ..presenters_workflow import workflow_context
-from ..selectors.cases import cases_visible_to, search_cases
+from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..services.links import LinkNotAllowed
 
@@ -120,7 +120,7 @@ def case_detail(request, pk):
     context = {
         "case": case,
         "sections": sections,
-        "timeline": case.timeline.select_related("actor__membership")[:50],
+        "timeline": case_timeline(case),
         "notes": case.notes.select_related("author")[:20],
         "consents": case.consents.all(),
         "encounters": case.encounters.select_related("province").order_by("-occurred_at")[:20],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from children import services
 from children.models import Case, Consent, Encounter, TimelineEntry
 from children.models.choices import ConsentScope, Documentation, Sex
+from children.selectors.cases import case_timeline
 from children.services.cases import next_case_number
 from core.jalali import to_jalali
 from core.models import AuditEvent
@@ -228,7 +229,13 @@ def test_registration_records_the_consent_and_a_timeline_entry(client_as, cw_a, 
     assert consent.scope == [ConsentScope.RECORD, ConsentScope.FOLLOW_UP]
     assert consent.given_on == timezone.localdate()
     assert consent.recorded_by == cw_a
-    assert list(case.timeline.values_list("kind", flat=True)) == [TimelineEntry.Kind.REGISTERED]
+    assert not case.timeline.exists()  # the registration line is read from the case
+    (line,) = case_timeline(case)
+    assert (line.kind, line.actor, line.at) == (
+        TimelineEntry.Kind.REGISTERED,
+        cw_a,
+        case.created_at,
+    )
 
 
 # --- LG-01: registration and viewing are audited ---------------------------------------------
