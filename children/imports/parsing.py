@@ -64,12 +64,21 @@ DOCUMENTATION_WORDS = words_table(
             "کد ملی",
             "کارت ملی",
             "شماره ملی",
+            "شناسنامه",  # the Iranian birth certificate, which carries the national ID
+            "birth certificate",
             "national id",
             "national code",
         ],
         Documentation.AMAYESH: ["آمایش", "کارت آمایش", "amayesh", "amayesh card"],
         Documentation.PASSPORT: ["گذرنامه", "پاسپورت", "passport"],
-        Documentation.OTHER: ["سایر", "مدرک دیگر", "سایر مدارک", "other"],
+        Documentation.OTHER: [
+            "سایر",
+            "مدرک دیگر",
+            "سایر مدارک",
+            "برگه سرشماری",  # the census slip given to undocumented Afghans in 2022
+            "برگ سرشماری",
+            "other",
+        ],
         Documentation.UNDOCUMENTED: ["فاقد مدرک", "بدون مدرک", "ندارد", "undocumented", "none"],
     },
 )

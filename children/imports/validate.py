@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.persian import compact
-from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
+from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table, shown_value
 
 from ..models import Case
 from ..selectors.duplicates import likely_duplicates
@@ -142,7 +142,9 @@ class ChildrenValidation:
                         )
                     )
                 elif (problem := _national_id_problem(number_text)) is not None:
-                    row_errors.append(RowError(number, title("id_number"), str(problem)))
+                    row_errors.append(
+                        RowError(number, title("id_number"), str(problem), shown_value(number_text))
+                    )
             if row_errors:
                 preview.errors.extend(row_errors)
                 preview.invalid_rows.add(number)

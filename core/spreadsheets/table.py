@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .cells import ParseError, is_blank, render_text, word_key
+from core.persian import clean_text
+
+from .cells import ParseError, cell_text, is_blank, render_text, word_key
 
 HEADER_SEARCH_ROWS = 20
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
@@ -46,14 +48,28 @@ def choice_values(choices):
     return tuple(label for _value, label in choices)
 
 
+SHOWN_VALUE_CHARS = 60  # of a rejected cell, shown beside its reason
+
+
 @dataclass
 class RowError:
     row: int
     column: str
     reason: str
+    value: str = ""  # what the cell held, so the person fixing the file sees it at once
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+
+
+def shown_value(cell):
+    """A rejected cell as text for the error list: cleaned, one line, cut short."""
+    if is_blank(cell):
+        return ""
+    text = " ".join(clean_text(cell_text(cell)).split())
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[: SHOWN_VALUE_CHARS - 1] + "…"
+    return text
 
 
 @dataclass
@@ -265,12 +281,17 @@ class _BodyReader:
             value_columns.append(values)
             reason_columns.append(reasons)
         names, titles, out = self.names, self.titles, []
+        positions = list(self.mapping)
         by_row = zip(
             body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
         )
-        for (number, _cells), row_values, row_reasons in by_row:
+        for (number, cells), row_values, row_reasons in by_row:
             errors = (
-                [RowError(number, t, r) for t, r in zip(titles, row_reasons, strict=True) if r]
+                [
+                    RowError(number, t, r, shown_value(cells[p] if p < len(cells) else None))
+                    for p, t, r in zip(positions, titles, row_reasons, strict=True)
+                    if r
+                ]
                 if any(row_reasons)
                 else []
             )

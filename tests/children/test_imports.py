@@ -187,6 +187,8 @@ def test_unknown_province_is_refused(context):
         (parse_documentation, "undocumented", "undocumented"),
         (parse_documentation, "فاقد مدرک", "undocumented"),
         (parse_documentation, "کد ملی", "national_id"),
+        (parse_documentation, "شناسنامه", "national_id"),
+        (parse_documentation, "برگه سرشماری", "other"),
         (parse_work_type, "دستفروشی", "street_vending"),
         (parse_work_type, "Waste collection", "waste_picking"),
         (parse_school_status, "ترک تحصیل", "dropped_out"),
@@ -613,6 +615,9 @@ def test_preview_lists_each_bad_row_and_the_error_report_holds_original_values(
     text = page.content.decode()
     assert 'data-row="3"' in text and 'data-row="4"' in text
     assert "import-confirm" not in text
+    # Beside each reason, what the cell held.
+    assert [e["value"] for e in ImportJob.objects.get().errors] == ["نامعلوم", "31/02/1396"]
+    assert '<bdi data-testid="error-value">نامعلوم</bdi>' in text
     report = client.get(reverse("children:import_errors", args=[ImportJob.objects.get().pk]))
     data = b"".join(report.streaming_content)
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
@@ -699,3 +704,13 @@ def test_sheet_claiming_a_million_rows_or_columns_is_refused_before_the_parser(r
 
 def test_ordinary_xlsx_passes_the_checks():
     assert reading.check_upload("ok.xlsx", xlsx_bytes(EN, good_rows(50))) == "xlsx"
+
+
+def test_a_rejected_cell_is_shown_cleaned_and_cut_short(adm, org_a, tehran):
+    rows = good_rows(2)
+    rows[0][3] = "  نامعلوم\n"  # sex, with stray whitespace
+    rows[1][5] = "ي" * 200  # nationality: long, in Arabic letters
+    job = run(adm, org_a, csv_bytes(FA, rows))
+    values = {e["row"]: e["value"] for e in job.errors}
+    assert values[2] == "نامعلوم"
+    assert values[3] == "ی" * 59 + "…"

@@ -92,7 +92,8 @@ class Command(BaseCommand):
             f"unchanged: {job.unchanged_count}"
         )
         for error in job.errors:
-            write(f"  row {error['row']} · {error['column']}: {error['reason']}")
+            value = f" «{error['value']}»" if error.get("value") else ""
+            write(f"  row {error['row']} · {error['column']}{value}: {error['reason']}")
         for item in job.summary.get("in_file_duplicates", []):
             write(f"  row {item['row']} repeats row {item['same_as']}")
         for item in job.summary.get("likely_duplicates", []):
