@@ -64,9 +64,25 @@ def import_upload(request):
     )
 
 
+def _likely_groups(items):
+    """Likely duplicates as the page lists them: neighbouring rows found only at the same other
+    organisations share one line, so a file that overlaps another organisation's reads as a few
+    lines rather than hundreds."""
+    groups = []
+    for item in items:
+        own, elsewhere = item.get("own") or [], item.get("elsewhere") or []
+        last = groups[-1] if groups else None
+        if not own and last and not last["own"] and last["elsewhere"] == elsewhere:
+            last["rows"].append(item["row"])
+        else:
+            groups.append({"rows": [item["row"]], "own": own, "elsewhere": elsewhere})
+    return groups
+
+
 def _context(job):
     summary = job.summary or {}
     return {
+        "likely_groups": _likely_groups(summary.get("likely_duplicates") or []),
         "job": job,
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, summary.get("errors_total", len(job.errors)) - ERRORS_SHOWN),

@@ -33,6 +33,8 @@ from core.models import AuditEvent
 from core.spreadsheets import reading
 from tests.factories import province
 
+from .conftest import by_testid
+
 EN = [
     "First name",
     "Last name",
@@ -714,3 +716,25 @@ def test_a_rejected_cell_is_shown_cleaned_and_cut_short(adm, org_a, tehran):
     values = {e["row"]: e["value"] for e in job.errors}
     assert values[2] == "نامعلوم"
     assert values[3] == "ی" * 59 + "…"
+
+
+def test_neighbouring_rows_found_at_the_same_organisation_share_one_line(
+    client_as, adm, org_a, cw_b, register, tehran, django_capture_on_commit_callbacks
+):
+    for i in range(3):
+        register(
+            cw_b,
+            given_name=f"کودک{i}",
+            family_name="احمدی",
+            father_name="حسن",
+            sex="female" if i % 2 == 0 else "male",
+            birth_date=datetime.date(2017, 12, 28),
+        )
+    client = client_as(adm)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, org_a, csv_bytes(FA, good_rows(4)))
+    rows = [item["row"] for item in ImportJob.objects.get().summary["likely_duplicates"]]
+    assert rows[:3] == [2, 3, 4]  # a fourth may match by a similar name
+    lines = by_testid(client.get(response.url), "likely-line")
+    assert len(lines) == 1
+    assert "۲، ۳، ۴" in lines[0]
