@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.persian import compact
-from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table, shown_value
+from core.spreadsheets.cells import shown_value
+from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
 
 from ..models import Case
 from ..selectors.duplicates import likely_duplicates
@@ -81,12 +82,10 @@ class ChildrenValidation:
         self.ids_by_number = self.ids_by_name = None
         self.title = None
 
-    def chunks(self, rows, *, progress=None, prepare=None):
-        """Yield each chunk's valid rows. ``prepare(rows)``, if given, sees the rows that passed
-        the checks before they are matched with the database (which a writer may be using)."""
+    def chunks(self, rows, *, progress=None):
+        """Yield each chunk's valid rows (the dry run; the import interleaves these steps with
+        its writes itself, ``ChildrenKind.import_rows``)."""
         for checked in self.checked_chunks(rows):
-            if prepare is not None:
-                prepare(checked)
             valid = self.decide(checked, self.fetch(checked))
             if progress:
                 progress(self.preview.read)

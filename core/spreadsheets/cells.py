@@ -53,6 +53,17 @@ def _text(value):
     return clean_text(cell_text(value)) or None
 
 
+SHOWN_VALUE_CHARS = 60  # of a rejected cell, shown beside its reason
+
+
+def shown_value(cell):
+    """A rejected cell as text for the error list: cleaned, one line, cut short."""
+    text = " ".join((_text(cell) or "").split())
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[: SHOWN_VALUE_CHARS - 1] + "…"
+    return text
+
+
 # --- Word tables ---------------------------------------------------------------------------------
 
 _NON_WORD = re.compile(r"[\W_]+")

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from core.persian import clean_text
-
-from .cells import ParseError, cell_text, is_blank, render_text, word_key
+from .cells import ParseError, is_blank, render_text, shown_value, word_key
 
 HEADER_SEARCH_ROWS = 20
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
@@ -48,9 +46,6 @@ def choice_values(choices):
     return tuple(label for _value, label in choices)
 
 
-SHOWN_VALUE_CHARS = 60  # of a rejected cell, shown beside its reason
-
-
 @dataclass
 class RowError:
     row: int
@@ -60,16 +55,6 @@ class RowError:
 
     def as_dict(self):
         return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
-
-
-def shown_value(cell):
-    """A rejected cell as text for the error list: cleaned, one line, cut short."""
-    if is_blank(cell):
-        return ""
-    text = " ".join(clean_text(cell_text(cell)).split())
-    if len(text) > SHOWN_VALUE_CHARS:
-        text = text[: SHOWN_VALUE_CHARS - 1] + "…"
-    return text
 
 
 @dataclass
