@@ -209,7 +209,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, once
 
-# Lockout per username + IP: NGO offices share one address (AU-01, facts.md).
+# Lockout per username + IP: NGO offices share one address (docs/security.md AU-01).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
