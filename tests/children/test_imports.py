@@ -27,10 +27,11 @@ from children.imports.parsing import (
     parse_sex,
     parse_work_type,
 )
-from children.models import Case, Consent, ImportJob
-from children.services.imports import import_job_create, import_job_preview, import_job_run
+from children.models import Case, Consent
 from core.models import AuditEvent
 from core.spreadsheets import reading
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_preview, import_job_run
 from tests.factories import province
 
 from .conftest import by_testid
@@ -549,7 +550,7 @@ def upload(client, org, data, name="children.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
-        reverse("children:import_upload"),
+        reverse("imports:import_upload"),
         {"organisation": org.pk, "file": SimpleUploadedFile(name, data)},
     )
 
@@ -558,9 +559,9 @@ def upload(client, org, data, name="children.csv"):
 def test_caseworker_and_manager_get_403_on_import(client_as, cw_a, mgr_a, name):
     """AC-07: CW-A gets 403 on import."""
     url = (
-        reverse("children:import_template", args=["fa", "xlsx"])
+        reverse("imports:import_template", args=["fa", "xlsx"])
         if name == "import_template_fa"
-        else reverse("children:import_upload")
+        else reverse("imports:import_upload")
     )
     for user in (cw_a, mgr_a):
         assert client_as(user).get(url).status_code == 403
@@ -572,9 +573,9 @@ def test_caseworker_cannot_see_or_confirm_a_job(client_as, adm, cw_a, org_a, teh
         by=adm, organisation=org_a, name="c.csv", data=csv_bytes(FA, good_rows(1))
     )
     client = client_as(cw_a)
-    assert client.get(reverse("children:import_detail", args=[job.pk])).status_code == 403
-    assert client.post(reverse("children:import_confirm", args=[job.pk])).status_code == 403
-    assert client.get(reverse("children:import_errors", args=[job.pk])).status_code == 403
+    assert client.get(reverse("imports:import_detail", args=[job.pk])).status_code == 403
+    assert client.post(reverse("imports:import_confirm", args=[job.pk])).status_code == 403
+    assert client.get(reverse("imports:import_errors", args=[job.pk])).status_code == 403
 
 
 def test_administrator_uploads_previews_and_imports(
@@ -584,14 +585,14 @@ def test_administrator_uploads_previews_and_imports(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, org_a, csv_bytes(FA, good_rows(3)))
     job = ImportJob.objects.get()
-    assert response.url == reverse("children:import_detail", args=[job.pk])
+    assert response.url == reverse("imports:import_detail", args=[job.pk])
     page = client.get(response.url).content.decode()
     assert job.status == "uploaded" or "import-confirm" in page
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEWED and job.created_count == 3
     assert Case.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("children:import_confirm", args=[job.pk]))
+        client.post(reverse("imports:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert Case.objects.filter(organisation=org_a).count() == 3
@@ -620,7 +621,7 @@ def test_preview_lists_each_bad_row_and_the_error_report_holds_original_values(
     # Beside each reason, what the cell held.
     assert [e["value"] for e in ImportJob.objects.get().errors] == ["نامعلوم", "31/02/1396"]
     assert '<bdi data-testid="error-value">نامعلوم</bdi>' in text
-    report = client.get(reverse("children:import_errors", args=[ImportJob.objects.get().pk]))
+    report = client.get(reverse("imports:import_errors", args=[ImportJob.objects.get().pk]))
     data = b"".join(report.streaming_content)
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert sheet[0][1:-1] == FA
@@ -634,24 +635,24 @@ def test_preview_lists_each_bad_row_and_the_error_report_holds_original_values(
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_templates_have_headers_an_example_and_allowed_values(client_as, adm, lang, tehran):
     client = client_as(adm)
-    response = client.get(reverse("children:import_template", args=[lang, "xlsx"]))
+    response = client.get(reverse("imports:import_template", args=[lang, "xlsx"]))
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.get_sheet_by_index(0).to_python()
     assert sheet[0] == header_row(lang)
     assert len(book.sheet_names) == 2
-    csv_text = client.get(reverse("children:import_template", args=[lang, "csv"])).content
+    csv_text = client.get(reverse("imports:import_template", args=[lang, "csv"])).content
     assert csv_text.decode("utf-8-sig").splitlines()[0] == ",".join(header_row(lang))
 
 
 def test_filled_template_imports(client_as, adm, org_a, mgr_a, tehran):
-    response = client_as(adm).get(reverse("children:import_template", args=["fa", "csv"]))
+    response = client_as(adm).get(reverse("imports:import_template", args=["fa", "csv"]))
     job = run(adm, org_a, response.content)
     assert job.status == ImportJob.Status.DONE, job.errors
     assert Case.objects.get().given_name == "محمدرضا"
 
 
 def test_navbar_links_import_for_administrators_only(client_as, adm, cw_a):
-    url = reverse("children:import_upload")
+    url = reverse("imports:import_upload")
     assert url in client_as(adm).get(reverse("home")).content.decode()
     assert url not in client_as(cw_a).get(reverse("home")).content.decode()
 
