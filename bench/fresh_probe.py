@@ -33,7 +33,7 @@ def _import_once(database_url, path, name):
     from django.db import connection, transaction
 
     from children.models import Case
-    from children.services.imports import import_job_create, import_job_run
+    from imports.services import import_job_create, import_job_run
     from ngos.models import Organisation
 
     prepared = time.perf_counter()

@@ -32,7 +32,7 @@ def _phases(files, organisation_id, user_id):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from children.services.imports import import_job_create, import_job_preview, import_job_run
+    from imports.services import import_job_create, import_job_preview, import_job_run
     from ngos.models import Organisation
 
     organisation = Organisation.objects.get(pk=organisation_id)

@@ -34,16 +34,3 @@ def send_referral_reminder_mail(self, organisation_id, referral_ids):
     from .services.referrals import referral_reminder_mail
 
     return referral_reminder_mail(organisation_id=organisation_id, referral_ids=referral_ids)
-
-
-# --- Imports ------------------------------------------------------------------------------------
-
-
-@shared_task
-def run_import(job_id, dry_run):
-    """Validate (dry run) or import one uploaded file; progress is written to the job row."""
-    from .services.imports import import_job_preview, import_job_run
-
-    if dry_run:
-        return import_job_preview(job_id=job_id).status
-    return import_job_run(job_id=job_id).status

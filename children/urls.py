@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, exports, imports, mywork, outreach, referrals, workflow
+from .views import cases, exports, mywork, outreach, referrals, workflow
 
 app_name = "children"
 
@@ -57,19 +57,6 @@ urlpatterns = [
         name="followup_outcome",
     ),
     path("my-work/", mywork.my_work, name="my_work"),
-    path("imports/", imports.import_upload, name="import_upload"),
-    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
-    path("imports/<int:pk>/status/", imports.import_status, name="import_status"),
-    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
-    path("imports/<int:pk>/errors.xlsx", imports.import_errors, name="import_errors"),
-    path(
-        "imports/template/<slug:lang>.<slug:fmt>", imports.import_template, name="import_template"
-    ),
-    path(
-        "imports/template/<slug:kind>/<slug:lang>.<slug:fmt>",
-        imports.import_template,
-        name="import_template_kind",
-    ),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
     path(

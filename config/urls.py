@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("organisations/", include("ngos.urls")),
     path("", include("children.urls")),
+    path("", include("imports.urls")),
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

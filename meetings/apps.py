@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from imports import registry
+
+        from .imports import AttendanceKind
+
+        registry.register(AttendanceKind())

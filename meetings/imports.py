@@ -19,8 +19,8 @@ from core.spreadsheets.cells import (
     parse_text,
     words_table,
 )
-from core.spreadsheets.kinds import RecordKind
 from core.spreadsheets.table import Column
+from imports.kinds import RecordKind, column_resource, mark_invalid
 from ngos.imports import parse_code
 from ngos.models import Organisation
 
@@ -118,6 +118,7 @@ ATTENDANCE_COLUMNS = (
 
 class AttendanceKind(RecordKind):
     code = "attendance"
+    order = 50
     label = _("Meeting attendance")
     columns = ATTENDANCE_COLUMNS
     model = Attendee
@@ -128,8 +129,6 @@ class AttendanceKind(RecordKind):
     repeated_message = _("The same attendee of this meeting is in row %(row)s.")
 
     def resource(self, lang="fa"):
-        from core.spreadsheets.kinds import column_resource
-
         names = {"name", "title", "presence", "represented_by", "is_chair"}
         return column_resource(
             Attendee, [c for c in self.columns if c.name in names], lang, key="name"
@@ -195,8 +194,6 @@ class AttendanceKind(RecordKind):
 
     def _check_chairs(self, preview):
         """One chair a meeting (a unique constraint): in the file, and against the recorded one."""
-        from ngos.imports import _mark_invalid
-
         chairs = dict(Attendee.objects.filter(is_chair=True).values_list("meeting_id", "name"))
         seen = {}
         for row in list(preview.rows):
@@ -207,7 +204,7 @@ class AttendanceKind(RecordKind):
                 meeting in seen
                 or compact(chairs.get(meeting, row.values["name"])) != row.values["key"][1]
             ):
-                _mark_invalid(
+                mark_invalid(
                     preview, row, "is_chair", _("This meeting already has a chair."), self.columns
                 )
             seen[meeting] = row.row

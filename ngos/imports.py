@@ -27,8 +27,8 @@ from core.spreadsheets.cells import (
     render_province,
     words_table,
 )
-from core.spreadsheets.kinds import RecordKind
 from core.spreadsheets.table import Column
+from imports.kinds import RecordKind, column_resource, mark_invalid
 
 from .models import Membership, Organisation
 from .services import staff_change_role, staff_invite
@@ -236,6 +236,7 @@ def _too_long(name, limits):
 
 class OrganisationsKind(RecordKind):
     code = "organisations"
+    order = 30
     label = _("Organisations")
     columns = ORGANISATION_COLUMNS
     model = Organisation
@@ -284,7 +285,7 @@ class OrganisationsKind(RecordKind):
                     reason = _("Another organisation has this registration number.")
                 else:
                     continue
-                _mark_invalid(preview, row, "registration_number", reason, self.columns)
+                mark_invalid(preview, row, "registration_number", reason, self.columns)
 
     def load(self, *, preview, organisation, by, job_id):
         created = updated = 0
@@ -312,17 +313,6 @@ class OrganisationsKind(RecordKind):
 
 
 _NULLABLE = {"founded_year", "home_province_id", "kind"}
-
-
-def _mark_invalid(preview, row, name, reason, columns):
-    from core.spreadsheets.table import RowError
-
-    title = next(c for c in columns if c.name == name).header(preview.language)
-    preview.errors.append(RowError(row.row, title, str(reason)))
-    preview.invalid_rows.add(row.row)
-    preview.rows = [r for r in preview.rows if r.row not in preview.invalid_rows]
-    preview.errors.sort(key=lambda e: e.row)
-
 
 # --- Staff ------------------------------------------------------------------------------------------
 
@@ -385,6 +375,7 @@ _USER_MAX = {"username": 150, "first_name": 150, "last_name": 150, "email": 254,
 
 class StaffKind(RecordKind):
     code = "staff"
+    order = 40
     label = _("Staff")
     columns = STAFF_COLUMNS
     model = Membership
@@ -392,8 +383,6 @@ class StaffKind(RecordKind):
     repeated_message = _("The same username is in row %(row)s.")
 
     def resource(self, lang="fa"):
-        from core.spreadsheets.kinds import column_resource
-
         return column_resource(get_user_model(), self.columns[:4], lang, key="username")()
 
     def checks(self, today):
@@ -437,7 +426,7 @@ class StaffKind(RecordKind):
                     reason = _("Someone already has an account with this address.")
                 else:
                     continue
-                _mark_invalid(preview, row, "email", reason, self.columns)
+                mark_invalid(preview, row, "email", reason, self.columns)
 
     def load(self, *, preview, organisation, by, job_id):
         created = updated = 0

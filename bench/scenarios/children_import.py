@@ -1,4 +1,4 @@
-"""The children import (children/imports, children/services/imports.py), once it exists.
+"""The children import (children/imports, imports/services.py), once it exists.
 
 A file of `import_rows` children (100,000 at national scale) in the import template's own
 columns and Persian headers, rendered by the template's own renderers (`case_row`) from cases
@@ -165,12 +165,12 @@ def children_import(ctx):
     try:
         from children.imports.columns import COLUMNS, case_row, header_row
         from children.imports.validate import natural_key
-        from children.services.imports import (
+        from core.spreadsheets import reading
+        from imports.services import (
             import_job_create,
             import_job_preview,
             import_job_run,
         )
-        from core.spreadsheets import reading
     except ImportError:
         return [
             Row(

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from core.jalali import format_date
-from core.spreadsheets.kinds import ColumnWidget
 from core.spreadsheets.table import Column, choice_values
+from imports.kinds import ColumnWidget
 
 from ..models import Case
 from ..models.choices import Documentation, Nationality, SchoolStatus, Sex, WorkType

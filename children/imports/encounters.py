@@ -29,8 +29,8 @@ from core.spreadsheets.cells import (
     render_province,
     words_table,
 )
-from core.spreadsheets.kinds import RecordKind
 from core.spreadsheets.table import Column
+from imports.kinds import RecordKind, column_resource
 
 from ..models import ANONYMOUS_FIELDS, Encounter
 from ..models.choices import Activity
@@ -177,13 +177,12 @@ class EncountersKind(RecordKind):
     label = _("Outreach encounters")
     columns = ENCOUNTER_COLUMNS
     model = Encounter
+    order = 20
     key = "key"  # (time, hotspot key, caseworker), computed by check_row
     key_column = "hotspot"
     repeated_message = _("The same encounter (time, place and caseworker) is in row %(row)s.")
 
     def resource(self, lang="fa"):
-        from core.spreadsheets.kinds import column_resource
-
         names = {f.name for f in Encounter._meta.concrete_fields} - {"caseworker"}
         return column_resource(
             Encounter, [c for c in self.columns if c.name in names], lang, key="hotspot"

@@ -1,11 +1,11 @@
-"""Every kind of spreadsheet import, by code: the upload form, the command, the service and the
-templates all look a kind up here (children here; organisations and staff in ``ngos.imports``)."""
+"""The children import kind; registered with the outreach-log kind when the app starts
+(``ChildrenConfig.ready``, ADR 0012)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.permissions import Role
-from core.spreadsheets.kinds import ImportKind, ImportRefused
+from imports.kinds import ImportKind, ImportRefused
 
 from ..models import Case
 from .columns import COLUMNS, child_resource
@@ -30,6 +30,13 @@ class ChildrenKind(ImportKind):
     label = gettext_lazy("Children")
     columns = COLUMNS
     model = Case
+    order = 10
+    done_message = gettext_lazy(
+        "Imported. Each new case has a consent record for keeping the record, marked as recorded"
+        " by this import."
+    )
+    done_link = "children:case_list"
+    done_link_label = gettext_lazy("Cases")
 
     def resource(self, lang="fa"):
         return child_resource(lang)
@@ -85,17 +92,3 @@ class ChildrenKind(ImportKind):
                 _("The organisation has no active manager or caseworker to assign the cases to.")
             )
         return assigned_to
-
-
-def all_kinds():
-    from meetings.imports import AttendanceKind
-    from ngos.imports import OrganisationsKind, StaffKind
-
-    from .encounters import EncountersKind
-
-    kinds = (ChildrenKind(), EncountersKind(), OrganisationsKind(), StaffKind(), AttendanceKind())
-    return {kind.code: kind for kind in kinds}
-
-
-def get_kind(code):
-    return all_kinds()[code]

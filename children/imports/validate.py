@@ -343,8 +343,4 @@ def _likely(preview, organisation, new_rows):
     preview.likely_unchecked = preview.count("create") - checked
 
 
-def default_registered_on(values):
-    return values.get("registered_on") or timezone.localdate()
-
-
 __all__ = ["ChildRow", "Preview", "RowError", "datetime", "validate_children"]

@@ -1,5 +1,4 @@
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
-from .imports import ImportJob
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
@@ -9,7 +8,6 @@ __all__ = [
     "ClosureRequest",
     "DigestSent",
     "FollowUp",
-    "ImportJob",
     "PlanAction",
     "PlanGoal",
     "Referral",

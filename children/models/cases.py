@@ -343,7 +343,7 @@ class Consent(models.Model):
     # Set when the consent was recorded by a spreadsheet import (docs/adr/0007).
     # Not indexed, for the same reason as recorded_by (an import job is never deleted).
     import_job = models.ForeignKey(
-        "children.ImportJob",
+        "imports.ImportJob",
         verbose_name=_("recorded by import"),
         on_delete=models.PROTECT,
         null=True,

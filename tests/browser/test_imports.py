@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from children.models import Case, ImportJob
+from children.models import Case
 from core.permissions import Role
+from imports.models import ImportJob
 from tests.factories import TEST_PASSWORD, OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser

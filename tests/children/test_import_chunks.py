@@ -13,10 +13,11 @@ from django.db import connection
 
 from children.imports import load
 from children.imports.validate import ChildrenValidation
-from children.models import Case, CaseEvent, Consent, ImportJob, TimelineEntry
+from children.models import Case, CaseEvent, Consent, TimelineEntry
 from children.selectors.cases import case_timeline
-from children.services.imports import import_job_create, import_job_preview, import_job_run
 from core.spreadsheets import reading, table
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_preview, import_job_run
 from tests.children.test_imports import FA, csv_bytes, good_rows
 from tests.factories import province
 

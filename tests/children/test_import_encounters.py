@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children.imports.encounters import ENCOUNTER_COLUMNS, parse_time, parse_yes_no
-from children.models import Encounter, ImportJob
-from children.services.imports import import_job_create, import_job_preview, import_job_run
+from children.models import Encounter
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_preview, import_job_run
 from tests.factories import province
 
 FA = [c.fa for c in ENCOUNTER_COLUMNS]
@@ -97,13 +98,13 @@ def test_the_same_encounter_twice_in_a_file_is_refused(adm, org_a, mgr_a, tehran
 
 
 def test_caseworker_gets_403_on_the_encounters_template(client_as, cw_a):
-    url = reverse("children:import_template_kind", args=["encounters", "fa", "xlsx"])
+    url = reverse("imports:import_template_kind", args=["encounters", "fa", "xlsx"])
     assert client_as(cw_a).get(url).status_code == 403
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_filled_encounters_template_imports(adm, org_a, mgr_a, tehran, lang):
-    from children.imports.kinds import get_kind
+    from imports.registry import get_kind
 
     kind = get_kind("encounters")
     job = run(adm, org_a, csv_bytes(kind.header_row(lang), [kind.example_row(lang)]))

@@ -5,9 +5,10 @@ import csv
 import io
 
 from children.imports.columns import header_row
-from children.models import Case, ImportJob
+from children.models import Case
 from children.selectors.cases import cases_visible_to, search_cases
-from children.services.imports import import_job_create, import_job_preview, import_job_run
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_preview, import_job_run
 from tests.factories import province
 
 ISSUE_COLUMNS = [

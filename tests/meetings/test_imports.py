@@ -5,8 +5,8 @@ import io
 
 from django.urls import reverse
 
-from children.models import ImportJob
-from children.services.imports import import_job_create, import_job_preview, import_job_run
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_preview, import_job_run
 from meetings.imports import ATTENDANCE_COLUMNS
 from meetings.models import Attendee
 
@@ -84,5 +84,5 @@ def test_bad_rows_import_no_attendee(adm, meeting):
 
 
 def test_caseworker_gets_403_on_the_attendance_template(client_as, cw_a):
-    url = reverse("children:import_template_kind", args=["attendance", "fa", "csv"])
+    url = reverse("imports:import_template_kind", args=["attendance", "fa", "csv"])
     assert client_as(cw_a).get(url).status_code == 403

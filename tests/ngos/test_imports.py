@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from children.imports.kinds import all_kinds
-from children.models import ImportJob
-from children.services.imports import import_job_create, import_job_preview, import_job_run
 from core.models import AuditEvent
 from core.permissions import Role
+from imports.models import ImportJob
+from imports.registry import all_kinds
+from imports.services import import_job_create, import_job_preview, import_job_run
 from ngos.imports import ORGANISATION_COLUMNS, STAFF_COLUMNS, parse_code, parse_role
 from ngos.models import Membership, Organisation
 from tests.factories import province
@@ -228,14 +228,14 @@ def test_staff_file_with_a_taken_email_or_bad_role_imports_nobody(adm, org_a, cw
 def test_templates_have_headers_an_example_and_allowed_values(client_as, adm, kind, lang):
     spec = all_kinds()[kind]
     client = client_as(adm)
-    response = client.get(reverse("children:import_template_kind", args=[kind, lang, "xlsx"]))
+    response = client.get(reverse("imports:import_template_kind", args=[kind, lang, "xlsx"]))
     assert response.status_code == 200
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
     rows = book.get_sheet_by_index(0).to_python()
     assert rows[0] == spec.header_row(lang)
     assert rows[1] == spec.example_row(lang)
     assert len(book.get_sheet_by_index(1).to_python()) == len(spec.columns) + 1
-    response = client.get(reverse("children:import_template_kind", args=[kind, lang, "csv"]))
+    response = client.get(reverse("imports:import_template_kind", args=[kind, lang, "csv"]))
     assert response.content.decode("utf-8-sig").splitlines()[0] == ",".join(spec.header_row(lang))
 
 
@@ -277,13 +277,13 @@ def upload(client, data, kind, organisation=None):
     payload = {"kind": kind, "file": SimpleUploadedFile(f"{kind}.csv", data)}
     if organisation is not None:
         payload["organisation"] = organisation.pk
-    return client.post(reverse("children:import_upload"), payload)
+    return client.post(reverse("imports:import_upload"), payload)
 
 
 @pytest.mark.parametrize("kind", ["organisations", "staff"])
 def test_caseworker_and_manager_get_403_on_import_of_every_kind(client_as, cw_a, mgr_a, kind):
     """AC-07: only administrators import."""
-    url = reverse("children:import_template_kind", args=[kind, "fa", "csv"])
+    url = reverse("imports:import_template_kind", args=[kind, "fa", "csv"])
     for user in (cw_a, mgr_a):
         client = client_as(user)
         assert client.get(url).status_code == 403
@@ -301,12 +301,12 @@ def test_administrator_imports_staff_through_the_pages(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, data, "staff", org_a)
     job = ImportJob.objects.get()
-    assert response.url == reverse("children:import_detail", args=[job.pk])
+    assert response.url == reverse("imports:import_detail", args=[job.pk])
     job.refresh_from_db()
     assert job.kind == "staff" and job.status == ImportJob.Status.PREVIEWED
     assert client.get(response.url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("children:import_confirm", args=[job.pk]))
+        client.post(reverse("imports:import_confirm", args=[job.pk]))
     assert Membership.objects.filter(user__username="m.rezaei", organisation=org_a).exists()
 
 

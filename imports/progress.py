@@ -12,7 +12,7 @@ import threading
 
 from django.db import DatabaseError, connection, transaction
 
-from ..models import ImportJob
+from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from core.permissions import Perm
 from core.spreadsheets import reading
 from core.spreadsheets.writing import xlsx_file
 
-from ..forms.imports import ImportUploadForm
-from ..imports.kinds import all_kinds
-from ..models import ImportJob
-from ..services import imports as service
-from ..tasks import run_import
+from . import services
+from .forms import ImportUploadForm
+from .models import AUDIT_OBJECT_TYPE, ImportJob
+from .registry import all_kinds, get_kind
+from .tasks import run_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
@@ -43,7 +43,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = service.import_job_create(
+            job = services.import_job_create(
                 by=request.user,
                 organisation=form.cleaned_data["organisation"],
                 name=upload.name,
@@ -55,11 +55,11 @@ def import_upload(request):
             form.add_error("file", str(error))
         else:
             transaction.on_commit(lambda: run_import.delay(job.pk, True))
-            return redirect("children:import_detail", job.pk)
+            return redirect("imports:import_detail", job.pk)
     jobs = ImportJob.objects.select_related("organisation", "created_by")[:10]
     return render(
         request,
-        "children/imports/upload.html",
+        "imports/upload.html",
         {"form": form, "jobs": jobs, "kinds": list(all_kinds().values())},
     )
 
@@ -84,6 +84,7 @@ def _context(job):
     return {
         "likely_groups": _likely_groups(summary.get("likely_duplicates") or []),
         "job": job,
+        "kind": get_kind(job.kind),
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, summary.get("errors_total", len(job.errors)) - ERRORS_SHOWN),
         "summary": summary,
@@ -97,14 +98,14 @@ def _context(job):
 @require_permission(Perm.DATA_IMPORT)
 def import_detail(request, pk):
     job = _job(request, pk)
-    return render(request, "children/imports/detail.html", _context(job))
+    return render(request, "imports/detail.html", _context(job))
 
 
 @require_permission(Perm.DATA_IMPORT)
 def import_status(request, pk):
     """The job's fragment; the page polls it every second while the job runs (htmx)."""
     job = _job(request, pk)
-    return render(request, "children/imports/_job.html", _context(job))
+    return render(request, "imports/_job.html", _context(job))
 
 
 @require_POST
@@ -112,24 +113,24 @@ def import_status(request, pk):
 def import_confirm(request, pk):
     job = _job(request, pk)
     if not _context(job)["can_import"]:
-        return redirect("children:import_detail", job.pk)
+        return redirect("imports:import_detail", job.pk)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress=0)
     transaction.on_commit(lambda: run_import.delay(job.pk, False))
-    return redirect("children:import_detail", job.pk)
+    return redirect("imports:import_detail", job.pk)
 
 
 @require_permission(Perm.DATA_IMPORT)
 def import_errors(request, pk):
     """The invalid rows with their original values and a reason column, as XLSX."""
     job = _job(request, pk)
-    rows = service.error_report_rows(job)
+    rows = services.error_report_rows(job)
     if rows is None:
         raise Http404
     audit.record(
         audit.Action.EXPORT,
         user=request.user,
         organisation=job.organisation,
-        object_type="children.importjob",
+        object_type=AUDIT_OBJECT_TYPE,
         object_id=str(job.pk),
         detail={"report": "errors", "rows": len(rows) - 1},
     )

@@ -13,12 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from children.imports.kinds import all_kinds, get_kind
-from children.models import ImportJob
-from children.services.imports import import_job_create, import_job_preview, import_job_run
 from core.permissions import Role
 from core.spreadsheets import reading
-from ngos.models import Organisation
+from imports.models import ImportJob, organisation_model
+from imports.registry import all_kinds, get_kind
+from imports.services import import_job_create, import_job_preview, import_job_run
 
 
 class Command(BaseCommand):
@@ -41,6 +40,7 @@ class Command(BaseCommand):
         if kind.organisation_chosen:
             if not options["organisation"]:
                 raise CommandError(f"Importing {kind.code} needs --organisation CODE.")
+            Organisation = organisation_model()
             try:
                 organisation = Organisation.objects.get(code=options["organisation"])
             except Organisation.DoesNotExist:

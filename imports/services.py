@@ -16,19 +16,18 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.spreadsheets import reading
-from core.spreadsheets.kinds import ImportRefused
 
-from ..imports.kinds import default_caseworker, get_kind
-from ..models import ImportJob
-from ..models.imports import ERRORS_KEPT
-from .import_progress import ProgressRecorder
+from .kinds import ImportRefused
+from .models import AUDIT_OBJECT_TYPE, ERRORS_KEPT, ImportJob
+from .progress import ProgressRecorder
+from .registry import get_kind
 
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
 # pg_advisory_xact_lock(namespace, organisation id); kinds without an organisation lock 0.
 _LOCK_NAMESPACE = 80_008
 
-__all__ = ["ImportRefused", "default_caseworker"]
+__all__ = ["ImportRefused"]
 
 
 def import_job_create(*, by, organisation, name, data, language="fa", kind=ImportJob.Kind.CHILDREN):
@@ -225,7 +224,7 @@ def _import(job, by):
             audit.Action.IMPORT,
             user=by,
             organisation=organisation,
-            object_type="children.importjob",
+            object_type=AUDIT_OBJECT_TYPE,
             object_id=str(job.pk),
             detail={
                 "kind": job.kind,

@@ -4,15 +4,17 @@ A kind (children, organisations, staff) says which columns it has, whether the o
 chosen on the form, how a row is checked against the others and the database, and how valid rows
 are written. ``RecordKind`` does the common case — rows keyed by one natural column (an
 organisation's code, a username), created or updated — so a new kind only writes its checks and
-its ``write``. The service (``children.services.imports``) runs every kind the same way: preview
-first, then the import inside one transaction, re-validated under a lock.
+its ``write``. The service (``imports.services``) runs every kind the same way: preview first,
+then the import inside one transaction, re-validated under a lock. Kinds live with the app whose
+records they write and are registered in ``imports.registry`` when that app starts.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from .cells import ParseContext
-from .table import ImportRow, Preview, RowError, read_table
+from core.spreadsheets.cells import ParseContext
+from core.spreadsheets.table import ImportRow, Preview, RowError, read_table
 
 
 class ImportRefused(Exception):
@@ -26,6 +28,12 @@ class ImportKind:
     model = None
     # The organisation is chosen on the upload form (children, staff), never read from a column.
     organisation_chosen = True
+    # Where the upload page and the form's choices list the kind, lowest first.
+    order = 100
+    # What the job's page says once the file is imported, and where it leads (a URL name).
+    done_message = _("Imported.")
+    done_link = ""
+    done_link_label = ""
 
     def header_row(self, lang):
         return [column.header(lang) for column in self.columns]
@@ -152,6 +160,16 @@ def _same(old, new):
     return old == new
 
 
+def mark_invalid(preview, row, name, reason, columns):
+    """Refuse ``row`` of a validated ``preview`` after the fact (a check across rows, such as a
+    unique value): the error goes on column ``name``, and the row leaves the rows to write."""
+    title = next(c for c in columns if c.name == name).header(preview.language)
+    preview.errors.append(RowError(row.row, title, str(reason)))
+    preview.invalid_rows.add(row.row)
+    preview.rows = [r for r in preview.rows if r.row not in preview.invalid_rows]
+    preview.errors.sort(key=lambda e: e.row)
+
+
 # --- The same columns for django-import-export ------------------------------------------------
 
 
@@ -210,4 +228,4 @@ def column_resource(model, columns, lang, base=resources.ModelResource, key=None
     return type(f"{model.__name__}Resource", (base,), attrs)
 
 
-__all__ = ["ImportKind", "ImportRefused", "RecordKind", "column_resource"]
+__all__ = ["ImportKind", "ImportRefused", "RecordKind", "column_resource", "mark_invalid"]

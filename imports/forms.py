@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.spreadsheets.reading import ALLOWED_EXTENSIONS, MAX_BYTES
-from ngos.models import Organisation
 
-from ..imports.kinds import all_kinds
+from .models import organisation_model
+from .registry import all_kinds
 
 
 class ImportUploadForm(forms.Form):
@@ -15,9 +15,7 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), initial="children", required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.filter(status=Organisation.Status.ACTIVE)
-        .exclude(kind=Organisation.Kind.MINISTRY)
-        .order_by("name_fa"),
+        queryset=None,  # set in __init__: the active organisations other than ministries
         required=False,
         help_text=_("Not needed for organisations or meeting attendance: each row names its own."),
     )
@@ -29,6 +27,12 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        Organisation = organisation_model()
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(status=Organisation.Status.ACTIVE)
+            .exclude(kind=Organisation.Kind.MINISTRY)
+            .order_by("name_fa")
+        )
         self.kinds = all_kinds()
         self.fields["kind"].choices = [(code, kind.label) for code, kind in self.kinds.items()]
 
