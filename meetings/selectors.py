@@ -12,10 +12,9 @@ from django.db.models import Q, QuerySet
 
 from core.models import User
 from core.permissions import Perm, has_permission
-
-from .filters import ResolutionFilter
 from ngos.models import Organisation
 
+from .filters import ResolutionFilter
 from .models import Meeting, Minutes, Resolution, WorkingGroup
 
 

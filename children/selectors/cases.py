@@ -1,6 +1,7 @@
 """Which cases a user may see, and finding them again."""
 
 import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet

@@ -8,8 +8,8 @@ for anyone else's (the registering caseworker must not learn the other child's d
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction

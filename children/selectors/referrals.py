@@ -19,8 +19,8 @@ from core.types import AnyUser
 from ngos.models import Service
 
 from ..models import Case, Referral
-from ..models.referrals import ReferralQuerySet
 from ..models.choices import REFERRAL_SHARING_STATES, ReferralState
+from ..models.referrals import ReferralQuerySet
 
 # Referrals whose shared fields the receiving organisation may read now.
 SHARED_WITH_RECEIVER = Q(state__in=REFERRAL_SHARING_STATES, sharing_ended_at__isnull=True)

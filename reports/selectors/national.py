@@ -5,8 +5,8 @@ cube at once (reports.suppression) and caches it until the next summary refresh.
 reports and exports show slices of it, which is what stops two views from being differenced.
 """
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
