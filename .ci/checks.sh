@@ -12,6 +12,11 @@ ruff check .
 step "ruff format --check"
 ruff format --check .
 
+step "mypy"
+# Settings and the checked files come from [tool.mypy] in pyproject.toml; the cache in .mypy_cache
+# makes a rerun check only what changed.
+python -m mypy
+
 step "migrations match the models"
 python manage.py makemigrations --check --dry-run
 

@@ -562,7 +562,7 @@ class CaseRows:
         return goals, actions
 
 
-_CUM = {}
+_CUM: dict[tuple[int, float], list[float]] = {}
 
 
 def _cum(pool, exponent):

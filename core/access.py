@@ -8,59 +8,66 @@ Objects are loaded through access helpers built on `get_for_user_or_404`: an obj
 user's scope is a 404 with the same body as a missing one, and the attempt is audited (AC-01).
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from .audit import Action, record
-from .permissions import has_permission
+from .permissions import Perm, has_permission
+from .types import AnyUser
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+_M = TypeVar("_M", bound=Model)
 
 
-def public(view):
+def public(view: View) -> View:
     """Reachable without signing in. Keep these few; each is listed in the access test."""
     view = login_not_required(view)
-    view.access_rule = "public"
+    view.access_rule = "public"  # type: ignore[attr-defined]
     return view
 
 
-def signed_in(view):
+def signed_in(view: View) -> View:
     """Any signed-in user; what they see is scoped inside the view by a selector."""
-    view.access_rule = "signed_in"
+    view.access_rule = "signed_in"  # type: ignore[attr-defined]
     return view
 
 
-def object_access(view):
+def object_access(view: View) -> View:
     """Access is decided by the helper that loads the view's object: anyone outside its scope (any
     role, ministry included) gets the same 404 as for a missing id, and a member who may see the
     object but not do this action gets 403. Use for every view addressed by an object's id.
     """
-    view.access_rule = "object"
+    view.access_rule = "object"  # type: ignore[attr-defined]
     return view
 
 
-def require_permission(*perms):
+def require_permission(*perms: Perm) -> Callable[[View], View]:
     """Signed in and holding at least one of `perms` (403 otherwise).
 
     For organisation-scoped permissions this checks only that the role grants it; the object's
     own organisation is checked by the access helper that loads it.
     """
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not any(has_permission(request.user, perm) for perm in perms):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.access_rule = "permission:" + ",".join(sorted(perms))
-        return wrapped
+        wrapped.access_rule = "permission:" + ",".join(sorted(perms))  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
 
     return decorator
 
 
-def get_for_user_or_404(user, scoped_queryset, **lookup):
+def get_for_user_or_404(user: AnyUser, scoped_queryset: QuerySet[_M], **lookup: Any) -> _M:
     """Fetch one object from the part of the data `user` may see, or audit the miss and 404.
 
     `scoped_queryset` must already be limited to what the user may see (a selector's result).
@@ -68,7 +75,7 @@ def get_for_user_or_404(user, scoped_queryset, **lookup):
     """
     try:
         return scoped_queryset.get(**lookup)
-    except (scoped_queryset.model.DoesNotExist, ValueError, TypeError):
+    except (scoped_queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         record(
             Action.ACCESS_DENIED,
             user=user,

@@ -6,5 +6,5 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals  # noqa: F401  (audit of logins and lockouts)

@@ -1,11 +1,13 @@
 """Writing the audit log. Call `record()` inside the transaction of the action it records."""
 
 import re
+from typing import Any
 
 from django.db import models
 
 from .models import AuditEvent
 from .request_context import current as current_request
+from .types import AnyUser
 
 Action = AuditEvent.Action
 
@@ -13,13 +15,20 @@ Action = AuditEvent.Action
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def clean(value, limit):
+def clean(value: object, limit: int) -> str:
     return _CONTROL.sub(" ", str(value or ""))[:limit]
 
 
 def record(
-    action, *, user=None, obj=None, object_type="", object_id="", organisation=None, detail=None
-):
+    action: str,
+    *,
+    user: "AnyUser | None" = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    organisation: models.Model | int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append one audit row and return it.
 
     `user` is who acted (None for anonymous attempts); `obj` a model instance the action was
@@ -32,7 +41,7 @@ def record(
     role = ""
     actor = None
     username = ""
-    if user is not None and getattr(user, "is_authenticated", False):
+    if user is not None and user.is_authenticated:
         actor = user
         username = user.get_username()
         membership = user.membership_or_none
@@ -61,7 +70,9 @@ def record(
     )
 
 
-def record_attempt(action, *, username, detail=None):
+def record_attempt(
+    action: str, *, username: str, detail: dict[str, Any] | None = None
+) -> AuditEvent:
     """Audit something done by someone not signed in, e.g. a failed sign-in, by the name typed."""
     meta = current_request()
     return AuditEvent.objects.create(

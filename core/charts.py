@@ -6,10 +6,21 @@
 The page always carries the same numbers as a table; the chart is a picture of it.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-def chart_spec(labels, datasets, *, kind="bar", horizontal=False, stacked=False, maximum=None):
+
+def chart_spec(
+    labels: Iterable[object],
+    datasets: Iterable[Sequence[Any]],
+    *,
+    kind: str = "bar",
+    horizontal: bool = False,
+    stacked: bool = False,
+    maximum: float | None = None,
+) -> dict[str, Any]:
     """`datasets` = [(label, values)] or [(label, values, colour)]; values may hold None (a gap)."""
-    spec = {
+    spec: dict[str, Any] = {
         "type": kind,
         "labels": [str(label) for label in labels],
         "datasets": [

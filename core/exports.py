@@ -12,13 +12,19 @@ the page shows them (Jalali with Persian digits in Persian, ISO in English), as 
 import csv
 import datetime
 import io
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, cast
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_filters import FilterSet
 
 from . import audit, jalali, xlsx
+from .models import AuditEvent
+from .persian import to_persian_digits
+from .types import AnyUser
 
 FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +37,7 @@ _RISKY_START = frozenset((*_FORMULA_START, " "))
 _CSV_BATCH = 1 << 16
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> str | int | float:
     """A cell value that no spreadsheet runs as a formula (FU-04).
 
     Text starting with = + - @, tab, CR or NUL, after any leading spaces, gets a leading
@@ -42,29 +48,29 @@ def safe_cell(value):
         return ""
     kind = type(value)
     if kind is int or kind is float:
-        return value
-    text = value if kind is str else str(value)
+        return value  # type: ignore[return-value]
+    text = cast(str, value) if kind is str else str(value)
     if text[:1] in _RISKY_START and text.lstrip(" ").startswith(_FORMULA_START):
         text = "'" + text
     return text.replace("\0", "") if "\0" in text else text
 
 
-def export_language():
+def export_language() -> str:
     """The language of the file's headers, words and dates: "fa" or "en"."""
     return "fa" if jalali.is_persian(get_language()) else "en"
 
 
-def joined(items, lang):
+def joined(items: Iterable[object], lang: str) -> str:
     """Several values in one cell, with the reader's comma."""
     return ("، " if lang == "fa" else ", ").join(str(item) for item in items if item)
 
 
-def yes_no(value):
+def yes_no(value: object) -> str:
     """A flag as a word in the reader's language; false is an empty cell."""
     return _("Yes") if value else ""
 
 
-def person_name(first_name, last_name, username):
+def person_name(first_name: str, last_name: str, username: str) -> str:
     """A user as the pages show one (`User.__str__`), from values read with `values_list`."""
     return " ".join(part for part in (first_name, last_name) if part) or username
 
@@ -73,12 +79,12 @@ class Memo:
     """`render(value)` computed once per distinct value, for columns whose values repeat
     (provinces, choices, dates). Cleared when it grows past `limit`, so memory stays bounded."""
 
-    def __init__(self, render, limit=20_000):
+    def __init__(self, render: Callable[[Any], Any], limit: int = 20_000) -> None:
         self.render = render
         self.limit = limit
-        self.values = {}
+        self.values: dict[Hashable, Any] = {}
 
-    def __call__(self, value):
+    def __call__(self, value: Hashable) -> Any:
         try:
             return self.values[value]
         except KeyError:
@@ -91,32 +97,32 @@ class Memo:
 class Dates:
     """Dates and times as the pages show them in `lang`, each calendar day converted once."""
 
-    def __init__(self, lang):
+    def __init__(self, lang: str) -> None:
         self.lang = lang
         self.day = Memo(lambda day: jalali.format_date(day, lang))
 
-    def date(self, value):
+    def date(self, value: datetime.date | None) -> str:
         if value is None:
             return ""
         if isinstance(value, datetime.datetime):
             value = timezone.localtime(value) if timezone.is_aware(value) else value
             value = value.date()
-        return self.day(value)
+        return str(self.day(value))
 
-    def datetime(self, value):
+    def datetime(self, value: datetime.datetime | None) -> str:
         if value is None:
             return ""
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         time = f"{local:%H:%M}"
         if self.lang == "fa":
-            time = jalali.to_persian_digits(time)
+            time = to_persian_digits(time)
         return f"{self.day(local.date())} {time}"
 
 
 # --- Files --------------------------------------------------------------------------------------
 
 
-def csv_chunks(header, rows):
+def csv_chunks(header: Sequence[object], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
     """The CSV file as byte chunks of about 64 KB: a BOM (Excel reads UTF-8 only with it), the
     header, then the rows, every cell formula-safe."""
     buffer = io.StringIO()
@@ -132,12 +138,20 @@ def csv_chunks(header, rows):
     yield buffer.getvalue().encode("utf-8")
 
 
-def _safe_rows(rows):
+def _safe_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[str | int | float]]:
     for row in rows:
         yield [safe_cell(cell) for cell in row]
 
 
-def export_response(fmt, *, name, sheet, header, rows, lang):
+def export_response(
+    fmt: str,
+    *,
+    name: str,
+    sheet: str,
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    lang: str,
+) -> StreamingHttpResponse | FileResponse:
     """The download of `rows` under `header`: `name-YYYYMMDD.csv|xlsx`.
 
     `rows` is an iterable of lists, read once. The CSV is produced while it is sent; the XLSX is
@@ -164,7 +178,7 @@ def export_response(fmt, *, name, sheet, header, rows, lang):
 # --- Audit --------------------------------------------------------------------------------------
 
 
-def filter_detail(filterset, *, search=("q",)):
+def filter_detail(filterset: FilterSet, *, search: Sequence[str] = ("q",)) -> dict[str, str]:
     """The filters a list was narrowed by, for the audit log: objects by id, dates in ISO, and
     the words of the `search` fields replaced by a marker (ADR 0003: no child's name in the log).
     Filters the form refused are left out, as the list leaves them out."""
@@ -185,7 +199,16 @@ def filter_detail(filterset, *, search=("q",)):
     return detail
 
 
-def audit_export(user, *, what, fmt, filterset, rows, search=("q",), object_id="list"):
+def audit_export(
+    user: AnyUser,
+    *,
+    what: str,
+    fmt: str,
+    filterset: FilterSet,
+    rows: int,
+    search: Sequence[str] = ("q",),
+    object_id: str = "list",
+) -> AuditEvent:
     """One audit row for an export of an identifiable list: what, format, filters, row count."""
     return audit.record(
         audit.Action.EXPORT,

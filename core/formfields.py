@@ -10,6 +10,8 @@ Use them in ModelForms by declaring the field, or with ``formfield_overrides`` i
 """
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,14 +43,14 @@ class LocalizedDigitsInput(forms.TextInput):
 
     input_mode = "numeric"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         # dir=ltr keeps "-12" and "1405/09/07" in reading order inside a right-to-left page.
         # autocomplete=off: these hold children's data on shared office and phone browsers.
         defaults = {"inputmode": self.input_mode, "dir": "ltr", "autocomplete": "off"}
         super().__init__({**defaults, **(attrs or {})})
 
-    def format_value(self, value):
-        text = super().format_value(value)
+    def format_value(self, value: Any) -> str | None:
+        text: str | None = super().format_value(value)
         if text is None or not is_persian():
             return text
         if not isinstance(value, str):
@@ -68,19 +70,19 @@ class JalaliDateInput(LocalizedDigitsInput):
     both back. The placeholder shows the expected shape in the active language.
     """
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.date):
             return format_date(value)
         return super().format_value(value)
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         # Chosen at render time, not in __init__: forms are built once, rendered per language.
         context["widget"]["attrs"].setdefault("placeholder", self.placeholder())
         return context
 
     @staticmethod
-    def placeholder():
+    def placeholder() -> str:
         # Persian shows an example date rather than words: "سال/ماه/روز" inside a left-to-right
         # input is reordered by the bidi algorithm and reads backwards.
         return (
@@ -100,7 +102,7 @@ class JalaliDateField(forms.DateField):
     widget = JalaliDateInput
     default_error_messages = DATE_MESSAGES
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime.date | None:
         if value in self.empty_values:
             return None
         try:
@@ -115,7 +117,7 @@ class LocalizedIntegerField(forms.IntegerField):
 
     widget = LocalizedDigitsInput
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         return super().to_python(to_latin_number(value) if isinstance(value, str) else value)
 
 
@@ -124,7 +126,7 @@ class LocalizedDecimalField(forms.DecimalField):
 
     widget = LocalizedDecimalInput
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         return super().to_python(to_latin_number(value) if isinstance(value, str) else value)
 
 
@@ -134,7 +136,7 @@ class NationalIdField(forms.CharField):
     widget = LocalizedDigitsInput
     default_validators = [validate_national_id]
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str | None:
         value = super().to_python(value)
         if value in self.empty_values:
             return self.empty_value
@@ -144,7 +146,7 @@ class NationalIdField(forms.CharField):
 class LocalizedTimeField(forms.TimeField):
     """A time such as ۱۰:۳۰ typed with a Persian keyboard, or 10:30."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "widget",
             forms.TimeInput(
@@ -153,7 +155,7 @@ class LocalizedTimeField(forms.TimeField):
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime.time | None:
         if isinstance(value, str):
             value = to_latin_digits(value).replace("\u066b", ":").strip()
         return super().to_python(value)

@@ -14,6 +14,7 @@ import calendar
 import datetime
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 import jdatetime
 from django.conf import settings
@@ -22,6 +23,9 @@ from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.persian import to_latin_digits, to_persian_digits
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "MESSAGES",
@@ -107,7 +111,7 @@ _SPACE_AROUND_SEPARATOR = re.compile(r"\s*([/\-.])\s*")
 
 # What parse_date says, by error code. JalaliDateField uses the same keys for error_messages, so a
 # form can replace one message without losing the others.
-MESSAGES = {
+MESSAGES: "dict[str, StrOrPromise]" = {
     "invalid": _("Enter the date as year/month/day, for example 1405/09/07."),
     "day_first": _("Write the year first: year/month/day, for example 1405/09/07."),
     "out_of_range": _("Check the year: %(year)s is not a year this system can record."),
@@ -125,20 +129,20 @@ class DateParseError(ValueError):
     ``str(error)`` is the formatted message in the language active when it was raised.
     """
 
-    def __init__(self, code, params=None):
+    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
         self.code = code
         self.message = MESSAGES[code]
         self.params = params or {}
         super().__init__(self.message % self.params if self.params else str(self.message))
 
 
-def is_persian(lang=None):
+def is_persian(lang: str | None = None) -> bool:
     """True when ``lang`` (default: the active language) is Persian."""
     lang = lang or get_language() or "fa"
     return lang.lower().startswith("fa")
 
 
-def _local_date(value):
+def _local_date(value: datetime.date) -> datetime.date:
     """A ``date`` from a date or datetime; aware datetimes in the current (Tehran) zone first."""
     if isinstance(value, datetime.datetime):
         # Naive datetimes are taken to be Tehran wall time already; converting them would guess.
@@ -148,12 +152,12 @@ def _local_date(value):
     raise TypeError(f"expected a date or datetime, got {type(value).__name__}")
 
 
-def to_jalali(value):
+def to_jalali(value: datetime.date) -> jdatetime.date:
     """Return the ``jdatetime.date`` of a Gregorian date or (aware) datetime."""
     return jdatetime.date.fromgregorian(date=_local_date(value))
 
 
-def format_date(value, lang=None):
+def format_date(value: datetime.date | None, lang: str | None = None) -> str:
     """Return a date for display: ``۱۴۰۵/۰۹/۰۷`` in Persian, ``2026-11-28`` otherwise.
 
     ``value`` is a date or a datetime (aware ones are shown on their Tehran calendar day).
@@ -168,7 +172,7 @@ def format_date(value, lang=None):
     return day.isoformat()
 
 
-def format_datetime(value, lang=None):
+def format_datetime(value: datetime.date | None, lang: str | None = None) -> str:
     """Return a datetime as date and ``HH:MM`` in the current (Tehran) zone.
 
     ``۱۴۰۵/۰۹/۰۷ ۱۴:۳۰`` in Persian, ``2026-11-28 14:30`` otherwise. A plain date is formatted
@@ -183,7 +187,7 @@ def format_datetime(value, lang=None):
     return to_persian_digits(text) if is_persian(lang) else text
 
 
-def month_name(month, lang=None):
+def month_name(month: int, lang: str | None = None) -> str:
     """Return the name of Jalali ``month`` (1-12): ``آذر`` in Persian, ``Azar`` in English."""
     if not 1 <= month <= 12:
         raise ValueError(f"Jalali month must be 1..12, got {month}")
@@ -193,7 +197,9 @@ def month_name(month, lang=None):
         return str(MONTHS_LATIN[month - 1])
 
 
-def format_month(year, month=None, lang=None):
+def format_month(
+    year: int | datetime.date, month: int | None = None, lang: str | None = None
+) -> str:
     """Return a Jalali month for reports: ``آذر ۱۴۰۵`` in Persian, ``Azar 1405`` in English.
 
     Call as ``format_month(1405, 9)``, or with one value: a ``yyyymm`` int such as 140509 (what
@@ -206,7 +212,7 @@ def format_month(year, month=None, lang=None):
     return f"{month_name(month, lang)} {year}"
 
 
-def _year_month_of(value):
+def _year_month_of(value: int | datetime.date) -> tuple[int, int]:
     if isinstance(value, datetime.date):
         j = to_jalali(value)
         return j.year, j.month
@@ -214,16 +220,16 @@ def _year_month_of(value):
     return divmod(number, 100)
 
 
-def jalali_year_month(value):
+def jalali_year_month(value: datetime.date) -> int:
     """Return the Jalali year and month of a date or datetime as one int: 1405/09/07 → 140509.
 
     Reports store this to group rows by Jalali month with an ordinary integer index.
     """
     j = to_jalali(value)
-    return j.year * 100 + j.month
+    return int(j.year * 100 + j.month)
 
 
-def jalali_month_bounds(year, month):
+def jalali_month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     """Return (first day, last day) of a Jalali month as Gregorian dates, both inclusive."""
     if not 1 <= month <= 12:
         raise ValueError(f"Jalali month must be 1..12, got {month}")
@@ -234,7 +240,7 @@ def jalali_month_bounds(year, month):
     return first.togregorian(), next_first.togregorian() - datetime.timedelta(days=1)
 
 
-def jalali_quarter_bounds(year, quarter):
+def jalali_quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
     """Return (first day, last day) of a Jalali quarter as Gregorian dates, both inclusive.
 
     Quarters follow the seasons of the Jalali year: 1 is Farvardin-Khordad (spring) ... 4 is
@@ -247,7 +253,7 @@ def jalali_quarter_bounds(year, quarter):
     return first, last
 
 
-def parse_date(text):
+def parse_date(text: object) -> datetime.date:
     """Read a date typed by a person or found in a spreadsheet; return a Gregorian ``date``.
 
     Accepts year/month/day with ``/``, ``-`` or ``.`` and any digit form:
@@ -271,7 +277,7 @@ def parse_date(text):
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(text, current_year):
+def _parse_cached(text: str, current_year: int) -> datetime.date:
     # Exceptions are not cached: a bad string is re-checked each time, which is rare and cheap.
     cleaned = to_latin_digits(text).translate(_SEPARATORS).strip()
     cleaned = _SPACE_AROUND_SEPARATOR.sub(r"\1", cleaned)
@@ -306,9 +312,9 @@ def _parse_cached(text, current_year):
         )
     if gregorian:
         return datetime.date(year, month, day)
-    return jdatetime.date(year, month, day).togregorian()
+    return cast(datetime.date, jdatetime.date(year, month, day).togregorian())
 
 
-def _digits(number):
+def _digits(number: int) -> str:
     """A number as text in the digits of the active language, for messages."""
     return to_persian_digits(number) if is_persian() else str(number)

@@ -2,9 +2,12 @@
 
 import ipaddress
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 from pghistory.middleware import HistoryMiddleware
@@ -12,10 +15,12 @@ from pghistory.middleware import HistoryMiddleware
 from . import request_context
 from .audit import Action, record
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 _REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 
 
-def _client_ip(request):
+def _client_ip(request: HttpRequest) -> str | None:
     value = request.META.get("REMOTE_ADDR", "")
     try:
         return str(ipaddress.ip_address(value))
@@ -23,7 +28,7 @@ def _client_ip(request):
         return None
 
 
-def _request_id(request):
+def _request_id(request: HttpRequest) -> uuid.UUID:
     # Accept a proxy's id only when it is a well-formed UUID; anything else could forge logs.
     try:
         return uuid.UUID(request.META.get(_REQUEST_ID_HEADER, ""))
@@ -34,14 +39,14 @@ def _request_id(request):
 class RequestIdMiddleware:
     """Give each request an id, echoed in the `X-Request-ID` header and written on audit rows."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         meta = request_context.RequestMeta(
             request_id=_request_id(request), ip_address=_client_ip(request), path=request.path
         )
-        request.request_id = meta.request_id
+        request.request_id = meta.request_id  # type: ignore[attr-defined]
         token = request_context.begin(meta)
         try:
             response = self.get_response(request)
@@ -59,18 +64,18 @@ class SessionTimeoutMiddleware:
     # Write "last seen" at most once a minute, so most requests do not write the session.
     SEEN_RESOLUTION = 60
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     @classmethod
-    def start(cls, request):
+    def start(cls, request: HttpRequest) -> None:
         """Mark the session as started now; called at sign-in."""
         if hasattr(request, "session"):
             request.session[cls.STARTED] = request.session[cls.SEEN] = int(
                 timezone.now().timestamp()
             )
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             now = int(timezone.now().timestamp())
             started = request.session.get(self.STARTED)
@@ -91,10 +96,10 @@ class SessionTimeoutMiddleware:
 class NoStoreForSignedInMiddleware:
     """Pages for signed-in users hold personal data: browsers and proxies must not keep them."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
@@ -104,7 +109,7 @@ class NoStoreForSignedInMiddleware:
 class AuditContextMiddleware(HistoryMiddleware):
     """Row history (django-pghistory) records who changed what, from which request."""
 
-    def get_context(self, request):
+    def get_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().get_context(request)
         context["request_id"] = str(getattr(request, "request_id", ""))
         return context
@@ -117,7 +122,7 @@ class PersianFirstLocaleMiddleware(LocaleMiddleware):
     expect the product in Persian. The browser's Accept-Language is therefore not consulted.
     """
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE

@@ -1,5 +1,7 @@
 """Shared models: the user, the provinces of Iran, and the append-only audit log."""
 
+from typing import Any
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -26,12 +28,15 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_full_name() or self.username
 
     @property
-    def membership_or_none(self):
-        """The user's membership, or None for users without an organisation (e.g. a superuser)."""
+    def membership_or_none(self) -> Any:
+        """The user's membership, or None for users without an organisation (e.g. a superuser).
+
+        Typed Any: it is an ngos.Membership, and core imports no domain app, not even for types.
+        """
         try:
             return self.membership
         except models.ObjectDoesNotExist:
@@ -52,11 +57,11 @@ class Province(models.Model):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.name_fa if (get_language() or "fa").startswith("fa") else self.name_en
 
 
@@ -129,5 +134,5 @@ class AuditEvent(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"

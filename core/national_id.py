@@ -5,10 +5,15 @@ else 11 - r. The check catches every single mistyped digit and most swaps of nei
 is why forms and imports validate it instead of trusting the ten digits.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.persian import to_latin_digits
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 __all__ = [
     "check_digit",
@@ -28,7 +33,7 @@ _SEPARATORS = dict.fromkeys(
 _STRIP_SEPARATORS = str.maketrans(_SEPARATORS)
 
 
-def normalize_national_id(value):
+def normalize_national_id(value: object) -> str:
     """Return the ID as ASCII digits with spaces and dashes removed: "۰۰۱-۲۳۴۵۶۷-۸" → "0012345678".
 
     Does not validate (a wrong length or check digit comes back as typed, for the error message).
@@ -43,7 +48,7 @@ def normalize_national_id(value):
     return to_latin_digits(str(value)).translate(_STRIP_SEPARATORS)
 
 
-def check_digit(first_nine):
+def check_digit(first_nine: str) -> int:
     """Return the check digit (0-9) for the first nine digits of an ID, given as a str."""
     digits = normalize_national_id(first_nine)
     if len(digits) != LENGTH - 1 or not digits.isascii() or not digits.isdigit():
@@ -52,7 +57,7 @@ def check_digit(first_nine):
     return remainder if remainder < 2 else 11 - remainder
 
 
-def is_valid_national_id(value):
+def is_valid_national_id(value: object) -> bool:
     """True when ``value`` (any digit form, spaces and dashes allowed) is a valid national ID.
 
     Ten digits with a correct check digit, and not ten times the same digit: 0000000000,
@@ -62,7 +67,7 @@ def is_valid_national_id(value):
     return _problem(normalize_national_id(value)) is None
 
 
-def _problem(digits):
+def _problem(digits: str) -> "StrPromise | None":
     """None for a valid normalised ID, else the message that explains what is wrong."""
     if len(digits) != LENGTH or not digits.isascii() or not digits.isdigit():
         return _("A national ID has exactly ten digits.")
@@ -71,7 +76,7 @@ def _problem(digits):
     return None
 
 
-def validate_national_id(value):
+def validate_national_id(value: object) -> None:
     """Django validator: raise ValidationError (code "invalid_national_id") for an invalid ID."""
     problem = _problem(normalize_national_id(value))
     if problem is not None:

@@ -1,12 +1,20 @@
 """A paginator for ranked searches: the matches are looked at once, for the page and its count."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Model, QuerySet, Window
 
 TOTAL = "paginator_total"
 
+# Django's Paginator takes no type argument at run time; only the checker sees it.
+if TYPE_CHECKING:
+    PaginatorBase = Paginator[Model]
+else:
+    PaginatorBase = Paginator
 
-class CountInPagePaginator(Paginator):
+
+class CountInPagePaginator(PaginatorBase):
     """Read the page's keys and the number of matches in one query, then the page's rows.
 
     Django's paginator counts the matches with one query and reads the page with another. For a
@@ -20,12 +28,14 @@ class CountInPagePaginator(Paginator):
     `object_list` must be a QuerySet; orphans are not supported.
     """
 
-    def __init__(self, object_list, per_page, **kwargs):
+    object_list: QuerySet[Model]
+
+    def __init__(self, object_list: QuerySet[Model], per_page: int, **kwargs: Any) -> None:
         if kwargs.get("orphans"):
             raise ValueError("CountInPagePaginator does not support orphans.")
         super().__init__(object_list, per_page, **kwargs)
 
-    def get_page(self, number):
+    def get_page(self, number: int | float | str | None) -> Page[Model]:
         try:
             number = self._page_number(number)
         except PageNotAnInteger:
@@ -40,18 +50,18 @@ class CountInPagePaginator(Paginator):
         )
         if keys:
             self.count = keys[0][1]
-            return self._get_page(self._rows([pk for pk, _ in keys]), number, self)
+            return self._get_page(self._rows([pk for pk, _ in keys]), number, self)  # type: ignore[attr-defined, no-any-return]
         if number == 1:
             self.count = 0
-            return self._get_page([], number, self)
+            return self._get_page([], number, self)  # type: ignore[attr-defined, no-any-return]
         return super().get_page(number)
 
-    def _rows(self, pks):
+    def _rows(self, pks: list[Any]) -> list[Model]:
         """The page's rows in the order of `pks` (those deleted meanwhile are left out)."""
         rows = {row.pk: row for row in self.object_list.filter(pk__in=pks).order_by()}
         return [rows[pk] for pk in pks if pk in rows]
 
-    def _page_number(self, number):
+    def _page_number(self, number: Any) -> int:
         """Django's page-number check, without the upper bound (that needs the count)."""
         try:
             if isinstance(number, float) and not number.is_integer():
@@ -61,4 +71,4 @@ class CountInPagePaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        return number
+        return cast(int, number)

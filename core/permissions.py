@@ -7,8 +7,16 @@ permission to a role is a one-line change here, reviewed like any other.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, cast
 
 from django.utils.translation import gettext_lazy as _
+
+from .types import AnyUser
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .models import User
 
 
 class Perm(StrEnum):
@@ -83,9 +91,9 @@ _CASEWORK = frozenset(
 @dataclass(frozen=True)
 class RoleDefinition:
     key: str
-    label: str
-    description: str
-    permissions: frozenset
+    label: "StrOrPromise"
+    description: "StrOrPromise"
+    permissions: frozenset[Perm]
 
 
 class Role:
@@ -165,11 +173,11 @@ class Role:
     }
 
     @classmethod
-    def choices(cls):
+    def choices(cls) -> list[tuple[str, "StrOrPromise"]]:
         return [(key, definition.label) for key, definition in cls.DEFINITIONS.items()]
 
     @classmethod
-    def get(cls, key):
+    def get(cls, key: str) -> RoleDefinition:
         return cls.DEFINITIONS[key]
 
 
@@ -179,15 +187,16 @@ _ADMIN_CROSS_ORGANISATION = frozenset(
 )
 
 
-def role_of(user):
+def role_of(user: "AnyUser | None") -> RoleDefinition | None:
     """The user's RoleDefinition, or None for anonymous users and users without a membership."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return None
     membership = user.membership_or_none
-    return membership.role_definition if membership else None
+    definition: RoleDefinition | None = membership.role_definition if membership else None
+    return definition
 
 
-def has_permission(user, perm, organisation=None):
+def has_permission(user: "AnyUser | None", perm: Perm, organisation: object = None) -> bool:
     """Whether `user` may do `perm`, optionally on something belonging to `organisation`.
 
     Organisation-scoped permissions hold only for the user's own organisation (administrators
@@ -202,11 +211,11 @@ def has_permission(user, perm, organisation=None):
         return True
     if perm in ORGANISATION_SCOPED or perm in _ADMIN_CROSS_ORGANISATION:
         organisation_id = getattr(organisation, "pk", organisation)
-        return user.membership.organisation_id == organisation_id
+        return cast("User", user).membership.organisation_id == organisation_id
     return True
 
 
-def permission_flags(user):
+def permission_flags(user: "AnyUser | None") -> dict[str, bool]:
     """A {perm_name: bool} map for templates, e.g. `{% if can.org_manage_staff %}`."""
     role = role_of(user)
     granted = role.permissions if role else frozenset()

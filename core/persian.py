@@ -18,6 +18,7 @@ and the query); a key computed any other way (for example in SQL) will drift.
 import re
 import unicodedata
 from functools import lru_cache
+from typing import overload
 
 __all__ = [
     "ARABIC_INDIC_DIGITS",
@@ -78,7 +79,11 @@ _UNTOUCHED = "[^\\s\x00-\x1f\x7f\u200c\u064a\u0649\u0643\u0640" + _INVISIBLE + "
 _ALREADY_CLEAN = re.compile(f"{_UNTOUCHED}(?: {_UNTOUCHED})*")
 
 
-def to_latin_digits(s):
+@overload
+def to_latin_digits(s: None) -> None: ...
+@overload
+def to_latin_digits(s: object) -> str: ...
+def to_latin_digits(s: object) -> str | None:
     """Return ``s`` with Persian (۰-۹) and Arabic-Indic (٠-٩) digits replaced by ASCII 0-9.
 
     For parsing: numbers, dates and IDs arrive in any of the three digit forms. ``None`` is
@@ -103,7 +108,11 @@ _NUMBER_MARKS = str.maketrans(
 )
 
 
-def to_latin_number(s):
+@overload
+def to_latin_number(s: None) -> None: ...
+@overload
+def to_latin_number(s: object) -> str: ...
+def to_latin_number(s: object) -> str | None:
     """Return typed number text in the form ``int()`` and ``Decimal()`` read: "۱٬۲۳۴٫۵" → "1234.5".
 
     Digits become ASCII, ٫ becomes ".", the minus sign becomes "-", bidi marks and surrounding
@@ -118,7 +127,11 @@ def to_latin_number(s):
     return text
 
 
-def to_persian_digits(s):
+@overload
+def to_persian_digits(s: None) -> None: ...
+@overload
+def to_persian_digits(s: object) -> str: ...
+def to_persian_digits(s: object) -> str | None:
     """Return ``s`` (any value; numbers are turned into text) with ASCII digits as Persian digits.
 
     For display in Persian text, where the glossary asks for Persian digits. Only digits change:
@@ -129,7 +142,11 @@ def to_persian_digits(s):
     return str(s).translate(_TO_PERSIAN_DIGITS)
 
 
-def clean_text(s, *, multiline=False):
+@overload
+def clean_text(s: None, *, multiline: bool = False) -> None: ...
+@overload
+def clean_text(s: object, *, multiline: bool = False) -> str: ...
+def clean_text(s: object, *, multiline: bool = False) -> str | None:
     """Return user input in the form it should be stored: the glossary's spelling, tidy spaces.
 
     Arabic ي/ى/ك become Persian ی/ک, tatweel and invisible characters go, whitespace of every kind
@@ -163,7 +180,7 @@ def clean_text(s, *, multiline=False):
     return _tidy_line(" ".join(text.splitlines()))
 
 
-def _tidy_line(line):
+def _tidy_line(line: str) -> str:
     line = _SPACES_IN_LINE.sub(" ", line)
     line = _ZWNJ_RUN.sub(ZWNJ, line)
     line = _ZWNJ_NEXT_TO_SPACE.sub(" ", line)
@@ -221,7 +238,7 @@ _DIACRITICS = re.compile(
 )
 
 
-def normalize(s, *, join_words=False):
+def normalize(s: object, *, join_words: bool = False) -> str:
     """Return the search key of ``s``: one form for every way of typing the same words.
 
     Folds Arabic/Persian letter variants (ي ى ئ → ی, ك → ک, ة ۀ → ه, أ إ آ → ا, ؤ → و, drops ء),
@@ -244,7 +261,7 @@ def normalize(s, *, join_words=False):
 _CACHED_LENGTH = 120
 
 
-def _normalize(text, join_words):
+def _normalize(text: str, join_words: bool) -> str:
     # NFKC first so that presentation forms and decomposed letters (ا + ◌ٓ) are ordinary letters
     # before the table sees them; full-width Latin and digits become ASCII on the way.
     text = unicodedata.normalize("NFKC", text)
@@ -257,7 +274,7 @@ def _normalize(text, join_words):
 _normalize_cached = lru_cache(maxsize=1 << 16)(_normalize)
 
 
-def compact(s):
+def compact(s: object) -> str:
     """Return ``normalize(s)`` with no spaces: the key for duplicate matching of names.
 
     "محمدرضا", "محمد رضا" and "محمد‌رضا" (ZWNJ) give the same key. ``None`` and "" give "".

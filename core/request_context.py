@@ -5,7 +5,7 @@ is right in threads and in async code alike, and empty in Celery tasks and comma
 """
 
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -19,13 +19,13 @@ class RequestMeta:
 _current: ContextVar[RequestMeta | None] = ContextVar("request_meta", default=None)
 
 
-def current():
+def current() -> RequestMeta | None:
     return _current.get()
 
 
-def begin(meta):
+def begin(meta: RequestMeta) -> Token[RequestMeta | None]:
     return _current.set(meta)
 
 
-def end(token):
+def end(token: Token[RequestMeta | None]) -> None:
     _current.reset(token)

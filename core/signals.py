@@ -1,31 +1,39 @@
 """Audit of sign-in, sign-out, failures and lockouts, from day one (AU-01)."""
 
+from typing import Any
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from .audit import Action, record, record_attempt
 from .middleware import SessionTimeoutMiddleware
+from .models import User
 
 
 @receiver(user_logged_in)
-def audit_login(sender, request, user, **kwargs):
+def audit_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(Action.LOGIN, user=user)
     SessionTimeoutMiddleware.start(request)
 
 
 @receiver(user_logged_out)
-def audit_logout(sender, request, user, **kwargs):
+def audit_logout(sender: object, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         record(Action.LOGOUT, user=user)
 
 
 @receiver(user_login_failed)
-def audit_login_failed(sender, credentials, request=None, **kwargs):
+def audit_login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # `credentials` has the password already masked by Django; only the username is kept.
     record_attempt(Action.LOGIN_FAILED, username=credentials.get("username", ""))
 
 
 @receiver(user_locked_out)
-def audit_locked_out(sender, request, username, ip_address, **kwargs):
+def audit_locked_out(
+    sender: object, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
+) -> None:
     record_attempt(Action.LOCKED_OUT, username=username or "")

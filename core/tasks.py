@@ -5,5 +5,5 @@ from django.core.management import call_command
 
 
 @shared_task
-def clear_expired_sessions():
+def clear_expired_sessions() -> None:
     call_command("clearsessions")

@@ -34,7 +34,7 @@ class ResolutionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Resolution
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

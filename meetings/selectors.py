@@ -6,16 +6,19 @@ organisation holding meetings.view. Others see nothing of it, not even that it e
 """
 
 from collections import Counter
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from core.models import User
 from core.permissions import Perm, has_permission
+from ngos.models import Organisation
 
 from .filters import ResolutionFilter
-from .models import Meeting, Resolution, WorkingGroup
+from .models import Meeting, Minutes, Resolution, WorkingGroup
 
 
-def _group_scope(user, prefix=""):
+def _group_scope(user: User, prefix: str = "") -> Q:
     """A Q over WorkingGroup (reached through `prefix`) for the groups `user` is in."""
     q = Q(**{f"{prefix}secretary": user}) | Q(**{f"{prefix}members": user})
     membership = getattr(user, "membership_or_none", None)
@@ -25,7 +28,7 @@ def _group_scope(user, prefix=""):
     return q
 
 
-def working_groups_visible_to(user) -> QuerySet[WorkingGroup]:
+def working_groups_visible_to(user: User) -> QuerySet[WorkingGroup]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return WorkingGroup.objects.none()
     if has_permission(user, Perm.MEETINGS_MANAGE):
@@ -34,15 +37,15 @@ def working_groups_visible_to(user) -> QuerySet[WorkingGroup]:
     return WorkingGroup.objects.filter(pk__in=ids)
 
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(working_group__in=working_groups_visible_to(user))
 
 
-def resolutions_visible_to(user) -> QuerySet[Resolution]:
+def resolutions_visible_to(user: User) -> QuerySet[Resolution]:
     return Resolution.objects.filter(meeting__working_group__in=working_groups_visible_to(user))
 
 
-def working_groups_managed_by(user) -> QuerySet[WorkingGroup]:
+def working_groups_managed_by(user: User) -> QuerySet[WorkingGroup]:
     """Groups `user` may manage: every group for ministry officers, else those they are
     secretary of (and only while they may still see it)."""
     if has_permission(user, Perm.MEETINGS_MANAGE):
@@ -50,13 +53,13 @@ def working_groups_managed_by(user) -> QuerySet[WorkingGroup]:
     return working_groups_visible_to(user).filter(secretary=user)
 
 
-def can_manage_group(user, group) -> bool:
+def can_manage_group(user: User, group: WorkingGroup) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return has_permission(user, Perm.MEETINGS_MANAGE) or group.secretary_id == user.pk
 
 
-def resolution_tracker(*, user, filters=None) -> ResolutionFilter:
+def resolution_tracker(*, user: User, filters: Any = None) -> ResolutionFilter:
     """The tracker's FilterSet over the resolutions `user` may see: `.qs` for the list."""
     queryset = (
         resolutions_visible_to(user)
@@ -67,21 +70,23 @@ def resolution_tracker(*, user, filters=None) -> ResolutionFilter:
     return ResolutionFilter(filters or None, queryset=queryset, user=user)
 
 
-def tracker_counts(queryset):
+def tracker_counts(
+    queryset: QuerySet[Resolution],
+) -> tuple[list[dict[str, Any]], list[int]]:
     """Counts per responsible organisation and displayed status, for the table and the chart.
 
     Returns (rows, totals): rows are dicts {organisation, counts: [n per status], total},
     sorted by organisation name; a resolution counts once for each responsible organisation.
     """
     statuses = [key for key, _label in Resolution.DISPLAY_STATUSES]
-    counter = Counter()
-    organisations = {}
+    counter: Counter[tuple[int, str]] = Counter()
+    organisations: dict[int, Organisation] = {}
     for resolution in queryset:
         for responsibility in resolution.responsibilities.all():
             organisation = responsibility.organisation
             organisations[organisation.pk] = organisation
             counter[(organisation.pk, resolution.display_status)] += 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for organisation in sorted(organisations.values(), key=lambda o: o.name):
         counts = [counter[(organisation.pk, status)] for status in statuses]
         rows.append({"organisation": organisation, "counts": counts, "total": sum(counts)})
@@ -89,7 +94,7 @@ def tracker_counts(queryset):
     return rows, totals
 
 
-def meeting_minutes(meeting):
+def meeting_minutes(meeting: Meeting) -> tuple[Minutes | None, Minutes | None]:
     """(current, approved): the newest version and the newest approved one (either may be None)."""
     versions = list(meeting.minutes_versions.order_by("-version"))
     current = versions[0] if versions else None
@@ -97,7 +102,7 @@ def meeting_minutes(meeting):
     return current, approved
 
 
-def resolution_list(*, user, filters=None) -> QuerySet[Resolution]:
+def resolution_list(*, user: User, filters: Any = None) -> QuerySet[Resolution]:
     """The tracker's resolutions as a queryset, for its export: none when a filter is refused,
     as the page shows none."""
     tracker_filter = resolution_tracker(user=user, filters=filters)

@@ -390,7 +390,7 @@ class StaffInviteForm(RoleFieldsMixin, forms.Form):
     title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     language = forms.ChoiceField(
         label=_("Language of the invitation"),
-        choices=get_user_model()._meta.get_field("language").choices,
+        choices=get_user_model()._meta.get_field("language").choices,  # type: ignore[arg-type]
         initial="fa",
     )
 

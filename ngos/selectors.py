@@ -1,21 +1,22 @@
 """Reads about organisations and their staff, always starting from what the user may see."""
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Prefetch, Q, QuerySet
 
-from core.models import AuditEvent, Province
+from core.models import AuditEvent, Province, User
 from core.permissions import Perm, Role, has_permission, role_of
 
 from .filters import OrganisationFilter
-from .models import Membership, Organisation, Service, ServiceOffering
+from .models import Membership, Organisation, OrganisationQuerySet, Service, ServiceOffering
 
 # --- The directory -------------------------------------------------------------------------
 
 
-def organisations_in_directory(*, user) -> QuerySet[Organisation]:
+def organisations_in_directory(*, user: User) -> OrganisationQuerySet[Organisation]:
     """Every organisation, for anyone holding the directory permission; nothing otherwise.
 
     The directory is about organisations, not children, so it is national for every role.
@@ -31,7 +32,7 @@ def organisations_in_directory(*, user) -> QuerySet[Organisation]:
     )
 
 
-def organisation_directory(*, user, filters=None) -> OrganisationFilter:
+def organisation_directory(*, user: User, filters: Any = None) -> OrganisationFilter:
     """The directory's FilterSet over what `user` may see: `.qs` holds the results (verified
     first, then by name) and `.form` the filter form for the page."""
     return OrganisationFilter(
@@ -39,7 +40,7 @@ def organisation_directory(*, user, filters=None) -> OrganisationFilter:
     )
 
 
-def organisation_list(*, user, filters=None) -> QuerySet[Organisation]:
+def organisation_list(*, user: User, filters: Any = None) -> QuerySet[Organisation]:
     """The directory's results as a queryset, for exports, pickers and other apps."""
     filterset = organisation_directory(user=user, filters=filters)
     if filterset.is_bound and not filterset.is_valid():
@@ -47,7 +48,9 @@ def organisation_list(*, user, filters=None) -> QuerySet[Organisation]:
     return filterset.qs
 
 
-def organisations_for_referral(*, user, service, province=None) -> QuerySet[Organisation]:
+def organisations_for_referral(
+    *, user: User, service: Service | int | str, province: Province | int | None = None
+) -> QuerySet[Organisation]:
     """Where `user` may refer a child for `service` (a Service, pk or code): organisations that
     offer it in `province` and accept referrals, verified ones first, the user's own excluded."""
     queryset = organisations_in_directory(user=user).accepting_referrals().offering(service)
@@ -59,7 +62,7 @@ def organisations_for_referral(*, user, service, province=None) -> QuerySet[Orga
     return queryset.verified_first()
 
 
-def coverage(*, user, verified_only=True):
+def coverage(*, user: User, verified_only: bool = True) -> dict[str, Any] | None:
     """Which provinces have which services: a province × service table of organisation counts.
 
     Counts are of organisations, not children, and the directory lists the same organisations by
@@ -77,7 +80,7 @@ def coverage(*, user, verified_only=True):
     if verified_only:
         organisations = organisations.filter(verified_at__isnull=False)
     organisation_ids = organisations.values("pk")
-    provinces_of = defaultdict(set)
+    provinces_of: defaultdict[int, set[int]] = defaultdict(set)
     for org_id, province_id in organisations.values_list("pk", "home_province_id"):
         provinces_of[org_id].add(province_id)
     for org_id, province_id in Organisation.provinces.through.objects.filter(
@@ -85,7 +88,9 @@ def coverage(*, user, verified_only=True):
     ).values_list("organisation_id", "province_id"):
         provinces_of[org_id].add(province_id)
 
-    counts = defaultdict(int)  # (province_id, service_id) -> organisations
+    counts: defaultdict[tuple[int, int], int] = defaultdict(
+        int
+    )  # (province_id, service_id) -> organisations
     for org_id, service_id in ServiceOffering.objects.filter(
         organisation_id__in=organisation_ids
     ).values_list("organisation_id", "service_id"):
@@ -94,7 +99,7 @@ def coverage(*, user, verified_only=True):
 
     services = list(Service.objects.all())
     provinces = sorted(Province.objects.all(), key=lambda p: p.name)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for province in provinces:
         row_counts = [counts[province.pk, service.pk] for service in services]
         rows.append(
@@ -124,7 +129,7 @@ def coverage(*, user, verified_only=True):
 # --- Verification and profile ---------------------------------------------------------------
 
 
-def organisations_verifiable(*, user) -> QuerySet[Organisation]:
+def organisations_verifiable(*, user: User) -> QuerySet[Organisation]:
     """Organisations `user` may verify or suspend: every one for a national ministry officer,
     those working in their province for a provincial one."""
     if not has_permission(user, Perm.ORG_VERIFY):
@@ -136,7 +141,7 @@ def organisations_verifiable(*, user) -> QuerySet[Organisation]:
     return queryset
 
 
-def organisations_with_editable_profile(*, user) -> QuerySet[Organisation]:
+def organisations_with_editable_profile(*, user: User) -> QuerySet[Organisation]:
     """A manager's own organisation; every organisation for administrators."""
     role = role_of(user)
     if role is None or not has_permission(user, Perm.ORG_EDIT_PROFILE):
@@ -146,14 +151,14 @@ def organisations_with_editable_profile(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
 
-def organisations_with_visible_history(*, user) -> QuerySet[Organisation]:
+def organisations_with_visible_history(*, user: User) -> QuerySet[Organisation]:
     """Ministry officers and administrators read every profile's history; a manager their own."""
     if has_permission(user, Perm.ORG_HISTORY_VIEW):
         return Organisation.objects.all()
     return organisations_with_editable_profile(user=user)
 
 
-def organisation_history(*, organisation) -> QuerySet[AuditEvent]:
+def organisation_history(*, organisation: Organisation) -> QuerySet[AuditEvent]:
     """What was done to the organisation's profile, verification and staff, newest first."""
     return (
         AuditEvent.objects.filter(
@@ -172,7 +177,7 @@ def organisation_history(*, organisation) -> QuerySet[AuditEvent]:
 # --- Staff ----------------------------------------------------------------------------------
 
 
-def organisations_with_visible_staff(*, user) -> QuerySet[Organisation]:
+def organisations_with_visible_staff(*, user: User) -> QuerySet[Organisation]:
     """Organisations whose staff list `user` may read: their own, or all for administrators."""
     role = role_of(user)
     if role is None or not has_permission(user, Perm.ORG_VIEW_STAFF):
@@ -182,7 +187,7 @@ def organisations_with_visible_staff(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
 
-def organisations_with_manageable_staff(*, user) -> QuerySet[Organisation]:
+def organisations_with_manageable_staff(*, user: User) -> QuerySet[Organisation]:
     """Organisations whose staff `user` may invite, change and deactivate."""
     role = role_of(user)
     if role is None or not has_permission(user, Perm.ORG_MANAGE_STAFF):
@@ -192,7 +197,7 @@ def organisations_with_manageable_staff(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
 
-def staff_of(*, organisation) -> QuerySet[Membership]:
+def staff_of(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user", "province")
@@ -200,7 +205,7 @@ def staff_of(*, organisation) -> QuerySet[Membership]:
     )
 
 
-def reassignment_candidates(*, membership):
+def reassignment_candidates(*, membership: Membership) -> QuerySet[User]:
     """Active colleagues in the same organisation who hold cases (caseworkers and managers)."""
     return (
         get_user_model()
@@ -215,7 +220,7 @@ def reassignment_candidates(*, membership):
     )
 
 
-def managers_of(*, organisation):
+def managers_of(*, organisation: Organisation | int) -> QuerySet[User]:
     """Active managers of `organisation` with an email address: who hears about verification."""
     return (
         get_user_model()

@@ -5,9 +5,12 @@ group name (`--only` matches it). Page scenarios go through django.test.Client w
 in by force_login: server time in-process, without network, web server or browser.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.urls import NoReverseMatch, reverse
 
-SCENARIOS = []
+SCENARIOS: list[tuple[str, Callable[..., Any]]] = []
 ORDER = [
     "case list",
     "case page",

@@ -86,7 +86,8 @@ class RegistrationForm(IdentityFieldsMixin):
     """What registration needs: identity and consent. Everything else can wait for later visits."""
 
     consent_given_by = forms.ChoiceField(
-        label=_("Consent given by"), choices=Consent._meta.get_field("given_by").choices
+        label=_("Consent given by"),
+        choices=Consent._meta.get_field("given_by").choices,  # type: ignore[arg-type]
     )
     consent_given_by_name = forms.CharField(
         label=_("Name of the person who consented"), required=False

@@ -7,8 +7,10 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Greatest
 
+from core.models import User
 from core.permissions import Perm, Role, has_permission
 from core.persian import compact, normalize, to_latin_digits
+from ngos.models import Organisation
 
 from ..models import Case, TimelineEntry
 
@@ -18,7 +20,7 @@ _CASE_NUMBER = re.compile(r"^[A-Za-z]{2,}-|-\d{4}-")
 _DOCUMENT_NUMBER = re.compile(r"[A-Za-z]{1,3}\d{5,}")
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> QuerySet[Case]:
     """The cases `user` may open: their own organisation's, for those whose role reads cases.
 
     Ministry officers and administrators hold no case permission and get none (they see figures).
@@ -29,7 +31,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(organisation_id=user.membership.organisation_id)
 
 
-def case_holders(organisation):
+def case_holders(organisation: Organisation | int) -> QuerySet[User]:
     """Active caseworkers and managers of `organisation`: who may be given a case or a task."""
     return (
         get_user_model()
@@ -42,7 +44,7 @@ def case_holders(organisation):
     )
 
 
-def search_cases(queryset, term):
+def search_cases(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case]:
     """Filter by name, father's name, case number, ID number or phone, Persian-normalised.
 
     Names match by trigram word similarity (so a misspelling still finds the child) or as a
@@ -85,7 +87,7 @@ def search_cases(queryset, term):
 TIMELINE_LINES = 50  # the case page shows the newest lines
 
 
-def case_timeline(case, limit=TIMELINE_LINES):
+def case_timeline(case: Case, limit: int = TIMELINE_LINES) -> list[TimelineEntry]:
     """The case's timeline, newest first. Its registration comes last and is not a stored line:
     the case row already records when and by whom (and an import writes 100,000 of them at once,
     where each stored line would cost the import time for nothing new)."""
@@ -95,7 +97,7 @@ def case_timeline(case, limit=TIMELINE_LINES):
     return lines
 
 
-def registration_line(case):
+def registration_line(case: Case) -> TimelineEntry:
     """The timeline's first line, from the case itself (unsaved)."""
     registered_by = (
         get_user_model().objects.select_related("membership").filter(pk=case.created_by_id).first()

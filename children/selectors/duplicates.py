@@ -6,8 +6,10 @@ decides what to show: full details for the user's own organisation, only the org
 for anyone else's (the registering caseworker must not learn the other child's details).
 """
 
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
@@ -34,10 +36,10 @@ _SET_THRESHOLD = "SELECT set_config('pg_trgm.similarity_threshold', %s, true)"
 class Candidate:
     case: Case
     score: int
-    reasons: list = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
     @property
-    def is_likely(self):
+    def is_likely(self) -> bool:
         return self.score >= LIKELY
 
 
@@ -54,7 +56,7 @@ class Probe:
     province_id: int | None
 
     @classmethod
-    def from_data(cls, data):
+    def from_data(cls, data: Mapping[str, Any]) -> "Probe":
         name = f"{data.get('given_name', '')} {data.get('family_name', '')}"
         birth_year = None
         if data.get("birth_date"):
@@ -73,7 +75,7 @@ class Probe:
         )
 
     @classmethod
-    def from_case(cls, case):
+    def from_case(cls, case: Case) -> "Probe":
         return cls(
             name=case.search_name,
             compact_name=case.search_compact,
@@ -85,7 +87,7 @@ class Probe:
         )
 
 
-def _score(probe, case):
+def _score(probe: Probe, case: Case) -> Candidate:
     score, reasons = 0, []
     if probe.id_number and case.id_number and to_latin_digits(case.id_number) == probe.id_number:
         score += 60
@@ -118,7 +120,7 @@ def _score(probe, case):
     return Candidate(case=case, score=score, reasons=reasons)
 
 
-def find_candidates(probe, *, exclude_pk=None):
+def find_candidates(probe: Probe, *, exclude_pk: int | None = None) -> list[Candidate]:
     """Every case, in any organisation, that may be the same child, best first."""
     if not probe.name and not probe.id_number:
         return []
@@ -167,7 +169,7 @@ def find_candidates(probe, *, exclude_pk=None):
 
 
 @contextmanager
-def _similarity_threshold(value):
+def _similarity_threshold(value: float | None) -> Iterator[None]:
     """Run the queries inside with pg_trgm's `%` threshold at `value` (None: as configured).
 
     The setting is local to a transaction (a savepoint inside a request's transaction) and is set
@@ -184,9 +186,9 @@ def _similarity_threshold(value):
         cursor.execute(_SET_THRESHOLD, [previous])
 
 
-def likely_duplicates(data, *, exclude_pk=None):
+def likely_duplicates(data: Mapping[str, Any], *, exclude_pk: int | None = None) -> list[Candidate]:
     return [c for c in find_candidates(Probe.from_data(data), exclude_pk=exclude_pk) if c.is_likely]
 
 
-def likely_duplicates_of_case(case):
+def likely_duplicates_of_case(case: Case) -> list[Candidate]:
     return [c for c in find_candidates(Probe.from_case(case), exclude_pk=case.pk) if c.is_likely]

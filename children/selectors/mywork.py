@@ -1,11 +1,13 @@
 """ "My work": what a caseworker (or, for a manager, the whole organisation) must do next."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import User
 from core.permissions import Perm, has_permission
 
 from ..models import Case, FollowUp, Referral
@@ -13,7 +15,7 @@ from ..models import Case, FollowUp, Referral
 LIMIT = 50
 
 
-def my_work(*, user, today=None):
+def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]:
     """Follow-ups due today or overdue, referrals awaiting an answer, cases not seen lately.
 
     A manager (who may reassign cases) sees the whole organisation; a caseworker their own.

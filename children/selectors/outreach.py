@@ -1,11 +1,13 @@
 """Reads about street outreach."""
 
-from django.db.models import Count, F, Max, Sum
+from typing import Any
 
-from ..models import ANONYMOUS_FIELDS, EncounterChild
+from django.db.models import Count, F, Max, QuerySet, Sum
+
+from ..models import ANONYMOUS_FIELDS, Encounter, EncounterChild
 
 
-def hotspot_summary(encounters):
+def hotspot_summary(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
     """Encounters, registered and anonymous children per hotspot, busiest first.
 
     A hotspot is a normalised place name within a province; the city and district shown are

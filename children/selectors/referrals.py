@@ -6,6 +6,8 @@ shares, and only while it is sent or accepted and the consent it relies on stand
 moment it is declined, completed, withdrawn or its consent withdrawn, their next request is a 404.
 """
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -13,21 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm, has_permission
+from core.types import AnyUser
 from ngos.models import Service
 
-from ..models import Referral
+from ..models import Case, Referral
 from ..models.choices import REFERRAL_SHARING_STATES, ReferralState
+from ..models.referrals import ReferralQuerySet
 
 # Referrals whose shared fields the receiving organisation may read now.
 SHARED_WITH_RECEIVER = Q(state__in=REFERRAL_SHARING_STATES, sharing_ended_at__isnull=True)
 
 
-def _organisation_id(user):
+def _organisation_id(user: AnyUser) -> int | None:
     membership = getattr(user, "membership_or_none", None)
-    return membership.organisation_id if membership is not None else None
+    organisation_id: int | None = membership.organisation_id if membership is not None else None
+    return organisation_id
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     """The referrals `user` may open: sent by their organisation (with the case permission), or
     sent to it and still shared (with the permission to answer referrals)."""
     organisation_id = _organisation_id(user)
@@ -41,19 +46,19 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     return Referral.objects.filter(scope)
 
 
-def is_shared_with_receiver(referral):
+def is_shared_with_receiver(referral: Referral) -> bool:
     """Whether the receiving organisation may read `referral`'s shared fields now."""
     return referral.state in REFERRAL_SHARING_STATES and referral.sharing_ended_at is None
 
 
-def referrals_for_case(*, case) -> QuerySet[Referral]:
+def referrals_for_case(*, case: Case) -> QuerySet[Referral]:
     """Every referral of `case`, newest first, for the sender's case page."""
     return case.referrals.select_related("to_organisation", "service", "sent_by").order_by(
         "-sent_at", "-pk"
     )
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
     """Filters of the inbox and the sent list: state, service, overdue."""
 
     state = django_filters.ChoiceFilter(label=_("State"), choices=ReferralState.choices)
@@ -70,11 +75,13 @@ class ReferralFilter(django_filters.FilterSet):
         model = Referral
         fields = ["state", "service", "overdue"]
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(
+        self, queryset: ReferralQuerySet[Referral], name: str, value: bool
+    ) -> ReferralQuerySet[Referral]:
         return queryset.overdue() if value else queryset
 
 
-def _with_flags(queryset):
+def _with_flags(queryset: ReferralQuerySet[Referral]) -> ReferralQuerySet[Referral]:
     now = timezone.now()
     return queryset.annotate(
         shared=ExpressionWrapper(SHARED_WITH_RECEIVER, output_field=BooleanField()),
@@ -84,7 +91,7 @@ def _with_flags(queryset):
     )
 
 
-def referral_inbox(*, user, filters=None) -> ReferralFilter:
+def referral_inbox(*, user: AnyUser, filters: Any = None) -> ReferralFilter:
     """Referrals sent to `user`'s organisation, newest first, as a FilterSet (`.qs`, `.form`).
 
     Every one is listed, so the organisation keeps its history; the template shows the child's
@@ -101,7 +108,7 @@ def referral_inbox(*, user, filters=None) -> ReferralFilter:
     return ReferralFilter(filters or None, queryset=queryset)
 
 
-def referral_outbox(*, user, filters=None) -> ReferralFilter:
+def referral_outbox(*, user: AnyUser, filters: Any = None) -> ReferralFilter:
     """Referrals sent by `user`'s organisation, newest first, as a FilterSet."""
     organisation_id = _organisation_id(user)
     if organisation_id is None or not has_permission(user, Perm.CASE_VIEW):
@@ -114,7 +121,7 @@ def referral_outbox(*, user, filters=None) -> ReferralFilter:
     return ReferralFilter(filters or None, queryset=queryset)
 
 
-def shared_fields(referral):
+def shared_fields(referral: Referral) -> dict[str, Any]:
     """What the receiving organisation reads about the child: nothing else of the case (AC-06)."""
     case = referral.case
     return {

@@ -1,6 +1,9 @@
 """Registering a child, editing the case, notes, consent and reassignment."""
 
+import datetime
 import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -9,7 +12,9 @@ from django.utils import timezone
 
 from core import audit
 from core.jalali import to_jalali
+from core.models import User
 from core.persian import clean_text, compact, normalize, to_latin_digits
+from ngos.models import Organisation
 
 from ..models import (
     ANONYMOUS_FIELDS,
@@ -28,12 +33,12 @@ Action = audit.Action
 class CaseConflict(Exception):
     """Someone saved the case after this form was opened (RE-02). `current` is what is saved now."""
 
-    def __init__(self, current):
+    def __init__(self, current: Case) -> None:
         super().__init__("The case was changed by someone else.")
         self.current = current
 
 
-def next_case_number(organisation, on_date):
+def next_case_number(organisation: Organisation, on_date: datetime.date) -> str:
     """`TEH-NGO12-1405-00042`: province, organisation, Jalali year, a sequence per organisation-year.
 
     One upsert takes the next number atomically, so concurrent registrations never share one.
@@ -55,7 +60,7 @@ def next_case_number(organisation, on_date):
     return f"{prefix}-{organisation.code}-{year}-{sequence:05d}"
 
 
-def refresh_search_fields(case):
+def refresh_search_fields(case: Case) -> None:
     """Keep the normalised copies that search and duplicate matching read."""
     (
         case.search_name,
@@ -78,8 +83,15 @@ _DIGIT_SEPARATORS = re.compile(r"[\s-]")
 
 
 def search_values(
-    *, given_name, family_name, father_name, numbers, birth_date, estimated_age, age_on
-):
+    *,
+    given_name: str,
+    family_name: str,
+    father_name: str,
+    numbers: Iterable[str | None],
+    birth_date: datetime.date | None,
+    estimated_age: int | None,
+    age_on: datetime.date,
+) -> tuple[str, str, str, str, int | None]:
     """(search_name, search_compact, search_father, search_digits, birth_year) of a case.
 
     The one definition of the search columns: forms and the bulk import both call it.
@@ -95,18 +107,26 @@ def search_values(
     return normalize(name), compact(name), normalize(father_name), digits, birth_year
 
 
-def _clean_strings(data):
+def _clean_strings(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()
     }
 
 
-def _timeline(case, kind, by, **detail):
+def _timeline(case: Case, kind: str, by: User | None, **detail: Any) -> None:
     TimelineEntry.objects.create(case=case, kind=kind, actor=by, detail=detail)
 
 
 @transaction.atomic
-def case_register(*, by, organisation, data, consent, assigned_to=None, from_encounter=None):
+def case_register(
+    *,
+    by: User,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    consent: Mapping[str, Any],
+    assigned_to: User | None = None,
+    from_encounter: Encounter | None = None,
+) -> Case:
     """Register a child: a new case with its number, its first consent and an audit row. The
     timeline's "registered" line is read from the case itself (selectors.cases.case_timeline).
 
@@ -133,11 +153,11 @@ def case_register(*, by, organisation, data, consent, assigned_to=None, from_enc
     return case
 
 
-def _link_registered_child(case, encounter, by):
+def _link_registered_child(case: Case, encounter: Encounter, by: User) -> None:
     EncounterChild.objects.get_or_create(
         encounter=encounter, case=case, defaults={"registered_from_encounter": True}
     )
-    band = AgeBand.for_age(case.age(on=timezone.localtime(encounter.occurred_at).date()))
+    band = AgeBand.for_age(case.age(on=timezone.localtime(encounter.occurred_at).date()))  # type: ignore[no-untyped-call]
     field = ANONYMOUS_FIELDS.get((case.sex, band))
     if field:
         Encounter.objects.filter(pk=encounter.pk).update(**{field: Greatest(F(field) - 1, 0)})
@@ -147,7 +167,9 @@ def _link_registered_child(case, encounter, by):
 
 
 @transaction.atomic
-def case_update(*, by, case, data, expected_version, section):
+def case_update(
+    *, by: User, case: Case, data: Mapping[str, Any], expected_version: int, section: str
+) -> Case:
     """Save changed fields of one section, refusing a save made from a stale form (RE-02)."""
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != expected_version:
@@ -172,7 +194,7 @@ def case_update(*, by, case, data, expected_version, section):
 
 
 @transaction.atomic
-def case_add_note(*, by, case, body):
+def case_add_note(*, by: User, case: Case, body: str) -> CaseNote:
     note = CaseNote.objects.create(case=case, author=by, body=clean_text(body, multiline=True))
     _timeline(case, TimelineEntry.Kind.NOTE, by, note=note.pk)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"note": note.pk})
@@ -180,7 +202,7 @@ def case_add_note(*, by, case, body):
 
 
 @transaction.atomic
-def consent_record(*, by, case, data):
+def consent_record(*, by: User, case: Case, data: Mapping[str, Any]) -> Consent:
     consent = Consent.objects.create(case=case, recorded_by=by, **_clean_strings(data))
     _timeline(case, TimelineEntry.Kind.CONSENT_RECORDED, by, scope=consent.scope)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"consent": consent.pk})
@@ -188,7 +210,7 @@ def consent_record(*, by, case, data):
 
 
 @transaction.atomic
-def consent_withdraw(*, by, consent, reason):
+def consent_withdraw(*, by: User, consent: Consent, reason: str) -> Consent:
     """Withdraw consent. Referrals that rely on it stop sharing (the referrals issue hooks in here)."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
@@ -207,7 +229,7 @@ def consent_withdraw(*, by, consent, reason):
 
 
 @transaction.atomic
-def case_reassign(*, by, case, to_user):
+def case_reassign(*, by: User, case: Case, to_user: User) -> Case:
     membership = to_user.membership_or_none
     if (
         membership is None
@@ -225,7 +247,7 @@ def case_reassign(*, by, case, to_user):
 
 
 @transaction.atomic
-def case_reassign_open(*, by, from_user, to_user):
+def case_reassign_open(*, by: User, from_user: User, to_user: User) -> int:
     """Give every open case of `from_user` (in their organisation) to `to_user`; returns how many."""
     organisation_id = from_user.membership.organisation_id
     if to_user.membership_or_none is None or to_user.membership.organisation_id != organisation_id:

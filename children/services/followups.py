@@ -1,6 +1,7 @@
 """Follow-ups: scheduling, recording the outcome, rescheduling; the daily overdue and digest jobs."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.models import User
 from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
@@ -25,7 +27,9 @@ class FollowUpError(Exception):
 
 
 @transaction.atomic
-def followup_schedule(*, by, case, due_on, kind, responsible):
+def followup_schedule(
+    *, by: User, case: Case, due_on: datetime.date, kind: str, responsible: User
+) -> FollowUp:
     followup = FollowUp.objects.create(
         case=case, due_on=due_on, kind=kind, responsible=responsible, created_by=by
     )
@@ -39,7 +43,7 @@ def followup_schedule(*, by, case, due_on, kind, responsible):
     return followup
 
 
-def _close(followup, status, outcome):
+def _close(followup: FollowUp, status: str, outcome: str) -> FollowUp:
     locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if locked.status != FollowUpStatus.SCHEDULED:
         raise FollowUpError(_("This follow-up already has an outcome."))
@@ -50,7 +54,7 @@ def _close(followup, status, outcome):
 
 
 @transaction.atomic
-def followup_record(*, by, followup, done, outcome):
+def followup_record(*, by: User, followup: FollowUp, done: bool, outcome: str) -> FollowUp:
     """Done (the child was seen or reached) or missed, with what happened."""
     followup = _close(followup, FollowUpStatus.DONE if done else FollowUpStatus.MISSED, outcome)
     followup.save(update_fields=["status", "outcome", "completed_at"])
@@ -72,7 +76,9 @@ def followup_record(*, by, followup, done, outcome):
 
 
 @transaction.atomic
-def followup_reschedule(*, by, followup, due_on, reason=""):
+def followup_reschedule(
+    *, by: User, followup: FollowUp, due_on: datetime.date, reason: str = ""
+) -> FollowUp:
     old = _close(followup, FollowUpStatus.RESCHEDULED, reason)
     new = FollowUp.objects.create(
         case_id=old.case_id,
@@ -89,7 +95,7 @@ def followup_reschedule(*, by, followup, due_on, reason=""):
     return new
 
 
-def followups_mark_overdue(*, today=None):
+def followups_mark_overdue(*, today: datetime.date | None = None) -> int:
     """Stamp the first day each pending follow-up was found overdue; one UPDATE, safe to repeat."""
     today = today or timezone.localdate()
     return (
@@ -99,7 +105,7 @@ def followups_mark_overdue(*, today=None):
     )
 
 
-def _digest_counts(user, today):
+def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
     organisation_id = user.membership.organisation_id
     unseen_before = today - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
     return {
@@ -115,7 +121,7 @@ def _digest_counts(user, today):
     }
 
 
-def digests_send(*, today=None):
+def digests_send(*, today: datetime.date | None = None) -> int:
     """Send each caseworker with something to do one digest a day; a second run sends nothing.
 
     The mail carries counts and a link, never a child's name: mailboxes are not as safe as the app.
@@ -134,14 +140,14 @@ def digests_send(*, today=None):
         try:
             with transaction.atomic():
                 DigestSent.objects.create(user=user, day=today)
-                transaction.on_commit(lambda user=user, counts=counts: _mail_digest(user, counts))
+                transaction.on_commit(lambda user=user, counts=counts: _mail_digest(user, counts))  # type: ignore[misc]
         except IntegrityError:
             continue  # already sent today
         sent += 1
     return sent
 
 
-def _mail_digest(user, counts):
+def _mail_digest(user: User, counts: dict[str, Any]) -> None:
     with translation.override(user.language):
         context = {
             "user": user,

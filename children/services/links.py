@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.models import User
 
-from ..models import CaseLink, TimelineEntry
+from ..models import Case, CaseLink, TimelineEntry
 
 
 class LinkNotAllowed(Exception):
@@ -13,7 +14,7 @@ class LinkNotAllowed(Exception):
 
 
 @transaction.atomic
-def case_link_request(*, by, case, target_case):
+def case_link_request(*, by: User, case: Case, target_case: Case) -> CaseLink:
     """Ask the organisation holding `target_case` to confirm it is the same child as `case`.
 
     Only a case the duplicate check currently finds as a likely match may be named, so the request
@@ -36,7 +37,7 @@ def case_link_request(*, by, case, target_case):
 
 
 @transaction.atomic
-def case_link_answer(*, by, link, accept):
+def case_link_answer(*, by: User, link: CaseLink, accept: bool) -> CaseLink:
     link = CaseLink.objects.select_for_update().get(pk=link.pk)
     if link.state != CaseLink.State.REQUESTED:
         return link

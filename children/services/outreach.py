@@ -1,22 +1,34 @@
 """Logging a street-outreach encounter."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
+from core.models import User
 from core.persian import clean_text, compact
+from ngos.models import Organisation
 
 from ..models import ANONYMOUS_FIELDS, Case, Encounter, EncounterChild, TimelineEntry
 
 
-def hotspot_key(name):
+def hotspot_key(name: str) -> str:
     """One key per place however it is written: "چهارراه وليعصر" and "چهار راه ولیعصر" agree."""
     return compact(name)[:150]
 
 
 @transaction.atomic
-def encounter_log(*, by, organisation, data, cases=(), anonymous=None):
+def encounter_log(
+    *,
+    by: User,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    cases: Iterable[Case] = (),
+    anonymous: Mapping[tuple[str, str], int] | None = None,
+) -> Encounter:
     """Record an encounter, the registered children met (`cases`) and anonymous counts.
 
     `anonymous` maps (sex, age band) to a count. Each registered child's timeline gets a line and

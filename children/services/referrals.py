@@ -9,6 +9,10 @@ detail, so referral lines need no new choice (and no migration); the case page r
 Audit rows hold ids and states only, never the free text a caseworker typed about the child.
 """
 
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -18,9 +22,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
+from core.models import User
 from core.permissions import Perm, has_permission
 from core.persian import clean_text
-from ngos.models import Organisation
+from ngos.models import Organisation, Service
 from ngos.selectors import managers_of
 
 from ..models import Case, Consent, Referral, TimelineEntry
@@ -36,7 +41,7 @@ class ReferralTransitionError(Exception):
     `message` is a translatable sentence the page shows as it is.
     """
 
-    def __init__(self, message):
+    def __init__(self, message: object) -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -48,12 +53,12 @@ class ReferralConsentRequired(ReferralTransitionError):
 # --- Who may act ------------------------------------------------------------------------------
 
 
-def _organisation_id(user):
+def _organisation_id(user: User) -> int | None:
     membership = getattr(user, "membership_or_none", None)
     return membership.organisation_id if membership is not None else None
 
 
-def _require_receiver(by, referral):
+def _require_receiver(by: User, referral: Referral) -> None:
     if _organisation_id(by) != referral.to_organisation_id or not has_permission(
         by, Perm.REFERRAL_ANSWER, organisation=referral.to_organisation_id
     ):
@@ -62,7 +67,7 @@ def _require_receiver(by, referral):
         )
 
 
-def _require_sender(by, referral):
+def _require_sender(by: User, referral: Referral) -> None:
     if _organisation_id(by) != referral.from_organisation_id or not has_permission(
         by, Perm.REFERRAL_SEND, organisation=referral.from_organisation_id
     ):
@@ -71,7 +76,7 @@ def _require_sender(by, referral):
         )
 
 
-def _locked(referral):
+def _locked(referral: Referral) -> Referral:
     return (
         Referral.objects.select_for_update(of=("self",))
         .select_related("case", "to_organisation", "from_organisation", "service")
@@ -79,7 +84,7 @@ def _locked(referral):
     )
 
 
-def _record_change(referral, by, **extra):
+def _record_change(referral: Referral, by: User | None, **extra: Any) -> None:
     """The timeline line on the sender's case and the audit row, for the referral's new state."""
     detail = {"referral": referral.pk, "state": referral.state}
     TimelineEntry.objects.create(
@@ -91,14 +96,14 @@ def _record_change(referral, by, **extra):
     audit.record(Action.UPDATE, user=by, obj=referral.case, detail=audit_detail)
 
 
-def _text(value):
+def _text(value: str | None) -> str:
     return clean_text(value or "", multiline=True).strip()
 
 
 # --- Sending ----------------------------------------------------------------------------------
 
 
-def referral_consent_for(case):
+def referral_consent_for(case: Case) -> Consent | None:
     """The active consent of `case` that covers sharing in a referral, newest first, or None."""
     return (
         Consent.objects.filter(
@@ -110,7 +115,15 @@ def referral_consent_for(case):
 
 
 @transaction.atomic
-def referral_send(*, by, case, to_organisation, service, data, consent_override_reason=""):
+def referral_send(
+    *,
+    by: User,
+    case: Case,
+    to_organisation: Organisation,
+    service: Service,
+    data: Mapping[str, Any],
+    consent_override_reason: str = "",
+) -> Referral:
     """Refer `case` to `to_organisation` for `service`; returns the new Referral.
 
     `data` holds what the referral shares besides the child's name, age and sex: `need`
@@ -217,7 +230,7 @@ def referral_send(*, by, case, to_organisation, service, data, consent_override_
 
 
 @transaction.atomic
-def referral_accept(*, by, referral):
+def referral_accept(*, by: User, referral: Referral) -> Referral:
     """The receiving organisation takes the referral on. Only while it is sent."""
     referral = _locked(referral)
     _require_receiver(by, referral)
@@ -237,7 +250,7 @@ def referral_accept(*, by, referral):
 
 
 @transaction.atomic
-def referral_decline(*, by, referral, reason):
+def referral_decline(*, by: User, referral: Referral, reason: str) -> Referral:
     """The receiving organisation says no, with the reason the sender reads. Only while sent."""
     referral = _locked(referral)
     _require_receiver(by, referral)
@@ -269,7 +282,7 @@ def referral_decline(*, by, referral, reason):
 
 
 @transaction.atomic
-def referral_complete(*, by, referral, completed, notes):
+def referral_complete(*, by: User, referral: Referral, completed: bool, notes: str) -> Referral:
     """The receiver records the outcome of an accepted referral: completed or not, with notes.
 
     The notes flow back to the sender's case (its timeline and referrals card); the receiver
@@ -297,7 +310,7 @@ def referral_complete(*, by, referral, completed, notes):
 
 
 @transaction.atomic
-def referral_withdraw(*, by, referral, reason):
+def referral_withdraw(*, by: User, referral: Referral, reason: str) -> Referral:
     """The sender takes the referral back while it is open; the receiver loses sight of it."""
     referral = _locked(referral)
     _require_sender(by, referral)
@@ -319,7 +332,7 @@ def referral_withdraw(*, by, referral, reason):
 
 
 @transaction.atomic
-def referrals_end_sharing_for_consent(*, by, consent):
+def referrals_end_sharing_for_consent(*, by: User | None, consent: Consent) -> int:
     """A withdrawn consent ends every open referral of the child at once; returns how many.
 
     Runs inside `consent_withdraw`. When the withdrawn consent covered referral, or a referral
@@ -352,7 +365,7 @@ def referrals_end_sharing_for_consent(*, by, consent):
 # --- Reminders of overdue answers -------------------------------------------------------------
 
 
-def referral_send_overdue_reminders(now=None):
+def referral_send_overdue_reminders(now: datetime.datetime | None = None) -> int:
     """Remind each receiving organisation's managers of referrals past their answer date.
 
     Each overdue referral is reminded about once: `reminder_sent_at` is set in the same
@@ -374,15 +387,15 @@ def referral_send_overdue_reminders(now=None):
         if not due:
             return 0
         Referral.objects.filter(pk__in=[pk for pk, _org in due]).update(reminder_sent_at=now)
-        by_organisation = {}
+        by_organisation: dict[int, list[int]] = {}
         for pk, organisation_id in due:
             by_organisation.setdefault(organisation_id, []).append(pk)
         for organisation_id, referral_ids in by_organisation.items():
-            send_referral_reminder_mail.delay_on_commit(organisation_id, referral_ids)
+            send_referral_reminder_mail.delay_on_commit(organisation_id, referral_ids)  # type: ignore[attr-defined]
     return len(due)
 
 
-def referral_reminder_mail(*, organisation_id, referral_ids):
+def referral_reminder_mail(*, organisation_id: int, referral_ids: Iterable[int]) -> int:
     """Mail the managers of `organisation_id` about those of `referral_ids` still unanswered.
 
     Called by the mail task after the reminder run commits; returns how many messages went out.

@@ -1,12 +1,18 @@
 """Moving a case through its workflow: assessment, case plan, closure with approval, reopening."""
 
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.models import User
 from core.permissions import Perm, has_permission
 from core.persian import clean_text
+from ngos.models import Service
 
 from ..models import Assessment, Case, ClosureRequest, PlanAction, PlanGoal, TimelineEntry
 from ..models.choices import CaseStatus, PlanStatus
@@ -15,7 +21,7 @@ from ..models.workflow import propose_risk
 Action = audit.Action
 
 # Where each step may move a case: only forward, never out of "closed" except by reopening.
-_ORDER = [
+_ORDER: list[str] = [
     CaseStatus.IDENTIFIED,
     CaseStatus.REGISTERED,
     CaseStatus.ASSESSED,
@@ -28,7 +34,7 @@ class WorkflowError(Exception):
     """A step the case's current state does not allow; the message is shown to the user."""
 
 
-def advance_status(case, status, by):
+def advance_status(case: Case, status: str, by: User) -> None:
     """Move an open case forward to `status` (never backwards); record the change."""
     if case.status == CaseStatus.CLOSED or _ORDER.index(case.status) >= _ORDER.index(status):
         return
@@ -40,17 +46,25 @@ def advance_status(case, status, by):
     )
 
 
-def _locked(case):
+def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _refuse_if_closed(case):
+def _refuse_if_closed(case: Case) -> None:
     if case.status == CaseStatus.CLOSED:
         raise WorkflowError(_("The case is closed. Reopen it first."))
 
 
 @transaction.atomic
-def assessment_record(*, by, case, needs, risk_level, notes="", assessed_on=None):
+def assessment_record(
+    *,
+    by: User,
+    case: Case,
+    needs: Mapping[str, Any],
+    risk_level: str,
+    notes: str = "",
+    assessed_on: datetime.date | None = None,
+) -> Assessment:
     """Keep a new assessment (earlier ones stay as history) and set the case's risk level."""
     case = _locked(case)
     _refuse_if_closed(case)
@@ -70,7 +84,7 @@ def assessment_record(*, by, case, needs, risk_level, notes="", assessed_on=None
 
 
 @transaction.atomic
-def plan_goal_add(*, by, case, goal):
+def plan_goal_add(*, by: User, case: Case, goal: str) -> PlanGoal:
     case = _locked(case)
     _refuse_if_closed(case)
     plan_goal = PlanGoal.objects.create(case=case, goal=clean_text(goal), created_by=by)
@@ -80,7 +94,15 @@ def plan_goal_add(*, by, case, goal):
 
 
 @transaction.atomic
-def plan_action_add(*, by, goal, description, responsible, service=None, target_date=None):
+def plan_action_add(
+    *,
+    by: User,
+    goal: PlanGoal,
+    description: str,
+    responsible: User,
+    service: Service | None = None,
+    target_date: datetime.date | None = None,
+) -> PlanAction:
     case = _locked(goal.case)
     _refuse_if_closed(case)
     action = PlanAction.objects.create(
@@ -95,7 +117,7 @@ def plan_action_add(*, by, goal, description, responsible, service=None, target_
 
 
 @transaction.atomic
-def plan_action_set_status(*, by, action, status):
+def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> PlanAction:
     case = _locked(action.goal.case)
     _refuse_if_closed(case)
     PlanAction.objects.filter(pk=action.pk).update(status=status)
@@ -113,7 +135,7 @@ def plan_action_set_status(*, by, action, status):
 
 
 @transaction.atomic
-def closure_request(*, by, case, reason, note=""):
+def closure_request(*, by: User, case: Case, reason: str, note: str = "") -> ClosureRequest:
     """A caseworker asks to close; the case stays open until a manager approves."""
     case = _locked(case)
     _refuse_if_closed(case)
@@ -129,7 +151,7 @@ def closure_request(*, by, case, reason, note=""):
     return request
 
 
-def _decide(by, request, *, approve, comment):
+def _decide(by: User, request: ClosureRequest, *, approve: bool, comment: str) -> ClosureRequest:
     if not has_permission(by, Perm.CASE_APPROVE_CLOSURE, organisation=request.case.organisation_id):
         raise WorkflowError(_("Only a manager of the organisation can decide on closing a case."))
     request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
@@ -144,7 +166,7 @@ def _decide(by, request, *, approve, comment):
 
 
 @transaction.atomic
-def closure_approve(*, by, request, comment=""):
+def closure_approve(*, by: User, request: ClosureRequest, comment: str = "") -> ClosureRequest:
     case = _locked(request.case)
     request = _decide(by, request, approve=True, comment=comment)
     Case.objects.filter(pk=case.pk).update(
@@ -166,7 +188,7 @@ def closure_approve(*, by, request, comment=""):
 
 
 @transaction.atomic
-def closure_return(*, by, request, comment):
+def closure_return(*, by: User, request: ClosureRequest, comment: str) -> ClosureRequest:
     case = _locked(request.case)
     request = _decide(by, request, approve=False, comment=comment)
     TimelineEntry.objects.create(
@@ -182,7 +204,7 @@ def closure_return(*, by, request, comment):
 
 
 @transaction.atomic
-def case_reopen(*, by, case, reason):
+def case_reopen(*, by: User, case: Case, reason: str) -> Case:
     """Reopen a closed case; it resumes at "services in progress" when it had a plan, else "registered"."""
     case = _locked(case)
     if case.status != CaseStatus.CLOSED:

@@ -14,6 +14,7 @@ filters are ``is_safe``: they keep the input's escaping state and never let mark
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
@@ -32,12 +33,12 @@ PERSIAN_GROUP = "\u066c"
 PERSIAN_DECIMAL = "\u066b"
 
 
-def _missing(value):
+def _missing(value: object) -> bool:
     return value is None or value == ""
 
 
 @register.filter(is_safe=True)
-def jdate(value, lang=None):
+def jdate(value: Any, lang: str | None = None) -> str:
     """A date (or datetime, on its Tehran day): Jalali with Persian digits in Persian, ISO otherwise."""
     if _missing(value):
         return EMPTY
@@ -48,7 +49,7 @@ def jdate(value, lang=None):
 
 
 @register.filter(name="jdatetime", is_safe=True)
-def jdatetime_filter(value, lang=None):
+def jdatetime_filter(value: Any, lang: str | None = None) -> str:
     """A datetime in Tehran time with HH:MM; a date renders as ``jdate`` does."""
     if _missing(value):
         return EMPTY
@@ -59,7 +60,7 @@ def jdatetime_filter(value, lang=None):
 
 
 @register.filter(is_safe=True)
-def jmonth(value, lang=None):
+def jmonth(value: Any, lang: str | None = None) -> str:
     """A Jalali month, "آذر ۱۴۰۵" / "Azar 1405", from a yyyymm int (140509) or a date/datetime."""
     if _missing(value):
         return EMPTY
@@ -70,7 +71,7 @@ def jmonth(value, lang=None):
 
 
 @register.filter(is_safe=True)
-def localdigits(value, lang=None):
+def localdigits(value: object, lang: str | None = None) -> str:
     """Digits in the reader's language; numbers also get thousands grouping.
 
     Numbers (int, Decimal, float) are grouped: "1,234.5" in English, "۱٬۲۳۴٫۵" in Persian. Text is

@@ -1,15 +1,24 @@
 """Sign-in, sign-out, password change and reset: Django's views with our templates and audit."""
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..access import public, signed_in
 from ..audit import Action, record, record_attempt
+from ..models import User
 
 # One message for a wrong password, an unknown or inactive user and a locked-out pair, so the
 # answer never tells an attacker which one it was (AU-01).
@@ -22,7 +31,7 @@ SIGN_IN_FAILED = _(
 class SignInForm(AuthenticationForm):
     error_messages = {"invalid_login": SIGN_IN_FAILED, "inactive": SIGN_IN_FAILED}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "dir": "ltr"})
         self.fields["password"].widget.attrs.update(
@@ -35,20 +44,24 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         # The language a user chose once follows them to every device they sign in on.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             form.get_user().language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
             secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
         )
         return response
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """What a locked-out username+IP pair sees: the ordinary failed sign-in page, same words."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = SignInForm(request, initial={"username": username})
@@ -65,9 +78,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "core/auth/password_change.html"
     success_url = reverse_lazy("home")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
-        record(Action.PASSWORD_CHANGED, user=self.request.user, obj=self.request.user)
+        record(Action.PASSWORD_CHANGED, user=self.request.user, obj=cast(User, self.request.user))
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -78,7 +91,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "core/auth/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # The same answer whether or not the address is known (AU-04); nothing about it is kept.
         record_attempt(Action.PASSWORD_RESET_REQUESTED, username="")
         return super().form_valid(form)
@@ -88,7 +101,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "core/auth/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 
-    def form_valid(self, form):
+    def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
         response = super().form_valid(form)
         record(Action.PASSWORD_RESET_DONE, user=form.user, obj=form.user)
         return response

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
@@ -10,7 +10,7 @@ from kombu import Connection
 from ..access import public
 
 
-def _database_ok():
+def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -20,7 +20,7 @@ def _database_ok():
         return False
 
 
-def _broker_ok():
+def _broker_ok() -> bool:
     try:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
@@ -32,7 +32,7 @@ def _broker_ok():
 @public
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 while the database answers (a broker outage is reported, not fatal); 503 otherwise."""
     database = _database_ok()
     broker = _broker_ok()

@@ -1,5 +1,8 @@
 """The signed-in home page and the language switch."""
 
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -9,19 +12,19 @@ from ..access import public, signed_in
 
 
 @signed_in
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"today": timezone.localdate()})
 
 
 @public
 @require_POST
-def switch_language(request):
+def switch_language(request: HttpRequest) -> HttpResponseBase:
     """Django's set_language, plus: a signed-in user's choice is kept on their account."""
     response = set_language(request)
     language = request.POST.get("language")
     user = request.user
-    known = dict(user._meta.get_field("language").choices) if user.is_authenticated else {}
-    if language in known and user.language != language:
-        user.language = language
+    known = dict(user._meta.get_field("language").choices) if user.is_authenticated else {}  # type: ignore[arg-type]
+    if language in known and user.is_authenticated and user.language != language:
+        user.language = cast(str, language)
         user.save(update_fields=["language"])
     return response

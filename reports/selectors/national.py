@@ -5,7 +5,9 @@ cube at once (reports.suppression) and caches it until the next summary refresh.
 reports and exports show slices of it, which is what stops two views from being differenced.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
 from django.db.models import Min, Sum
@@ -25,6 +27,14 @@ from core.models import Province
 from .. import suppression
 from ..models import SummaryFact
 from ..summary import last_refresh
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from ..periods import Period
+
+# One additive relation between figures: a total's key and the keys of its parts.
+Relation = tuple[str, list[str]]
 
 ALL = "all"  # the national total in a province position
 UNRECORDED = 0  # cases and encounters without a province
@@ -56,17 +66,17 @@ BREAKDOWNS = {
 CACHE_SECONDS = 6 * 3600
 
 
-def provinces():
+def provinces() -> list[tuple[int, "StrOrPromise"]]:
     """[(key, label)] in display order: the provinces, then 'not recorded'."""
     rows = [(p.pk, p.name) for p in Province.objects.all()]
     return [*rows, (UNRECORDED, _("Province not recorded"))]
 
 
-def sex_age_categories():
+def sex_age_categories() -> list[str]:
     return [f"{sex}:{band}" for sex, _label in Sex.choices for band, _b in AGE_BANDS]
 
 
-def categories(dimension):
+def categories(dimension: str) -> list[str]:
     if dimension == "sex_age":
         return sex_age_categories()
     return [key for key, _label in DIMENSIONS[dimension][1]]
@@ -77,22 +87,26 @@ class Cube:
     """Protected figures of one period: `get(measure, province, dimension, category)`."""
 
     period_key: str
-    values: dict = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
-    def get(self, measure, province=ALL, dimension="", category=""):
+    def get(
+        self, measure: str, province: int | str = ALL, dimension: str = "", category: str = ""
+    ) -> Any:
         return self.values.get(f"{measure}|{province}|{dimension}|{category}", 0)
 
 
-def _key(measure, province, dimension="", category=""):
+def _key(measure: str, province: int | str, dimension: str = "", category: str = "") -> str:
     return f"{measure}|{province}|{dimension}|{category}"
 
 
-def _raw_counts(period):
+def _raw_counts(period: "Period") -> dict[str, int]:
     """{key: count} for every province (raw, before protection), national totals included."""
     months = period.months
-    counts = {}
+    counts: dict[str, int] = {}
 
-    def add(measure, province, dimension, category, count):
+    def add(
+        measure: str, province: int | str | None, dimension: str, category: str, count: int
+    ) -> None:
         province = UNRECORDED if province is None else province
         for where in (province, ALL):
             key = _key(measure, where, dimension, category)
@@ -126,10 +140,10 @@ def _raw_counts(period):
     return counts
 
 
-def _relations(province_keys):
+def _relations(province_keys: Sequence[int | str]) -> list[Relation]:
     """Every additive relation between the cube's figures (rows, columns, margins)."""
     places = [*province_keys, ALL]
-    relations = []
+    relations: list[Relation] = []
     for measure in MEASURES:
         relations.append(
             (_key(measure, ALL), [_key(measure, province) for province in province_keys])
@@ -163,10 +177,12 @@ def _relations(province_keys):
     return relations
 
 
-def _sex_age_margins(measure, places, province_keys):
+def _sex_age_margins(
+    measure: str, places: Sequence[int | str], province_keys: Sequence[int | str]
+) -> list[Relation]:
     sexes = [sex for sex, _label in Sex.choices]
     bands = [band for band, _label in AGE_BANDS]
-    relations = []
+    relations: list[Relation] = []
     for place in places:
         relations.append((_key(measure, place), [_key(measure, place, "sex", s) for s in sexes]))
         relations.append((_key(measure, place), [_key(measure, place, "age", b) for b in bands]))
@@ -183,10 +199,10 @@ def _sex_age_margins(measure, places, province_keys):
     return relations
 
 
-def build_cube(period, previous=None):
+def build_cube(period: "Period", previous: dict[str, Any] | None = None) -> Cube:
     """Read and protect every figure of `period` (no cache). `previous` is the protected values
     of the period before, None when nothing was registered before `period`."""
-    province_keys = [key for key, _label in provinces()]
+    province_keys: list[int | str] = [key for key, _label in provinces()]
     previous = previous or {}
     # Which stocks at the start the cube before showed or hid: decided there, not here.
     fixed = {
@@ -200,13 +216,13 @@ def build_cube(period, previous=None):
 _NOT_GIVEN = object()
 
 
-def _first_month():
+def _first_month() -> int | None:
     return SummaryFact.objects.filter(measure__in=["registered", "closed"]).aggregate(
         first=Min("jalali_month")
     )["first"]
 
 
-def period_cube(period, refresh=_NOT_GIVEN):
+def period_cube(period: "Period", refresh: Any = _NOT_GIVEN) -> Cube:
     """The protected cube of `period`, cached until the summaries are next rebuilt.
 
     Each cube depends on which stocks the one before it hid, so missing cubes are built oldest
@@ -217,7 +233,7 @@ def period_cube(period, refresh=_NOT_GIVEN):
         refresh = last_refresh()
     token = refresh.token if refresh else "none"
 
-    def cache_key(p):
+    def cache_key(p: "Period") -> str:
         return f"reports:cube:{p.key}:{token}"
 
     values = cache.get(cache_key(period))
@@ -236,8 +252,8 @@ def period_cube(period, refresh=_NOT_GIVEN):
     return Cube(period_key=period.key, values=values)
 
 
-def change(current, previous):
+def change(current: int | str, previous: int | str) -> int | str:
     """The difference of two protected figures, hidden when either side is."""
     if suppression.is_hidden(current) or suppression.is_hidden(previous):
         return suppression.HIDDEN
-    return current - previous
+    return cast(int, current) - cast(int, previous)

@@ -11,11 +11,21 @@ cut at today so a current month counts what has happened so far. Dates are Tehra
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Aggregate, BooleanField, Count, DurationField, F, Func, Q
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    DurationField,
+    F,
+    Func,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +46,7 @@ from core.jalali import (
     month_name,
     to_jalali,
 )
+from core.models import User
 from core.permissions import Perm, Role, has_permission
 from core.persian import to_persian_digits
 
@@ -62,31 +73,31 @@ class Period:
     last: datetime.date
 
     @property
-    def start_at(self):
+    def start_at(self) -> datetime.datetime:
         return _midnight(self.first)
 
     @property
-    def end_at(self):
+    def end_at(self) -> datetime.datetime:
         """The first moment after the period (exclusive)."""
         return _midnight(self.last + datetime.timedelta(days=1))
 
 
-def _midnight(day):
+def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _months_back(year, month, count):
+def _months_back(year: int, month: int, count: int) -> tuple[int, int]:
     """(year, month) of the Jalali month `count` months before (year, month)."""
     index = year * 12 + (month - 1) - count
     return index // 12, index % 12 + 1
 
 
-def _month_period(year, month, today):
+def _month_period(year: int, month: int, today: datetime.date) -> Period:
     first, last = jalali_month_bounds(year, month)
     return Period(f"m{year}{month:02d}", format_month(year, month), first, min(last, today))
 
 
-def _quarter_period(year, quarter, today):
+def _quarter_period(year: int, quarter: int, today: datetime.date) -> Period:
     first, last = jalali_quarter_bounds(year, quarter)
     label = _("%(first)s to %(last)s %(year)s") % {
         "first": month_name(quarter * 3 - 2),
@@ -96,7 +107,7 @@ def _quarter_period(year, quarter, today):
     return Period(f"q{year}{quarter}", label, first, min(last, today))
 
 
-def last_days(today, days=DEFAULT_DAYS):
+def last_days(today: datetime.date, days: int = DEFAULT_DAYS) -> Period:
     return Period(
         DEFAULT_PERIOD,
         _("The last %(days)s days") % {"days": _digits(days)},
@@ -105,7 +116,7 @@ def last_days(today, days=DEFAULT_DAYS):
     )
 
 
-def period_options(today):
+def period_options(today: datetime.date) -> list[tuple[str, list[Period]]]:
     """The periods a manager can choose: (group label, [Period, ...]) pairs, newest first."""
     j = to_jalali(today)
     months = [
@@ -123,7 +134,7 @@ def period_options(today):
     ]
 
 
-def period_for(key, today):
+def period_for(key: str, today: datetime.date) -> Period | None:
     """The period named `key` among the options, or None when there is no such choice."""
     for _group, periods in period_options(today):
         for period in periods:
@@ -151,7 +162,9 @@ class Median(Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
 
 
-def organisation_figures(*, user, period, now=None):
+def organisation_figures(
+    *, user: User, period: Period, now: datetime.datetime | None = None
+) -> dict[str, Any]:
     """Every figure of the organisation dashboard for `user`'s organisation and `period`.
 
     Figures about "now" (open cases, overdue follow-ups and referrals) ignore the period.
@@ -178,7 +191,7 @@ def organisation_figures(*, user, period, now=None):
     }
 
 
-def caseload(organisation_id):
+def caseload(organisation_id: int) -> dict[str, Any]:
     """Open cases by status and risk level, and per caseworker: one grouped query for the
     counts, one for the caseworkers' names."""
     rows = (
@@ -191,7 +204,7 @@ def caseload(organisation_id):
     risks = [*RiskLevel.values, NOT_ASSESSED]
     statuses = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
     grid = {status: dict.fromkeys(risks, 0) for status in statuses}
-    workers = {}
+    workers: dict[int, Any] = {}
     for status, risk, worker_id, count in rows:
         grid[status][risk or NOT_ASSESSED] += count
         held = workers.setdefault(worker_id, {"open": 0, "high": 0})
@@ -239,7 +252,7 @@ def caseload(organisation_id):
     }
 
 
-def registrations_by_month(organisation_id, period):
+def registrations_by_month(organisation_id: int, period: Period) -> dict[str, Any]:
     """New registrations in each of the six Jalali months ending with the period's last month,
     and in the period itself: one query of conditional counts."""
     j = to_jalali(period.last)
@@ -266,7 +279,7 @@ def registrations_by_month(organisation_id, period):
     }
 
 
-def closures_by_reason(organisation_id, period):
+def closures_by_reason(organisation_id: int, period: Period) -> dict[str, Any]:
     """Cases closed in the period (and still closed) by the reason given, in the list's order."""
     counts = dict(
         Case.objects.filter(
@@ -290,7 +303,9 @@ def closures_by_reason(organisation_id, period):
     return {"rows": rows, "total": sum(row["count"] for row in rows)}
 
 
-def referral_figures(referrals, period, now):
+def referral_figures(
+    referrals: QuerySet[Referral], period: Period, now: datetime.datetime
+) -> dict[str, Any]:
     """Referrals sent in the period by state and how fast they were answered; and, whatever
     the period, how many wait for an answer now and how many of those are overdue.
 
@@ -341,7 +356,9 @@ def referral_figures(referrals, period, now):
     }
 
 
-def follow_up_compliance(organisation_id, period, today):
+def follow_up_compliance(
+    organisation_id: int, period: Period, today: datetime.date
+) -> dict[str, Any]:
     """Follow-ups due in the period by what became of them, and those overdue now.
 
     On time: done on or before the due date (Tehran day). Late: done after it. Missed: recorded
@@ -390,7 +407,7 @@ def follow_up_compliance(organisation_id, period, today):
     }
 
 
-def hotspots(organisation_id, period):
+def hotspots(organisation_id: int, period: Period) -> dict[str, Any]:
     """The busiest hotspots of the period (by encounters) with the children met there."""
     rows = hotspot_summary(
         Encounter.objects.filter(
@@ -409,10 +426,10 @@ def hotspots(organisation_id, period):
     }
 
 
-def _digits(number):
+def _digits(number: int) -> str:
     return to_persian_digits(number) if is_persian() else str(number)
 
 
-def _share(part, whole):
+def _share(part: int, whole: int) -> int | None:
     """A whole-number percentage, or None when there is nothing to measure."""
     return None if not whole else round(100 * part / whole)
