@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,7 @@ class ImportUploadForm(forms.Form):
     code and attendance rows their meeting."""
 
     kind = forms.ChoiceField(label=_("What the file holds"), initial="children", required=False)
-    organisation = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=None,  # set in __init__: the active organisations other than ministries
         required=False,

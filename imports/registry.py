@@ -2,7 +2,9 @@
 upload form, the pages, the command and the service find them here without importing the apps
 that define them (ADR 0012)."""
 
-_kinds = {}
+from typing import Any
+
+_kinds: dict[str, Any] = {}
 
 
 def register(*kinds):
