@@ -6,7 +6,6 @@ text. XLSX cells are written with ``write_string`` (never a formula) in xlsxwrit
 constant-memory mode; CSV is produced row by row, so neither holds the whole list in memory.
 """
 
-import csv
 import datetime
 import tempfile
 
@@ -22,19 +21,6 @@ def safe_cell(value):
     if isinstance(value, datetime.date):
         return value
     return safe_text_cell(value)
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_stream(rows):
-    """Yield CSV text chunks for ``rows`` (header first), with a BOM so Excel reads UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
 
 
 def xlsx_file(sheets, *, right_to_left=False):
