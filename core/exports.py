@@ -3,10 +3,11 @@ memory.
 
 A list's export view starts from the same selector and FilterSet as its page (AC-02), audits
 itself with `audit_export` when the rows name children or staff (LG-01), and answers with
-`export_response`. Every cell goes through `safe_cell` (FU-04). CSV is streamed in batches of
-rows, with a byte-order mark so Excel reads Persian; XLSX is written by `core.xlsx` into a
-temporary file and streamed from it. Headers come in the reader's language; dates are written as
-the page shows them (Jalali with Persian digits in Persian, ISO in English), as text.
+`export_response`. Every cell goes through `safe_cell` (core/formulas.py, FU-04). CSV is
+streamed in batches of rows, with a byte-order mark so Excel reads Persian; XLSX is written by
+`core.xlsx` into a temporary file and streamed from it. Headers come in the reader's language;
+dates are written as the page shows them (Jalali with Persian digits in Persian, ISO in
+English), as text.
 """
 
 import csv
@@ -19,34 +20,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import audit, jalali, xlsx
+from .formulas import safe_cell
 
 FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the audit log keeps instead of words typed into a search box (they may be a child's name).
 SEARCH_MARKER = "(search)"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-# First characters worth a closer look (a formula may hide behind leading spaces).
-_RISKY_START = frozenset((*_FORMULA_START, " "))
 _CSV_BATCH = 1 << 16
-
-
-def safe_cell(value):
-    """A cell value that no spreadsheet runs as a formula (FU-04).
-
-    Text starting with = + - @, tab, CR or NUL, after any leading spaces, gets a leading
-    apostrophe (how spreadsheets mark "text, not a formula"); NUL characters are dropped.
-    Numbers stay numbers; None is an empty cell; anything else becomes its text.
-    """
-    if value is None:
-        return ""
-    kind = type(value)
-    if kind is int or kind is float:
-        return value
-    text = value if kind is str else str(value)
-    if text[:1] in _RISKY_START and text.lstrip(" ").startswith(_FORMULA_START):
-        text = "'" + text
-    return text.replace("\0", "") if "\0" in text else text
 
 
 def export_language():
