@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "children",
     "meetings",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
