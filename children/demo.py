@@ -19,7 +19,6 @@ from .models.choices import (
     ConsentGiver,
     ConsentScope,
     Documentation,
-    FollowUpKind,
     Hazard,
     LivingSituation,
     Nationality,
@@ -116,20 +115,6 @@ PLACES = {
     ),
     "NGO04": ("sistan-baluchestan", "زاهدان", ["میدان آزادی زاهدان", "بازار روز", "چهارراه رسولی"]),
 }
-GOALS = [
-    "بازگشت به مدرسه",
-    "کاهش ساعت کار",
-    "دریافت مدارک هویتی",
-    "حمایت روانی‌اجتماعی",
-    "بهبود وضعیت تغذیه",
-]
-ACTIONS = [
-    "ثبت‌نام در مدرسه محله",
-    "جلسه با خانواده",
-    "ارجاع به مشاور",
-    "پیگیری پرونده در اداره اتباع",
-    "تهیه بسته غذایی",
-]
 CHILDREN_PER_NGO = {"NGO01": 90, "NGO02": 60, "NGO03": 80, "NGO04": 50}
 ENCOUNTERS_PER_NGO = 80
 
@@ -261,37 +246,6 @@ def seed_children(stdout=None):
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()
-
-
-def _workflow(rng, case, worker):
-    """Some cases assessed and planned, with follow-ups due, overdue or done."""
-    today = timezone.localdate()
-    if rng.random() < 0.5:
-        levels = ["none", "low", "medium", "high"]
-        needs = {
-            domain: rng.choice(levels)
-            for domain in ("education", "health", "family", "economic", "protection")
-        }
-        services.assessment_record(
-            by=worker, case=case, needs=needs, risk_level=rng.choice(RiskLevel.values)
-        )
-        if rng.random() < 0.6:
-            goal = services.plan_goal_add(by=worker, case=case, goal=rng.choice(GOALS))
-            services.plan_action_add(
-                by=worker,
-                goal=goal,
-                description=rng.choice(ACTIONS),
-                responsible=worker,
-                target_date=today + datetime.timedelta(days=rng.randint(7, 60)),
-            )
-    if rng.random() < 0.5:
-        services.followup_schedule(
-            by=worker,
-            case=case,
-            due_on=today + datetime.timedelta(days=rng.randint(-10, 14)),
-            kind=rng.choice(FollowUpKind.values),
-            responsible=worker,
-        )
 
 
 def _near_duplicates(rng, registered):

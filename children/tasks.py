@@ -1,8 +1,8 @@
 """Celery tasks for case work. Thin: each calls one service, which is safe to run twice."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
+
+from core.mail import MAIL_RETRY
 
 from .services import followups
 
@@ -28,7 +28,7 @@ def send_referral_reminders():
     return referral_send_overdue_reminders()
 
 
-@shared_task(bind=True, autoretry_for=(OSError, SMTPException), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **MAIL_RETRY)
 def send_referral_reminder_mail(self, organisation_id, referral_ids):
     """One organisation's reminder mail, queued after the reminder run commits."""
     from .services.referrals import referral_reminder_mail

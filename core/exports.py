@@ -3,17 +3,18 @@ memory.
 
 A list's export view starts from the same selector and FilterSet as its page (AC-02), audits
 itself with `audit_export` when the rows name children or staff (LG-01), and answers with
-`export_response`. Every cell goes through `safe_cell` (FU-04). CSV is streamed in batches of
-rows, with a byte-order mark so Excel reads Persian; XLSX is written by `core.xlsx` into a
-temporary file and streamed from it. Headers come in the reader's language; dates are written as
-the page shows them (Jalali with Persian digits in Persian, ISO in English), as text.
+`export_response`. Every cell goes through `safe_cell` (core/formulas.py, FU-04). CSV is
+streamed in batches of rows, with a byte-order mark so Excel reads Persian; XLSX is written by
+`core.xlsx` into a temporary file and streamed from it. Headers come in the reader's language;
+dates are written as the page shows them (Jalali with Persian digits in Persian, ISO in
+English), as text.
 """
 
 import csv
 import datetime
 import io
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
 from . import audit, jalali, xlsx
+from .formulas import safe_cell
 from .models import AuditEvent
 from .persian import to_persian_digits
 from .types import AnyUser
@@ -31,28 +33,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the audit log keeps instead of words typed into a search box (they may be a child's name).
 SEARCH_MARKER = "(search)"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-# First characters worth a closer look (a formula may hide behind leading spaces).
-_RISKY_START = frozenset((*_FORMULA_START, " "))
 _CSV_BATCH = 1 << 16
-
-
-def safe_cell(value: object) -> str | int | float:
-    """A cell value that no spreadsheet runs as a formula (FU-04).
-
-    Text starting with = + - @, tab, CR or NUL, after any leading spaces, gets a leading
-    apostrophe (how spreadsheets mark "text, not a formula"); NUL characters are dropped.
-    Numbers stay numbers; None is an empty cell; anything else becomes its text.
-    """
-    if value is None:
-        return ""
-    kind = type(value)
-    if kind is int or kind is float:
-        return value  # type: ignore[return-value]
-    text = cast(str, value) if kind is str else str(value)
-    if text[:1] in _RISKY_START and text.lstrip(" ").startswith(_FORMULA_START):
-        text = "'" + text
-    return text.replace("\0", "") if "\0" in text else text
 
 
 def export_language() -> str:

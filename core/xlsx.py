@@ -1,24 +1,36 @@
-"""A small XLSX writer for long lists: one pass, inline strings, bounded memory.
+"""Every XLSX file the product writes is written here, through one of two entry points.
 
-Why not xlsxwriter here: in constant-memory mode it spends ~24 s on 200,000 rows of 19 text cells
-on these machines, nearly all of it per-cell Python, and issue 8 asks for 200,000 cases in under
-30 s including the database read. Writing each row as one string of SpreadsheetML is about five
-times faster (docs/performance.md). xlsxwriter stays for the small workbooks with formats and
-several sheets (import templates, error reports).
+- Lists, import templates and import error reports: `xlsx_file` / `write_xlsx` (one list) and
+  `workbook_file` / `write_workbook` (several sheets). Our own writer (ADR 0009): one pass,
+  inline strings, bounded memory. xlsxwriter in constant-memory mode spends ~24 s on 200,000 rows
+  of 19 text cells on these machines, nearly all of it per-cell Python, and issue 8 asks for
+  200,000 cases in under 30 s including the database read; writing each row as one string of
+  SpreadsheetML is about five times faster (docs/performance.md).
+- Report files: `tables_xlsx`, figure tables with a chart sheet each, through xlsxwriter. Charts
+  are a large part of the format that is not worth writing ourselves, and these workbooks hold a
+  few hundred cells, so xlsxwriter's speed does not matter there.
 
-What it writes: text cells as inline strings (never formulas: FU-04's leading apostrophe is the
-caller's `core.exports.safe_cell`), numbers as numbers, a bold frozen header row, right-to-left
-sheets on request. A list longer than a sheet holds continues on a second sheet under the same
-header. The workbook is deflated into a seekable temporary file, so every zip entry carries its
-sizes in its local header; no data descriptors, which some spreadsheet readers refuse.
+Either way no cell is ever a formula, and text a spreadsheet would run as one gets the leading
+apostrophe of `core.formulas` (docs/security.md FU-04), whatever the caller passed.
+
+What the list writer writes: text cells as inline strings, numbers as numbers, a bold frozen
+header row, right-to-left sheets on request. A list longer than a sheet holds continues on a
+next sheet under the same header. The workbook is deflated into a seekable temporary file, so
+every zip entry carries its sizes in its local header; no data descriptors, which some
+spreadsheet readers refuse.
 """
 
 import decimal
+import io
 import math
 import re
 import tempfile
 import zipfile
 from xml.sax.saxutils import quoteattr
+
+import xlsxwriter
+
+from .formulas import RISKY_START, safe_cell, safe_text
 
 # Excel's rows per sheet, the header included.
 MAX_ROWS = 1_048_576
@@ -97,6 +109,8 @@ def _cells(row_number, row, letters, style):
             append(f'<c r="{letter}{row_number}"{style} t="b"><v>{int(value)}</v></c>')
             continue
         text = value if kind is str else str(value)
+        if text[:1] in RISKY_START:
+            text = safe_text(text)
         if _NEEDS_ESCAPE.search(text):
             text = text.translate(_ESCAPE)
         if not text:
@@ -148,28 +162,40 @@ class _SheetWriter:
         self.stream.close()
 
 
-def write_xlsx(handle, name, header, rows, *, right_to_left=False, max_rows=MAX_ROWS, width=18):
-    """Write one list (`header`, then `rows`) as a workbook into the binary file `handle`.
+def write_workbook(handle, sheets, *, right_to_left=False, max_rows=MAX_ROWS, width=18):
+    """Write `sheets`, each (name, header, rows), as a workbook into the binary file `handle`.
 
     Rows beyond `max_rows` per sheet (header included) continue on "name (2)", "name (3)"...
     Returns the number of data rows written.
     """
     written = 0
-    sheets = []
+    names = []
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        sheet = _SheetWriter(book, 1, header, right_to_left=right_to_left, width=width)
-        sheets.append(sheet_name(name))
-        for row in rows:
-            if sheet.rows >= max_rows:
-                sheet.close()
-                number = len(sheets) + 1
-                sheet = _SheetWriter(book, number, header, right_to_left=right_to_left, width=width)
-                sheets.append(sheet_name(name, number))
-            sheet.add(row)
-            written += 1
-        sheet.close()
-        _write_package(book, sheets)
+
+        def start(name, header, part):
+            names.append(sheet_name(name, part))
+            return _SheetWriter(book, len(names), header, right_to_left=right_to_left, width=width)
+
+        for name, header, rows in sheets:
+            part = 1
+            sheet = start(name, header, part)
+            for row in rows:
+                if sheet.rows >= max_rows:
+                    sheet.close()
+                    part += 1
+                    sheet = start(name, header, part)
+                sheet.add(row)
+                written += 1
+            sheet.close()
+        if not names:
+            raise ValueError("a workbook needs at least one sheet")
+        _write_package(book, names)
     return written
+
+
+def write_xlsx(handle, name, header, rows, **options):
+    """Write one list (`header`, then `rows`) as a workbook into `handle`; see `write_workbook`."""
+    return write_workbook(handle, [(name, header, rows)], **options)
 
 
 def _write_package(book, sheets):
@@ -216,13 +242,125 @@ def _write_package(book, sheets):
     )
 
 
-def xlsx_file(name, header, rows, **options):
-    """The workbook in a temporary file, positioned at its start (the response closes it)."""
+def workbook_file(sheets, **options):
+    """The workbook of `sheets` (see `write_workbook`) in a temporary file, positioned at its
+    start (the response closes it)."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     try:
-        write_xlsx(handle, name, header, rows, **options)
+        write_workbook(handle, sheets, **options)
     except BaseException:
         handle.close()
         raise
     handle.seek(0)
     return handle
+
+
+def xlsx_file(name, header, rows, **options):
+    """One list's workbook in a temporary file, positioned at its start."""
+    return workbook_file([(name, header, rows)], **options)
+
+
+# --- Report files: figure tables and their charts, through xlsxwriter ---------------------------
+
+CHART_TYPES = {"bar": "bar", "line": "line"}
+
+
+def tables_xlsx(title, subtitle, tables, *, right_to_left=True, sheet_names=None):
+    """The bytes of a workbook of figure tables: a figures sheet and one chart sheet each.
+
+    `tables` are dicts with "title", "columns", "rows", "total" (a row or None), "note" and
+    "chart" (a core.charts spec or None). The figures sheet holds every table under its title,
+    as people read them (a hidden figure's marker as text). Charts cannot plot text, so each
+    chart reads a hidden sheet that repeats its numbers with every other cell left blank: Excel
+    and LibreOffice draw a gap there. `sheet_names` = (figures, chart data, chart prefix).
+    """
+    figures_name, data_name, chart_prefix = sheet_names or ("Figures", "Chart data", "Chart")
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    heading = book.add_format({"bold": True, "font_size": 14})
+    bold = book.add_format({"bold": True, "bg_color": "#E9ECEF", "border": 1})
+    cell = book.add_format({"border": 1})
+    figures = book.add_worksheet(figures_name[:31])
+    data_sheet = book.add_worksheet(data_name[:31])
+    data_sheet.hide()
+    for sheet in (figures, data_sheet):
+        if right_to_left:
+            sheet.right_to_left()
+    figures.set_column(0, 0, 34)
+    figures.set_column(1, 12, 16)
+    figures.write_string(0, 0, safe_cell(title), heading)
+    figures.write_string(1, 0, safe_cell(subtitle))
+
+    row, data_row, chart_number = 3, 0, 0
+    for table in tables:
+        figures.write_string(row, 0, safe_cell(table["title"]), heading)
+        row += 1
+        _write_row(figures, row, table["columns"], bold)
+        row += 1
+        for values in [*table["rows"], *([table["total"]] if table["total"] else [])]:
+            _write_row(figures, row, values, cell)
+            row += 1
+        if table.get("note"):
+            figures.write_string(row, 0, safe_cell(table["note"]))
+            row += 1
+        row += 1
+        if table.get("chart"):
+            chart_number += 1
+            data_row = _chart_sheet(
+                book, data_sheet, data_name, data_row, table, f"{chart_prefix} {chart_number}"
+            )
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_row(sheet, row, values, style):
+    for column, value in enumerate(values):
+        value = safe_cell(value)
+        if isinstance(value, str):
+            sheet.write_string(row, column, value, style)
+        else:
+            sheet.write(row, column, value, style)
+
+
+def _chart_point(value):
+    """A number a chart can plot, or None for a gap (a hidden figure, a missing one)."""
+    return value if isinstance(value, (int, float)) else None
+
+
+def _chart_sheet(book, data_sheet, data_name, first_row, table, name):
+    """Copy the chart's numbers to the hidden sheet and add a chart sheet that plots them."""
+    spec = table["chart"]
+    labels = spec["labels"]
+    data_sheet.write_string(first_row, 0, safe_cell(table["title"]))
+    for index, label in enumerate(labels, start=1):
+        data_sheet.write_string(first_row + index, 0, safe_cell(label))
+    chart_type = CHART_TYPES.get(spec["type"], "bar")
+    if chart_type == "bar" and not spec.get("horizontal"):
+        chart_type = "column"
+    options = {"type": chart_type}
+    if spec.get("stacked") and chart_type in ("bar", "column"):
+        options["subtype"] = "stacked"
+    chart = book.add_chart(options)
+    last = first_row + len(labels)
+    for column, dataset in enumerate(spec["datasets"], start=1):
+        data_sheet.write_string(first_row, column, safe_cell(dataset["label"]))
+        for index, value in enumerate(dataset["data"], start=1):
+            value = _chart_point(value)
+            if value is not None:
+                data_sheet.write_number(first_row + index, column, value)
+        chart.add_series(
+            {
+                "name": [data_name, first_row, column],
+                "categories": [data_name, first_row + 1, 0, last, 0],
+                "values": [data_name, first_row + 1, column, last, column],
+            }
+        )
+    chart.set_title({"name": table["title"]})
+    chart.show_blanks_as("gap")
+    if len(spec["datasets"]) == 1:
+        chart.set_legend({"none": True})
+    sheet = book.add_chartsheet(name[:31])
+    sheet.set_chart(chart)
+    return last + 2

@@ -14,7 +14,7 @@ from core import audit
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
 from core.spreadsheets import reading
-from core.spreadsheets.writing import xlsx_file
+from core.xlsx import workbook_file, xlsx_file
 
 from . import services
 from .forms import ImportUploadForm
@@ -134,7 +134,7 @@ def import_errors(request, pk):
         object_id=str(job.pk),
         detail={"report": "errors", "rows": len(rows) - 1},
     )
-    handle = xlsx_file([(_("Rows to fix"), rows)], right_to_left=_lang() == "fa")
+    handle = xlsx_file(_("Rows to fix"), rows[0], rows[1:], right_to_left=_lang() == "fa")
     name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
     return FileResponse(
         handle, as_attachment=True, filename=f"{name}-errors.xlsx", content_type=XLSX
@@ -164,8 +164,9 @@ def import_template(request, lang, fmt, kind="children"):
                 " / ".join(str(value) for value in column.allowed),
             ]
         )
-    handle = xlsx_file(
-        [(str(spec.label), rows), (_("Allowed values"), allowed)], right_to_left=lang == "fa"
+    handle = workbook_file(
+        [(spec.label, rows[0], rows[1:]), (_("Allowed values"), allowed[0], allowed[1:])],
+        right_to_left=lang == "fa",
     )
     return FileResponse(
         handle, as_attachment=True, filename=f"{kind}-template-{lang}.xlsx", content_type=XLSX

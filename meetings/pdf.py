@@ -1,31 +1,21 @@
 """Approved minutes as a PDF in the official Persian layout, rendered by WeasyPrint.
 
-The layout is right-to-left in Vazirmatn (shipped with the app and loaded through a file URL
-built at render time, so no network is needed), with the Jalali date, page numbers in Persian
-digits (`counter(page, persian)`), the attendees table, the statements, the resolutions and a
-signature block. WeasyPrint renders ~7 pages a second, so long minutes are built in a Celery job
-and kept under a name made of ids: approved minutes never change, so the file never goes stale.
+The layout is right-to-left in Vazirmatn (core/pdf.py sets up the font and WeasyPrint), with the
+Jalali date, page numbers in Persian digits (`counter(page, persian)`), the attendees table, the
+statements, the resolutions and a signature block. WeasyPrint renders ~7 pages a second, so long
+minutes are built in a Celery job and kept under a name made of ids: approved minutes never
+change, so the file never goes stale.
 """
 
-from pathlib import Path
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from core.pdf import render_pdf
 
 from .models import Minutes
 
 # Minutes with more statements than this are built in the background.
 LONG_MINUTES_STATEMENTS = 80
-FONT = "vendor/vazirmatn/Vazirmatn-Variable.woff2"
-
-
-def _font_url():
-    path = finders.find(FONT) or str(Path(settings.STATIC_ROOT) / FONT)
-    return Path(path).resolve().as_uri()
 
 
 def minutes_context(minutes):
@@ -46,13 +36,7 @@ def minutes_context(minutes):
 
 def render_minutes_pdf(minutes):
     """The PDF bytes of `minutes`, always in Persian: the official record is Persian."""
-    from weasyprint import HTML
-
-    with translation.override("fa"):
-        context = minutes_context(minutes) | {"font_url": _font_url()}
-        html = render_to_string("meetings/minutes_pdf.html", context)
-    base_url = str(Path(settings.BASE_DIR).resolve())
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return render_pdf("meetings/minutes_pdf.html", minutes_context(minutes), language="fa")
 
 
 def stored_name(minutes):

@@ -45,14 +45,6 @@ def resolutions_visible_to(user: User) -> QuerySet[Resolution]:
     return Resolution.objects.filter(meeting__working_group__in=working_groups_visible_to(user))
 
 
-def working_groups_managed_by(user: User) -> QuerySet[WorkingGroup]:
-    """Groups `user` may manage: every group for ministry officers, else those they are
-    secretary of (and only while they may still see it)."""
-    if has_permission(user, Perm.MEETINGS_MANAGE):
-        return working_groups_visible_to(user)
-    return working_groups_visible_to(user).filter(secretary=user)
-
-
 def can_manage_group(user: User, group: WorkingGroup) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

@@ -5,8 +5,8 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
+from core.mail import MAIL_RETRY, send_templated_mail
 from ngos.selectors import managers_of
-from ngos.tasks import MAIL_ERRORS, _send
 
 
 @shared_task
@@ -17,7 +17,7 @@ def send_overdue_resolution_reminders():
     return resolutions_send_overdue_reminders()
 
 
-@shared_task(bind=True, autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **MAIL_RETRY)
 def send_overdue_reminder(self, resolution_id):
     """Tell the lead organisation's managers that a resolution is past its due date."""
     from .models import Resolution
@@ -38,7 +38,7 @@ def send_overdue_reminder(self, resolution_id):
     )
     managers = list(managers_of(organisation=lead))
     for manager in managers:
-        _send(
+        send_templated_mail(
             to=manager.email,
             template="meetings/email/overdue",
             language=manager.language,

@@ -238,14 +238,13 @@ def _write(stdout, text):
         stdout.write(text)
 
 
-def seed_organisation_profiles(stdout=None):
-    """Fill in the demo organisations' profiles and add the extra NGOs and staff.
+def seed_organisation_profiles(*, password, stdout=None):
+    """Fill in the demo organisations' profiles and add the extra NGOs and staff, who sign in
+    with `password` (the demo's, from `demo.people`).
 
     Only empty fields are filled and only missing rows created, so a demo that someone has
     edited keeps their edits when this runs again.
     """
-    from core.management.commands.seed_demo import DEMO_PASSWORD
-
     with transaction.atomic():
         services = ensure_services()
         provinces = {p.code: p for p in Province.objects.all()}
@@ -284,7 +283,7 @@ def seed_organisation_profiles(stdout=None):
                 },
             )
             if created:
-                user.set_password(DEMO_PASSWORD)
+                user.set_password(password)
                 user.save()
             Membership.objects.get_or_create(
                 user=user, defaults={"organisation": organisation, "role": role, "title": title}
@@ -294,7 +293,7 @@ def seed_organisation_profiles(stdout=None):
         stdout,
         "Also for the staff demo: "
         + ", ".join(f"{row[0]} ({row[3]})" for row in EXTRA_STAFF)
-        + f", password {DEMO_PASSWORD}.",
+        + f", password {password}.",
     )
 
 

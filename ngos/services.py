@@ -16,6 +16,7 @@ from core.permissions import Perm, Role, has_permission, role_of
 
 from .forms import MANAGER_ASSIGNABLE_ROLES
 from .models import Membership, Organisation, Service, ServiceOffering
+from .signals import member_deactivating
 from .tasks import end_user_sessions, send_invitation, send_organisation_notice
 
 # Profile fields an organisation manager edits; administrators also edit IDENTITY_FIELDS.
@@ -405,6 +406,8 @@ def staff_change_role(*, by, membership, role, title=None, province=None):
 def staff_deactivate(*, by, membership, reassign_to=None):
     """Deactivate a member who leaves, and give their open cases to `reassign_to`, in one step.
 
+    The cases move in this transaction through `ngos.signals.member_deactivating`, which the
+    children app answers (ngos does not depend on children).
     The person cannot sign in any more; sessions they have open end at their next request
     (Django refuses inactive users) and are also deleted right after the commit (SE-01).
     Returns the number of cases reassigned.
@@ -417,13 +420,12 @@ def staff_deactivate(*, by, membership, reassign_to=None):
         leaver = User.objects.select_for_update().get(pk=membership.user_id)
         if not leaver.is_active:
             raise ValidationError(_("This person is already deactivated."), code="inactive")
-        moved = 0
         if reassign_to is not None:
             _check_reassignment(membership, reassign_to)
-            # Imported here: the children app depends on this one, not the other way round.
-            from children.services import case_reassign_open
-
-            moved = case_reassign_open(by=by, from_user=leaver, to_user=reassign_to)
+        answers = member_deactivating.send(
+            sender=Membership, by=by, membership=membership, leaver=leaver, reassign_to=reassign_to
+        )
+        moved = sum(moved_by_receiver or 0 for _receiver, moved_by_receiver in answers)
         leaver.is_active = False
         leaver.save(update_fields=["is_active"])
         record(

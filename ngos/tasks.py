@@ -1,34 +1,19 @@
 """Mail and housekeeping for organisations. Thin: each task takes ids, reads the rows it needs
 and does one thing; running one twice sends the same message again and changes nothing else."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.mail import MAIL_RETRY, send_templated_mail
 from core.models import AuditEvent
 
 from .tokens import INVITATION_VALID_FOR, invitation_tokens
-
-MAIL_ERRORS = (OSError, SMTPException)
-
-
-def _send(*, to, template, context, language):
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}_body.txt", context)
-        html = render_to_string(f"{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def invitation_link(user):
@@ -43,7 +28,7 @@ def invitation_link(user):
     return settings.SITE_URL.rstrip("/") + path
 
 
-@shared_task(bind=True, autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **MAIL_RETRY)
 def send_invitation(self, membership_id):
     from .models import Membership
 
@@ -57,7 +42,7 @@ def send_invitation(self, membership_id):
     user = membership.user
     if not user.is_active or user.has_usable_password() or not user.email:
         return  # accepted or deactivated meanwhile: nothing to send
-    _send(
+    send_templated_mail(
         to=user.email,
         template="ngos/email/invitation",
         language=user.language,
@@ -73,7 +58,7 @@ def send_invitation(self, membership_id):
     )
 
 
-@shared_task(bind=True, autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **MAIL_RETRY)
 def send_organisation_notice(self, audit_event_id):
     """Tell an organisation's managers that it was verified, suspended or reinstated."""
     from .models import Organisation
@@ -86,7 +71,7 @@ def send_organisation_notice(self, audit_event_id):
     if organisation is None:
         return
     for manager in managers_of(organisation=organisation):
-        _send(
+        send_templated_mail(
             to=manager.email,
             template="ngos/email/verification",
             language=manager.language,

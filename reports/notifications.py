@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
+from core.mail import send_templated_mail
 from core.permissions import Role
 from ngos.selectors import managers_of
-from ngos.tasks import _send
 
 from .models import Report
 
@@ -36,7 +36,7 @@ def report_notify(*, report_id, run_id):
     readers = list(audience(report))
     try:
         for reader in readers:
-            _send(
+            send_templated_mail(
                 to=reader.email,
                 template="reports/email/ready",
                 language=reader.language,

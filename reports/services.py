@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.jalali import format_datetime
+from core.xlsx import tables_xlsx
 
 from . import periods
 from .builders import BUILDERS, NEEDS_SUMMARIES
 from .files.pdf import render_report_pdf
-from .files.xlsx import tables_xlsx
 from .models import Report
 from .summary import refresh_summaries
 

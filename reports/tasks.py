@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from ngos.tasks import MAIL_ERRORS
+from core.mail import MAIL_RETRY
 
 
 @shared_task
@@ -34,7 +34,7 @@ def build_report(report_id, run_id):
     return report_build(report_id=report_id, run_id=run_id)
 
 
-@shared_task(bind=True, autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **MAIL_RETRY)
 def notify_report_ready(self, report_id, run_id):
     """Mail the report's readers a link to it (never its figures); once per run."""
     from .notifications import report_notify

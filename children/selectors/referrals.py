@@ -46,11 +46,6 @@ def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     return Referral.objects.filter(scope)
 
 
-def is_shared_with_receiver(referral: Referral) -> bool:
-    """Whether the receiving organisation may read `referral`'s shared fields now."""
-    return referral.state in REFERRAL_SHARING_STATES and referral.sharing_ended_at is None
-
-
 def referrals_for_case(*, case: Case) -> QuerySet[Referral]:
     """Every referral of `case`, newest first, for the sender's case page."""
     return case.referrals.select_related("to_organisation", "service", "sent_by").order_by(

@@ -5,14 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.mail import send_templated_mail
 from core.models import User
 from core.persian import clean_text
 
@@ -148,12 +147,14 @@ def digests_send(*, today: datetime.date | None = None) -> int:
 
 
 def _mail_digest(user: User, counts: dict[str, Any]) -> None:
-    with translation.override(user.language):
-        context = {
+    send_templated_mail(
+        to=user.email,
+        template="children/email/digest",
+        language=user.language,
+        html=False,
+        context={
             "user": user,
             "counts": counts,
             "url": settings.SITE_URL.rstrip("/") + "/my-work/",
-        }
-        subject = render_to_string("children/email/digest_subject.txt", context).strip()
-        body = render_to_string("children/email/digest.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        },
+    )

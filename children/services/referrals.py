@@ -14,14 +14,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
+from core.mail import send_templated_mail
 from core.models import User
 from core.permissions import Perm, has_permission
 from core.persian import clean_text
@@ -419,16 +418,11 @@ def referral_reminder_mail(*, organisation_id: int, referral_ids: Iterable[int])
             "days": settings.REFERRAL_ANSWER_DAYS,
             "inbox_url": inbox_url,
         }
-        with translation.override(manager.language):
-            subject = " ".join(
-                render_to_string("children/referrals/email/reminder_subject.txt", context).split()
-            )
-            text = render_to_string("children/referrals/email/reminder_body.txt", context)
-            html = render_to_string("children/referrals/email/reminder_body.html", context)
-        message = EmailMultiAlternatives(
-            subject, text, settings.DEFAULT_FROM_EMAIL, [manager.email]
+        send_templated_mail(
+            to=manager.email,
+            template="children/referrals/email/reminder",
+            language=manager.language,
+            context=context,
         )
-        message.attach_alternative(html, "text/html")
-        message.send()
         sent += 1
     return sent

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "meetings",
     "reports",
     "imports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from core.exports import safe_cell
+from core.formulas import safe_cell
 
 
 def tables_csv(title, subtitle, tables):

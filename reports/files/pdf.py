@@ -1,16 +1,10 @@
-"""A report as a PDF in the official right-to-left Persian layout, rendered by WeasyPrint.
+"""A report as a PDF in the official right-to-left Persian layout (core/pdf.py renders it).
 
 Charts are drawn in CSS (bars whose width is the figure's share of the largest one), because
 WeasyPrint runs no JavaScript and CSS text gets the same Persian shaping as the tables.
 """
 
-from pathlib import Path
-
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
-
-from meetings.pdf import _font_url
+from core.pdf import render_pdf
 
 from ..tables import chart_value
 
@@ -33,14 +27,8 @@ def css_chart(spec):
 
 def render_report_pdf(context):
     """PDF bytes of a report; `context` has title, subtitle, built_at and tables."""
-    from weasyprint import HTML
-
     tables = [
         {**table, "css_chart": css_chart(table["chart"]) if table.get("chart") else None}
         for table in context["tables"]
     ]
-    with translation.override("fa"):
-        html = render_to_string(
-            "reports/report_pdf.html", {**context, "tables": tables, "font_url": _font_url()}
-        )
-    return HTML(string=html, base_url=str(Path(settings.BASE_DIR).resolve())).write_pdf()
+    return render_pdf("reports/report_pdf.html", {**context, "tables": tables}, language="fa")

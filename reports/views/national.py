@@ -10,10 +10,10 @@ from core import audit
 from core.access import require_permission
 from core.models import Province
 from core.permissions import Perm
+from core.xlsx import tables_xlsx
 
 from .. import periods
 from ..files.csv import tables_csv
-from ..files.xlsx import tables_xlsx
 from ..national_tables import TREND_QUARTERS, summary
 from ..selectors.national import ALL
 from .reports import CONTENT_TYPES

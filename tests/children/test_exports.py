@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from core.formulas import safe_cell
 from core.models import AuditEvent
-from core.spreadsheets.writing import safe_cell
 
 
 def csv_rows(response):

@@ -81,6 +81,33 @@ def test_xlsx_never_writes_a_formula():
     assert b't="inlineStr"' in sheet
 
 
+def test_xlsx_text_that_looks_like_a_formula_is_written_as_text_whoever_calls():
+    # FU-04 holds for every caller of the writer, not only those that call safe_cell first.
+    risky = ["=1+2", "+98 912", "-3", "@SUM(A1)", "  =1", "\tx", "\rx", "\0=x", "'=1", "a=b"]
+    _book, rows = read_xlsx(written(["=header"], [[value] for value in risky]))
+    read = [row[0].replace("\r\n", "\r").replace("\n", "\r") for row in rows]
+    assert read == [
+        "'=header",
+        *("'=1+2", "'+98 912", "'-3", "'@SUM(A1)", "'  =1", "'\tx", "'\rx", "'=x"),
+        *("'=1", "a=b"),  # marked once; no formula start, no mark
+    ]
+
+
+def test_a_workbook_of_several_lists_keeps_each_under_its_own_header():
+    handle = io.BytesIO()
+    count = xlsx.write_workbook(
+        handle,
+        [("Rows", ["a", "b"], [["x", 1], ["y", 2]]), ("Allowed", ["c"], [["z"]])],
+        max_rows=2,
+    )
+    book, first = read_xlsx(handle.getvalue())
+    assert count == 3
+    assert book.sheet_names == ["Rows", "Rows (2)", "Allowed"]
+    assert first == [["a", "b"], ["x", 1.0]]
+    assert book.get_sheet_by_index(1).to_python() == [["a", "b"], ["y", 2.0]]
+    assert book.get_sheet_by_index(2).to_python() == [["c"], ["z"]]
+
+
 def test_a_list_longer_than_a_sheet_continues_on_the_next_under_the_same_header():
     data = written(["N"], ([n] for n in range(5)), max_rows=3)
     book, first = read_xlsx(data)

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from core.management.commands.seed_demo import Command as SeedDemo
+from demo.people import seed_people
 from meetings.demo import GROUP_TITLE, seed_meetings
 from meetings.models import Meeting
 from meetings.pdf import render_minutes_pdf
@@ -20,10 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    command = SeedDemo()
-    with io.StringIO() as out:
-        command.stdout = out
-        command._users(command._organisations())
+    seed_people()
     return seed_meetings()
 
 

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from core.models import AuditEvent
 from core.permissions import Role
 from ngos.services import staff_change_role, staff_deactivate, staff_invite
+from ngos.signals import member_deactivating
 from tests.factories import TEST_PASSWORD, member, province
 
 User = get_user_model()
@@ -284,6 +285,28 @@ def test_deactivation_reassigns_every_open_case_in_one_step(client_as, mgr_a, cw
     assert not cw_a.is_active
     event = AuditEvent.objects.get(detail__event="staff_deactivated")
     assert event.detail["cases_reassigned"] == 2 and event.detail["reassigned_to"] == "cw_a2"
+
+
+def test_a_failure_while_reassigning_undoes_the_whole_deactivation(mgr_a, cw_a, org_a):
+    """The cases move in the deactivation's transaction: all of it happens, or none."""
+    colleague = member("cw_a2", org_a, Role.CASEWORKER)
+    case = open_case(org_a, cw_a)
+
+    def fails_after_the_cases_moved(sender, **kwargs):
+        case.refresh_from_db()
+        assert case.assigned_to == colleague
+        raise RuntimeError("a later receiver fails")
+
+    member_deactivating.connect(fails_after_the_cases_moved)
+    try:
+        with pytest.raises(RuntimeError):
+            staff_deactivate(by=mgr_a, membership=cw_a.membership, reassign_to=colleague)
+    finally:
+        member_deactivating.disconnect(fails_after_the_cases_moved)
+    case.refresh_from_db()
+    cw_a.refresh_from_db()
+    assert case.assigned_to == cw_a and cw_a.is_active
+    assert not AuditEvent.objects.filter(detail__event="staff_deactivated").exists()
 
 
 def test_the_colleague_must_be_chosen_when_there_is_one(client_as, mgr_a, cw_a, org_a):

@@ -14,9 +14,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from core.persian import to_persian_digits
+from core.xlsx import tables_xlsx
 from reports import periods
 from reports.files.csv import tables_csv
-from reports.files.xlsx import tables_xlsx
 from reports.models import Report
 from reports.services import report_build, report_request
 from tests.factories import service

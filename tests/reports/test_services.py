@@ -280,7 +280,9 @@ def test_a_mail_failure_gives_the_claim_back_for_the_retry(queued, min_officer):
     build(queued)  # no on_commit here: nothing is mailed yet
     report = Report.objects.get()
     run = str(report.built_run_id)
-    failing = mock.patch("reports.notifications._send", side_effect=OSError("smtp down"))
+    failing = mock.patch(
+        "reports.notifications.send_templated_mail", side_effect=OSError("smtp down")
+    )
     with failing, pytest.raises(OSError):
         report_notify(report_id=report.pk, run_id=run)
     assert report_notify(report_id=report.pk, run_id=run) == 1

@@ -1,0 +1,34 @@
+"""Create the demo: organisations, one user of every role, then each app's demo data. Safe to run
+again: it adds what is missing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from children.demo import seed_children
+from meetings.demo import seed_meetings
+from ngos.demo import seed_organisation_profiles
+
+from ...people import DEMO_PASSWORD, print_logins, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations and users (one of every role), then print the demo logins."
+
+    def handle(self, *args, **options):
+        seed_people()
+        seed_organisation_profiles(password=DEMO_PASSWORD, stdout=self.stdout)
+        seed_children(stdout=self.stdout)
+        seed_meetings(stdout=self.stdout)
+        self._queue_reports()
+        print_logins(self.stdout)
+
+    def _queue_reports(self):
+        """Let the worker build the dashboard summaries and the reports of the periods that
+        have ended, as the nightly job would. Eager (test) runs skip it: nothing to wait for."""
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            return
+        from reports.tasks import build_due_reports, refresh_summaries
+
+        refresh_summaries.delay()
+        build_due_reports.delay()
+        self.stdout.write("Queued for the worker: dashboard summaries and the periodic reports.")

@@ -1,0 +1,156 @@
+"""The demo's organisations and its logins: one user of every role. Safe to run again: only what is
+missing is created, so a demo someone has edited keeps their edits."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from core.models import Province
+from core.permissions import Role
+from ngos.models import Membership, Organisation
+
+DEMO_PASSWORD = "koodak-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
+
+ORGANISATIONS = [
+    # code, kind, Persian name, English name, registration number, head office, provinces of operation
+    (
+        "MOI",
+        "ministry",
+        "وزارت کشور – سازمان امور اجتماعی",
+        "Ministry of Interior – Social Affairs Organisation",
+        "",
+        "tehran",
+        [],
+    ),
+    ("SWO", "welfare", "سازمان بهزیستی کشور", "State Welfare Organisation", "", "tehran", []),
+    (
+        "MCLS",
+        "ministry",
+        "وزارت تعاون، کار و رفاه اجتماعی",
+        "Ministry of Cooperatives, Labour and Social Welfare",
+        "",
+        "tehran",
+        [],
+    ),
+    (
+        "NGO01",
+        "ngo",
+        "انجمن یاری کودکان کار",
+        "Society for Helping Working Children",
+        "۱۳۹۰-۴۵۲۱",
+        "tehran",
+        ["tehran", "alborz"],
+    ),
+    (
+        "NGO02",
+        "ngo",
+        "خانه کودک مهرآفرین",
+        "Mehrafarin Children's House",
+        "۱۳۹۲-۸۸۱۰",
+        "tehran",
+        ["tehran"],
+    ),
+    (
+        "NGO03",
+        "ngo",
+        "جمعیت حامیان کودکان مشهد",
+        "Mashhad Friends of Children",
+        "۱۳۹۴-۲۲۰۷",
+        "razavi-khorasan",
+        ["razavi-khorasan"],
+    ),
+    (
+        "NGO04",
+        "ngo",
+        "انجمن توانمندسازی کودکان زاهدان",
+        "Zahedan Children Empowerment Association",
+        "۱۳۹۵-۳۱۴۹",
+        "sistan-baluchestan",
+        ["sistan-baluchestan"],
+    ),
+]
+
+USERS = [
+    # username, first name, last name, organisation code, role, province of a provincial officer, title
+    ("admin", "مریم", "کاظمی", "MOI", Role.ADMINISTRATOR, None, "مدیر سامانه"),
+    ("ministry", "علی", "اکبری", "MOI", Role.MINISTRY_OFFICER, None, "کارشناس مشارکت‌های اجتماعی"),
+    (
+        "ministry.sb",
+        "حسین",
+        "ریگی",
+        "MOI",
+        Role.MINISTRY_OFFICER,
+        "sistan-baluchestan",
+        "کارشناس استانی",
+    ),
+    ("manager.a", "زهرا", "احمدی", "NGO01", Role.ORG_MANAGER, None, "مدیرعامل"),
+    ("caseworker.a", "فاطمه", "رضایی", "NGO01", Role.CASEWORKER, None, "مددکار اجتماعی"),
+    ("caseworker.c", "سمیه", "نوروزی", "NGO02", Role.CASEWORKER, None, "مددکار اجتماعی"),
+    ("manager.b", "محمدرضا", "حسینی", "NGO03", Role.ORG_MANAGER, None, "مدیرعامل"),
+    ("caseworker.b", "نرگس", "محمدی", "NGO03", Role.CASEWORKER, None, "مددکار اجتماعی"),
+    ("caseworker.sb", "عبدالله", "بلوچ", "NGO04", Role.CASEWORKER, None, "مددکار اجتماعی"),
+]
+
+
+@transaction.atomic
+def seed_people():
+    """The organisations above and their users; returns the organisations by code."""
+    organisations = seed_organisations()
+    seed_users(organisations)
+    return organisations
+
+
+def seed_organisations():
+    provinces = {p.code: p for p in Province.objects.all()}
+    result = {}
+    for code, kind, name_fa, name_en, registration, home, operating in ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "name_fa": name_fa,
+                "name_en": name_en,
+                "registration_number": registration,
+                "home_province": provinces[home],
+            },
+        )
+        if created:
+            organisation.provinces.set([provinces[p] for p in operating or [home]])
+        result[code] = organisation
+    return result
+
+
+def seed_users(organisations):
+    User = get_user_model()
+    provinces = {p.code: p for p in Province.objects.all()}
+    for username, first, last, org_code, role, province, title in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.koodak.invalid",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            if role == Role.ADMINISTRATOR:
+                user.is_staff = user.is_superuser = True
+            user.save()
+        Membership.objects.get_or_create(
+            user=user,
+            defaults={
+                "organisation": organisations[org_code],
+                "role": role,
+                "title": title,
+                "province": provinces.get(province),
+            },
+        )
+
+
+def print_logins(stdout):
+    stdout.write("")
+    stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for username, _first, _last, org_code, role, province, _title in USERS:
+        scope = f" ({province})" if province else ""
+        stdout.write(f"  {username:<14} {Role.get(role).key:<17} {org_code}{scope}")
+    stdout.write("")
