@@ -1,9 +1,5 @@
 """ "My work": what a caseworker (or, for a manager, the whole organisation) must do next."""
 
-import datetime
-
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from core.permissions import Perm, has_permission
@@ -26,11 +22,7 @@ def my_work(*, user, today=None):
     follow_ups = FollowUp.objects.pending().filter(
         case__organisation_id=organisation_id, due_on__lte=today
     )
-    unseen_before = today - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
-    unseen = Case.objects.open().filter(
-        Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True),
-        organisation_id=organisation_id,
-    )
+    unseen = Case.objects.unseen(today).filter(organisation_id=organisation_id)
     incoming = Referral.objects.awaiting_answer().filter(to_organisation_id=organisation_id)
     outgoing = Referral.objects.awaiting_answer().filter(from_organisation_id=organisation_id)
     if not whole_organisation:

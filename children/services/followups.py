@@ -1,12 +1,9 @@
 """Follow-ups: scheduling, recording the outcome, rescheduling; the daily overdue and digest jobs."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -101,16 +98,14 @@ def followups_mark_overdue(*, today=None):
 
 def _digest_counts(user, today):
     organisation_id = user.membership.organisation_id
-    unseen_before = today - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
     return {
         "due_today": FollowUp.objects.pending().filter(responsible=user, due_on=today).count(),
         "overdue": FollowUp.objects.overdue(today).filter(responsible=user).count(),
         "referrals_waiting": Referral.objects.awaiting_answer()
         .filter(to_organisation_id=organisation_id)
         .count(),
-        "unseen": Case.objects.open()
+        "unseen": Case.objects.unseen(today)
         .filter(organisation_id=organisation_id, assigned_to=user)
-        .filter(Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True))
         .count(),
     }
 

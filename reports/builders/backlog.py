@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from children.models import Case, FollowUp, Referral
-from children.models.choices import OPEN_STATUSES, FollowUpStatus, ReferralState
+from children.models.choices import FollowUpStatus, ReferralState
 from core.jalali import format_date
 
 from ..tables import table
@@ -51,11 +51,9 @@ def build(report):
         .select_related("case", "from_organisation", "to_organisation", "service")
         .order_by("answer_due_at", "id")
     )
-    unseen_before = last_day - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
     unseen = (
-        Case.objects.filter(organisation=organisation, status__in=OPEN_STATUSES)
-        .filter(registered_on__lte=unseen_before)
-        .filter(Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True))
+        Case.objects.unseen(last_day)
+        .filter(organisation=organisation)
         .select_related("assigned_to")
         .order_by("last_contact_on", "id")
     )
