@@ -15,10 +15,10 @@ import io
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import audit, jalali, xlsx
+from .i18n import is_persian
 
 FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +51,7 @@ def safe_cell(value):
 
 def export_language():
     """The language of the file's headers, words and dates: "fa" or "en"."""
-    return "fa" if jalali.is_persian(get_language()) else "en"
+    return "fa" if is_persian() else "en"
 
 
 def joined(items, lang):

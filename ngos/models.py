@@ -9,20 +9,16 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BilingualNameMixin
 from core.permissions import Role
 from core.persian import clean_text, compact, normalize
 
 from .validators import validate_logo
 
 
-def _is_persian():
-    return (get_language() or "fa").startswith("fa")
-
-
-class Service(models.Model):
+class Service(BilingualNameMixin):
     """A kind of service children are referred to; reference data loaded by a migration.
 
     `code` is stable and used by other apps (referrals) and in URLs; names are for people.
@@ -40,10 +36,6 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self):
-        return self.name_fa if _is_persian() else self.name_en
 
 
 class Focus(models.TextChoices):
@@ -160,7 +152,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Organisation(models.Model):
+class Organisation(BilingualNameMixin):
     class Kind(models.TextChoices):
         NGO = "ngo", _("NGO")
         MINISTRY = "ministry", _("Ministry")
@@ -321,12 +313,6 @@ class Organisation(models.Model):
                 "cities",
             }
         super().save(*args, **kwargs)
-
-    @property
-    def name(self):
-        if _is_persian() or not self.name_en:
-            return self.name_fa
-        return self.name_en
 
     @property
     def can_receive_referrals(self):

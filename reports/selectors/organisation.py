@@ -28,9 +28,9 @@ from children.models.choices import (
     RiskLevel,
 )
 from children.selectors.outreach import hotspot_summary
+from core.i18n import is_persian
 from core.jalali import (
     format_month,
-    is_persian,
     jalali_month_bounds,
     jalali_quarter_bounds,
     month_name,
