@@ -360,6 +360,39 @@ class Organisation(BilingualNameMixin):
         self.search_cities = "\n".join(normalize(city) for city in self.cities)
 
 
+# An organisation's profile, in the order its form shows it (ngos.forms.OrganisationProfileForm).
+# Only administrators change IDENTITY_FIELDS.
+PROFILE_FORM_FIELDS = (
+    "name_fa",
+    "name_en",
+    "kind",
+    "code",
+    "registration_number",
+    "registering_authority",
+    "founded_year",
+    "description",
+    "home_province",
+    "provinces",
+    "cities",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "contact_person",
+    "focus",
+    "languages",
+    "logo",
+)
+IDENTITY_FIELDS = ("kind", "code")
+# The profile columns a manager changes: the operating provinces (many-to-many) and the logo (a
+# file) are saved apart from them (ngos.services.organisation_update_profile).
+PROFILE_FIELDS = tuple(
+    name
+    for name in PROFILE_FORM_FIELDS
+    if name not in IDENTITY_FIELDS and name not in ("provinces", "logo")
+)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ServiceOffering(models.Model):
     """A service an organisation offers, with its capacity and who is eligible."""
