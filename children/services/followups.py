@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.permissions import Perm, roles_with
 from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
@@ -119,7 +120,7 @@ def digests_send(*, today=None):
     sent = 0
     users = (
         get_user_model()
-        .objects.filter(is_active=True, membership__role__in=["caseworker", "org_manager"])
+        .objects.filter(is_active=True, membership__role__in=roles_with(Perm.CASE_EDIT))
         .select_related("membership")
     )
     for user in users:
