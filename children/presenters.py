@@ -5,7 +5,8 @@ import datetime
 from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext as _
 
-from core.jalali import format_date, is_persian
+from core.i18n import is_persian
+from core.jalali import format_date
 from core.persian import to_persian_digits
 
 from .models import Case

@@ -18,12 +18,12 @@ from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import FilterSet
 
 from . import audit, jalali, xlsx
 from .formulas import safe_cell
+from .i18n import is_persian
 from .models import AuditEvent
 from .persian import to_persian_digits
 from .types import AnyUser
@@ -38,7 +38,7 @@ _CSV_BATCH = 1 << 16
 
 def export_language() -> str:
     """The language of the file's headers, words and dates: "fa" or "en"."""
-    return "fa" if jalali.is_persian(get_language()) else "en"
+    return "fa" if is_persian() else "en"
 
 
 def joined(items: Iterable[object], lang: str) -> str:

@@ -17,8 +17,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import pgettext_lazy
 
+from core.i18n import is_persian
 from core.jalali import MESSAGES as DATE_MESSAGES
-from core.jalali import DateParseError, format_date, is_persian, parse_date
+from core.jalali import DateParseError, format_date, parse_date
 from core.national_id import normalize_national_id, validate_national_id
 from core.persian import to_latin_digits, to_latin_number, to_persian_digits
 

@@ -22,6 +22,7 @@ from django.utils import dates, timezone
 from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import is_persian
 from core.persian import to_latin_digits, to_persian_digits
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_month",
-    "is_persian",
     "jalali_month_bounds",
     "jalali_quarter_bounds",
     "jalali_year_month",
@@ -134,12 +134,6 @@ class DateParseError(ValueError):
         self.message = MESSAGES[code]
         self.params = params or {}
         super().__init__(self.message % self.params if self.params else str(self.message))
-
-
-def is_persian(lang: str | None = None) -> bool:
-    """True when ``lang`` (default: the active language) is Persian."""
-    lang = lang or get_language() or "fa"
-    return lang.lower().startswith("fa")
 
 
 def _local_date(value: datetime.date) -> datetime.date:

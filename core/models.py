@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import localised
 
 
 @pghistory.track(
@@ -43,7 +44,25 @@ class User(AbstractUser):
             return None
 
 
-class Province(models.Model):
+class BilingualNameMixin(models.Model):
+    """`name` in the active language for a model with `name_fa` and `name_en` (no fields itself)."""
+
+    name_fa: str
+    name_en: str
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return localised(self.name_fa, self.name_en)
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang`` ("fa" or "en"), for exports written in the reader's language."""
+        return localised(self.name_fa, self.name_en, lang)
+
+
+class Province(BilingualNameMixin):
     """One of Iran's 31 provinces; reference data loaded by a migration."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -59,10 +78,6 @@ class Province(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_fa if (get_language() or "fa").startswith("fa") else self.name_en
 
 
 class AuditEvent(models.Model):

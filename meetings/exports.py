@@ -7,13 +7,10 @@ from django.utils.translation import gettext as _
 
 from core.access import signed_in
 from core.exports import Dates, export_language, export_response, joined, yes_no
+from core.i18n import localised
 
 from .models import Resolution
 from .selectors import resolution_list
-
-
-def _name(obj, lang):
-    return obj.name_fa if lang == "fa" or not obj.name_en else obj.name_en
 
 
 def resolution_rows(queryset, lang):
@@ -41,14 +38,14 @@ def resolution_rows(queryset, lang):
             responsible = list(resolution.responsibilities.all())
             lead = next((r.organisation for r in responsible if r.is_lead), None)
             yield [
-                group.title_fa if lang == "fa" or not group.title_en else group.title_en,
+                localised(group.title_fa, group.title_en, lang),
                 meeting.number,
                 dates.date(meeting.held_on),
                 resolution.number,
                 resolution.text,
                 resolution.get_kind_display(),
-                _name(lead, lang) if lead else "",
-                joined((_name(r.organisation, lang) for r in responsible if not r.is_lead), lang),
+                lead.name_in(lang) if lead else "",
+                joined((r.organisation.name_in(lang) for r in responsible if not r.is_lead), lang),
                 dates.date(resolution.due_date),
                 statuses[resolution.display_status_of(today)],
                 yes_no(resolution.confirmed_at),

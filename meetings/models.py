@@ -14,12 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _persian():
-    return (get_language() or "fa").startswith("fa")
+from core.i18n import localised
 
 
 class WorkingGroup(models.Model):
@@ -74,7 +71,7 @@ class WorkingGroup(models.Model):
 
     @property
     def title(self):
-        return self.title_fa if _persian() or not self.title_en else self.title_en
+        return localised(self.title_fa, self.title_en)
 
 
 class Meeting(models.Model):

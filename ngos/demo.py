@@ -9,7 +9,7 @@ from core.models import Province
 from core.permissions import Role
 from core.persian import to_latin_digits
 
-from .models import Membership, Organisation, ServiceOffering
+from .models import PROFILE_FIELDS, Membership, Organisation, ServiceOffering
 from .reference import ensure_services
 
 # code: profile. "services" maps a service code to (capacity a month, youngest, oldest, sex,
@@ -218,20 +218,6 @@ MORE_NGOS = [
 # A second caseworker for NGO01, so manager.a can try deactivation and reassignment.
 EXTRA_STAFF = [("caseworker.a2", "مریم", "کریمی", "NGO01", Role.CASEWORKER, "مددکار اجتماعی")]
 
-_PROFILE_FIELDS = [
-    "registering_authority",
-    "founded_year",
-    "description",
-    "cities",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "contact_person",
-    "focus",
-    "languages",
-]
-
 
 def _write(stdout, text):
     if stdout is not None:
@@ -299,7 +285,7 @@ def seed_organisation_profiles(*, password, stdout=None):
 
 def _fill(organisation, profile, services, provinces, ministry):
     changed = False
-    for field in _PROFILE_FIELDS:
+    for field in PROFILE_FIELDS:
         if field in profile and not getattr(organisation, field):
             setattr(organisation, field, profile[field])
             changed = True

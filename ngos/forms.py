@@ -14,6 +14,7 @@ from core.permissions import Role
 from core.persian import clean_text, to_latin_digits
 
 from .models import (
+    PROFILE_FORM_FIELDS,
     EligibleNationality,
     EligibleSex,
     Focus,
@@ -124,27 +125,7 @@ class OrganisationProfileForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name_fa",
-            "name_en",
-            "kind",
-            "code",
-            "registration_number",
-            "registering_authority",
-            "founded_year",
-            "description",
-            "home_province",
-            "provinces",
-            "cities",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "contact_person",
-            "focus",
-            "languages",
-            "logo",
-        ]
+        fields = PROFILE_FORM_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "address": forms.Textarea(attrs={"rows": 2}),

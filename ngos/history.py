@@ -3,7 +3,7 @@ to what, with labels in the reader's language."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.jalali import is_persian
+from core.i18n import is_persian
 from core.models import Province
 from core.permissions import Role
 

@@ -9,20 +9,16 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BilingualNameMixin
 from core.permissions import Role
 from core.persian import clean_text, compact, normalize
 
 from .validators import validate_logo
 
 
-def _is_persian():
-    return (get_language() or "fa").startswith("fa")
-
-
-class Service(models.Model):
+class Service(BilingualNameMixin):
     """A kind of service children are referred to; reference data loaded by a migration.
 
     `code` is stable and used by other apps (referrals) and in URLs; names are for people.
@@ -40,10 +36,6 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self):
-        return self.name_fa if _is_persian() else self.name_en
 
 
 class Focus(models.TextChoices):
@@ -160,7 +152,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Organisation(models.Model):
+class Organisation(BilingualNameMixin):
     class Kind(models.TextChoices):
         NGO = "ngo", _("NGO")
         MINISTRY = "ministry", _("Ministry")
@@ -323,12 +315,6 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def name(self):
-        if _is_persian() or not self.name_en:
-            return self.name_fa
-        return self.name_en
-
-    @property
     def can_receive_referrals(self):
         """Whether new referrals may be sent here. A suspended organisation receives none."""
         return self.status != self.Status.SUSPENDED
@@ -372,6 +358,39 @@ class Organisation(models.Model):
             [normalize(n) for n in names if n] + [compact(n) for n in names[:2] if n]
         )
         self.search_cities = "\n".join(normalize(city) for city in self.cities)
+
+
+# An organisation's profile, in the order its form shows it (ngos.forms.OrganisationProfileForm).
+# Only administrators change IDENTITY_FIELDS.
+PROFILE_FORM_FIELDS = (
+    "name_fa",
+    "name_en",
+    "kind",
+    "code",
+    "registration_number",
+    "registering_authority",
+    "founded_year",
+    "description",
+    "home_province",
+    "provinces",
+    "cities",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "contact_person",
+    "focus",
+    "languages",
+    "logo",
+)
+IDENTITY_FIELDS = ("kind", "code")
+# The profile columns a manager changes: the operating provinces (many-to-many) and the logo (a
+# file) are saved apart from them (ngos.services.organisation_update_profile).
+PROFILE_FIELDS = tuple(
+    name
+    for name in PROFILE_FORM_FIELDS
+    if name not in IDENTITY_FIELDS and name not in ("provinces", "logo")
+)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

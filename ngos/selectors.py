@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import AuditEvent, Province, User
-from core.permissions import Perm, Role, has_permission, role_of
+from core.permissions import Perm, Role, has_permission, role_of, roles_with
 
 from .filters import OrganisationFilter
 from .models import Membership, Organisation, OrganisationQuerySet, Service, ServiceOffering
@@ -206,13 +206,14 @@ def staff_of(*, organisation: Organisation) -> QuerySet[Membership]:
 
 
 def reassignment_candidates(*, membership: Membership) -> QuerySet[User]:
-    """Active colleagues in the same organisation who hold cases (caseworkers and managers)."""
+    """Active colleagues in the same organisation who hold cases (caseworkers and managers: those
+    who may edit cases)."""
     return (
         get_user_model()
         .objects.filter(
             is_active=True,
             membership__organisation_id=membership.organisation_id,
-            membership__role__in=[Role.CASEWORKER, Role.ORG_MANAGER],
+            membership__role__in=roles_with(Perm.CASE_EDIT),
         )
         .exclude(pk=membership.user_id)
         .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)  # invited, not signed in yet

@@ -15,29 +15,17 @@ from core.audit import Action, record
 from core.permissions import Perm, Role, has_permission, role_of
 
 from .forms import MANAGER_ASSIGNABLE_ROLES
-from .models import Membership, Organisation, Service, ServiceOffering
+from .models import (
+    IDENTITY_FIELDS,
+    PROFILE_FIELDS,
+    Membership,
+    Organisation,
+    Service,
+    ServiceOffering,
+)
 from .signals import member_deactivating
 from .tasks import end_user_sessions, send_invitation, send_organisation_notice
 
-# Profile fields an organisation manager edits; administrators also edit IDENTITY_FIELDS.
-PROFILE_FIELDS = [
-    "name_fa",
-    "name_en",
-    "registration_number",
-    "registering_authority",
-    "founded_year",
-    "description",
-    "home_province",
-    "cities",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "contact_person",
-    "focus",
-    "languages",
-]
-IDENTITY_FIELDS = ["kind", "code"]
 # Changing these on a verified organisation withdraws the verification: it was about them.
 VERIFIED_FIELDS = ["registration_number", "registering_authority"]
 OFFERING_FIELDS = ["capacity_per_month", "age_min", "age_max", "sex", "nationalities", "notes"]
@@ -92,7 +80,7 @@ def organisation_update_profile(*, by, organisation, data, offerings=None):
     Changing the registration of a verified organisation withdraws its verification.
     """
     _require(by, Perm.ORG_EDIT_PROFILE, organisation)
-    fields = PROFILE_FIELDS + (IDENTITY_FIELDS if _is_administrator(by) else [])
+    fields = PROFILE_FIELDS + (IDENTITY_FIELDS if _is_administrator(by) else ())
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = _snapshot(org)

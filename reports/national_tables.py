@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from children.models.choices import Sex
+from children.selectors.reporting import Sex
 
 from . import suppression
 from .selectors.national import (

@@ -6,19 +6,20 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.mail import send_templated_mail
-from core.permissions import Role
+from core.permissions import Perm, roles_with
 from ngos.selectors import managers_of
 
 from .models import Report
 
 
 def audience(report):
-    """Who is told: the organisation's managers for a backlog, ministry officers otherwise."""
+    """Who is told: the organisation's managers for a backlog, those who read the aggregate
+    reports (ministry officers) otherwise."""
     if report.is_identifiable:
         return managers_of(organisation=report.organisation)
     return (
         get_user_model()
-        .objects.filter(is_active=True, membership__role=Role.MINISTRY_OFFICER)
+        .objects.filter(is_active=True, membership__role__in=roles_with(Perm.REPORTS_VIEW))
         .exclude(Q(email="") | Q(email__isnull=True))
     )
 

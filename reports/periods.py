@@ -14,7 +14,8 @@ import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.jalali import format_date, format_month, is_persian, jalali_month_bounds
+from core.i18n import is_persian
+from core.jalali import format_date, format_month, jalali_month_bounds
 from core.persian import to_persian_digits
 
 WEEK, MONTH, QUARTER = "week", "month", "quarter"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.jalali import format_datetime
+from core.permissions import Perm, roles_with
 from core.xlsx import tables_xlsx
 
 from . import periods
@@ -216,8 +217,9 @@ def reports_build_due(*, today=None):
             "organisation_id", flat=True
         )
     )
+    # Built for each organisation with someone who may read it (reports.access).
     organisations = Organisation.objects.filter(
-        status=Organisation.Status.ACTIVE, memberships__role="org_manager"
+        status=Organisation.Status.ACTIVE, memberships__role__in=roles_with(Perm.ORG_DASHBOARD)
     ).distinct()
     for organisation in organisations.exclude(pk__in=done):
         report_request(kind=Report.Kind.WEEKLY_BACKLOG, period=week, organisation=organisation)

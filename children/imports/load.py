@@ -23,6 +23,7 @@ from core.jalali import to_jalali
 from ..models import Case, Consent
 from ..models.cases import BULK_HISTORY_SETTING
 from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
+from ..services.case_numbers import reserve_case_numbers
 from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
 
@@ -100,30 +101,6 @@ def _event_insert(model, source, context_id, now):
 
 def _column(name):
     return "province_id" if name == "province" else name
-
-
-def reserve_case_numbers(organisation, years):
-    """{jalali year: [case numbers]} for ``years`` = {year: how many}; one upsert per year."""
-    prefix = organisation.home_province.abbreviation or "IRN"
-    numbers = {}
-    with connection.cursor() as cursor:
-        for year, count in sorted(years.items()):
-            cursor.execute(
-                """
-                INSERT INTO children_casenumbersequence (organisation_id, jalali_year, last)
-                VALUES (%s, %s, %s)
-                ON CONFLICT (organisation_id, jalali_year)
-                DO UPDATE SET last = children_casenumbersequence.last + EXCLUDED.last
-                RETURNING last
-                """,
-                [organisation.pk, year, count],
-            )
-            (last,) = cursor.fetchone()
-            numbers[year] = [
-                f"{prefix}-{organisation.code}-{year}-{n:05d}"
-                for n in range(last - count + 1, last + 1)
-            ]
-    return numbers
 
 
 # Text columns are NOT NULL: an empty cell is stored as "".

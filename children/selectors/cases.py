@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Greatest
 
 from core.models import User
-from core.permissions import Perm, Role, has_permission
+from core.permissions import Perm, has_permission, roles_with
 from core.persian import compact, normalize, to_latin_digits
 from ngos.models import Organisation
 
@@ -32,12 +32,13 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 
 def case_holders(organisation: Organisation | int) -> QuerySet[User]:
-    """Active caseworkers and managers of `organisation`: who may be given a case or a task."""
+    """Active caseworkers and managers of `organisation`: who may be given a case or a task
+    (whoever may edit cases)."""
     return (
         get_user_model()
         .objects.filter(
             membership__organisation=organisation,
-            membership__role__in=[Role.CASEWORKER, Role.ORG_MANAGER],
+            membership__role__in=roles_with(Perm.CASE_EDIT),
             is_active=True,
         )
         .order_by("first_name", "last_name")

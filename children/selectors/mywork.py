@@ -3,8 +3,6 @@
 import datetime
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from core.models import User
@@ -28,11 +26,7 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
     follow_ups = FollowUp.objects.pending().filter(
         case__organisation_id=organisation_id, due_on__lte=today
     )
-    unseen_before = today - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
-    unseen = Case.objects.open().filter(
-        Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True),
-        organisation_id=organisation_id,
-    )
+    unseen = Case.objects.unseen(today).filter(organisation_id=organisation_id)
     incoming = Referral.objects.awaiting_answer().filter(to_organisation_id=organisation_id)
     outgoing = Referral.objects.awaiting_answer().filter(from_organisation_id=organisation_id)
     if not whole_organisation:

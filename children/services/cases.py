@@ -5,13 +5,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from core import audit
-from core.jalali import to_jalali
 from core.models import User
 from core.persian import clean_text, compact, normalize, to_latin_digits
 from ngos.models import Organisation
@@ -26,6 +25,7 @@ from ..models import (
     TimelineEntry,
 )
 from ..models.choices import OPEN_STATUSES, AgeBand
+from .case_numbers import next_case_number
 
 Action = audit.Action
 
@@ -36,28 +36,6 @@ class CaseConflict(Exception):
     def __init__(self, current: Case) -> None:
         super().__init__("The case was changed by someone else.")
         self.current = current
-
-
-def next_case_number(organisation: Organisation, on_date: datetime.date) -> str:
-    """`TEH-NGO12-1405-00042`: province, organisation, Jalali year, a sequence per organisation-year.
-
-    One upsert takes the next number atomically, so concurrent registrations never share one.
-    """
-    year = to_jalali(on_date).year
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO children_casenumbersequence (organisation_id, jalali_year, last)
-            VALUES (%s, %s, 1)
-            ON CONFLICT (organisation_id, jalali_year)
-            DO UPDATE SET last = children_casenumbersequence.last + 1
-            RETURNING last
-            """,
-            [organisation.pk, year],
-        )
-        (sequence,) = cursor.fetchone()
-    prefix = organisation.home_province.abbreviation or "IRN"
-    return f"{prefix}-{organisation.code}-{year}-{sequence:05d}"
 
 
 def refresh_search_fields(case: Case) -> None:

@@ -6,13 +6,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.mail import send_templated_mail
 from core.models import User
+from core.permissions import Perm, roles_with
 from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
@@ -106,16 +106,14 @@ def followups_mark_overdue(*, today: datetime.date | None = None) -> int:
 
 def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
     organisation_id = user.membership.organisation_id
-    unseen_before = today - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
     return {
         "due_today": FollowUp.objects.pending().filter(responsible=user, due_on=today).count(),
         "overdue": FollowUp.objects.overdue(today).filter(responsible=user).count(),
         "referrals_waiting": Referral.objects.awaiting_answer()
         .filter(to_organisation_id=organisation_id)
         .count(),
-        "unseen": Case.objects.open()
+        "unseen": Case.objects.unseen(today)
         .filter(organisation_id=organisation_id, assigned_to=user)
-        .filter(Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True))
         .count(),
     }
 
@@ -129,7 +127,7 @@ def digests_send(*, today: datetime.date | None = None) -> int:
     sent = 0
     users = (
         get_user_model()
-        .objects.filter(is_active=True, membership__role__in=["caseworker", "org_manager"])
+        .objects.filter(is_active=True, membership__role__in=roles_with(Perm.CASE_EDIT))
         .select_related("membership")
     )
     for user in users:

@@ -19,6 +19,7 @@ from core.exports import (
     person_name,
     yes_no,
 )
+from core.i18n import localised
 from core.models import Province
 from core.permissions import Perm
 
@@ -36,16 +37,12 @@ _PERSON = ("first_name", "last_name", "username")
 
 
 def _provinces(lang):
-    names = {p.pk: (p.name_fa if lang == "fa" else p.name_en) for p in Province.objects.all()}
+    names = {p.pk: p.name_in(lang) for p in Province.objects.all()}
     return lambda pk: names.get(pk, "")
 
 
 def _choice(choices):
     return Memo(lambda value: str(choices(value).label) if value else "")
-
-
-def _localised(fa, en, lang):
-    return fa if lang == "fa" or not en else en
 
 
 # --- Cases -------------------------------------------------------------------------------------
@@ -216,9 +213,9 @@ def referral_rows(queryset, lang, *, box):
                 child = ended
             yield [
                 dates.date(sent_at),
-                _localised(org_fa, org_en, lang),
+                localised(org_fa, org_en, lang),
                 child,
-                _localised(svc_fa, svc_en, lang),
+                localised(svc_fa, svc_en, lang),
                 state(values[8]),
                 yes_no(values[9]),
                 dates.date(values[10]) if values[8] == ReferralState.SENT else "",

@@ -5,6 +5,7 @@
     {{ referral.sent_at|jdatetime }}       ۱۴۰۵/۰۹/۰۷ ۱۴:۳۰ · 2026-11-28 14:30 (Tehran time)
     {{ report.year_month|jmonth }}         آذر ۱۴۰۵ · Azar 1405 (a yyyymm int, date or datetime)
     {{ total|localdigits }}                ۱٬۲۳۴ · 1,234
+    {% localised row.province__name_fa row.province__name_en %}   تهران · Tehran
 
 Each takes an optional language code (``{{ d|jdate:"en" }}``) for text that must not follow the
 page language, such as a bilingual export. A missing value renders as "—", so an empty cell is
@@ -18,11 +19,12 @@ from typing import Any
 
 from django import template
 
-from core.jalali import format_date, format_datetime, format_month, is_persian
+from core.i18n import is_persian, localised
+from core.jalali import format_date, format_datetime, format_month
 from core.persian import to_persian_digits
 
 register = template.Library()
-__all__ = ["EMPTY", "jdate", "jdatetime_filter", "jmonth", "localdigits"]
+__all__ = ["EMPTY", "jdate", "jdatetime_filter", "jmonth", "localdigits", "localised_tag"]
 
 EMPTY = "—"
 
@@ -91,3 +93,10 @@ def localdigits(value: object, lang: str | None = None) -> str:
     else:
         text = str(value)
     return to_persian_digits(text) if persian else text
+
+
+@register.simple_tag(name="localised")
+def localised_tag(fa: str, en: str) -> str:
+    """A name stored in both languages and read as two values (a ``.values()`` row): the one of
+    the page's language (core.i18n.localised)."""
+    return localised(fa, en)

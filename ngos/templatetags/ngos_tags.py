@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from core.jalali import is_persian
+from core.i18n import is_persian
 
 register = template.Library()
 

@@ -17,10 +17,6 @@ def _label(choices, value):
     return str(choices(value).label) if value in choices.values else ""
 
 
-def _name(obj, lang):
-    return obj.name_fa if lang == "fa" or not obj.name_en else obj.name_en
-
-
 def organisation_rows(queryset, lang):
     header = [
         _("Persian name"),
@@ -58,11 +54,11 @@ def organisation_rows(queryset, lang):
                 organisation.registration_number,
                 _label(RegisteringAuthority, organisation.registering_authority),
                 organisation.founded_year,
-                _name(organisation.home_province, lang),
-                joined((_name(p, lang) for p in organisation.provinces.all()), lang),
+                organisation.home_province.name_in(lang),
+                joined((p.name_in(lang) for p in organisation.provinces.all()), lang),
                 joined(organisation.cities, lang),
                 joined(
-                    (_name(o.service, lang) for o in organisation.service_offerings.all()), lang
+                    (o.service.name_in(lang) for o in organisation.service_offerings.all()), lang
                 ),
                 joined((_label(Focus, value) for value in organisation.focus), lang),
                 joined((_label(StaffLanguage, value) for value in organisation.languages), lang),

@@ -10,11 +10,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from children.models import Case, FollowUp, Referral
-from children.models.choices import OPEN_STATUSES, FollowUpStatus, ReferralState
+from children.selectors import reporting
 from core.jalali import format_date
 
 from ..tables import table
@@ -33,32 +31,9 @@ def build(report):
     week_end = datetime.datetime.combine(period.end, datetime.time.min, tzinfo=zone)
     last_day = period.last_day
 
-    follow_ups = (
-        FollowUp.objects.filter(case__organisation=organisation, due_on__lte=last_day)
-        .filter(
-            Q(status=FollowUpStatus.SCHEDULED)
-            | Q(completed_at__gte=week_end, status__in=[FollowUpStatus.DONE, FollowUpStatus.MISSED])
-        )
-        .exclude(status=FollowUpStatus.RESCHEDULED)
-        .select_related("case", "responsible")
-        .order_by("due_on", "id")
-    )
-    late_answers = (
-        Referral.objects.filter(answer_due_at__lt=week_end, sent_at__lt=week_end)
-        .filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
-        .filter(Q(answered_at__isnull=True) | Q(answered_at__gte=week_end))
-        .exclude(state=ReferralState.WITHDRAWN)
-        .select_related("case", "from_organisation", "to_organisation", "service")
-        .order_by("answer_due_at", "id")
-    )
-    unseen_before = last_day - datetime.timedelta(days=settings.CASE_UNSEEN_DAYS)
-    unseen = (
-        Case.objects.filter(organisation=organisation, status__in=OPEN_STATUSES)
-        .filter(registered_on__lte=unseen_before)
-        .filter(Q(last_contact_on__lt=unseen_before) | Q(last_contact_on__isnull=True))
-        .select_related("assigned_to")
-        .order_by("last_contact_on", "id")
-    )
+    follow_ups = reporting.backlog_follow_ups(organisation, last_day=last_day, week_end=week_end)
+    late_answers = reporting.backlog_referrals(organisation, week_end=week_end)
+    unseen = reporting.backlog_unseen_cases(organisation, today=last_day)
     counts = [follow_ups.count(), late_answers.count(), unseen.count()]
 
     overview = table(

@@ -8,10 +8,10 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
-from children.models.choices import ReferralState
+from children.selectors import reporting
+from children.selectors.reporting import ReferralState
 from ngos.models import Organisation, Service
 
 from .. import suppression
@@ -20,51 +20,13 @@ from ..tables import column_chart, table
 
 STATES = [state for state, _label in ReferralState.choices]
 
-COUNTS_SQL = """
-SELECT COALESCE(c.province_id, 0), r.service_id, o.kind, r.state, count(*)
-FROM children_referral r
-JOIN children_case c ON c.id = r.case_id
-JOIN ngos_organisation o ON o.id = r.to_organisation_id
-WHERE r.sent_at >= %(start)s AND r.sent_at < %(end)s
-GROUP BY 1, 2, 3, 4
-"""
-
-SPEED_SQL = """
-SELECT COALESCE(c.province_id, 0) AS province, GROUPING(COALESCE(c.province_id, 0)) AS national,
-       count(*) AS sent,
-       count(*) FILTER (WHERE r.answered_at IS NOT NULL) AS answered,
-       count(*) FILTER (WHERE r.answered_at IS NOT NULL AND r.answered_at <= r.answer_due_at)
-           AS on_time,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM r.answered_at - r.sent_at) / 86400
-       ) FILTER (WHERE r.answered_at IS NOT NULL) AS median_answer,
-       count(*) FILTER (WHERE r.state = 'completed') AS completed,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM r.closed_at - r.sent_at) / 86400
-       ) FILTER (WHERE r.state = 'completed' AND r.closed_at IS NOT NULL) AS median_complete
-FROM children_referral r
-JOIN children_case c ON c.id = r.case_id
-WHERE r.sent_at >= %(start)s AND r.sent_at < %(end)s
-GROUP BY ROLLUP (COALESCE(c.province_id, 0))
-"""
-
-
-def _bounds(period):
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return {
-        "start": datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone),
-        "end": datetime.datetime.combine(period.end, datetime.time.min, tzinfo=zone),
-    }
-
 
 def _read(period):
-    with connection.cursor() as cursor:
-        cursor.execute(COUNTS_SQL, _bounds(period))
-        counts = cursor.fetchall()
-        cursor.execute(SPEED_SQL, _bounds(period))
-        columns = [column.name for column in cursor.description]
-        speed = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    return counts, speed
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return reporting.referral_month_rows(
+        start=datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone),
+        end=datetime.datetime.combine(period.end, datetime.time.min, tzinfo=zone),
+    )
 
 
 def build(report):

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Min, Sum
 from django.utils.translation import gettext_lazy as _
 
-from children.models.choices import (
+from children.selectors.reporting import (
     AgeBand,
     ClosureReason,
     Documentation,

@@ -14,33 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    Aggregate,
-    BooleanField,
-    Count,
-    DurationField,
-    F,
-    Func,
     Q,
-    QuerySet,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from children.models import Case, Encounter, FollowUp, Referral
-from children.models.choices import (
-    CaseStatus,
-    ClosureReason,
-    FollowUpStatus,
-    ReferralState,
-    RiskLevel,
-)
-from children.selectors.outreach import hotspot_summary
+from children.selectors import reporting
+from children.selectors.reporting import CaseStatus, ClosureReason, ReferralState, RiskLevel
+from core.i18n import is_persian
 from core.jalali import (
     format_month,
-    is_persian,
     jalali_month_bounds,
     jalali_quarter_bounds,
     month_name,
@@ -146,22 +131,6 @@ def period_for(key: str, today: datetime.date) -> Period | None:
 # --- Figures -----------------------------------------------------------------------------------
 
 
-class EqualsAny(Func):
-    """`column = ANY(array)`, true when the column's value is in the array."""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
-
-
-class Median(Aggregate):
-    """PostgreSQL's continuous median; works on intervals as well as numbers."""
-
-    function = "percentile_cont"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-
 def organisation_figures(
     *, user: User, period: Period, now: datetime.datetime | None = None
 ) -> dict[str, Any]:
@@ -180,12 +149,8 @@ def organisation_figures(
         **caseload(organisation_id),
         "registrations": registrations_by_month(organisation_id, period),
         "closures": closures_by_reason(organisation_id, period),
-        "referrals_out": referral_figures(
-            Referral.objects.filter(from_organisation_id=organisation_id), period, now
-        ),
-        "referrals_in": referral_figures(
-            Referral.objects.filter(to_organisation_id=organisation_id), period, now
-        ),
+        "referrals_out": referral_figures(organisation_id, period, now, sent=True),
+        "referrals_in": referral_figures(organisation_id, period, now, sent=False),
         "follow_ups": follow_up_compliance(organisation_id, period, today),
         "hotspots": hotspots(organisation_id, period),
     }
@@ -194,13 +159,7 @@ def organisation_figures(
 def caseload(organisation_id: int) -> dict[str, Any]:
     """Open cases by status and risk level, and per caseworker: one grouped query for the
     counts, one for the caseworkers' names."""
-    rows = (
-        Case.objects.filter(organisation_id=organisation_id)
-        .exclude(status=CaseStatus.CLOSED)
-        .values_list("status", "risk_level", "assigned_to_id")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
+    rows = reporting.open_case_counts(organisation_id)
     risks = [*RiskLevel.values, NOT_ASSESSED]
     statuses = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
     grid = {status: dict.fromkeys(risks, 0) for status in statuses}
@@ -259,15 +218,13 @@ def registrations_by_month(organisation_id: int, period: Period) -> dict[str, An
     months = [_months_back(j.year, j.month, back) for back in reversed(range(TREND_MONTHS))]
     bounds = {year * 100 + month: jalali_month_bounds(year, month) for year, month in months}
     first = min(bounds[min(bounds)][0], period.first)
-    counts = Case.objects.filter(
-        organisation_id=organisation_id, registered_on__gte=first, registered_on__lte=period.last
-    ).aggregate(
-        in_period=Count(
-            "id", filter=Q(registered_on__gte=period.first, registered_on__lte=period.last)
-        ),
-        **{
-            f"m{key}": Count("id", filter=Q(registered_on__gte=first, registered_on__lte=last))
-            for key, (first, last) in bounds.items()
+    counts = reporting.registration_counts(
+        organisation_id,
+        first=first,
+        last=period.last,
+        ranges={
+            "in_period": (period.first, period.last),
+            **{f"m{key}": month for key, month in bounds.items()},
         },
     )
     return {
@@ -281,16 +238,8 @@ def registrations_by_month(organisation_id: int, period: Period) -> dict[str, An
 
 def closures_by_reason(organisation_id: int, period: Period) -> dict[str, Any]:
     """Cases closed in the period (and still closed) by the reason given, in the list's order."""
-    counts = dict(
-        Case.objects.filter(
-            organisation_id=organisation_id,
-            status=CaseStatus.CLOSED,
-            closed_at__gte=period.start_at,
-            closed_at__lt=period.end_at,
-        )
-        .values_list("closure_reason")
-        .annotate(count=Count("id"))
-        .order_by()
+    counts = reporting.closure_reason_counts(
+        organisation_id, start_at=period.start_at, end_at=period.end_at
     )
     rows = [
         {"reason": reason, "label": ClosureReason(reason).label, "count": counts.pop(reason, 0)}
@@ -304,36 +253,21 @@ def closures_by_reason(organisation_id: int, period: Period) -> dict[str, Any]:
 
 
 def referral_figures(
-    referrals: QuerySet[Referral], period: Period, now: datetime.datetime
+    organisation_id: int, period: Period, now: datetime.datetime, *, sent: bool
 ) -> dict[str, Any]:
-    """Referrals sent in the period by state and how fast they were answered; and, whatever
-    the period, how many wait for an answer now and how many of those are overdue.
+    """Referrals the organisation sent (or received) in the period by state and how fast they
+    were answered; and, whatever the period, how many wait for an answer now and how many of
+    those are overdue.
 
     Answered within the service level: of the referrals sent in the period that were answered
     or are past their answer date unanswered, the share answered by `answer_due_at`.
     """
-    sent_in_period = Q(sent_at__gte=period.start_at, sent_at__lt=period.end_at)
-    waiting = Q(state=ReferralState.SENT)
-    overdue = waiting & Q(answer_due_at__lt=now)
-    answered = Q(answered_at__isnull=False)
-    figures = referrals.filter(sent_in_period | waiting).aggregate(
-        total=Count("id", filter=sent_in_period),
-        **{
-            f"state_{state}": Count("id", filter=sent_in_period & Q(state=state))
-            for state in ReferralState.values
-        },
-        answered=Count("id", filter=sent_in_period & answered),
-        answered_in_time=Count(
-            "id", filter=sent_in_period & answered & Q(answered_at__lte=F("answer_due_at"))
-        ),
-        measured=Count("id", filter=sent_in_period & (answered | overdue)),
-        median_answer=Median(
-            F("answered_at") - F("sent_at"),
-            filter=sent_in_period & answered,
-            output_field=DurationField(),
-        ),
-        waiting_now=Count("id", filter=waiting),
-        overdue_now=Count("id", filter=overdue),
+    figures = reporting.referral_counts(
+        organisation_id=organisation_id,
+        sent=sent,
+        start_at=period.start_at,
+        end_at=period.end_at,
+        now=now,
     )
     median = figures["median_answer"]
     return {
@@ -365,30 +299,8 @@ def follow_up_compliance(
     as missed. Still overdue: no outcome and the date has passed. A rescheduled follow-up is
     counted through its replacement, on the replacement's date; one not yet due counts nowhere.
     """
-    due_in_period = Q(due_on__gte=period.first, due_on__lte=period.last)
-    overdue = Q(status=FollowUpStatus.SCHEDULED, due_on__lt=today)
-    done = Q(status=FollowUpStatus.DONE)
-    # Follow-ups carry no organisation: pick them by the organisation's case ids. As an array
-    # (`= ANY(ARRAY(...))`) PostgreSQL probes the case_id index once per case; as a join it
-    # chose to scan every follow-up in the country (2.5x slower for the largest organisation).
-    case_ids = ArraySubquery(Case.objects.filter(organisation_id=organisation_id).values("id"))
-    figures = (
-        FollowUp.objects.filter(EqualsAny(F("case_id"), case_ids))
-        .filter(due_in_period | overdue)
-        .aggregate(
-            due=Count("id", filter=due_in_period),
-            on_time=Count(
-                "id", filter=due_in_period & done & Q(completed_at__date__lte=F("due_on"))
-            ),
-            late=Count("id", filter=due_in_period & done & Q(completed_at__date__gt=F("due_on"))),
-            missed=Count("id", filter=due_in_period & Q(status=FollowUpStatus.MISSED)),
-            overdue=Count("id", filter=due_in_period & overdue),
-            rescheduled=Count("id", filter=due_in_period & Q(status=FollowUpStatus.RESCHEDULED)),
-            upcoming=Count(
-                "id", filter=due_in_period & Q(status=FollowUpStatus.SCHEDULED, due_on__gte=today)
-            ),
-            overdue_now=Count("id", filter=overdue),
-        )
+    figures = reporting.follow_up_counts(
+        organisation_id, first=period.first, last=period.last, today=today
     )
     counted = figures["on_time"] + figures["late"] + figures["missed"] + figures["overdue"]
     outcomes = [
@@ -409,13 +321,7 @@ def follow_up_compliance(
 
 def hotspots(organisation_id: int, period: Period) -> dict[str, Any]:
     """The busiest hotspots of the period (by encounters) with the children met there."""
-    rows = hotspot_summary(
-        Encounter.objects.filter(
-            organisation_id=organisation_id,
-            occurred_at__gte=period.start_at,
-            occurred_at__lt=period.end_at,
-        )
-    )
+    rows = reporting.hotspot_rows(organisation_id, start_at=period.start_at, end_at=period.end_at)
     for row in rows:
         row["anonymous"] = row["anonymous"] or 0
         row["children"] = row["registered"] + row["anonymous"]

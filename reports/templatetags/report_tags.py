@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.jalali import is_persian
+from core.i18n import is_persian
 from core.persian import to_persian_digits
 
 from .. import suppression

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import require_permission
-from core.jalali import is_persian
+from core.i18n import is_persian
 from core.permissions import Perm
 from core.templatetags.persian_dates import localdigits
 

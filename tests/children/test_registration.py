@@ -13,7 +13,7 @@ from children import services
 from children.models import Case, Consent, Encounter, TimelineEntry
 from children.models.choices import ConsentScope, Documentation, Sex
 from children.selectors.cases import case_timeline
-from children.services.cases import next_case_number
+from children.services.case_numbers import next_case_number
 from core.jalali import to_jalali
 from core.models import AuditEvent
 from core.permissions import Role

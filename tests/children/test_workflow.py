@@ -154,6 +154,24 @@ def test_my_work_of_another_organisation_shows_nothing_of_ours(client_as, cw_a, 
     assert case_a.given_name not in page.content.decode()
 
 
+def test_a_case_is_unseen_once_its_last_contact_is_older_than_the_setting(settings, cw_a, register):
+    """The one rule behind My work, the daily digest and the weekly backlog."""
+    settings.CASE_UNSEEN_DAYS = 30
+    today = datetime.date(2026, 12, 31)
+    boundary = today - datetime.timedelta(days=30)
+    seen_on_boundary = register(cw_a, given_name="الف", registered_on=boundary)
+    unseen = register(cw_a, given_name="ب", registered_on=boundary - datetime.timedelta(days=1))
+    no_date = register(cw_a, given_name="ج", registered_on=today)
+    Case.objects.filter(pk=no_date.pk).update(last_contact_on=None)
+    closed = register(cw_a, given_name="د", registered_on=datetime.date(2026, 1, 1))
+    Case.objects.filter(pk=closed.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
+
+    found = set(Case.objects.unseen(today).values_list("pk", flat=True))
+
+    assert found == {unseen.pk, no_date.pk}
+    assert seen_on_boundary.last_contact_on == boundary  # registration is a contact
+
+
 def test_recording_a_follow_up_outcome_updates_last_contact(client_as, cw_a, case_a):
     followup = services.followup_schedule(
         by=cw_a, case=case_a, due_on=timezone.localdate(), kind="street_check", responsible=cw_a

@@ -1,6 +1,13 @@
 import pytest
 
-from core.permissions import ORGANISATION_SCOPED, Perm, Role, has_permission, permission_flags
+from core.permissions import (
+    ORGANISATION_SCOPED,
+    Perm,
+    Role,
+    has_permission,
+    permission_flags,
+    roles_with,
+)
 
 
 def test_every_role_has_a_label_a_description_and_permissions():
@@ -67,3 +74,10 @@ def test_template_flags_follow_the_role(cw_a, mgr_a):
 
 def test_case_permissions_are_organisation_scoped():
     assert {Perm.CASE_VIEW, Perm.CASE_EDIT, Perm.REFERRAL_SEND} <= ORGANISATION_SCOPED
+
+
+def test_roles_with_a_permission_are_found_in_the_role_table():
+    """Queries choose users by permission: who holds cases, reads the backlog, reads reports."""
+    assert set(roles_with(Perm.CASE_EDIT)) == {Role.CASEWORKER, Role.ORG_MANAGER}
+    assert roles_with(Perm.ORG_DASHBOARD) == [Role.ORG_MANAGER]
+    assert roles_with(Perm.REPORTS_VIEW) == [Role.MINISTRY_OFFICER]

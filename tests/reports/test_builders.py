@@ -234,8 +234,8 @@ def test_monthly_resolutions_by_lead_and_status_and_the_overdue_list(resolution_
 
 @pytest.fixture
 def backlog_week(org_a, org_b, cw_a, cw_b):
-    new = datetime.date(2026, 11, 20)  # registered too recently to count as unseen
-    fresh = make_case(org_a, cw_a, registered_on=new, given_name="پیگیری")
+    new = datetime.date(2026, 11, 20)  # registered (a contact) too recently to count as unseen
+    fresh = make_case(org_a, cw_a, registered_on=new, last_contact_on=new, given_name="پیگیری")
     make_follow_up(fresh, due_on=datetime.date(2026, 11, 25))  # overdue at the week's end
     make_follow_up(  # done only after the week ended: it was overdue then
         fresh,
@@ -253,7 +253,9 @@ def backlog_week(org_a, org_b, cw_a, cw_b):
         status="rescheduled",
         completed_at=tehran(2026, 11, 21),
     )
-    theirs = make_case(org_b, cw_b, registered_on=new, case_number="NGOB-SECRET-1")
+    theirs = make_case(
+        org_b, cw_b, registered_on=new, last_contact_on=new, case_number="NGOB-SECRET-1"
+    )
     make_follow_up(theirs, due_on=datetime.date(2026, 11, 20))  # another organisation's
     education = service("education")
     # A waits on B since 17 November; A answered B's referral only after the week ended.

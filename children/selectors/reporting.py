@@ -1,0 +1,310 @@
+"""What the reports app reads about children: the one door from reports into children.
+
+Reports (reports/builders, reports/selectors, reports/national_tables) import from here only,
+never children's models, tables or other selectors, so children can change its internals
+without breaking a dashboard. Each function is the query a report runs, unchanged: rows or
+counts come back, and the report labels, protects and lays them out. None checks a permission:
+the report's own access rule (reports.access, the dashboards' views) decides who reads it.
+
+The national summary tables are filled by SQL of their own (reports/summary.py), which reads
+children_case and children_encounter in a set-based refresh; that is the other place.
+
+The choices reports label their rows with are re-exported at the end.
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Aggregate, BooleanField, Count, DurationField, F, Func, Q, QuerySet
+
+from ..models import Case, Encounter, FollowUp, Referral
+from ..models.choices import (
+    AgeBand,
+    CaseStatus,
+    ClosureReason,
+    Documentation,
+    FollowUpStatus,
+    Nationality,
+    ReferralState,
+    RiskLevel,
+    SchoolStatus,
+    Sex,
+    WorkType,
+)
+from .outreach import hotspot_summary
+
+if TYPE_CHECKING:
+    from ngos.models import Organisation
+
+__all__ = [
+    "AgeBand",
+    "CaseStatus",
+    "ClosureReason",
+    "Documentation",
+    "FollowUpStatus",
+    "Nationality",
+    "ReferralState",
+    "RiskLevel",
+    "SchoolStatus",
+    "Sex",
+    "WorkType",
+    "backlog_follow_ups",
+    "backlog_referrals",
+    "backlog_unseen_cases",
+    "closure_reason_counts",
+    "follow_up_counts",
+    "hotspot_rows",
+    "open_case_counts",
+    "referral_counts",
+    "referral_month_rows",
+    "registration_counts",
+]
+
+
+class EqualsAny(Func):
+    """`column = ANY(array)`, true when the column's value is in the array."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median; works on intervals as well as numbers."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+# --- The organisation dashboard (reports/selectors/organisation.py) ----------------------------
+
+
+def open_case_counts(organisation_id: int) -> QuerySet[Case, tuple[Any, ...]]:
+    """(status, risk level, caseworker id, count) of the organisation's open cases: one grouped
+    query."""
+    return (
+        Case.objects.filter(organisation_id=organisation_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .values_list("status", "risk_level", "assigned_to_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+def registration_counts(
+    organisation_id: int,
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    ranges: Mapping[str, tuple[datetime.date, datetime.date]],
+) -> dict[str, int]:
+    """{key: cases registered from its first to its last day} for ``ranges`` = {key: (first,
+    last)}, all within ``first``..``last``: one query of conditional counts."""
+    return Case.objects.filter(
+        organisation_id=organisation_id, registered_on__gte=first, registered_on__lte=last
+    ).aggregate(
+        **{
+            key: Count("id", filter=Q(registered_on__gte=start, registered_on__lte=end))
+            for key, (start, end) in ranges.items()
+        }
+    )
+
+
+def closure_reason_counts(
+    organisation_id: int, *, start_at: datetime.datetime, end_at: datetime.datetime
+) -> dict[str, int]:
+    """{closure reason: cases closed from ``start_at`` (included) to ``end_at`` and still closed}."""
+    return dict(
+        Case.objects.filter(
+            organisation_id=organisation_id,
+            status=CaseStatus.CLOSED,
+            closed_at__gte=start_at,
+            closed_at__lt=end_at,
+        )
+        .values_list("closure_reason")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+def referral_counts(
+    *,
+    organisation_id: int,
+    sent: bool,
+    start_at: datetime.datetime,
+    end_at: datetime.datetime,
+    now: datetime.datetime,
+) -> dict[str, Any]:
+    """Counts of the referrals the organisation sent (``sent``) or received, in one query:
+    those sent from ``start_at`` to ``end_at`` (``total``, ``state_<state>``, ``answered``,
+    ``answered_in_time``, ``measured``: answered or overdue, ``median_answer``: a timedelta or
+    None), and whatever the period those waiting for an answer (``waiting_now``) and overdue
+    at ``now`` (``overdue_now``)."""
+    side = "from_organisation_id" if sent else "to_organisation_id"
+    referrals = Referral.objects.filter(**{side: organisation_id})
+    sent_in_period = Q(sent_at__gte=start_at, sent_at__lt=end_at)
+    waiting = Q(state=ReferralState.SENT)
+    overdue = waiting & Q(answer_due_at__lt=now)
+    answered = Q(answered_at__isnull=False)
+    return referrals.filter(sent_in_period | waiting).aggregate(
+        total=Count("id", filter=sent_in_period),
+        **{
+            f"state_{state}": Count("id", filter=sent_in_period & Q(state=state))
+            for state in ReferralState.values
+        },
+        answered=Count("id", filter=sent_in_period & answered),
+        answered_in_time=Count(
+            "id", filter=sent_in_period & answered & Q(answered_at__lte=F("answer_due_at"))
+        ),
+        measured=Count("id", filter=sent_in_period & (answered | overdue)),
+        median_answer=Median(
+            F("answered_at") - F("sent_at"),
+            filter=sent_in_period & answered,
+            output_field=DurationField(),
+        ),
+        waiting_now=Count("id", filter=waiting),
+        overdue_now=Count("id", filter=overdue),
+    )
+
+
+def follow_up_counts(
+    organisation_id: int, *, first: datetime.date, last: datetime.date, today: datetime.date
+) -> dict[str, int]:
+    """Follow-ups of the organisation's cases due from ``first`` to ``last`` by what became of
+    them (``due``, ``on_time``, ``late``, ``missed``, ``overdue``, ``rescheduled``,
+    ``upcoming``), and those overdue at ``today`` whatever their date (``overdue_now``)."""
+    due_in_period = Q(due_on__gte=first, due_on__lte=last)
+    overdue = Q(status=FollowUpStatus.SCHEDULED, due_on__lt=today)
+    done = Q(status=FollowUpStatus.DONE)
+    # Follow-ups carry no organisation: pick them by the organisation's case ids. As an array
+    # (`= ANY(ARRAY(...))`) PostgreSQL probes the case_id index once per case; as a join it
+    # chose to scan every follow-up in the country (2.5x slower for the largest organisation).
+    case_ids = ArraySubquery(Case.objects.filter(organisation_id=organisation_id).values("id"))
+    return (
+        FollowUp.objects.filter(EqualsAny(F("case_id"), case_ids))
+        .filter(due_in_period | overdue)
+        .aggregate(
+            due=Count("id", filter=due_in_period),
+            on_time=Count(
+                "id", filter=due_in_period & done & Q(completed_at__date__lte=F("due_on"))
+            ),
+            late=Count("id", filter=due_in_period & done & Q(completed_at__date__gt=F("due_on"))),
+            missed=Count("id", filter=due_in_period & Q(status=FollowUpStatus.MISSED)),
+            overdue=Count("id", filter=due_in_period & overdue),
+            rescheduled=Count("id", filter=due_in_period & Q(status=FollowUpStatus.RESCHEDULED)),
+            upcoming=Count(
+                "id", filter=due_in_period & Q(status=FollowUpStatus.SCHEDULED, due_on__gte=today)
+            ),
+            overdue_now=Count("id", filter=overdue),
+        )
+    )
+
+
+def hotspot_rows(
+    organisation_id: int, *, start_at: datetime.datetime, end_at: datetime.datetime
+) -> list[dict[str, Any]]:
+    """The organisation's hotspots from ``start_at`` to ``end_at``, busiest first
+    (children.selectors.outreach.hotspot_summary)."""
+    return hotspot_summary(
+        Encounter.objects.filter(
+            organisation_id=organisation_id, occurred_at__gte=start_at, occurred_at__lt=end_at
+        )
+    )
+
+
+# --- The weekly backlog (reports/builders/backlog.py) -------------------------------------------
+
+
+def backlog_follow_ups(
+    organisation: "Organisation", *, last_day: datetime.date, week_end: datetime.datetime
+) -> QuerySet[FollowUp]:
+    """Follow-ups of the organisation's cases due by ``last_day`` and without an outcome at
+    ``week_end`` (scheduled still, or done or missed only after it); oldest first."""
+    return (
+        FollowUp.objects.filter(case__organisation=organisation, due_on__lte=last_day)
+        .filter(
+            Q(status=FollowUpStatus.SCHEDULED)
+            | Q(completed_at__gte=week_end, status__in=[FollowUpStatus.DONE, FollowUpStatus.MISSED])
+        )
+        .exclude(status=FollowUpStatus.RESCHEDULED)
+        .select_related("case", "responsible")
+        .order_by("due_on", "id")
+    )
+
+
+def backlog_referrals(
+    organisation: "Organisation", *, week_end: datetime.datetime
+) -> QuerySet[Referral]:
+    """Referrals sent or received by the organisation, sent and due before ``week_end`` and not
+    answered by then, withdrawn ones aside; the earliest due first."""
+    return (
+        Referral.objects.filter(answer_due_at__lt=week_end, sent_at__lt=week_end)
+        .filter(Q(from_organisation=organisation) | Q(to_organisation=organisation))
+        .filter(Q(answered_at__isnull=True) | Q(answered_at__gte=week_end))
+        .exclude(state=ReferralState.WITHDRAWN)
+        .select_related("case", "from_organisation", "to_organisation", "service")
+        .order_by("answer_due_at", "id")
+    )
+
+
+def backlog_unseen_cases(organisation: "Organisation", *, today: datetime.date) -> QuerySet[Case]:
+    """The organisation's open cases not seen lately at ``today`` (Case.objects.unseen), the
+    longest unseen first."""
+    return (
+        Case.objects.unseen(today)
+        .filter(organisation=organisation)
+        .select_related("assigned_to")
+        .order_by("last_contact_on", "id")
+    )
+
+
+# --- The monthly referral report (reports/builders/referrals.py) -------------------------------
+
+_REFERRAL_COUNTS_SQL = """
+SELECT COALESCE(c.province_id, 0), r.service_id, o.kind, r.state, count(*)
+FROM children_referral r
+JOIN children_case c ON c.id = r.case_id
+JOIN ngos_organisation o ON o.id = r.to_organisation_id
+WHERE r.sent_at >= %(start)s AND r.sent_at < %(end)s
+GROUP BY 1, 2, 3, 4
+"""
+
+_REFERRAL_SPEED_SQL = """
+SELECT COALESCE(c.province_id, 0) AS province, GROUPING(COALESCE(c.province_id, 0)) AS national,
+       count(*) AS sent,
+       count(*) FILTER (WHERE r.answered_at IS NOT NULL) AS answered,
+       count(*) FILTER (WHERE r.answered_at IS NOT NULL AND r.answered_at <= r.answer_due_at)
+           AS on_time,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM r.answered_at - r.sent_at) / 86400
+       ) FILTER (WHERE r.answered_at IS NOT NULL) AS median_answer,
+       count(*) FILTER (WHERE r.state = 'completed') AS completed,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM r.closed_at - r.sent_at) / 86400
+       ) FILTER (WHERE r.state = 'completed' AND r.closed_at IS NOT NULL) AS median_complete
+FROM children_referral r
+JOIN children_case c ON c.id = r.case_id
+WHERE r.sent_at >= %(start)s AND r.sent_at < %(end)s
+GROUP BY ROLLUP (COALESCE(c.province_id, 0))
+"""
+
+
+def referral_month_rows(
+    *, start: datetime.datetime, end: datetime.datetime
+) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
+    """The referrals sent from ``start`` to ``end``, in two statements: counts as (province id
+    or 0, service id, receiving organisation's kind, state, count) rows; and per province, with
+    a national row (``national`` = 1), a dict of how many were sent, answered, answered on time
+    and completed, with the median days to answer and to complete."""
+    bounds = {"start": start, "end": end}
+    with connection.cursor() as cursor:
+        cursor.execute(_REFERRAL_COUNTS_SQL, bounds)
+        counts = cursor.fetchall()
+        cursor.execute(_REFERRAL_SPEED_SQL, bounds)
+        columns = [column.name for column in cursor.description]
+        speed = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return counts, speed
