@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import AuditEvent, Province
-from core.permissions import Perm, Role, has_permission, role_of
+from core.permissions import Perm, Role, has_permission
 
 from .filters import OrganisationFilter
 from .models import Membership, Organisation, Service, ServiceOffering
@@ -137,11 +137,10 @@ def organisations_verifiable(*, user) -> QuerySet[Organisation]:
 
 
 def organisations_with_editable_profile(*, user) -> QuerySet[Organisation]:
-    """A manager's own organisation; every organisation for administrators."""
-    role = role_of(user)
-    if role is None or not has_permission(user, Perm.ORG_EDIT_PROFILE):
+    """A manager's own organisation; every organisation for those who manage them all."""
+    if not has_permission(user, Perm.ORG_EDIT_PROFILE):
         return Organisation.objects.none()
-    if role.key == Role.ADMINISTRATOR:
+    if has_permission(user, Perm.ORGS_MANAGE_ALL):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
@@ -173,21 +172,20 @@ def organisation_history(*, organisation) -> QuerySet[AuditEvent]:
 
 
 def organisations_with_visible_staff(*, user) -> QuerySet[Organisation]:
-    """Organisations whose staff list `user` may read: their own, or all for administrators."""
-    role = role_of(user)
-    if role is None or not has_permission(user, Perm.ORG_VIEW_STAFF):
+    """Organisations whose staff list `user` may read: their own, or all for those who manage
+    every organisation's staff."""
+    if not has_permission(user, Perm.ORG_VIEW_STAFF):
         return Organisation.objects.none()
-    if role.key == Role.ADMINISTRATOR:
+    if has_permission(user, Perm.USERS_MANAGE_ALL):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
 
 def organisations_with_manageable_staff(*, user) -> QuerySet[Organisation]:
     """Organisations whose staff `user` may invite, change and deactivate."""
-    role = role_of(user)
-    if role is None or not has_permission(user, Perm.ORG_MANAGE_STAFF):
+    if not has_permission(user, Perm.ORG_MANAGE_STAFF):
         return Organisation.objects.none()
-    if role.key == Role.ADMINISTRATOR:
+    if has_permission(user, Perm.USERS_MANAGE_ALL):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
