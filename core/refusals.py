@@ -6,7 +6,8 @@
   view redirects to (`refusal_as_message`).
 
 Both are context managers: the lines after the service call inside the block (the success
-message, the redirect) run only when the service did not refuse.
+message, the redirect) run only when the service did not refuse; `as outcome` gives an object
+whose `refused` says afterwards whether it did.
 
     with refusal_as_message(request):
         services.case_reopen(by=request.user, case=case, reason=reason)
@@ -22,6 +23,12 @@ from django.core.exceptions import ValidationError
 from .exceptions import ActionNotAllowed
 
 
+class Outcome:
+    """Whether the block's service call refused, for views that branch on it afterwards."""
+
+    refused = False
+
+
 def add_refusal_to_form(form, refusal):
     """Show a refusal on `form`: beside a field it names, else above the form."""
     if hasattr(refusal, "error_dict"):
@@ -35,9 +42,11 @@ def add_refusal_to_form(form, refusal):
 @contextmanager
 def refusal_on_form(form):
     """A refusal inside the block lands on `form`; the view then renders the form again."""
+    outcome = Outcome()
     try:
-        yield
+        yield outcome
     except ValidationError as refusal:
+        outcome.refused = True
         add_refusal_to_form(form, refusal)
 
 
@@ -49,8 +58,10 @@ def refusal_as_message(request, *, not_allowed_too=False):
     action to people some of whom may not take it (a referral's sender sees its answer buttons).
     """
     caught = (ValidationError, ActionNotAllowed) if not_allowed_too else ValidationError
+    outcome = Outcome()
     try:
-        yield
+        yield outcome
     except caught as refusal:
+        outcome.refused = True
         for message in refusal.messages:
             messages.error(request, message)
