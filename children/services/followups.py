@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import InvalidState
+from core.permissions import Perm, check_permission
 from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
@@ -20,12 +22,9 @@ from ..models.choices import FollowUpStatus
 Action = audit.Action
 
 
-class FollowUpError(Exception):
-    pass
-
-
 @transaction.atomic
 def followup_schedule(*, by, case, due_on, kind, responsible):
+    check_permission(by, Perm.FOLLOWUP_MANAGE, case.organisation_id)
     followup = FollowUp.objects.create(
         case=case, due_on=due_on, kind=kind, responsible=responsible, created_by=by
     )
@@ -42,7 +41,7 @@ def followup_schedule(*, by, case, due_on, kind, responsible):
 def _close(followup, status, outcome):
     locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if locked.status != FollowUpStatus.SCHEDULED:
-        raise FollowUpError(_("This follow-up already has an outcome."))
+        raise InvalidState(_("This follow-up already has an outcome."))
     locked.status = status
     locked.outcome = clean_text(outcome, multiline=True)
     locked.completed_at = timezone.now()
@@ -52,6 +51,7 @@ def _close(followup, status, outcome):
 @transaction.atomic
 def followup_record(*, by, followup, done, outcome):
     """Done (the child was seen or reached) or missed, with what happened."""
+    check_permission(by, Perm.FOLLOWUP_MANAGE, followup.case.organisation_id)
     followup = _close(followup, FollowUpStatus.DONE if done else FollowUpStatus.MISSED, outcome)
     followup.save(update_fields=["status", "outcome", "completed_at"])
     if done:
@@ -73,6 +73,7 @@ def followup_record(*, by, followup, done, outcome):
 
 @transaction.atomic
 def followup_reschedule(*, by, followup, due_on, reason=""):
+    check_permission(by, Perm.FOLLOWUP_MANAGE, followup.case.organisation_id)
     old = _close(followup, FollowUpStatus.RESCHEDULED, reason)
     new = FollowUp.objects.create(
         case_id=old.case_id,

@@ -4,12 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.exceptions import ActionNotAllowed
+from core.permissions import Perm, check_permission
 
 from ..models import CaseLink, TimelineEntry
-
-
-class LinkNotAllowed(Exception):
-    pass
 
 
 @transaction.atomic
@@ -17,8 +15,9 @@ def case_link_request(*, by, case, target_case):
     """Ask the organisation holding `target_case` to confirm it is the same child as `case`.
 
     Only a case the duplicate check currently finds as a likely match may be named, so the request
-    cannot be used to probe arbitrary records.
+    cannot be used to probe arbitrary records: any other case is refused as not allowed.
     """
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     from ..selectors.duplicates import likely_duplicates_of_case
 
     candidates = {candidate.case.pk for candidate in likely_duplicates_of_case(case)}
@@ -27,7 +26,7 @@ def case_link_request(*, by, case, target_case):
         or target_case.pk not in candidates
         or target_case.organisation_id == case.organisation_id
     ):
-        raise LinkNotAllowed
+        raise ActionNotAllowed
     link, _created = CaseLink.objects.get_or_create(
         requesting_case=case, target_case=target_case, defaults={"requested_by": by}
     )
@@ -37,6 +36,8 @@ def case_link_request(*, by, case, target_case):
 
 @transaction.atomic
 def case_link_answer(*, by, link, accept):
+    """The organisation holding the target case confirms or declines the match."""
+    check_permission(by, Perm.CASE_EDIT, link.target_case.organisation_id)
     link = CaseLink.objects.select_for_update().get(pk=link.pk)
     if link.state != CaseLink.State.REQUESTED:
         return link

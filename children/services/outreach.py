@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import audit
+from core.permissions import Perm, check_permission
 from core.persian import clean_text, compact
 
 from ..models import ANONYMOUS_FIELDS, Case, Encounter, EncounterChild, TimelineEntry
@@ -22,6 +23,7 @@ def encounter_log(*, by, organisation, data, cases=(), anonymous=None):
     `anonymous` maps (sex, age band) to a count. Each registered child's timeline gets a line and
     each of their records an audit row, since meeting a child changes what their record says.
     """
+    check_permission(by, Perm.OUTREACH_LOG, organisation)
     data = {
         key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()
     }

@@ -1,11 +1,16 @@
-"""Moving a case through its workflow: assessment, case plan, closure with approval, reopening."""
+"""Moving a case through its workflow: assessment, case plan, closure with approval, reopening.
+
+Each step checks the acting user's permission on the case's organisation (`ActionNotAllowed`,
+a 403) and refuses what the case's state does not allow with `InvalidState` (ADR 0013).
+"""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.permissions import Perm, has_permission
+from core.exceptions import InvalidState
+from core.permissions import Perm, check_permission
 from core.persian import clean_text
 
 from ..models import Assessment, Case, ClosureRequest, PlanAction, PlanGoal, TimelineEntry
@@ -22,10 +27,6 @@ _ORDER = [
     CaseStatus.CASE_PLAN,
     CaseStatus.IN_PROGRESS,
 ]
-
-
-class WorkflowError(Exception):
-    """A step the case's current state does not allow; the message is shown to the user."""
 
 
 def advance_status(case, status, by):
@@ -46,12 +47,13 @@ def _locked(case):
 
 def _refuse_if_closed(case):
     if case.status == CaseStatus.CLOSED:
-        raise WorkflowError(_("The case is closed. Reopen it first."))
+        raise InvalidState(_("The case is closed. Reopen it first."))
 
 
 @transaction.atomic
 def assessment_record(*, by, case, needs, risk_level, notes="", assessed_on=None):
     """Keep a new assessment (earlier ones stay as history) and set the case's risk level."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     _refuse_if_closed(case)
     assessment = Assessment.objects.create(
@@ -71,6 +73,7 @@ def assessment_record(*, by, case, needs, risk_level, notes="", assessed_on=None
 
 @transaction.atomic
 def plan_goal_add(*, by, case, goal):
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     _refuse_if_closed(case)
     plan_goal = PlanGoal.objects.create(case=case, goal=clean_text(goal), created_by=by)
@@ -81,6 +84,7 @@ def plan_goal_add(*, by, case, goal):
 
 @transaction.atomic
 def plan_action_add(*, by, goal, description, responsible, service=None, target_date=None):
+    check_permission(by, Perm.CASE_EDIT, goal.case.organisation_id)
     case = _locked(goal.case)
     _refuse_if_closed(case)
     action = PlanAction.objects.create(
@@ -96,6 +100,7 @@ def plan_action_add(*, by, goal, description, responsible, service=None, target_
 
 @transaction.atomic
 def plan_action_set_status(*, by, action, status):
+    check_permission(by, Perm.CASE_EDIT, action.goal.case.organisation_id)
     case = _locked(action.goal.case)
     _refuse_if_closed(case)
     PlanAction.objects.filter(pk=action.pk).update(status=status)
@@ -115,10 +120,11 @@ def plan_action_set_status(*, by, action, status):
 @transaction.atomic
 def closure_request(*, by, case, reason, note=""):
     """A caseworker asks to close; the case stays open until a manager approves."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     _refuse_if_closed(case)
     if case.closure_requests.filter(state=ClosureRequest.State.PENDING).exists():
-        raise WorkflowError(_("A closure request is already waiting for approval."))
+        raise InvalidState(_("A closure request is already waiting for approval."))
     request = ClosureRequest.objects.create(
         case=case, reason=reason, note=clean_text(note, multiline=True), requested_by=by
     )
@@ -130,11 +136,15 @@ def closure_request(*, by, case, reason, note=""):
 
 
 def _decide(by, request, *, approve, comment):
-    if not has_permission(by, Perm.CASE_APPROVE_CLOSURE, organisation=request.case.organisation_id):
-        raise WorkflowError(_("Only a manager of the organisation can decide on closing a case."))
+    check_permission(
+        by,
+        Perm.CASE_APPROVE_CLOSURE,
+        request.case.organisation_id,
+        message=_("Only a manager of the organisation can decide on closing a case."),
+    )
     request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ClosureRequest.State.PENDING:
-        raise WorkflowError(_("This closure request has already been decided."))
+        raise InvalidState(_("This closure request has already been decided."))
     request.state = ClosureRequest.State.APPROVED if approve else ClosureRequest.State.RETURNED
     request.decided_by = by
     request.decided_at = timezone.now()
@@ -184,9 +194,10 @@ def closure_return(*, by, request, comment):
 @transaction.atomic
 def case_reopen(*, by, case, reason):
     """Reopen a closed case; it resumes at "services in progress" when it had a plan, else "registered"."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     if case.status != CaseStatus.CLOSED:
-        raise WorkflowError(_("Only a closed case can be reopened."))
+        raise InvalidState(_("Only a closed case can be reopened."))
     resumed = CaseStatus.IN_PROGRESS if case.plan_goals.exists() else CaseStatus.REGISTERED
     Case.objects.filter(pk=case.pk).update(status=resumed, closed_at=None, closure_reason="")
     TimelineEntry.objects.create(
