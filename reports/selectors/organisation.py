@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied
 from django.db.models import Aggregate, BooleanField, Count, DurationField, F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ from core.jalali import (
     month_name,
     to_jalali,
 )
-from core.permissions import Perm, Role, has_permission
+from core.permissions import Perm, Role, check_permission
 from core.persian import to_persian_digits
 
 DEFAULT_PERIOD = "90d"
@@ -156,8 +155,7 @@ def organisation_figures(*, user, period, now=None):
 
     Figures about "now" (open cases, overdue follow-ups and referrals) ignore the period.
     """
-    if not has_permission(user, Perm.ORG_DASHBOARD):
-        raise PermissionDenied
+    check_permission(user, Perm.ORG_DASHBOARD)
     now = now or timezone.now()
     today = timezone.localdate(now)
     organisation_id = user.membership.organisation_id
