@@ -2,19 +2,21 @@
 
 Each service checks that `by` may act, runs in one transaction, writes its audit row in that
 transaction and queues mail with `delay_on_commit`, so a rolled-back change sends nothing.
-Rules a person can break by clicking (approving twice, editing approved minutes, confirming an
-unfinished resolution) raise `ValidationError` with a message to show; acting without the
-authority raises `PermissionDenied`.
+Refusals follow ADR 0013: acting without the authority raises `ActionNotAllowed` (a 403);
+a step the current state does not allow (approving twice, editing approved minutes, confirming
+an unfinished resolution) raises `InvalidState`; missing or wrong input a `ValidationError`.
+Both carry a message to show.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import Action, record
-from core.permissions import Perm, has_permission
+from core.exceptions import ActionNotAllowed, InvalidState
+from core.permissions import Perm, check_permission
 
 from .access import may_mark_done, may_update_resolution
 from .models import (
@@ -35,7 +37,7 @@ from .validators import document_content_type
 
 def _require_manager(by, group):
     if not can_manage_group(by, group):
-        raise PermissionDenied
+        raise ActionNotAllowed
 
 
 # --- Working groups and meetings -------------------------------------------------------------
@@ -53,8 +55,7 @@ def working_group_create(
     members=(),
 ):
     """Create a working group. Only ministry officers (meetings.manage) create groups."""
-    if not has_permission(by, Perm.MEETINGS_MANAGE):
-        raise PermissionDenied
+    check_permission(by, Perm.MEETINGS_MANAGE)
     with transaction.atomic():
         group = WorkingGroup.objects.create(
             title_fa=title_fa,
@@ -81,7 +82,7 @@ def working_group_create(
 def working_group_close(*, by, group):
     _require_manager(by, group)
     if group.status == WorkingGroup.Status.CLOSED:
-        raise ValidationError(_("The working group is already closed."))
+        raise InvalidState(_("The working group is already closed."))
     with transaction.atomic():
         group.status = WorkingGroup.Status.CLOSED
         group.save(update_fields=["status"])
@@ -104,7 +105,7 @@ def working_group_update(*, by, group, data):
     with transaction.atomic():
         group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
         if group.status != WorkingGroup.Status.ACTIVE:
-            raise ValidationError(_("The working group is closed: it can no longer change."))
+            raise InvalidState(_("The working group is closed: it can no longer change."))
         changes = {}
         for field in _GROUP_TEXT_FIELDS:
             if field in data:
@@ -177,7 +178,7 @@ def meeting_record(
     presence, represented_by, is_chair), agenda item titles and attached documents."""
     _require_manager(by, group)
     if group.status != WorkingGroup.Status.ACTIVE:
-        raise ValidationError(_("The working group is closed: it holds no new meetings."))
+        raise InvalidState(_("The working group is closed: it holds no new meetings."))
     if not attendees:
         raise ValidationError(_("List at least one attendee."))
     if sum(1 for a in attendees if a.get("is_chair")) > 1:
@@ -271,7 +272,7 @@ def minutes_save_draft(*, by, meeting, summary, statements):
         created = draft is None
         if draft is None:
             if versions.exists():
-                raise ValidationError(
+                raise InvalidState(
                     _("The minutes are approved and read-only; start a correction to change them.")
                 )
             draft = Minutes.objects.create(meeting=meeting, version=1, drafted_by=by)
@@ -300,9 +301,9 @@ def minutes_approve(*, by, minutes):
     with transaction.atomic():
         minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
         if minutes.status != Minutes.Status.DRAFT:
-            raise ValidationError(_("Only draft minutes can be approved."))
+            raise InvalidState(_("Only draft minutes can be approved."))
         if not minutes.summary.strip() and not minutes.statements.exists():
-            raise ValidationError(_("The minutes are empty: add statements or a summary first."))
+            raise InvalidState(_("The minutes are empty: add statements or a summary first."))
         superseded = list(
             Minutes.objects.select_for_update()
             .filter(meeting=minutes.meeting_id, status=Minutes.Status.APPROVED)
@@ -339,9 +340,9 @@ def minutes_correct(*, by, minutes, reason):
     with transaction.atomic():
         minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
         if minutes.status != Minutes.Status.APPROVED:
-            raise ValidationError(_("Only the approved minutes can be corrected."))
+            raise InvalidState(_("Only the approved minutes can be corrected."))
         if Minutes.objects.filter(meeting=minutes.meeting_id, status="draft").exists():
-            raise ValidationError(_("A correction of these minutes is already in progress."))
+            raise InvalidState(_("A correction of these minutes is already in progress."))
         latest = Minutes.objects.filter(meeting=minutes.meeting_id).aggregate(v=Max("version"))
         correction = Minutes.objects.create(
             meeting=minutes.meeting,
@@ -427,7 +428,7 @@ def _locked(resolution):
 
 def _still_open(resolution):
     if resolution.status not in Resolution.OPEN_STATUSES:
-        raise ValidationError(
+        raise InvalidState(
             _("This resolution is %(status)s: it can no longer change."),
             params={"status": resolution.get_status_display()},
         )
@@ -437,7 +438,7 @@ def resolution_progress_post(*, by, resolution, text, files=()):
     """A responsible organisation (or the group's manager) reports progress; an open
     resolution becomes in progress."""
     if not may_update_resolution(by, resolution):
-        raise PermissionDenied
+        raise ActionNotAllowed
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Describe the progress."))
@@ -469,7 +470,7 @@ def resolution_progress_post(*, by, resolution, text, files=()):
 def resolution_mark_done(*, by, resolution):
     """The lead organisation (or the group's manager) says the resolution is carried out."""
     if not may_mark_done(by, resolution):
-        raise PermissionDenied
+        raise ActionNotAllowed
     with transaction.atomic():
         resolution = _locked(resolution)
         _still_open(resolution)
@@ -487,9 +488,9 @@ def resolution_confirm(*, by, resolution):
     with transaction.atomic():
         resolution = _locked(resolution)
         if resolution.status != Resolution.Status.DONE:
-            raise ValidationError(_("Only a resolution marked done can be confirmed."))
+            raise InvalidState(_("Only a resolution marked done can be confirmed."))
         if resolution.confirmed_at is not None:
-            raise ValidationError(_("This resolution is already confirmed."))
+            raise InvalidState(_("This resolution is already confirmed."))
         resolution.confirmed_at = timezone.now()
         resolution.confirmed_by = by
         resolution.save(update_fields=["confirmed_at", "confirmed_by"])
@@ -503,7 +504,7 @@ def resolution_reopen(*, by, resolution):
     with transaction.atomic():
         resolution = _locked(resolution)
         if resolution.status != Resolution.Status.DONE or resolution.confirmed_at is not None:
-            raise ValidationError(_("Only a resolution marked done and not confirmed can reopen."))
+            raise InvalidState(_("Only a resolution marked done and not confirmed can reopen."))
         resolution.status = Resolution.Status.IN_PROGRESS
         resolution.done_at = None
         resolution.done_by = None

@@ -5,7 +5,6 @@ the group gets the same 404 as for a missing id, audited.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from core import audit
 from core.access import object_access, require_permission, signed_in
 from core.charts import chart_spec
 from core.permissions import Perm
+from core.refusals import refusal_as_message, refusal_on_form
 
 from . import services
 from .access import (
@@ -46,16 +46,6 @@ from .selectors import (
     working_groups_visible_to,
 )
 from .validators import safe_download_name
-
-
-def _errors(error):
-    return error.messages if isinstance(error, ValidationError) else [str(error)]
-
-
-def _flash_errors(request, error):
-    for message in _errors(error):
-        messages.error(request, message)
-
 
 # --- Working groups ---------------------------------------------------------------------------
 
@@ -106,11 +96,8 @@ def group_edit(request, pk):
         return redirect("meetings:group_detail", pk=group.pk)
     form = WorkingGroupEditForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             services.working_group_update(by=request.user, group=group, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("The working group is saved."))
             return redirect("meetings:group_detail", pk=group.pk)
     return render(request, "meetings/group_edit.html", {"group": group, "form": form})
@@ -120,11 +107,8 @@ def group_edit(request, pk):
 @require_POST
 def group_close(request, pk):
     group = get_group_for_user(request.user, pk, manage=True)
-    try:
+    with refusal_as_message(request):
         services.working_group_close(by=request.user, group=group)
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
         messages.success(request, _("The working group is closed."))
     return redirect("meetings:group_detail", pk=group.pk)
 
@@ -146,7 +130,7 @@ def meeting_create(request, pk):
     attendees = AttendeeFormSet(request.POST or None, prefix="attendees")
     if request.method == "POST" and form.is_valid() and attendees.is_valid():
         document = form.cleaned_data.get("document")
-        try:
+        with refusal_on_form(form):
             meeting = services.meeting_record(
                 by=request.user,
                 group=group,
@@ -158,9 +142,6 @@ def meeting_create(request, pk):
                 agenda=form.agenda_items(),
                 files=[document] if document else [],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("The meeting is recorded."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
@@ -256,21 +237,17 @@ def minutes_edit(request, pk):
         form_kwargs={"meeting": meeting},
     )
     if request.method == "POST" and summary.is_valid() and statements.is_valid():
-        try:
+        with refusal_on_form(summary):
             draft = services.minutes_save_draft(
                 by=request.user,
                 meeting=meeting,
                 summary=summary.cleaned_data["summary"],
                 statements=statements.statements(),
             )
-        except ValidationError as error:
-            summary.add_error(None, error)
-        else:
             if "approve" in request.POST:
-                try:
+                with refusal_as_message(request) as approval:
                     services.minutes_approve(by=request.user, minutes=draft)
-                except ValidationError as error:
-                    _flash_errors(request, error)
+                if approval.refused:
                     return redirect("meetings:minutes_edit", pk=meeting.pk)
                 messages.success(request, _("The minutes are approved."))
             else:
@@ -296,13 +273,11 @@ def minutes_edit(request, pk):
 def minutes_approve(request, pk):
     meeting = get_meeting_for_user(request.user, pk, manage=True)
     current, _approved = meeting_minutes(meeting)
-    try:
-        if current is None:
-            raise ValidationError(_("There are no minutes to approve yet."))
+    if current is None:
+        messages.error(request, _("There are no minutes to approve yet."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
+    with refusal_as_message(request):
         services.minutes_approve(by=request.user, minutes=current)
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
         messages.success(request, _("The minutes are approved."))
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
@@ -313,19 +288,18 @@ def minutes_correct(request, pk):
     meeting = get_meeting_for_user(request.user, pk, manage=True)
     _current, approved = meeting_minutes(meeting)
     form = ReasonForm(request.POST)
-    try:
-        if approved is None:
-            raise ValidationError(_("Only the approved minutes can be corrected."))
-        if not form.is_valid():
-            raise ValidationError(_("Say why the minutes are corrected."))
-        services.minutes_correct(
-            by=request.user, minutes=approved, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        _flash_errors(request, error)
-        return redirect("meetings:meeting_detail", pk=meeting.pk)
-    messages.success(request, _("A correction is started as a new version of the minutes."))
-    return redirect("meetings:minutes_edit", pk=meeting.pk)
+    if approved is None:
+        messages.error(request, _("Only the approved minutes can be corrected."))
+    elif not form.is_valid():
+        messages.error(request, _("Say why the minutes are corrected."))
+    else:
+        with refusal_as_message(request):
+            services.minutes_correct(
+                by=request.user, minutes=approved, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("A correction is started as a new version of the minutes."))
+            return redirect("meetings:minutes_edit", pk=meeting.pk)
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
 def _approved_or_404(request, meeting):
@@ -380,7 +354,7 @@ def resolution_add(request, pk):
     meeting = get_meeting_for_user(request.user, pk, manage=True)
     form = ResolutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             services.resolution_add(
                 by=request.user,
                 meeting=meeting,
@@ -390,9 +364,6 @@ def resolution_add(request, pk):
                 lead=form.cleaned_data["lead"],
                 supporting=list(form.cleaned_data["supporting"]),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("The resolution is recorded."))
             if "more" in request.POST:
                 return redirect("meetings:resolution_add", pk=meeting.pk)
@@ -431,12 +402,8 @@ def resolution_detail(request, pk):
 
 def _resolution_action(request, pk, action):
     resolution = get_resolution_for_user(request.user, pk)
-    try:
+    with refusal_as_message(request):
         action(resolution)
-    except ValidationError as error:
-        _flash_errors(request, error)
-    except PermissionDenied:
-        raise
     return redirect("meetings:resolution_detail", pk=resolution.pk)
 
 
@@ -451,16 +418,13 @@ def resolution_progress(request, pk):
                 messages.error(request, error)
         return redirect("meetings:resolution_detail", pk=resolution.pk)
     document = form.cleaned_data.get("document")
-    try:
+    with refusal_as_message(request):
         services.resolution_progress_post(
             by=request.user,
             resolution=resolution,
             text=form.cleaned_data["text"],
             files=[document] if document else [],
         )
-    except ValidationError as error:
-        _flash_errors(request, error)
-    else:
         messages.success(request, _("The progress is posted."))
     return redirect("meetings:resolution_detail", pk=resolution.pk)
 

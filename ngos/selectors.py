@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Prefetch, Q, QuerySet
 
 from core.models import AuditEvent, Province, User
-from core.permissions import Perm, Role, has_permission, role_of, roles_with
+from core.permissions import Perm, Role, has_permission, roles_with
 
 from .filters import OrganisationFilter
 from .models import Membership, Organisation, OrganisationQuerySet, Service, ServiceOffering
@@ -142,11 +142,10 @@ def organisations_verifiable(*, user: User) -> QuerySet[Organisation]:
 
 
 def organisations_with_editable_profile(*, user: User) -> QuerySet[Organisation]:
-    """A manager's own organisation; every organisation for administrators."""
-    role = role_of(user)
-    if role is None or not has_permission(user, Perm.ORG_EDIT_PROFILE):
+    """A manager's own organisation; every organisation for those who manage them all."""
+    if not has_permission(user, Perm.ORG_EDIT_PROFILE):
         return Organisation.objects.none()
-    if role.key == Role.ADMINISTRATOR:
+    if has_permission(user, Perm.ORGS_MANAGE_ALL):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
@@ -178,21 +177,20 @@ def organisation_history(*, organisation: Organisation) -> QuerySet[AuditEvent]:
 
 
 def organisations_with_visible_staff(*, user: User) -> QuerySet[Organisation]:
-    """Organisations whose staff list `user` may read: their own, or all for administrators."""
-    role = role_of(user)
-    if role is None or not has_permission(user, Perm.ORG_VIEW_STAFF):
+    """Organisations whose staff list `user` may read: their own, or all for those who manage
+    every organisation's staff."""
+    if not has_permission(user, Perm.ORG_VIEW_STAFF):
         return Organisation.objects.none()
-    if role.key == Role.ADMINISTRATOR:
+    if has_permission(user, Perm.USERS_MANAGE_ALL):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 
 
 def organisations_with_manageable_staff(*, user: User) -> QuerySet[Organisation]:
     """Organisations whose staff `user` may invite, change and deactivate."""
-    role = role_of(user)
-    if role is None or not has_permission(user, Perm.ORG_MANAGE_STAFF):
+    if not has_permission(user, Perm.ORG_MANAGE_STAFF):
         return Organisation.objects.none()
-    if role.key == Role.ADMINISTRATOR:
+    if has_permission(user, Perm.USERS_MANAGE_ALL):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.membership.organisation_id)
 

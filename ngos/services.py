@@ -2,17 +2,20 @@
 
 Each service checks that `by` may act, runs in one transaction, writes its audit row in that
 transaction and queues mail with `delay_on_commit`, so a rolled-back change sends nothing.
-Failures a person can fix are `ValidationError`s with a message to show beside the form.
+Refusals follow ADR 0013: acting without the permission raises `ActionNotAllowed` (a 403);
+a step the organisation's or person's state does not allow raises `InvalidState`; input a
+person can fix is a `ValidationError` with a message to show beside the form.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import Action, record
-from core.permissions import Perm, Role, has_permission, role_of
+from core.exceptions import ActionNotAllowed, InvalidState
+from core.permissions import Perm, Role, check_permission, has_permission, roles_with
 
 from .forms import MANAGER_ASSIGNABLE_ROLES
 from .models import (
@@ -29,16 +32,6 @@ from .tasks import end_user_sessions, send_invitation, send_organisation_notice
 # Changing these on a verified organisation withdraws the verification: it was about them.
 VERIFIED_FIELDS = ["registration_number", "registering_authority"]
 OFFERING_FIELDS = ["capacity_per_month", "age_min", "age_max", "sex", "nationalities", "notes"]
-
-
-def _require(user, perm, organisation=None):
-    if not has_permission(user, perm, organisation=organisation):
-        raise PermissionDenied
-
-
-def _is_administrator(user):
-    role = role_of(user)
-    return role is not None and role.key == Role.ADMINISTRATOR
 
 
 # --- Profile --------------------------------------------------------------------------------
@@ -79,8 +72,8 @@ def organisation_update_profile(*, by, organisation, data, offerings=None):
     only for administrators. A new `logo` file replaces the old one; `logo=None` removes it.
     Changing the registration of a verified organisation withdraws its verification.
     """
-    _require(by, Perm.ORG_EDIT_PROFILE, organisation)
-    fields = PROFILE_FIELDS + (IDENTITY_FIELDS if _is_administrator(by) else ())
+    check_permission(by, Perm.ORG_EDIT_PROFILE, organisation)
+    fields = PROFILE_FIELDS + (IDENTITY_FIELDS if has_permission(by, Perm.ORGS_MANAGE_ALL) else ())
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = _snapshot(org)
@@ -153,7 +146,7 @@ def _verifiable(by, organisation):
     from .selectors import organisations_verifiable
 
     if not organisations_verifiable(user=by).filter(pk=organisation.pk).exists():
-        raise PermissionDenied
+        raise ActionNotAllowed
 
 
 def organisation_verify(*, by, organisation, note=""):
@@ -162,12 +155,12 @@ def organisation_verify(*, by, organisation, note=""):
     A suspended organisation is reinstated first, then verified. Verifying again renews the date.
     The organisation's managers are told by email.
     """
-    _require(by, Perm.ORG_VERIFY)
+    check_permission(by, Perm.ORG_VERIFY)
     _verifiable(by, organisation)
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if org.is_suspended:
-            raise ValidationError(
+            raise InvalidState(
                 _("A suspended organisation cannot be verified. End the suspension first."),
                 code="suspended",
             )
@@ -190,14 +183,14 @@ def organisation_suspend(*, by, organisation, reason):
 
     Its people still sign in and read their own cases. The managers are told by email.
     """
-    _require(by, Perm.ORG_VERIFY)
+    check_permission(by, Perm.ORG_VERIFY)
     _verifiable(by, organisation)
     if not (reason or "").strip():
         raise ValidationError(_("Give a reason."), code="required")
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if org.is_suspended:
-            raise ValidationError(_("This organisation is already suspended."), code="suspended")
+            raise InvalidState(_("This organisation is already suspended."), code="suspended")
         org.status = Organisation.Status.SUSPENDED
         org.suspended_at = timezone.now()
         org.suspended_by = by
@@ -223,12 +216,12 @@ def organisation_suspend(*, by, organisation, reason):
 
 def organisation_reinstate(*, by, organisation, note):
     """End a suspension; the organisation receives referrals again. Managers are told."""
-    _require(by, Perm.ORG_VERIFY)
+    check_permission(by, Perm.ORG_VERIFY)
     _verifiable(by, organisation)
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if not org.is_suspended:
-            raise ValidationError(_("This organisation is not suspended."), code="not_suspended")
+            raise InvalidState(_("This organisation is not suspended."), code="not_suspended")
         previous_reason = org.suspension_reason
         org.status = Organisation.Status.ACTIVE
         org.suspended_at = None
@@ -259,8 +252,8 @@ def organisation_reinstate(*, by, organisation, note):
 def _check_role(by, organisation, role, province):
     if role not in Role.DEFINITIONS:
         raise ValidationError(_("Choose a role."), code="role")
-    if not _is_administrator(by) and role not in MANAGER_ASSIGNABLE_ROLES:
-        raise PermissionDenied
+    if role not in MANAGER_ASSIGNABLE_ROLES:
+        check_permission(by, Perm.USERS_MANAGE_ALL)
     if role in (Role.MINISTRY_OFFICER, Role.ADMINISTRATOR) and (
         organisation.kind == Organisation.Kind.NGO
     ):
@@ -288,7 +281,7 @@ def staff_invite(*, by, organisation, data):
     `data`: username, email, first_name, last_name, role, title, language, province (optional).
     Managers give the caseworker or manager role; administrators any role.
     """
-    _require(by, Perm.ORG_MANAGE_STAFF, organisation)
+    check_permission(by, Perm.ORG_MANAGE_STAFF, organisation)
     role = data["role"]
     province = data.get("province")
     _check_role(by, organisation, role, province)
@@ -329,11 +322,11 @@ def staff_invite(*, by, organisation, data):
 
 def staff_invite_resend(*, by, membership):
     """Send a fresh invitation; links sent before stop working."""
-    _require(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
+    check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=membership.user_id)
         if not user.is_active or user.has_usable_password():
-            raise ValidationError(
+            raise InvalidState(
                 _("This person has already accepted the invitation."), code="accepted"
             )
         user.set_unusable_password()  # a new marker: older links no longer match
@@ -365,7 +358,7 @@ def invitation_accept(*, user, password):
 
 def staff_change_role(*, by, membership, role, title=None, province=None):
     """Give a member another role (and job title). Nobody changes their own role."""
-    _require(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
+    check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     if membership.user_id == by.pk:
         raise ValidationError(_("You cannot change your own role."), code="self")
     _check_role(by, membership.organisation, role, province)
@@ -400,14 +393,14 @@ def staff_deactivate(*, by, membership, reassign_to=None):
     (Django refuses inactive users) and are also deleted right after the commit (SE-01).
     Returns the number of cases reassigned.
     """
-    _require(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
+    check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     if membership.user_id == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."), code="self")
     User = get_user_model()
     with transaction.atomic():
         leaver = User.objects.select_for_update().get(pk=membership.user_id)
         if not leaver.is_active:
-            raise ValidationError(_("This person is already deactivated."), code="inactive")
+            raise InvalidState(_("This person is already deactivated."), code="inactive")
         if reassign_to is not None:
             _check_reassignment(membership, reassign_to)
         answers = member_deactivating.send(
@@ -438,7 +431,7 @@ def _check_reassignment(membership, to_user):
         or not to_user.is_active
         or to_membership is None
         or to_membership.organisation_id != membership.organisation_id
-        or to_membership.role not in (Role.CASEWORKER, Role.ORG_MANAGER)
+        or to_membership.role not in roles_with(Perm.CASE_EDIT)
     ):
         raise ValidationError(
             _("Choose an active caseworker or manager of the same organisation."),
@@ -448,11 +441,11 @@ def _check_reassignment(membership, to_user):
 
 def staff_reactivate(*, by, membership):
     """Let a deactivated member sign in again (with the password they had)."""
-    _require(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
+    check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     with transaction.atomic():
         user = get_user_model().objects.select_for_update().get(pk=membership.user_id)
         if user.is_active:
-            raise ValidationError(_("This person is already active."), code="active")
+            raise InvalidState(_("This person is already active."), code="active")
         user.is_active = True
         user.save(update_fields=["is_active"])
         record(

@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -20,11 +21,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import ActionNotAllowed
 from core.jalali import format_datetime
-from core.permissions import Perm, roles_with
+from core.permissions import Perm, check_permission, roles_with
 from core.xlsx import tables_xlsx
 
 from . import periods
+from .access import kinds_for
 from .builders import BUILDERS, NEEDS_SUMMARIES
 from .files.pdf import render_report_pdf
 from .models import Report
@@ -42,16 +45,22 @@ PERIOD_KIND = {
 STALE_BUILD_SECONDS = 2 * 3600
 
 
-class ReportRequestError(ValueError):
-    pass
-
-
 def report_request(*, kind, period, organisation=None, user=None):
-    """Create or re-queue the report of `kind` for `period` (and `organisation` for backlogs)."""
+    """Create or re-queue the report of `kind` for `period` (and `organisation` for backlogs).
+
+    `user` is who asked, checked like the report list checks them; None is the scheduler.
+    """
+    if user is not None:
+        if kind not in kinds_for(user):
+            raise ActionNotAllowed
+        if organisation is not None:
+            check_permission(user, Perm.ORG_DASHBOARD, organisation)
     if period.kind != PERIOD_KIND[kind]:
-        raise ReportRequestError(f"{kind} needs a {PERIOD_KIND[kind]} period")
+        raise ValidationError(
+            {"period": _("Choose a period of the kind this report covers.")}, code="kind"
+        )
     if period.end > timezone.localdate():
-        raise ReportRequestError("the period has not ended yet")
+        raise ValidationError({"period": _("This period has not ended yet.")}, code="not_ended")
     scope = {"kind": kind, "period_key": period.key, "organisation": organisation}
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(**scope).first()

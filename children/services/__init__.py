@@ -1,7 +1,6 @@
 """Writes to children's cases and outreach. Each function runs in one transaction and audits in it."""
 
 from .cases import (
-    CaseConflict,
     case_add_note,
     case_reassign,
     case_reassign_open,
@@ -11,7 +10,6 @@ from .cases import (
     consent_withdraw,
 )
 from .followups import (
-    FollowUpError,
     digests_send,
     followup_record,
     followup_reschedule,
@@ -22,7 +20,6 @@ from .links import case_link_answer, case_link_request
 from .outreach import encounter_log
 from .referrals import (
     ReferralConsentRequired,
-    ReferralTransitionError,
     referral_accept,
     referral_complete,
     referral_decline,
@@ -32,7 +29,6 @@ from .referrals import (
     referrals_end_sharing_for_consent,
 )
 from .workflow import (
-    WorkflowError,
     assessment_record,
     case_reopen,
     closure_approve,
@@ -44,8 +40,6 @@ from .workflow import (
 )
 
 __all__ = [
-    "FollowUpError",
-    "WorkflowError",
     "assessment_record",
     "case_reopen",
     "closure_approve",
@@ -59,7 +53,6 @@ __all__ = [
     "plan_action_add",
     "plan_action_set_status",
     "plan_goal_add",
-    "CaseConflict",
     "case_add_note",
     "case_link_answer",
     "case_link_request",
@@ -71,7 +64,6 @@ __all__ = [
     "consent_withdraw",
     "encounter_log",
     "ReferralConsentRequired",
-    "ReferralTransitionError",
     "referral_accept",
     "referral_complete",
     "referral_decline",

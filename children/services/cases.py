@@ -1,17 +1,24 @@
-"""Registering a child, editing the case, notes, consent and reassignment."""
+"""Registering a child, editing the case, notes, consent and reassignment.
+
+Each write checks the acting user's permission on the case's organisation (ADR 0013).
+"""
 
 import datetime
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import Conflict
 from core.models import User
+from core.permissions import Perm, check_permission
 from core.persian import clean_text, compact, normalize, to_latin_digits
 from ngos.models import Organisation
 
@@ -28,14 +35,6 @@ from ..models.choices import OPEN_STATUSES, AgeBand
 from .case_numbers import next_case_number
 
 Action = audit.Action
-
-
-class CaseConflict(Exception):
-    """Someone saved the case after this form was opened (RE-02). `current` is what is saved now."""
-
-    def __init__(self, current: Case) -> None:
-        super().__init__("The case was changed by someone else.")
-        self.current = current
 
 
 def refresh_search_fields(case: Case) -> None:
@@ -112,6 +111,7 @@ def case_register(
     counted anonymously in `from_encounter`, the case is linked to it and one anonymous count of
     the child's sex and age band is taken off, so the child is not counted twice.
     """
+    check_permission(by, Perm.CASE_EDIT, organisation)
     case = Case(
         organisation=organisation,
         created_by=by,
@@ -149,9 +149,10 @@ def case_update(
     *, by: User, case: Case, data: Mapping[str, Any], expected_version: int, section: str
 ) -> Case:
     """Save changed fields of one section, refusing a save made from a stale form (RE-02)."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != expected_version:
-        raise CaseConflict(current)
+        raise Conflict(current)
     data = _clean_strings(data)
     changed = sorted(name for name, value in data.items() if getattr(current, name) != value)
     if not changed:
@@ -173,6 +174,7 @@ def case_update(
 
 @transaction.atomic
 def case_add_note(*, by: User, case: Case, body: str) -> CaseNote:
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     note = CaseNote.objects.create(case=case, author=by, body=clean_text(body, multiline=True))
     _timeline(case, TimelineEntry.Kind.NOTE, by, note=note.pk)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"note": note.pk})
@@ -181,6 +183,7 @@ def case_add_note(*, by: User, case: Case, body: str) -> CaseNote:
 
 @transaction.atomic
 def consent_record(*, by: User, case: Case, data: Mapping[str, Any]) -> Consent:
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     consent = Consent.objects.create(case=case, recorded_by=by, **_clean_strings(data))
     _timeline(case, TimelineEntry.Kind.CONSENT_RECORDED, by, scope=consent.scope)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"consent": consent.pk})
@@ -190,6 +193,7 @@ def consent_record(*, by: User, case: Case, data: Mapping[str, Any]) -> Consent:
 @transaction.atomic
 def consent_withdraw(*, by: User, consent: Consent, reason: str) -> Consent:
     """Withdraw consent. Referrals that rely on it stop sharing (the referrals issue hooks in here)."""
+    check_permission(by, Perm.CASE_EDIT, consent.case.organisation_id)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         return consent
@@ -208,13 +212,21 @@ def consent_withdraw(*, by: User, consent: Consent, reason: str) -> Consent:
 
 @transaction.atomic
 def case_reassign(*, by: User, case: Case, to_user: User) -> Case:
+    """Give `case` to `to_user`, an active member of its organisation."""
+    check_permission(by, Perm.CASE_REASSIGN, case.organisation_id)
+    return _reassign(by, case, to_user)
+
+
+def _reassign(by: User, case: Case, to_user: User) -> Case:
     membership = to_user.membership_or_none
     if (
         membership is None
         or membership.organisation_id != case.organisation_id
         or not to_user.is_active
     ):
-        raise ValueError("A case can only be given to an active member of its organisation.")
+        raise ValidationError(
+            _("Choose an active caseworker of your organisation."), code="assigned_to"
+        )
     if case.assigned_to_id == to_user.pk:
         return case
     Case.objects.filter(pk=case.pk).update(assigned_to=to_user, version=F("version") + 1)
@@ -226,15 +238,22 @@ def case_reassign(*, by: User, case: Case, to_user: User) -> Case:
 
 @transaction.atomic
 def case_reassign_open(*, by: User, from_user: User, to_user: User) -> int:
-    """Give every open case of `from_user` (in their organisation) to `to_user`; returns how many."""
+    """Give every open case of `from_user` (in their organisation) to `to_user`; returns how many.
+
+    Part of a member leaving, so it needs the staff permission rather than the case one.
+    """
     organisation_id = from_user.membership.organisation_id
+    check_permission(by, Perm.ORG_MANAGE_STAFF, organisation_id)
     if to_user.membership_or_none is None or to_user.membership.organisation_id != organisation_id:
-        raise ValueError("Cases can only be given to someone in the same organisation.")
+        raise ValidationError(
+            _("Choose an active caseworker or manager of the same organisation."),
+            code="reassign_to",
+        )
     cases = list(
         Case.objects.select_for_update().filter(
             organisation_id=organisation_id, assigned_to=from_user, status__in=OPEN_STATUSES
         )
     )
     for case in cases:
-        case_reassign(by=by, case=case, to_user=to_user)
+        _reassign(by, case, to_user)
     return len(cases)

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import InvalidState
 from core.mail import send_templated_mail
 from core.models import User
-from core.permissions import Perm, roles_with
+from core.permissions import Perm, check_permission, roles_with
 from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
@@ -21,14 +22,11 @@ from ..models.choices import FollowUpStatus
 Action = audit.Action
 
 
-class FollowUpError(Exception):
-    pass
-
-
 @transaction.atomic
 def followup_schedule(
     *, by: User, case: Case, due_on: datetime.date, kind: str, responsible: User
 ) -> FollowUp:
+    check_permission(by, Perm.FOLLOWUP_MANAGE, case.organisation_id)
     followup = FollowUp.objects.create(
         case=case, due_on=due_on, kind=kind, responsible=responsible, created_by=by
     )
@@ -45,7 +43,7 @@ def followup_schedule(
 def _close(followup: FollowUp, status: str, outcome: str) -> FollowUp:
     locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if locked.status != FollowUpStatus.SCHEDULED:
-        raise FollowUpError(_("This follow-up already has an outcome."))
+        raise InvalidState(_("This follow-up already has an outcome."))
     locked.status = status
     locked.outcome = clean_text(outcome, multiline=True)
     locked.completed_at = timezone.now()
@@ -55,6 +53,7 @@ def _close(followup: FollowUp, status: str, outcome: str) -> FollowUp:
 @transaction.atomic
 def followup_record(*, by: User, followup: FollowUp, done: bool, outcome: str) -> FollowUp:
     """Done (the child was seen or reached) or missed, with what happened."""
+    check_permission(by, Perm.FOLLOWUP_MANAGE, followup.case.organisation_id)
     followup = _close(followup, FollowUpStatus.DONE if done else FollowUpStatus.MISSED, outcome)
     followup.save(update_fields=["status", "outcome", "completed_at"])
     if done:
@@ -78,6 +77,7 @@ def followup_record(*, by: User, followup: FollowUp, done: bool, outcome: str) -
 def followup_reschedule(
     *, by: User, followup: FollowUp, due_on: datetime.date, reason: str = ""
 ) -> FollowUp:
+    check_permission(by, Perm.FOLLOWUP_MANAGE, followup.case.organisation_id)
     old = _close(followup, FollowUpStatus.RESCHEDULED, reason)
     new = FollowUp.objects.create(
         case_id=old.case_id,

@@ -4,13 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.exceptions import ActionNotAllowed
 from core.models import User
+from core.permissions import Perm, check_permission
 
 from ..models import Case, CaseLink, TimelineEntry
-
-
-class LinkNotAllowed(Exception):
-    pass
 
 
 @transaction.atomic
@@ -18,8 +16,9 @@ def case_link_request(*, by: User, case: Case, target_case: Case) -> CaseLink:
     """Ask the organisation holding `target_case` to confirm it is the same child as `case`.
 
     Only a case the duplicate check currently finds as a likely match may be named, so the request
-    cannot be used to probe arbitrary records.
+    cannot be used to probe arbitrary records: any other case is refused as not allowed.
     """
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     from ..selectors.duplicates import likely_duplicates_of_case
 
     candidates = {candidate.case.pk for candidate in likely_duplicates_of_case(case)}
@@ -28,7 +27,7 @@ def case_link_request(*, by: User, case: Case, target_case: Case) -> CaseLink:
         or target_case.pk not in candidates
         or target_case.organisation_id == case.organisation_id
     ):
-        raise LinkNotAllowed
+        raise ActionNotAllowed
     link, _created = CaseLink.objects.get_or_create(
         requesting_case=case, target_case=target_case, defaults={"requested_by": by}
     )
@@ -38,6 +37,8 @@ def case_link_request(*, by: User, case: Case, target_case: Case) -> CaseLink:
 
 @transaction.atomic
 def case_link_answer(*, by: User, link: CaseLink, accept: bool) -> CaseLink:
+    """The organisation holding the target case confirms or declines the match."""
+    check_permission(by, Perm.CASE_EDIT, link.target_case.organisation_id)
     link = CaseLink.objects.select_for_update().get(pk=link.pk)
     if link.state != CaseLink.State.REQUESTED:
         return link

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import audit
 from core.models import User
+from core.permissions import Perm, check_permission
 from core.persian import clean_text, compact
 from ngos.models import Organisation
 
@@ -34,6 +35,7 @@ def encounter_log(
     `anonymous` maps (sex, age band) to a count. Each registered child's timeline gets a line and
     each of their records an audit row, since meeting a child changes what their record says.
     """
+    check_permission(by, Perm.OUTREACH_LOG, organisation)
     data = {
         key: clean_text(value) if isinstance(value, str) else value for key, value in data.items()
     }

@@ -1,8 +1,9 @@
 """Referrals (ارجاع) from one organisation to another, and the reminders of overdue answers.
 
-Every change runs in one transaction that locks the referral row, refuses what the state or the
-person does not allow with `ReferralTransitionError`, timestamps the change, writes a line on the
-sending organisation's case timeline and an audit row about the case (LG-01).
+Every change runs in one transaction that locks the referral row, refuses (ADR 0013) a person
+who may not act with `ActionNotAllowed`, a step the state does not allow with `InvalidState`
+and missing input with `ValidationError`, timestamps the change, writes a line on the sending
+organisation's case timeline and an audit row about the case (LG-01).
 
 The timeline reuses `TimelineEntry.Kind.STATUS` with `{"referral": pk, "state": ...}` in its
 detail, so referral lines need no new choice (and no migration); the case page renders them.
@@ -14,15 +15,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
+from core.exceptions import ActionNotAllowed, InvalidState
 from core.mail import send_templated_mail
 from core.models import User
-from core.permissions import Perm, has_permission
+from core.permissions import Perm, check_permission, has_permission
 from core.persian import clean_text
 from ngos.models import Organisation, Service
 from ngos.selectors import managers_of
@@ -34,18 +37,7 @@ from .workflow import advance_status
 Action = audit.Action
 
 
-class ReferralTransitionError(Exception):
-    """The change is not allowed: in this state, by this person, or without what it needs.
-
-    `message` is a translatable sentence the page shows as it is.
-    """
-
-    def __init__(self, message: object) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class ReferralConsentRequired(ReferralTransitionError):
+class ReferralConsentRequired(InvalidState):
     """No active consent covers referral, and no allowed override was given (AC-05)."""
 
 
@@ -61,7 +53,7 @@ def _require_receiver(by: User, referral: Referral) -> None:
     if _organisation_id(by) != referral.to_organisation_id or not has_permission(
         by, Perm.REFERRAL_ANSWER, organisation=referral.to_organisation_id
     ):
-        raise ReferralTransitionError(
+        raise ActionNotAllowed(
             _("Only the organisation the child was referred to can answer this referral.")
         )
 
@@ -70,9 +62,7 @@ def _require_sender(by: User, referral: Referral) -> None:
     if _organisation_id(by) != referral.from_organisation_id or not has_permission(
         by, Perm.REFERRAL_SEND, organisation=referral.from_organisation_id
     ):
-        raise ReferralTransitionError(
-            _("Only the organisation that sent this referral can withdraw it.")
-        )
+        raise ActionNotAllowed(_("Only the organisation that sent this referral can withdraw it."))
 
 
 def _locked(referral: Referral) -> Referral:
@@ -135,20 +125,22 @@ def referral_send(
     case = (
         Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
     )
-    if not has_permission(by, Perm.REFERRAL_SEND, organisation=case.organisation_id):
-        raise ReferralTransitionError(_("You cannot refer this organisation's cases."))
+    check_permission(
+        by,
+        Perm.REFERRAL_SEND,
+        case.organisation_id,
+        message=_("You cannot refer this organisation's cases."),
+    )
     if case.is_closed:
-        raise ReferralTransitionError(_("A closed case cannot be referred. Reopen it first."))
+        raise InvalidState(_("A closed case cannot be referred. Reopen it first."))
     if to_organisation.pk == case.organisation_id:
-        raise ReferralTransitionError(
+        raise ValidationError(
             _("Choose another organisation: a case is not referred to its own organisation.")
         )
     # Read the receiver's status as it is now, not as the caller loaded it.
     receiver = Organisation.objects.filter(pk=to_organisation.pk).first()
     if receiver is None or not receiver.can_receive_referrals:
-        raise ReferralTransitionError(
-            _("This organisation is suspended and receives no referrals.")
-        )
+        raise InvalidState(_("This organisation is suspended and receives no referrals."))
     offers = (
         Organisation.objects.filter(pk=receiver.pk)
         .offering(service)
@@ -156,17 +148,17 @@ def referral_send(
         .exists()
     )
     if not offers:
-        raise ReferralTransitionError(
+        raise ValidationError(
             _("This organisation does not offer this service in the child's province.")
         )
     need = _text(data.get("need"))
     if not need:
-        raise ReferralTransitionError(_("Describe the need the referral is for."))
+        raise ValidationError(_("Describe the need the referral is for."), code="required")
     duplicate = Referral.objects.filter(
         case=case, to_organisation=receiver, service=service, state__in=REFERRAL_OPEN_STATES
     ).exists()
     if duplicate:
-        raise ReferralTransitionError(
+        raise InvalidState(
             _("This child already has an open referral to this organisation for this service.")
         )
 
@@ -182,11 +174,15 @@ def referral_send(
     if consent is None:
         override = _text(consent_override_reason)
         if not override or not has_permission(by, Perm.CONSENT_OVERRIDE):
+            # Beside the override reason when the form has it, else above the form.
             raise ReferralConsentRequired(
-                _(
-                    "There is no recorded consent to share this child's details in a referral. "
-                    "Record the consent first; a manager may refer without it, giving the reason."
-                )
+                {
+                    "consent_override_reason": _(
+                        "There is no recorded consent to share this child's details in a "
+                        "referral. Record the consent first; a manager may refer without it, "
+                        "giving the reason."
+                    )
+                }
             )
 
     sent_at = timezone.now()
@@ -234,7 +230,7 @@ def referral_accept(*, by: User, referral: Referral) -> Referral:
     referral = _locked(referral)
     _require_receiver(by, referral)
     if referral.state != ReferralState.SENT or referral.sharing_ended_at is not None:
-        raise ReferralTransitionError(
+        raise InvalidState(
             _("Only a referral waiting for an answer can be accepted. This one is %(state)s.")
             % {"state": referral.get_state_display()}
         )
@@ -254,13 +250,13 @@ def referral_decline(*, by: User, referral: Referral, reason: str) -> Referral:
     referral = _locked(referral)
     _require_receiver(by, referral)
     if referral.state != ReferralState.SENT or referral.sharing_ended_at is not None:
-        raise ReferralTransitionError(
+        raise InvalidState(
             _("Only a referral waiting for an answer can be declined. This one is %(state)s.")
             % {"state": referral.get_state_display()}
         )
     reason = _text(reason)
     if not reason:
-        raise ReferralTransitionError(_("Give the reason for declining."))
+        raise ValidationError(_("Give the reason for declining."), code="required")
     now = timezone.now()
     referral.state = ReferralState.DECLINED
     referral.decline_reason = reason
@@ -290,14 +286,14 @@ def referral_complete(*, by: User, referral: Referral, completed: bool, notes: s
     referral = _locked(referral)
     _require_receiver(by, referral)
     if referral.state != ReferralState.ACCEPTED or referral.sharing_ended_at is not None:
-        raise ReferralTransitionError(
+        raise InvalidState(
             _("Only an accepted referral can be completed. This one is %(state)s.")
             % {"state": referral.get_state_display()}
         )
     notes = _text(notes)
     if not notes:
-        raise ReferralTransitionError(
-            _("Say what was done, for the organisation that referred the child.")
+        raise ValidationError(
+            _("Say what was done, for the organisation that referred the child."), code="required"
         )
     referral.state = ReferralState.COMPLETED if completed else ReferralState.NOT_COMPLETED
     referral.outcome_notes = notes
@@ -314,13 +310,13 @@ def referral_withdraw(*, by: User, referral: Referral, reason: str) -> Referral:
     referral = _locked(referral)
     _require_sender(by, referral)
     if referral.state not in REFERRAL_OPEN_STATES:
-        raise ReferralTransitionError(
+        raise InvalidState(
             _("Only an open referral can be withdrawn. This one is %(state)s.")
             % {"state": referral.get_state_display()}
         )
     reason = _text(reason)
     if not reason:
-        raise ReferralTransitionError(_("Give the reason for withdrawing the referral."))
+        raise ValidationError(_("Give the reason for withdrawing the referral."), code="required")
     referral.state = ReferralState.WITHDRAWN
     referral.withdrawn_reason = reason
     referral.closed_by = by

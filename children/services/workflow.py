@@ -1,4 +1,8 @@
-"""Moving a case through its workflow: assessment, case plan, closure with approval, reopening."""
+"""Moving a case through its workflow: assessment, case plan, closure with approval, reopening.
+
+Each step checks the acting user's permission on the case's organisation (`ActionNotAllowed`,
+a 403) and refuses what the case's state does not allow with `InvalidState` (ADR 0013).
+"""
 
 import datetime
 from collections.abc import Mapping
@@ -9,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.exceptions import InvalidState
 from core.models import User
-from core.permissions import Perm, has_permission
+from core.permissions import Perm, check_permission
 from core.persian import clean_text
 from ngos.models import Service
 
@@ -28,10 +33,6 @@ _ORDER: list[str] = [
     CaseStatus.CASE_PLAN,
     CaseStatus.IN_PROGRESS,
 ]
-
-
-class WorkflowError(Exception):
-    """A step the case's current state does not allow; the message is shown to the user."""
 
 
 def advance_status(case: Case, status: str, by: User) -> None:
@@ -52,7 +53,7 @@ def _locked(case: Case) -> Case:
 
 def _refuse_if_closed(case: Case) -> None:
     if case.status == CaseStatus.CLOSED:
-        raise WorkflowError(_("The case is closed. Reopen it first."))
+        raise InvalidState(_("The case is closed. Reopen it first."))
 
 
 @transaction.atomic
@@ -66,6 +67,7 @@ def assessment_record(
     assessed_on: datetime.date | None = None,
 ) -> Assessment:
     """Keep a new assessment (earlier ones stay as history) and set the case's risk level."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     _refuse_if_closed(case)
     assessment = Assessment.objects.create(
@@ -85,6 +87,7 @@ def assessment_record(
 
 @transaction.atomic
 def plan_goal_add(*, by: User, case: Case, goal: str) -> PlanGoal:
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     _refuse_if_closed(case)
     plan_goal = PlanGoal.objects.create(case=case, goal=clean_text(goal), created_by=by)
@@ -103,6 +106,7 @@ def plan_action_add(
     service: Service | None = None,
     target_date: datetime.date | None = None,
 ) -> PlanAction:
+    check_permission(by, Perm.CASE_EDIT, goal.case.organisation_id)
     case = _locked(goal.case)
     _refuse_if_closed(case)
     action = PlanAction.objects.create(
@@ -118,6 +122,7 @@ def plan_action_add(
 
 @transaction.atomic
 def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> PlanAction:
+    check_permission(by, Perm.CASE_EDIT, action.goal.case.organisation_id)
     case = _locked(action.goal.case)
     _refuse_if_closed(case)
     PlanAction.objects.filter(pk=action.pk).update(status=status)
@@ -137,10 +142,11 @@ def plan_action_set_status(*, by: User, action: PlanAction, status: str) -> Plan
 @transaction.atomic
 def closure_request(*, by: User, case: Case, reason: str, note: str = "") -> ClosureRequest:
     """A caseworker asks to close; the case stays open until a manager approves."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     _refuse_if_closed(case)
     if case.closure_requests.filter(state=ClosureRequest.State.PENDING).exists():
-        raise WorkflowError(_("A closure request is already waiting for approval."))
+        raise InvalidState(_("A closure request is already waiting for approval."))
     request = ClosureRequest.objects.create(
         case=case, reason=reason, note=clean_text(note, multiline=True), requested_by=by
     )
@@ -152,11 +158,15 @@ def closure_request(*, by: User, case: Case, reason: str, note: str = "") -> Clo
 
 
 def _decide(by: User, request: ClosureRequest, *, approve: bool, comment: str) -> ClosureRequest:
-    if not has_permission(by, Perm.CASE_APPROVE_CLOSURE, organisation=request.case.organisation_id):
-        raise WorkflowError(_("Only a manager of the organisation can decide on closing a case."))
+    check_permission(
+        by,
+        Perm.CASE_APPROVE_CLOSURE,
+        request.case.organisation_id,
+        message=_("Only a manager of the organisation can decide on closing a case."),
+    )
     request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ClosureRequest.State.PENDING:
-        raise WorkflowError(_("This closure request has already been decided."))
+        raise InvalidState(_("This closure request has already been decided."))
     request.state = ClosureRequest.State.APPROVED if approve else ClosureRequest.State.RETURNED
     request.decided_by = by
     request.decided_at = timezone.now()
@@ -206,9 +216,10 @@ def closure_return(*, by: User, request: ClosureRequest, comment: str) -> Closur
 @transaction.atomic
 def case_reopen(*, by: User, case: Case, reason: str) -> Case:
     """Reopen a closed case; it resumes at "services in progress" when it had a plan, else "registered"."""
+    check_permission(by, Perm.CASE_EDIT, case.organisation_id)
     case = _locked(case)
     if case.status != CaseStatus.CLOSED:
-        raise WorkflowError(_("Only a closed case can be reopened."))
+        raise InvalidState(_("Only a closed case can be reopened."))
     resumed = CaseStatus.IN_PROGRESS if case.plan_goals.exists() else CaseStatus.REGISTERED
     Case.objects.filter(pk=case.pk).update(status=resumed, closed_at=None, closure_reason="")
     TimelineEntry.objects.create(

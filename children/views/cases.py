@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
+from core.exceptions import ActionNotAllowed, Conflict
 from core.pagination import CountInPagePaginator
 from core.permissions import Perm
 
@@ -36,7 +37,6 @@ from ..presenters import display_value, section_rows
 from ..presenters_workflow import workflow_context
 from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
-from ..services.links import LinkNotAllowed
 
 PAGE_SIZE = 25
 
@@ -173,7 +173,7 @@ def case_edit_section(request, pk, section):
             expected_version=form.cleaned_data["version"],
             section=section,
         )
-    except services.CaseConflict as conflict:
+    except Conflict as conflict:
         return _render_conflict(request, case, section, title, form, conflict.current)
     messages.success(request, _("Saved."))
     return redirect("children:case_detail", pk=case.pk)
@@ -267,7 +267,7 @@ def case_link_request(request, pk, target_pk):
     target = Case.objects.select_related("organisation").filter(pk=target_pk).first()
     try:
         services.case_link_request(by=request.user, case=case, target_case=target)
-    except LinkNotAllowed:
+    except ActionNotAllowed:
         # Not a current likely match: the same answer as a missing case, nothing learnt.
         raise Http404 from None
     messages.success(

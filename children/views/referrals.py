@@ -2,7 +2,8 @@
 
 Every referral is loaded through `get_referral_for_user`, so the receiving organisation's access
 is decided afresh on each request (AC-04); the services decide who may do what, and their
-refusals come back to the page as a message.
+refusals come back to the page as a message, a permission refusal included: the sender sees
+the answer buttons of its own referral (ADR 0013).
 """
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.access import object_access, require_permission
 from core.permissions import Perm, has_permission
+from core.refusals import refusal_as_message, refusal_on_form
 from ngos.selectors import organisations_for_referral
 
 from ..access import get_case_for_user, get_referral_for_user
@@ -32,8 +34,6 @@ from ..selectors.referrals import (
     shared_fields,
 )
 from ..services.referrals import (
-    ReferralConsentRequired,
-    ReferralTransitionError,
     referral_accept,
     referral_complete,
     referral_consent_for,
@@ -86,7 +86,7 @@ def referral_create(request, pk):
     )
     context.update(service=service, form=form, organisations=organisations)
     if posting and context["can_refer"] and form.is_valid():
-        try:
+        with refusal_on_form(form):
             referral_send(
                 by=request.user,
                 case=case,
@@ -95,12 +95,6 @@ def referral_create(request, pk):
                 data=form.referral_data(),
                 consent_override_reason=form.cleaned_data.get("consent_override_reason", ""),
             )
-        except ReferralConsentRequired as refusal:
-            field = "consent_override_reason" if allow_override else None
-            form.add_error(field, refusal.message)
-        except ReferralTransitionError as refusal:
-            form.add_error(None, refusal.message)
-        else:
             messages.success(
                 request,
                 _("The referral is sent to %(organisation)s.")
@@ -190,11 +184,6 @@ def _after_change(request, referral):
     return redirect("children:referral_inbox")
 
 
-def _refused(request, referral, refusal):
-    messages.error(request, refusal.message)
-    return _after_change(request, referral)
-
-
 def _invalid(request, referral, **forms):
     """Show the page again with the form's errors beside its fields; the read is audited."""
     audit.record(
@@ -207,11 +196,9 @@ def _invalid(request, referral, **forms):
 @object_access
 def referral_accept_view(request, pk):
     referral = _load_for(request, pk, Perm.REFERRAL_ANSWER)
-    try:
+    with refusal_as_message(request, not_allowed_too=True):
         referral_accept(by=request.user, referral=referral)
-    except ReferralTransitionError as refusal:
-        return _refused(request, referral, refusal)
-    messages.success(request, _("You accepted the referral."))
+        messages.success(request, _("You accepted the referral."))
     return _after_change(request, referral)
 
 
@@ -222,13 +209,11 @@ def referral_decline_view(request, pk):
     form = DeclineForm(request.POST)
     if not form.is_valid():
         return _invalid(request, referral, decline_form=form)
-    try:
+    with refusal_as_message(request, not_allowed_too=True):
         referral_decline(by=request.user, referral=referral, reason=form.cleaned_data["reason"])
-    except ReferralTransitionError as refusal:
-        return _refused(request, referral, refusal)
-    messages.success(
-        request, _("You declined the referral. The referring organisation sees your reason.")
-    )
+        messages.success(
+            request, _("You declined the referral. The referring organisation sees your reason.")
+        )
     return _after_change(request, referral)
 
 
@@ -239,18 +224,16 @@ def referral_complete_view(request, pk):
     form = CompleteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, referral, complete_form=form)
-    try:
+    with refusal_as_message(request, not_allowed_too=True):
         referral_complete(
             by=request.user,
             referral=referral,
             completed=form.cleaned_data["completed"],
             notes=form.cleaned_data["notes"],
         )
-    except ReferralTransitionError as refusal:
-        return _refused(request, referral, refusal)
-    messages.success(
-        request, _("The outcome is recorded and sent back to the referring organisation.")
-    )
+        messages.success(
+            request, _("The outcome is recorded and sent back to the referring organisation.")
+        )
     return _after_change(request, referral)
 
 
@@ -261,9 +244,7 @@ def referral_withdraw_view(request, pk):
     form = WithdrawReferralForm(request.POST)
     if not form.is_valid():
         return _invalid(request, referral, withdraw_form=form)
-    try:
+    with refusal_as_message(request, not_allowed_too=True):
         referral_withdraw(by=request.user, referral=referral, reason=form.cleaned_data["reason"])
-    except ReferralTransitionError as refusal:
-        return _refused(request, referral, refusal)
-    messages.success(request, _("The referral is withdrawn."))
+        messages.success(request, _("The referral is withdrawn."))
     return _after_change(request, referral)

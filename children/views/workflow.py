@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import object_access
 from core.permissions import Perm
+from core.refusals import refusal_as_message
 
 from .. import services
 from ..access import get_case_for_user
@@ -30,10 +31,6 @@ def _back(case):
     return redirect("children:case_detail", pk=case.pk)
 
 
-def _report(request, error):
-    messages.error(request, str(error))
-
-
 @object_access
 def assessment_create(request, pk):
     """Two steps without JavaScript: the needs propose a risk level, the caseworker confirms it."""
@@ -43,7 +40,7 @@ def assessment_create(request, pk):
     if request.method == "POST" and form.is_valid():
         proposed = propose_risk(form.needs(), protection_concerns=case.protection_concerns)
         if "confirm" in request.POST and form.cleaned_data["risk_level"]:
-            try:
+            with refusal_as_message(request):
                 services.assessment_record(
                     by=request.user,
                     case=case,
@@ -52,9 +49,6 @@ def assessment_create(request, pk):
                     notes=form.cleaned_data["notes"],
                     assessed_on=form.cleaned_data["assessed_on"],
                 )
-            except services.WorkflowError as error:
-                _report(request, error)
-            else:
                 messages.success(request, _("The assessment is saved."))
             return _back(case)
         form = AssessmentForm(
@@ -72,10 +66,8 @@ def plan_goal_add(request, pk):
     case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = GoalForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.plan_goal_add(by=request.user, case=case, goal=form.cleaned_data["goal"])
-        except services.WorkflowError as error:
-            _report(request, error)
     else:
         messages.error(request, _("Write the goal."))
     return _back(case)
@@ -87,10 +79,8 @@ def plan_action_add(request, pk, goal_pk):
     goal = get_object_or_404(case.plan_goals, pk=goal_pk)
     form = PlanActionForm(request.POST or None, organisation=case.organisation)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.plan_action_add(by=request.user, goal=goal, **form.cleaned_data)
-        except services.WorkflowError as error:
-            _report(request, error)
         return _back(case)
     return render(
         request, "children/plan_action_form.html", {"case": case, "goal": goal, "form": form}
@@ -104,12 +94,10 @@ def plan_action_status(request, pk, action_pk):
     action = get_object_or_404(PlanAction.objects.filter(goal__case=case), pk=action_pk)
     form = PlanActionStatusForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.plan_action_set_status(
                 by=request.user, action=action, status=form.cleaned_data["status"]
             )
-        except services.WorkflowError as error:
-            _report(request, error)
     return _back(case)
 
 
@@ -119,11 +107,9 @@ def closure_request(request, pk):
     case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = ClosureRequestForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.closure_request(by=request.user, case=case, **form.cleaned_data)
             messages.success(request, _("Closing the case now waits for a manager's approval."))
-        except services.WorkflowError as error:
-            _report(request, error)
     else:
         messages.error(request, _("Choose the reason for closing."))
     return _back(case)
@@ -139,7 +125,7 @@ def closure_decide(request, pk, request_pk):
     form = ClosureDecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
-    try:
+    with refusal_as_message(request):
         if request.POST.get("decision") == "approve":
             services.closure_approve(by=request.user, request=closure, comment=comment)
             messages.success(request, _("The case is closed."))
@@ -148,8 +134,6 @@ def closure_decide(request, pk, request_pk):
         else:
             services.closure_return(by=request.user, request=closure, comment=comment)
             messages.success(request, _("The closure request is sent back to the caseworker."))
-    except services.WorkflowError as error:
-        _report(request, error)
     return _back(case)
 
 
@@ -159,11 +143,9 @@ def case_reopen(request, pk):
     case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = ReopenForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.case_reopen(by=request.user, case=case, reason=form.cleaned_data["reason"])
             messages.success(request, _("The case is open again."))
-        except services.WorkflowError as error:
-            _report(request, error)
     else:
         messages.error(request, _("Say why the case is reopened."))
     return _back(case)
@@ -186,7 +168,7 @@ def followup_outcome(request, pk, followup_pk):
     followup = get_object_or_404(case.follow_ups, pk=followup_pk)
     outcome_form = FollowUpOutcomeForm(request.POST if "outcome" in request.POST else None)
     reschedule_form = RescheduleForm(request.POST if "reschedule" in request.POST else None)
-    try:
+    with refusal_as_message(request) as attempt:
         if outcome_form.is_bound and outcome_form.is_valid():
             services.followup_record(
                 by=request.user,
@@ -202,8 +184,7 @@ def followup_outcome(request, pk, followup_pk):
             )
             messages.success(request, _("The follow-up is rescheduled."))
             return _back(case)
-    except services.FollowUpError as error:
-        _report(request, error)
+    if attempt.refused:
         return _back(case)
     context = {
         "case": case,

@@ -1,27 +1,25 @@
 """Editing an organisation's profile, and the history of what changed."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.access import require_permission
-from core.permissions import Perm, Role, role_of
+from core.permissions import Perm, has_permission
+from core.refusals import refusal_on_form
 
 from ..access import get_organisation_for_history, get_organisation_for_profile_edit
 from ..forms import OrganisationProfileForm, ServiceOfferingsForm
 from ..history import describe_events
 from ..selectors import organisation_history
 from ..services import organisation_update_profile
-from ._forms import add_service_errors
 
 
 @require_permission(Perm.ORG_EDIT_PROFILE)
 def profile_edit(request, pk):
     organisation = get_organisation_for_profile_edit(request.user, pk)
-    role = role_of(request.user)
-    can_edit_identity = role is not None and role.key == Role.ADMINISTRATOR
+    can_edit_identity = has_permission(request.user, Perm.ORGS_MANAGE_ALL)
     offerings_form = ServiceOfferingsForm(request.POST or None, organisation=organisation)
     form = OrganisationProfileForm(
         request.POST or None,
@@ -31,16 +29,13 @@ def profile_edit(request, pk):
     )
     # `&`, not `and`: both forms are validated so that each shows its errors at once.
     if request.method == "POST" and form.is_valid() & offerings_form.is_valid():
-        try:
+        with refusal_on_form(form):
             organisation_update_profile(
                 by=request.user,
                 organisation=organisation,
                 data=form.profile_data(),
                 offerings=offerings_form.offerings_data(),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("The profile has been saved."))
             return redirect("ngos:detail", pk=organisation.pk)
     return render(

@@ -3,7 +3,6 @@ the page where an invited person chooses a password."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -11,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import public, require_permission
-from core.permissions import Perm, Role, has_permission, role_of
+from core.permissions import Perm, has_permission
+from core.refusals import refusal_as_message, refusal_on_form
 
 from ..access import (
     get_membership_for_staff_management,
@@ -34,12 +34,6 @@ from ..services import (
     staff_reactivate,
 )
 from ..tokens import invitation_tokens
-from ._forms import add_service_errors
-
-
-def _is_administrator(user):
-    role = role_of(user)
-    return role is not None and role.key == Role.ADMINISTRATOR
 
 
 @require_permission(Perm.ORG_VIEW_STAFF)
@@ -61,15 +55,15 @@ def staff_list(request, pk):
 @require_permission(Perm.ORG_MANAGE_STAFF)
 def staff_invite_view(request, pk):
     organisation = get_organisation_for_staff_management(request.user, pk)
-    form = StaffInviteForm(request.POST or None, by_administrator=_is_administrator(request.user))
+    form = StaffInviteForm(
+        request.POST or None,
+        by_administrator=has_permission(request.user, Perm.USERS_MANAGE_ALL),
+    )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             membership = staff_invite(
                 by=request.user, organisation=organisation, data=form.cleaned_data
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("An invitation has been sent to %(email)s.") % {"email": membership.user.email},
@@ -84,10 +78,10 @@ def staff_edit(request, pk, member_pk):
     form = StaffEditForm(
         request.POST or None,
         instance=membership,
-        by_administrator=_is_administrator(request.user),
+        by_administrator=has_permission(request.user, Perm.USERS_MANAGE_ALL),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             staff_change_role(
                 by=request.user,
                 membership=membership,
@@ -95,9 +89,6 @@ def staff_edit(request, pk, member_pk):
                 title=form.cleaned_data["title"],
                 province=form.cleaned_data.get("province"),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("The role has been saved."))
             return redirect("ngos:staff_list", pk=organisation.pk)
     return render(
@@ -114,15 +105,12 @@ def staff_deactivate_view(request, pk, member_pk):
         request.POST or None, candidates=reassignment_candidates(membership=membership)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             moved = staff_deactivate(
                 by=request.user,
                 membership=membership,
                 reassign_to=form.cleaned_data.get("reassign_to"),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("%(name)s has been deactivated. Open cases reassigned: %(count)s.")
@@ -141,12 +129,8 @@ def staff_deactivate_view(request, pk, member_pk):
 
 def _post_action(request, pk, member_pk, service, done):
     organisation, membership = get_membership_for_staff_management(request.user, pk, member_pk)
-    try:
+    with refusal_as_message(request):
         service(by=request.user, membership=membership)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
         messages.success(request, done)
     return redirect("ngos:staff_list", pk=organisation.pk)
 

@@ -1,17 +1,16 @@
 """Ministry officers verify an organisation, suspend it with a reason, or end a suspension."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from core.access import require_permission
 from core.permissions import Perm
+from core.refusals import refusal_on_form
 
 from ..access import get_organisation_for_verification
 from ..forms import ReinstateForm, SuspendForm, VerifyForm
 from ..services import organisation_reinstate, organisation_suspend, organisation_verify
-from ._forms import add_service_errors
 
 ACTIONS = {
     "verify": {
@@ -63,11 +62,8 @@ def _act(request, pk, action):
     spec = ACTIONS[action]
     form = spec["form"](request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form):
             spec["service"](request.user, organisation, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, str(spec["done"]))
             return redirect("ngos:detail", pk=organisation.pk)
     return render(

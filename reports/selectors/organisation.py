@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Q,
 )
@@ -32,7 +31,7 @@ from core.jalali import (
     to_jalali,
 )
 from core.models import User
-from core.permissions import Perm, Role, has_permission
+from core.permissions import Perm, Role, check_permission
 from core.persian import to_persian_digits
 
 DEFAULT_PERIOD = "90d"
@@ -138,8 +137,7 @@ def organisation_figures(
 
     Figures about "now" (open cases, overdue follow-ups and referrals) ignore the period.
     """
-    if not has_permission(user, Perm.ORG_DASHBOARD):
-        raise PermissionDenied
+    check_permission(user, Perm.ORG_DASHBOARD)
     now = now or timezone.now()
     today = timezone.localdate(now)
     organisation_id = user.membership.organisation_id

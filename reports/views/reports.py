@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.access import require_permission
 from core.permissions import Perm
+from core.refusals import refusal_on_form
 
 from ..access import get_report_for_user, kinds_for, reports_visible_to
 from ..forms import ReportRequestForm
 from ..models import Report
-from ..services import ReportRequestError, report_request
+from ..services import report_request
 
 READ = (Perm.REPORTS_VIEW, Perm.ORG_DASHBOARD)
 CONTENT_TYPES = {
@@ -73,30 +74,24 @@ def report_file(request, pk, fmt):
 @require_permission(*READ)
 def report_ask(request):
     form = ReportRequestForm(request.POST, kinds=kinds_for(request.user))
-    if not form.is_valid():
-        reports = reports_visible_to(request.user).order_by("-period_start", "kind")[:200]
-        return render(
-            request, "reports/report_list.html", {"reports": reports, "form": form}, status=400
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        organisation = (
+            request.user.membership.organisation if kind == Report.Kind.WEEKLY_BACKLOG else None
         )
-    kind = form.cleaned_data["kind"]
-    organisation = (
-        request.user.membership.organisation if kind == Report.Kind.WEEKLY_BACKLOG else None
+        with refusal_on_form(form):
+            report = report_request(
+                kind=kind,
+                period=form.cleaned_data["period"],
+                organisation=organisation,
+                user=request.user,
+            )
+            messages.success(request, _("The report is being built; this page shows its progress."))
+            return redirect("reports:report_detail", pk=report.pk)
+    reports = reports_visible_to(request.user).order_by("-period_start", "kind")[:200]
+    return render(
+        request, "reports/report_list.html", {"reports": reports, "form": form}, status=400
     )
-    try:
-        report = report_request(
-            kind=kind,
-            period=form.cleaned_data["period"],
-            organisation=organisation,
-            user=request.user,
-        )
-    except ReportRequestError:
-        form.add_error("period", _("This period has not ended yet."))
-        reports = reports_visible_to(request.user).order_by("-period_start", "kind")[:200]
-        return render(
-            request, "reports/report_list.html", {"reports": reports, "form": form}, status=400
-        )
-    messages.success(request, _("The report is being built; this page shows its progress."))
-    return redirect("reports:report_detail", pk=report.pk)
 
 
 @require_POST

@@ -1,6 +1,7 @@
 """Case notes, consent and its withdrawal, and handing a caseworker's open cases to another."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from children import services
@@ -222,7 +223,7 @@ def test_reassign_open_records_each_move_on_its_case(mgr_a, cw_a, cw_a2, caseloa
 def test_reassign_open_refuses_a_caseworker_of_another_organisation(mgr_a, cw_a, cw_b, caseload):
     before = _assignees()
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         services.case_reassign_open(by=mgr_a, from_user=cw_a, to_user=cw_b)
 
     assert _assignees() == before
@@ -235,7 +236,7 @@ def test_reassign_open_refuses_someone_with_no_organisation(mgr_a, cw_a, caseloa
     nobody = UserFactory(username="nobody")
     before = _assignees()
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         services.case_reassign_open(by=mgr_a, from_user=cw_a, to_user=nobody)
 
     assert _assignees() == before

@@ -12,6 +12,7 @@ from children import services
 from children.models import Case, FollowUp
 from children.models.choices import CaseStatus, NeedLevel, RiskLevel
 from children.models.workflow import propose_risk
+from core.exceptions import InvalidState
 from core.models import AuditEvent
 
 NEEDS = {
@@ -110,7 +111,7 @@ def test_manager_sends_a_closure_back_with_a_comment(client_as, cw_a, mgr_a, cas
 
 def test_a_second_closure_request_is_refused_while_one_waits(cw_a, case_a):
     services.closure_request(by=cw_a, case=case_a, reason="moved_away")
-    with pytest.raises(services.WorkflowError):
+    with pytest.raises(InvalidState):
         services.closure_request(by=cw_a, case=case_a, reason="moved_away")
 
 
@@ -127,7 +128,7 @@ def test_manager_of_another_organisation_cannot_decide(client_as, cw_a, mgr_b, c
 def test_closed_case_refuses_changes_and_can_be_reopened(cw_a, mgr_a, case_a):
     request = services.closure_request(by=cw_a, case=case_a, reason="reunified")
     services.closure_approve(by=mgr_a, request=request)
-    with pytest.raises(services.WorkflowError):
+    with pytest.raises(InvalidState):
         services.plan_goal_add(by=cw_a, case=case_a, goal="x")
     reopened = services.case_reopen(by=cw_a, case=case_a, reason="دوباره در خیابان دیده شد")
     assert reopened.status == CaseStatus.REGISTERED and reopened.closed_at is None
@@ -182,7 +183,7 @@ def test_recording_a_follow_up_outcome_updates_last_contact(client_as, cw_a, cas
     followup.refresh_from_db()
     case_a.refresh_from_db()
     assert followup.status == "done" and case_a.last_contact_on == timezone.localdate()
-    with pytest.raises(services.FollowUpError):
+    with pytest.raises(InvalidState):
         services.followup_record(by=cw_a, followup=followup, done=False, outcome="again")
 
 

@@ -1,9 +1,12 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from core.exceptions import ActionNotAllowed
 from core.permissions import (
     ORGANISATION_SCOPED,
     Perm,
     Role,
+    check_permission,
     has_permission,
     permission_flags,
     roles_with,
@@ -81,3 +84,86 @@ def test_roles_with_a_permission_are_found_in_the_role_table():
     assert set(roles_with(Perm.CASE_EDIT)) == {Role.CASEWORKER, Role.ORG_MANAGER}
     assert roles_with(Perm.ORG_DASHBOARD) == [Role.ORG_MANAGER]
     assert roles_with(Perm.REPORTS_VIEW) == [Role.MINISTRY_OFFICER]
+
+
+# The whole table, written out: a change to who may do what must change this test too.
+ROLE_TABLE = {
+    Role.CASEWORKER: {
+        "case.view",
+        "case.edit",
+        "outreach.log",
+        "referral.send",
+        "referral.answer",
+        "followup.manage",
+        "directory.view",
+        "meetings.view",
+    },
+    Role.ORG_MANAGER: {
+        "case.view",
+        "case.edit",
+        "case.reassign",
+        "case.approve_closure",
+        "outreach.log",
+        "referral.send",
+        "referral.answer",
+        "consent.override",
+        "followup.manage",
+        "directory.view",
+        "meetings.view",
+        "org.view_staff",
+        "org.manage_staff",
+        "org.edit_profile",
+        "org.dashboard",
+        "resolution.update",
+    },
+    Role.MINISTRY_OFFICER: {
+        "national.dashboard",
+        "reports.view",
+        "directory.view",
+        "directory.coverage",
+        "org.verify",
+        "org.history",
+        "org.view_staff",
+        "meetings.manage",
+        "meetings.view",
+    },
+    Role.ADMINISTRATOR: {
+        "data.import",
+        "users.manage_all",
+        "orgs.manage_all",
+        "directory.view",
+        "directory.coverage",
+        "org.history",
+        "org.view_staff",
+        "org.manage_staff",
+        "org.edit_profile",
+    },
+}
+
+
+def test_the_role_table_is_exactly_this():
+    actual = {
+        key: {str(perm) for perm in definition.permissions}
+        for key, definition in Role.DEFINITIONS.items()
+    }
+    assert actual == ROLE_TABLE
+
+
+def test_every_permission_is_granted_to_some_role():
+    granted = set().union(*ROLE_TABLE.values())
+    assert {str(perm) for perm in Perm} == granted
+
+
+def test_only_who_manages_them_all_acts_across_organisations(adm, mgr_a, min_officer, org_b):
+    assert has_permission(adm, Perm.ORG_EDIT_PROFILE, organisation=org_b)
+    assert has_permission(adm, Perm.ORG_VIEW_STAFF, organisation=org_b)
+    assert not has_permission(mgr_a, Perm.ORG_EDIT_PROFILE, organisation=org_b)
+    assert not has_permission(min_officer, Perm.ORG_VIEW_STAFF, organisation=org_b)
+
+
+def test_check_permission_raises_a_permission_denied_carrying_its_message(cw_a, org_b):
+    check_permission(cw_a, Perm.CASE_EDIT, cw_a.membership.organisation)
+    with pytest.raises(ActionNotAllowed) as refusal:
+        check_permission(cw_a, Perm.CASE_EDIT, org_b, message="Not yours.")
+    assert isinstance(refusal.value, PermissionDenied)
+    assert refusal.value.messages == ["Not yours."]
