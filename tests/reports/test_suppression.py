@@ -158,6 +158,37 @@ def test_fixed_figures_count_as_decided_elsewhere_and_are_never_picked():
     assert result == {"end": HIDDEN, "registered": 0, "closed": 0}
 
 
+def test_a_hidden_stock_beside_a_quiet_quarter_hides_a_zero_when_nothing_else_is_left():
+    """The last resort of the complement: a zero part, when no non-zero part and no total is
+    left to hide.
+
+    A quarter in which province p1 registered and closed nothing: its stock at the end equals
+    the stock at the start (7), which the cube before showed. p2's stock (3) is small, so the
+    national stock hides p1's beside it. In p1's stock-flow relation the end is then the lone
+    hidden member, its total: the start is decided elsewhere and the other parts are zeros.
+    Left so, end = 7 + 0 - 0 gives p1 away, and the national 30 - 7 - 20 gives p2's 3.
+    """
+    counts = {"active|all": 30, "active|p1": 7, "active|p2": 3, "active|p3": 20}
+    counts |= {"registered|p1": 0, "closed|p1": 0, "start|p1": 7}
+    relations = [
+        ("active|all", ["active|p1", "active|p2", "active|p3"]),
+        ("active|p1", ["registered|p1", "closed|p1", "start|p1"]),
+    ]
+    fixed = {"start|p1": False}
+
+    result = protect(counts, relations, fixed)
+
+    assert result["active|p2"] == SUPPRESSED
+    assert result["active|p1"] == HIDDEN
+    # The smallest zero part (by key, both being 0): closed < registered.
+    assert result["closed|p1"] == HIDDEN
+    assert result["registered|p1"] == 0
+    assert [result["active|all"], result["active|p3"]] == [30, 20]
+    for total, parts in relations:
+        hidden = [key for key in (total, *parts) if fixed.get(key) or is_hidden(result.get(key))]
+        assert len(hidden) != 1, (total, hidden)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_no_relation_is_ever_left_with_one_hidden_member(seed):
     """A small exhaustive-ish sweep: random 3×3 tables with totals."""
