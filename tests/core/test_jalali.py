@@ -301,3 +301,72 @@ def test_date_filters_render_nothing_for_values_of_the_wrong_type():
 def test_date_filters_take_an_explicit_language():
     with override("fa"):
         assert render('{{ d|jdate:"en" }}', d=FOUNDING_MEETING) == "2017-12-28"
+
+
+# --- the edges no other test reaches -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "\u060d",  # Arabic date separator
+        "\uff0f",  # full-width solidus
+        "\u2044",  # fraction slash
+        "\u2010",  # hyphen
+        "\u2011",  # non-breaking hyphen
+        "\u2012",  # figure dash
+        "\u2013",  # en dash
+        "\u2014",  # em dash
+        "\u2212",  # minus sign
+        "\u066b",  # Arabic decimal separator
+    ],
+)
+def test_every_separator_people_paste_reads_as_one_the_parser_knows(separator):
+    assert parse_date(f"1396{separator}10{separator}07") == FOUNDING_MEETING
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        *"\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        *"\u200b\u200c\u200d\ufeff",
+    ],
+)
+def test_bidi_and_zero_width_characters_around_the_numbers_are_dropped(invisible):
+    assert parse_date(f"{invisible}1396/{invisible}10/07{invisible}") == FOUNDING_MEETING
+
+
+def test_a_three_digit_day_is_not_a_date():
+    with pytest.raises(DateParseError) as error:
+        parse_date("1396/10/007")
+
+    assert error.value.code == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1200/01/01", jdatetime.date(1200, 1, 1).togregorian()),  # the oldest Jalali year
+        ("1699/12/29", jdatetime.date(1699, 12, 29).togregorian()),  # the latest Jalali year
+        ("1700/01/01", datetime.date(1700, 1, 1)),  # the oldest Gregorian year
+    ],
+)
+def test_year_bounds_between_the_calendars(typed, expected):
+    assert parse_date(typed) == expected
+
+
+def test_a_jalali_year_before_1200_is_out_of_range_and_the_message_names_it():
+    with override("en"), pytest.raises(DateParseError) as error:
+        parse_date("1199/12/29")
+
+    assert error.value.code == "out_of_range"
+    assert error.value.params == {"year": "1199"}
+    assert "1199" in str(error.value)
+
+
+@pytest.mark.parametrize("month", [0, 13, -1])
+def test_month_zero_and_beyond_twelve_have_no_name(month):
+    with pytest.raises(ValueError, match="1..12"):
+        month_name(month, "en")
+    with pytest.raises(ValueError):
+        jalali_month_bounds(1405, month)
