@@ -189,6 +189,33 @@ def test_a_hidden_stock_beside_a_quiet_quarter_hides_a_zero_when_nothing_else_is
         assert len(hidden) != 1, (total, hidden)
 
 
+def test_the_complement_is_the_smallest_part_by_value_not_by_name():
+    counts = {"total": 23, "a": 3, "b": 12, "c": 8}
+    result = protect(counts, [("total", ["a", "b", "c"])])
+    assert result == {"total": 23, "a": SUPPRESSED, "b": 12, "c": HIDDEN}
+
+
+def test_keys_of_different_types_are_ordered_by_value_then_by_their_text():
+    """Tuple and string keys cannot be compared with each other; ties go to the key whose text
+    sorts first, "('b',)" before "c", whichever comes first in the relation."""
+    counts = {"t": 19, "a": 3, "c": 8, ("b",): 8}
+    result = protect(counts, [("t", ["a", "c", ("b",)])])
+    assert result == {"t": 19, "a": SUPPRESSED, "c": 8, ("b",): HIDDEN}
+    # The same among zeros, when the total is decided elsewhere.
+    counts = {"a": 3, "c": 0, ("b",): 0}
+    result = protect(counts, [("t", ["a", "c", ("b",)])], fixed={"t": False})
+    assert result == {"a": SUPPRESSED, "c": 0, ("b",): HIDDEN}
+
+
+def test_a_relation_that_cannot_be_protected_does_not_stop_the_others():
+    # u = x with u decided elsewhere: nothing here can hide beside x. The next relation must
+    # still be protected.
+    counts = {"x": 2, "t": 13, "y": 3, "z": 10}
+    relations = [("u", ["x"]), ("t", ["y", "z"])]
+    result = protect(counts, relations, fixed={"u": False})
+    assert result == {"x": SUPPRESSED, "t": 13, "y": SUPPRESSED, "z": HIDDEN}
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_no_relation_is_ever_left_with_one_hidden_member(seed):
     """A small exhaustive-ish sweep: random 3×3 tables with totals."""
