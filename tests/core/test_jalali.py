@@ -368,5 +368,43 @@ def test_a_jalali_year_before_1200_is_out_of_range_and_the_message_names_it():
 def test_month_zero_and_beyond_twelve_have_no_name(month):
     with pytest.raises(ValueError, match="1..12"):
         month_name(month, "en")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^Jalali month must be 1\.\.12"):
         jalali_month_bounds(1405, month)
+
+
+def test_quarter_five_is_refused_by_its_own_check():
+    with pytest.raises(ValueError, match=r"^quarter must be 1\.\.4, got 5$"):
+        jalali_quarter_bounds(1405, 5)
+
+
+def test_an_error_without_placeholders_says_its_message():
+    with override("en"):
+        assert str(DateParseError("invalid")) == (
+            "Enter the date as year/month/day, for example 1405/09/07."
+        )
+
+
+def test_with_no_active_language_dates_are_persian():
+    with override(None):
+        assert format_date(FOUNDING_MEETING) == "۱۳۹۶/۱۰/۰۷"
+
+
+def test_an_explicit_language_wins_over_the_active_one():
+    moment = datetime.datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
+    with override("en"):
+        assert format_datetime(moment, "fa") == "۱۴۰۵/۰۹/۰۷ ۱۴:۳۰"
+        assert format_datetime(FOUNDING_MEETING, "fa") == "۱۳۹۶/۱۰/۰۷"
+        assert format_month(1405, 9, "fa") == "آذر ۱۴۰۵"
+    with override("fa"):
+        assert format_datetime(FOUNDING_MEETING, "en") == "2017-12-28"
+
+
+def test_naive_datetimes_are_taken_as_tehran_wall_time():
+    naive = datetime.datetime(2026, 11, 27, 23, 30)
+    assert format_date(naive, "en") == "2026-11-27"
+    assert format_datetime(naive, "en") == "2026-11-27 23:30"
+
+
+def test_formatting_something_that_is_not_a_date_says_what_it_got():
+    with pytest.raises(TypeError, match="^expected a date or datetime, got str$"):
+        format_date("1405/09/07", "en")

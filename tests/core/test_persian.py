@@ -287,13 +287,36 @@ def test_short_texts_are_keyed_once_and_remembered(length):
     assert persian._normalize_cached.cache_info().currsize == 1
 
 
-@pytest.mark.parametrize("length", [121, 2000])
-def test_long_texts_are_keyed_without_filling_the_cache(length):
+@pytest.mark.parametrize("words", [61, 1000])
+def test_long_texts_are_keyed_without_filling_the_cache(words):
     from core import persian
 
-    text = "ن" * length
+    text = " ".join(["ن"] * words)  # 121 characters and more
     persian._normalize_cached.cache_clear()
 
-    assert normalize(text) == text
-    assert compact(f" {text} ") == text
+    assert normalize(f" {text} ") == text
+    assert compact(text) == "ن" * words
     assert persian._normalize_cached.cache_info().currsize == 0
+
+
+# --- clean_text: the edges ---------------------------------------------------------------
+
+
+def test_clean_text_turns_numbers_into_text():
+    assert clean_text(1405) == "1405"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("خط اول\r\nخط دوم", "خط اول\nخط دوم"),  # Windows line ends
+        ("خط اول\rخط دوم", "خط اول\nخط دوم"),  # old Mac line ends
+        ("X-ray\nXL", "X-ray\nXL"),  # only blank lines are trimmed at the ends
+    ],
+)
+def test_clean_text_multiline_reads_every_kind_of_line_end(typed, expected):
+    assert clean_text(typed, multiline=True) == expected
+
+
+def test_clean_text_trims_only_spaces_and_zwnj_at_the_ends():
+    assert clean_text("  Max\tX ") == "Max X"
