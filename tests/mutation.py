@@ -3,9 +3,9 @@
 mutmut (configured in pyproject.toml) copies the project into mutants/, records which tests call
 each function, then runs those tests once per mutant. Loaded there as a pytest plugin
 (`-p tests.mutation`), this module keeps only the tests of the mutated module's own test files
-(core/access.py -> tests/core/test_access.py and tests/core/test_access_*.py), so a helper that is
-merely used by another module's tests is not counted as tested. Run as a script, it prints the kill rates from
-mutmut's result files.
+(core/access.py -> tests/core/test_access.py and tests/core/test_access_*.py), so a helper that
+is merely used by another module's tests is not counted as tested. Run as a script, it prints
+the kill rates from mutmut's result files. See docs/testing.md.
 """
 
 import json
@@ -36,7 +36,8 @@ def pytest_collection_modifyitems(config, items):
     module = mutant.partition("__mutmut_")[0].rpartition(".")[0]
     kept = [item for item in items if is_own_test(item.nodeid, module)]
     if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        others = [item for item in items if not is_own_test(item.nodeid, module)]
+        config.hook.pytest_deselected(items=others)
         items[:] = kept
 
 
