@@ -9,6 +9,7 @@
 #   make messages     update locale/fa from the code and compile it
 #   make lock         regenerate requirements.lock from pyproject.toml
 #   make bench        the benchmarks at national scale (SCALE=small: 1/100, a few minutes)
+#   make mutate       mutation testing of the core modules and their kill rates (about 5 minutes)
 #   make clean-local  delete .local (private databases, logs) when no private server runs
 
 PYTHON ?= python3
@@ -26,7 +27,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PORT SCALE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format messages lock bench clean-local
+.PHONY: help venv run test lint format messages lock bench clean-local mutate
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -77,3 +78,14 @@ bench: venv
 
 clean-local:
 	$(PYTHON) -m core.devstack clean
+
+# Mutation testing of the core modules, one module at a time (each judged by its own test file,
+# see tests/mutation.py), then the kill rate of each. MUTATE_MODULES=core.jalali runs one.
+MUTATE_MODULES ?= reports.suppression core.persian core.jalali core.national_id core.permissions core.access
+MUTATE_JOBS ?= 1
+mutate: venv
+	$(VPY) -m core.devstack with-services -- sh -c '\
+		for module in $(MUTATE_MODULES); do \
+			mutmut run --max-children $(MUTATE_JOBS) "$$module.*" || exit 1; \
+		done; \
+		python -m tests.mutation $(MUTATE_MODULES)'

@@ -9,9 +9,9 @@ from django.test import Client
 def test_healthz_reports_database_and_broker():
     response = Client().get("/healthz")
     assert response.status_code == 200
-    body = response.json()
-    assert body["database"] == "ok"
-    assert body["broker"] in {"ok", "unavailable"}
+    # The suite always has a broker (Redis, or the devstack's filesystem or in-memory one), so
+    # "unavailable" here would be a broken check, not an outage.
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 @pytest.mark.django_db

@@ -301,3 +301,110 @@ def test_date_filters_render_nothing_for_values_of_the_wrong_type():
 def test_date_filters_take_an_explicit_language():
     with override("fa"):
         assert render('{{ d|jdate:"en" }}', d=FOUNDING_MEETING) == "2017-12-28"
+
+
+# --- the edges no other test reaches -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "\u060d",  # Arabic date separator
+        "\uff0f",  # full-width solidus
+        "\u2044",  # fraction slash
+        "\u2010",  # hyphen
+        "\u2011",  # non-breaking hyphen
+        "\u2012",  # figure dash
+        "\u2013",  # en dash
+        "\u2014",  # em dash
+        "\u2212",  # minus sign
+        "\u066b",  # Arabic decimal separator
+    ],
+)
+def test_every_separator_people_paste_reads_as_one_the_parser_knows(separator):
+    assert parse_date(f"1396{separator}10{separator}07") == FOUNDING_MEETING
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        *"\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        *"\u200b\u200c\u200d\ufeff",
+    ],
+)
+def test_bidi_and_zero_width_characters_around_the_numbers_are_dropped(invisible):
+    assert parse_date(f"{invisible}1396/{invisible}10/07{invisible}") == FOUNDING_MEETING
+
+
+def test_a_three_digit_day_is_not_a_date():
+    with pytest.raises(DateParseError) as error:
+        parse_date("1396/10/007")
+
+    assert error.value.code == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1200/01/01", jdatetime.date(1200, 1, 1).togregorian()),  # the oldest Jalali year
+        ("1699/12/29", jdatetime.date(1699, 12, 29).togregorian()),  # the latest Jalali year
+        ("1700/01/01", datetime.date(1700, 1, 1)),  # the oldest Gregorian year
+    ],
+)
+def test_year_bounds_between_the_calendars(typed, expected):
+    assert parse_date(typed) == expected
+
+
+def test_a_jalali_year_before_1200_is_out_of_range_and_the_message_names_it():
+    with override("en"), pytest.raises(DateParseError) as error:
+        parse_date("1199/12/29")
+
+    assert error.value.code == "out_of_range"
+    assert error.value.params == {"year": "1199"}
+    assert "1199" in str(error.value)
+
+
+@pytest.mark.parametrize("month", [0, 13, -1])
+def test_month_zero_and_beyond_twelve_have_no_name(month):
+    with pytest.raises(ValueError, match="1..12"):
+        month_name(month, "en")
+    with pytest.raises(ValueError, match=r"^Jalali month must be 1\.\.12"):
+        jalali_month_bounds(1405, month)
+
+
+def test_quarter_five_is_refused_by_its_own_check():
+    with pytest.raises(ValueError, match=r"^quarter must be 1\.\.4, got 5$"):
+        jalali_quarter_bounds(1405, 5)
+
+
+def test_an_error_without_placeholders_says_its_message():
+    with override("en"):
+        assert str(DateParseError("invalid")) == (
+            "Enter the date as year/month/day, for example 1405/09/07."
+        )
+
+
+def test_with_no_active_language_dates_are_persian():
+    with override(None):
+        assert format_date(FOUNDING_MEETING) == "۱۳۹۶/۱۰/۰۷"
+
+
+def test_an_explicit_language_wins_over_the_active_one():
+    moment = datetime.datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
+    with override("en"):
+        assert format_datetime(moment, "fa") == "۱۴۰۵/۰۹/۰۷ ۱۴:۳۰"
+        assert format_datetime(FOUNDING_MEETING, "fa") == "۱۳۹۶/۱۰/۰۷"
+        assert format_month(1405, 9, "fa") == "آذر ۱۴۰۵"
+    with override("fa"):
+        assert format_datetime(FOUNDING_MEETING, "en") == "2017-12-28"
+
+
+def test_naive_datetimes_are_taken_as_tehran_wall_time():
+    naive = datetime.datetime(2026, 11, 27, 23, 30)
+    assert format_date(naive, "en") == "2026-11-27"
+    assert format_datetime(naive, "en") == "2026-11-27 23:30"
+
+
+def test_formatting_something_that_is_not_a_date_says_what_it_got():
+    with pytest.raises(TypeError, match="^expected a date or datetime, got str$"):
+        format_date("1405/09/07", "en")

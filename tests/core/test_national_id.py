@@ -101,3 +101,46 @@ def test_validator_says_when_the_length_is_wrong():
             validate_national_id("12345")
         assert error.value.code == "invalid_national_id"
         assert "ten digits" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "national_id",
+    ["００１２３４５６７９", "001234567９", "٠٠١٢٣٤٥٦٧\uff19"],
+)
+def test_full_width_and_other_non_ascii_digits_are_invalid_not_an_error(national_id):
+    # str.isdigit accepts them, the check digit cannot: the answer is "not valid", not a crash.
+    assert not is_valid_national_id(national_id)
+    with override("en"):
+        with pytest.raises(ValidationError) as error:
+            validate_national_id(national_id)
+        assert error.value.messages == ["A national ID has exactly ten digits."]
+
+
+def test_check_digit_reads_any_digit_form_and_separators():
+    assert check_digit("۰۰۱-۲۳۴۵۶۷") == 9
+    assert check_digit(" ١٢٣ ٤٥٦ ٧٨٩ ") == 1
+
+
+@pytest.mark.parametrize(
+    "first_nine", ["12345678", "1234567890", "", "12345678a", "１２３４５６７８９", "12345678²"]
+)
+def test_check_digit_wants_exactly_nine_ascii_digits(first_nine):
+    with pytest.raises(ValueError, match="^expected nine digits$"):
+        check_digit(first_nine)
+
+
+def test_the_messages_say_what_is_wrong_word_for_word():
+    with override("en"):
+        with pytest.raises(ValidationError) as wrong_length:
+            validate_national_id("12345")
+        with pytest.raises(ValidationError) as wrong_digit:
+            validate_national_id(wrong_check_digit(VALID[0]))
+        assert wrong_length.value.messages == ["A national ID has exactly ten digits."]
+        assert wrong_digit.value.messages == [
+            "This is not a valid national ID. Check the digits against the card."
+        ]
+
+
+def test_normalize_pads_zero_but_not_a_boolean():
+    assert normalize_national_id(0) == "0000000000"
+    assert normalize_national_id(True) == "True"

@@ -247,3 +247,76 @@ def test_clean_text_fast_path_gives_what_the_full_steps_give(monkeypatch):
 
     monkeypatch.setattr(persian, "_ALREADY_CLEAN", NeverClean())
     assert fast == [persian.clean_text(text) for text in samples]
+
+
+# --- normalize: the steps no other test reaches -------------------------------------------
+
+
+def test_presentation_forms_full_width_letters_and_digits_fold_through_nfkc():
+    # What PDFs and old software paste: Arabic presentation forms, full-width Latin and digits.
+    assert normalize("\ufedb\ufeae\ufbfe\ufee1") == normalize("کریم") == "کریم"
+    assert normalize("ＡＬＩ １２３") == "ali 123"
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("إبراهیم", "ابراهیم"),  # alef with hamza below
+        ("عبدٱلرحمن", "عبدالرحمن"),  # alef wasla
+        ("ڪریم", "کریم"),  # swash kaf
+        ("مھدی", "مهدی"),  # heh doachashmee (Urdu keyboards)
+        ("فاطمہ", "فاطمه"),  # heh goal (Urdu keyboards)
+        ("شېر", "شیر"),  # Pashto e
+        ("ګلالۍ", "ګلالی"),  # Pashto yeh with tail
+        ("فاطمە", "فاطمه"),  # Kurdish ae
+    ],
+)
+def test_letter_forms_of_neighbouring_scripts_fold_to_the_persian_letter(variant, plain):
+    assert variant != plain
+    assert normalize(variant) == normalize(plain) == plain
+
+
+@pytest.mark.parametrize("length", [119, 120])
+def test_short_texts_are_keyed_once_and_remembered(length):
+    from core import persian
+
+    text = "ن" * length
+    persian._normalize_cached.cache_clear()
+
+    assert normalize(text) == text
+    assert persian._normalize_cached.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("words", [61, 1000])
+def test_long_texts_are_keyed_without_filling_the_cache(words):
+    from core import persian
+
+    text = " ".join(["ن"] * words)  # 121 characters and more
+    persian._normalize_cached.cache_clear()
+
+    assert normalize(f" {text} ") == text
+    assert compact(text) == "ن" * words
+    assert persian._normalize_cached.cache_info().currsize == 0
+
+
+# --- clean_text: the edges ---------------------------------------------------------------
+
+
+def test_clean_text_turns_numbers_into_text():
+    assert clean_text(1405) == "1405"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("خط اول\r\nخط دوم", "خط اول\nخط دوم"),  # Windows line ends
+        ("خط اول\rخط دوم", "خط اول\nخط دوم"),  # old Mac line ends
+        ("X-ray\nXL", "X-ray\nXL"),  # only blank lines are trimmed at the ends
+    ],
+)
+def test_clean_text_multiline_reads_every_kind_of_line_end(typed, expected):
+    assert clean_text(typed, multiline=True) == expected
+
+
+def test_clean_text_trims_only_spaces_and_zwnj_at_the_ends():
+    assert clean_text("  Max\tX ") == "Max X"

@@ -57,10 +57,12 @@ def test_administrator_uploads_previews_and_imports(
         response = upload(client, org_a, csv_bytes(FA, good_rows(3)))
     job = ImportJob.objects.get()
     assert response.url == reverse("imports:import_detail", args=[job.pk])
-    page = client.get(response.url).content.decode()
-    assert job.status == "uploaded" or "import-confirm" in page
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEWED and job.created_count == 3
+    # The preview offers the import: the form that confirms this job.
+    page = client.get(response.url).content.decode()
+    confirm = reverse("imports:import_confirm", args=[job.pk])
+    assert f'<form method="post" action="{confirm}" data-testid="import-confirm">' in page
     assert Case.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:import_confirm", args=[job.pk]))

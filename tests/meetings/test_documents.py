@@ -59,11 +59,24 @@ def test_stored_name_is_generated_and_download_name_sanitised(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_safe_download_name():
-    assert safe_download_name("a/b\\c.pdf") == "c.pdf"
-    assert safe_download_name('"; x=.pdf') == "x_.pdf" or '"' not in safe_download_name('"; x=.pdf')
-    assert safe_download_name("...") == "document"
-    assert safe_download_name("صورت‌جلسه.docx") == "صورت‌جلسه.docx"
+@pytest.mark.parametrize(
+    ("uploaded", "expected"),
+    [
+        ("a/b\\c.pdf", "c.pdf"),  # no path, of either kind
+        ('"; x=.pdf', "x_.pdf"),  # no quote, ; or = to add a parameter to the header
+        ("a\r\nb.pdf", "a_b.pdf"),  # no line break to add a header
+        ("a<b>|c*d?.pdf", "a_b_c_d_.pdf"),
+        ("..hidden.pdf", "hidden.pdf"),  # no leading dots
+        ("...", "document"),
+        ("", "document"),
+        (None, "document"),
+        ("صورت‌جلسه (نهایی).docx", "صورت‌جلسه (نهایی).docx"),  # Persian, ZWNJ and brackets kept
+        ("x" * 200 + ".pdf", "x" * 110 + ".pdf"),  # cut, the extension kept
+        ("x" * 200, "x" * 120),
+    ],
+)
+def test_safe_download_name(uploaded, expected):
+    assert safe_download_name(uploaded) == expected
 
 
 def test_upload_view_refuses_a_renamed_binary(client_as, min_officer, meeting):

@@ -259,7 +259,10 @@ def test_tracker_counts_per_organisation_and_status(resolution, meeting, min_off
     assert sum(totals) == 3
 
 
-def test_a_rolled_back_reminder_sends_nothing(resolution, django_capture_on_commit_callbacks):
+def test_a_rolled_back_reminder_sends_nothing(
+    resolution, mgr_a, django_capture_on_commit_callbacks
+):
+    # mgr_a manages the lead organisation: a reminder has someone to go to.
     today = resolution.due_date + datetime.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
         try:
@@ -271,3 +274,7 @@ def test_a_rolled_back_reminder_sends_nothing(resolution, django_capture_on_comm
     assert mail.outbox == []
     resolution.refresh_from_db()
     assert resolution.reminded_for_due_date is None
+    # The same run, committed, does send: the silence above was the rollback's doing.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resolutions_send_overdue_reminders(today=today) == 1
+    assert [message.to for message in mail.outbox] == [[mgr_a.email]]

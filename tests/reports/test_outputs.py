@@ -102,6 +102,10 @@ def pdf_text(data):
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def without_zwnj(value):
+    return value.replace("\u200c", "")
+
+
 def assert_nothing_identifying(text, where):
     forbidden = [*NAMES, *PLACES, NEED]
     forbidden += [*NUMBERS, *[to_persian_digits(number) for number in NUMBERS]]
@@ -161,8 +165,24 @@ def test_report_files_open_with_chart_sheets_and_pdf_pages(identifiable, tmp_pat
 
     pdf = report.pdf.read()
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) >= 1
-    assert "6" in pdf_text(pdf) or "۶" in pdf_text(pdf)
+    text = pdf_text(pdf)
+    lines = text.splitlines()
+    pages = to_persian_digits(len(reader.pages))
+    assert f"صفحه ۱ از {pages}" in text and f"صفحه {pages} از {pages}" in text
+    title_words = without_zwnj(report.data["title"]).split()
+    assert all(word in text for word in title_words if not word[-1].isdigit())
+    for table in report.data["tables"]:
+        # The extracted text loses ZWNJ and runs right-to-left rows in either direction, so a
+        # row is found by its label and compared as the multiset of its digits.
+        assert without_zwnj(table["title"]) in text, table["id"]
+        label, *figures = table["total"]
+        if all(isinstance(figure, int) for figure in figures):
+            digits = sorted("".join(to_persian_digits(figure) for figure in figures))
+            assert digits in [sorted(line.replace(label, "")) for line in lines if label in line]
+        if table.get("chart"):
+            # Each label is written beside its bar as well as in its table row.
+            for chart_label in table["chart"]["labels"]:
+                assert text.count(without_zwnj(chart_label)) >= 2, (table["id"], chart_label)
     if pdftoppm := shutil.which("pdftoppm"):
         path = tmp_path / "report.pdf"
         path.write_bytes(pdf)

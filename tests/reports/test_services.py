@@ -321,9 +321,12 @@ def test_build_due_requeues_a_build_whose_worker_was_lost(db, django_capture_on_
         django_capture_on_commit_callbacks(execute=True),
     ):
         reports_build_due()
+    lost_run = report.run_id
     report.refresh_from_db()
+    # A new run id fences off the lost worker, should it come back; the build is asked for it.
+    assert report.run_id != lost_run
     assert mock.call(report.pk, str(report.run_id)) in delay.call_args_list
-    assert str(report.run_id) != str(report.built_run_id)
+    assert mock.call(report.pk, str(lost_run)) not in delay.call_args_list
 
 
 # --- The Celery tasks are thin wrappers -------------------------------------------------------

@@ -158,6 +158,64 @@ def test_fixed_figures_count_as_decided_elsewhere_and_are_never_picked():
     assert result == {"end": HIDDEN, "registered": 0, "closed": 0}
 
 
+def test_a_hidden_stock_beside_a_quiet_quarter_hides_a_zero_when_nothing_else_is_left():
+    """The last resort of the complement: a zero part, when no non-zero part and no total is
+    left to hide.
+
+    A quarter in which province p1 registered and closed nothing: its stock at the end equals
+    the stock at the start (7), which the cube before showed. p2's stock (3) is small, so the
+    national stock hides p1's beside it. In p1's stock-flow relation the end is then the lone
+    hidden member, its total: the start is decided elsewhere and the other parts are zeros.
+    Left so, end = 7 + 0 - 0 gives p1 away, and the national 30 - 7 - 20 gives p2's 3.
+    """
+    counts = {"active|all": 30, "active|p1": 7, "active|p2": 3, "active|p3": 20}
+    counts |= {"registered|p1": 0, "closed|p1": 0, "start|p1": 7}
+    relations = [
+        ("active|all", ["active|p1", "active|p2", "active|p3"]),
+        ("active|p1", ["registered|p1", "closed|p1", "start|p1"]),
+    ]
+    fixed = {"start|p1": False}
+
+    result = protect(counts, relations, fixed)
+
+    assert result["active|p2"] == SUPPRESSED
+    assert result["active|p1"] == HIDDEN
+    # The smallest zero part (by key, both being 0): closed < registered.
+    assert result["closed|p1"] == HIDDEN
+    assert result["registered|p1"] == 0
+    assert [result["active|all"], result["active|p3"]] == [30, 20]
+    for total, parts in relations:
+        hidden = [key for key in (total, *parts) if fixed.get(key) or is_hidden(result.get(key))]
+        assert len(hidden) != 1, (total, hidden)
+
+
+def test_the_complement_is_the_smallest_part_by_value_not_by_name():
+    counts = {"total": 23, "a": 3, "b": 12, "c": 8}
+    result = protect(counts, [("total", ["a", "b", "c"])])
+    assert result == {"total": 23, "a": SUPPRESSED, "b": 12, "c": HIDDEN}
+
+
+def test_keys_of_different_types_are_ordered_by_value_then_by_their_text():
+    """Tuple and string keys cannot be compared with each other; ties go to the key whose text
+    sorts first, "('b',)" before "c", whichever comes first in the relation."""
+    counts = {"t": 19, "a": 3, "c": 8, ("b",): 8}
+    result = protect(counts, [("t", ["a", "c", ("b",)])])
+    assert result == {"t": 19, "a": SUPPRESSED, "c": 8, ("b",): HIDDEN}
+    # The same among zeros, when the total is decided elsewhere.
+    counts = {"a": 3, "c": 0, ("b",): 0}
+    result = protect(counts, [("t", ["a", "c", ("b",)])], fixed={"t": False})
+    assert result == {"a": SUPPRESSED, "c": 0, ("b",): HIDDEN}
+
+
+def test_a_relation_that_cannot_be_protected_does_not_stop_the_others():
+    # u = x with u decided elsewhere: nothing here can hide beside x. The next relation must
+    # still be protected.
+    counts = {"x": 2, "t": 13, "y": 3, "z": 10}
+    relations = [("u", ["x"]), ("t", ["y", "z"])]
+    result = protect(counts, relations, fixed={"u": False})
+    assert result == {"x": SUPPRESSED, "t": 13, "y": SUPPRESSED, "z": HIDDEN}
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_no_relation_is_ever_left_with_one_hidden_member(seed):
     """A small exhaustive-ish sweep: random 3×3 tables with totals."""
