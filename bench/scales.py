@@ -1,6 +1,6 @@
 """How much data each scale holds, and how targets follow the scale.
 
-`national` is product.md's "Scale to design for"; `small` is 1/100 of it and `tiny` (the smoke
+`national` is the scale a national deployment must hold (docs/performance.md); `small` is 1/100 of it and `tiny` (the smoke
 test's) 1/1000, with floors so that even `tiny` has several organisations, a manager and
 caseworkers in each, and every state of every workflow.
 

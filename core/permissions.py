@@ -98,7 +98,7 @@ class RoleDefinition:
 
 
 class Role:
-    """The four roles of product.md. Keys are stored on `ngos.Membership.role`."""
+    """The four roles: caseworker, organisation manager, ministry officer, administrator. Keys are stored on `ngos.Membership.role`."""
 
     CASEWORKER = "caseworker"
     ORG_MANAGER = "org_manager"

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 class CalendarDay(models.Model):
     """One row per Gregorian day with its Jalali year-month (1405 Azar -> 140509).
 
-    Summaries join dates to this table instead of truncating Gregorian months (facts.md): a
-    Jalali month starts on the 21st-23rd of a Gregorian one.
+    Summaries join dates to this table instead of truncating dates: `TruncMonth` gives the
+    Gregorian month, and a Jalali month starts on the 21st-23rd of a Gregorian one.
     """
 
     day = models.DateField(primary_key=True)

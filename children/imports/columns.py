@@ -207,7 +207,7 @@ def child_resource(lang="fa"):
 class ChildResource(resources.ModelResource):
     """The template's columns for django-import-export (admin export, templates).
 
-    Not the import path: its per-row save runs at ~300 rows a second (facts.md); the bulk path
+    Not the import path: its per-row save runs at ~300 rows a second (measured, docs/adr/0007); the bulk path
     is ``children.imports.load``. Use ``child_resource(lang)`` for headers in a language.
     """
 

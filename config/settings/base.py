@@ -115,7 +115,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_processed": str(_broker_dir / "processed"),
     }
 else:
-    # Longer than the longest job, so a slow report is not delivered twice (facts.md, Celery).
+    # Redis hands an unacknowledged task to another worker after this long (one hour by default):
+    # longer than the longest job, so a slow report is not delivered twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]

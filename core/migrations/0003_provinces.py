@@ -1,4 +1,4 @@
-"""Iran's 31 provinces, as reference data every environment needs (product.md)."""
+"""Iran's 31 provinces, as reference data every environment needs ."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The services children are referred to (product.md), as reference data every environment needs.
+"""The services children are referred to, as reference data every environment needs.
 
 Codes are stable: the referrals code and reports refer to them.
 """
