@@ -44,8 +44,9 @@ $(STAMP): requirements.lock
 run: venv
 	$(VPY) -m core.devstack run
 
+# pytest-xdist: one test process per CPU, each with its own test database (test_<name>_gw0, ...).
 test: venv
-	$(VPY) -m core.devstack with-services -- sh .ci/checks.sh $(ARGS)
+	$(VPY) -m core.devstack with-services -- sh .ci/checks.sh -n auto $(ARGS)
 
 lint: venv
 	ruff check .
