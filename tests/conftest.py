@@ -12,6 +12,14 @@ from ngos.reference import ensure_services
 from tests.factories import OrganisationFactory, member, province
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the markers
+def pytest_collection_modifyitems(items):
+    """A browser test is a long scenario: `make quick` (-m "not slow") leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The reference rows the migrations insert (provinces, services), put back once per test
