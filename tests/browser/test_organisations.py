@@ -105,7 +105,7 @@ def test_ministry_officer_finds_verified_schooling_ngos_reads_coverage_and_suspe
     assert table.locator("td.table-danger").count() > 0  # provinces lacking services
     # The chart drew on its canvas (Chart.js loaded from our static files under CSP).
     page.wait_for_function(
-        "document.getElementById('coverage-chart').width > 0 && window.Chart !== undefined"
+        "() => document.getElementById('coverage-chart').width > 0 && window.Chart !== undefined"
     )
     screenshot(page, "2-coverage")
 
