@@ -3,7 +3,8 @@
 # are set; otherwise core/devstack starts private ones for the duration of the command.
 #
 #   make run          the whole product with demo data on http://127.0.0.1:8000/ (PORT=...)
-#   make test         lint, migration and deploy checks, then the test suite (ARGS='-k login')
+#   make test         lint, migration and deploy checks, then the whole test suite (ARGS='-k login')
+#   make quick        the tests without the slow scenarios, on kept test databases (ARGS=...)
 #   make lint         ruff check and ruff format --check
 #   make format       reformat and apply ruff's safe fixes
 #   make messages     update locale/fa from the code and compile it
@@ -27,7 +28,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PORT SCALE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format messages lock bench clean-local mutate
+.PHONY: help venv run test quick lint format messages lock bench clean-local mutate
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -45,8 +46,16 @@ $(STAMP): requirements.lock
 run: venv
 	$(VPY) -m core.devstack run
 
+# pytest-xdist: one test process per CPU, each with its own test database (test_<name>_gw0, ...).
+# `test` is what CI runs: fresh test databases and every test, browser and other slow ones included.
 test: venv
-	$(VPY) -m core.devstack with-services -- sh .ci/checks.sh $(ARGS)
+	$(VPY) -m core.devstack with-services -- sh .ci/checks.sh -n auto $(ARGS)
+
+# The edit-and-run loop: no lint or deploy checks, tests marked slow left out, and the test
+# databases kept between runs (--reuse-db; new migrations are still applied). After editing an
+# existing migration, run once with ARGS=--create-db.
+quick: venv
+	$(VPY) -m core.devstack with-services -- python -m pytest -n auto --reuse-db -m "not slow" $(ARGS)
 
 lint: venv
 	ruff check .

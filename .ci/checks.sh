@@ -1,7 +1,7 @@
 #!/bin/sh
 # The checks behind `make test`, in order, stopping at the first failure. The Makefile runs this
-# through core/devstack.py, so DATABASE_URL and REDIS_URL are set and .venv/bin is first on PATH.
-# Arguments go to pytest: make test ARGS='-k login'.
+# through core/devstack (python -m core.devstack with-services), so DATABASE_URL and REDIS_URL are
+# set and .venv/bin is first on PATH. Arguments go to pytest: make test ARGS='-k login'.
 set -eu
 
 step() { printf '\n=== %s\n' "$*"; }

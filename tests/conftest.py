@@ -1,11 +1,36 @@
 """The cast every view test uses: two NGOs (A and B), their caseworkers and managers, a ministry
 officer and an administrator."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from core.permissions import Role
+from ngos.reference import ensure_services
 from tests.factories import OrganisationFactory, member, province
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the markers
+def pytest_collection_modifyitems(items):
+    """A browser test is a long scenario: `make quick` (-m "not slow") leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference rows the migrations insert (provinces, services), put back once per test
+    process: a database kept by --reuse-db was flushed by the last run's transactional test."""
+    with django_db_blocker.unblock():
+        for migration in (
+            "core.migrations.0003_provinces",
+            "core.migrations.0004_province_abbreviation",
+        ):
+            importlib.import_module(migration).load(apps, None)
+        ensure_services()
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ import pytest
 
 from bench.scenarios import ORDER
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

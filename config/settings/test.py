@@ -1,5 +1,8 @@
 """Settings for the test suite."""
 
+import os
+import secrets
+
 from .base import *  # noqa: F403
 from .base import CACHES, env
 
@@ -15,8 +18,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 
-# Each test run gets its own cache key space so a shared Redis cannot leak lockouts between runs.
-CACHES["default"]["KEY_PREFIX"] = "test"
+# pytest-xdist runs the suite in several processes (gw0, gw1, ...) on one Redis. Each run and each
+# of its processes gets its own cache keys and Celery queue, so cached figures, lockouts and queued
+# tasks never reach another process or a later run. The run token goes into the environment, so
+# the xdist workers and the Celery worker a test starts (they inherit it) agree on the names.
+TEST_RUN = os.environ.setdefault("KOODAK_TEST_RUN", secrets.token_hex(4))
+TEST_PROCESS = f"test-{TEST_RUN}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+CACHES["default"]["KEY_PREFIX"] = TEST_PROCESS
+CELERY_TASK_DEFAULT_QUEUE = TEST_PROCESS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,6 +3,10 @@
 Playwright's own browser download does not work on our machines, so the browser is the
 system's `chromium` (or CHROMIUM_PATH). Without it the browser tests skip, except in CI, where a
 missing browser is a failure. Screenshots land in test-results/screenshots/.
+
+`page.wait_for_function` takes a function (`"() => ..."`): a bare expression is evaluated again
+with eval while Playwright polls, which the pages' Content Security Policy refuses, so such a wait
+fails whenever its condition is not already true at the first look (as on a loaded machine).
 """
 
 import os

@@ -114,7 +114,7 @@ def sign_in(page, username):
 
 def charts_drawn(page):
     page.wait_for_function(
-        f"document.querySelectorAll('canvas[data-chart]').length === {CHARTS} && "
+        f"() => document.querySelectorAll('canvas[data-chart]').length === {CHARTS} && "
         "[...document.querySelectorAll('canvas[data-chart]')]"
         ".every(c => window.Chart && window.Chart.getChart(c))"
     )

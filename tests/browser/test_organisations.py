@@ -13,6 +13,7 @@ from core.permissions import Role
 from ngos.models import Organisation
 from tests.factories import (
     TEST_PASSWORD,
+    CaseFactory,
     OrganisationFactory,
     ServiceOfferingFactory,
     member,
@@ -104,7 +105,7 @@ def test_ministry_officer_finds_verified_schooling_ngos_reads_coverage_and_suspe
     assert table.locator("td.table-danger").count() > 0  # provinces lacking services
     # The chart drew on its canvas (Chart.js loaded from our static files under CSP).
     page.wait_for_function(
-        "document.getElementById('coverage-chart').width > 0 && window.Chart !== undefined"
+        "() => document.getElementById('coverage-chart').width > 0 && window.Chart !== undefined"
     )
     screenshot(page, "2-coverage")
 
@@ -136,8 +137,6 @@ def test_directory_fits_a_phone(phone_page, directory, screenshot):
 
 @pytest.fixture
 def ngo(transactional_db):
-    from children.models import Case
-
     service("education")  # the reference rows, which transactional tests flush
     organisation = OrganisationFactory(
         code="NGOA", name_fa="انجمن یاری کودکان کار", home_province=province("tehran")
@@ -145,19 +144,14 @@ def ngo(transactional_db):
     manager = member("zahra", organisation, Role.ORG_MANAGER)
     leaver = member("leila", organisation, Role.CASEWORKER)
     colleague = member("fatemeh", organisation, Role.CASEWORKER)
-    for number in range(3):
-        Case.objects.create(
-            organisation=organisation,
-            case_number=f"TEH-NGOA-1405-{number + 1:05d}",
-            assigned_to=leaver,
-            created_by=leaver,
-            given_name="کودک",
-            sex="female",
-            estimated_age=10,
-            nationality="afghan",
-            documentation="undocumented",
-            province=organisation.home_province,
-        )
+    CaseFactory.create_batch(
+        3,
+        organisation=organisation,
+        assigned_to=leaver,
+        sex="female",
+        documentation="undocumented",
+        province=organisation.home_province,
+    )
     return {
         "organisation": organisation,
         "manager": manager,

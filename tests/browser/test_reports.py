@@ -86,7 +86,7 @@ def test_ministry_officer_reads_the_dashboard_and_downloads_the_quarterly_report
     page.wait_for_selector("canvas[data-chart]")
     # Every chart was drawn by Chart.js, right to left.
     page.wait_for_function(
-        "[...document.querySelectorAll('canvas[data-chart]')]"
+        "() => [...document.querySelectorAll('canvas[data-chart]')]"
         ".every(c => window.Chart && window.Chart.getChart(c))"
     )
     tiles = page.get_by_test_id("tiles").inner_text()
@@ -113,7 +113,7 @@ def test_dashboard_on_a_phone(figures, phone_page, screenshot):
     sign_in(phone_page, figures.username)
     phone_page.goto("/reports/dashboard/")
     phone_page.wait_for_function(
-        "[...document.querySelectorAll('canvas[data-chart]')]"
+        "() => [...document.querySelectorAll('canvas[data-chart]')]"
         ".every(c => window.Chart && window.Chart.getChart(c))"
     )
     width = phone_page.evaluate("document.documentElement.scrollWidth")

@@ -5,6 +5,7 @@ from core.models import User
 from ngos.models import Membership, Organisation
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_seed_demo_creates_one_user_of_every_role_and_can_run_twice(capsys):
     call_command("seed_demo")

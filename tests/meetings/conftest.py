@@ -8,31 +8,31 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from meetings import services
 from meetings.models import Resolution
+from tests.factories import MeetingFactory, ResolutionFactory, WorkingGroupFactory
 
 MEETING_DAY = datetime.date(2017, 12, 28)
 
 
 @pytest.fixture
 def group(min_officer, ministry, org_a):
-    return services.working_group_create(
-        by=min_officer,
+    return WorkingGroupFactory(
         title_fa="کارگروه جلب مشارکت سازمان‌های مردم‌نهاد",
         title_en="Working group on NGO participation",
         topic="کودکان کار",
         convening_organisation=ministry,
         member_organisations=[org_a],
+        created_by=min_officer,
     )
 
 
 @pytest.fixture
 def meeting(group, min_officer, ministry, org_a):
-    return services.meeting_record(
-        by=min_officer,
-        group=group,
+    return MeetingFactory(
+        working_group=group,
         held_on=MEETING_DAY,
         place="وزارت کشور",
+        recorded_by=min_officer,
         attendees=[
             {
                 "name": "اکبری",
@@ -48,12 +48,12 @@ def meeting(group, min_officer, ministry, org_a):
 
 @pytest.fixture
 def resolution(meeting, min_officer, org_a, ministry):
-    return services.resolution_add(
-        by=min_officer,
+    return ResolutionFactory(
         meeting=meeting,
         text="تهیه پیش‌نویس آیین‌نامه",
         kind=Resolution.Kind.BYLAW,
         due_date=MEETING_DAY + datetime.timedelta(days=90),
+        created_by=min_officer,
         lead=org_a,
         supporting=[ministry],
     )

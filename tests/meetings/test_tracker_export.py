@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import services
+from tests.factories import ResolutionFactory
 from tests.spreadsheets import csv_rows, rows_of
 
 FORMATS = ["csv", "xlsx"]
@@ -20,9 +21,8 @@ def _listed(client, params):
 
 
 @pytest.fixture
-def resolutions(resolution, meeting, min_officer, ministry, org_a):
-    done = services.resolution_add(
-        by=min_officer,
+def resolutions(resolution, meeting, ministry, org_a):
+    done = ResolutionFactory(
         meeting=meeting,
         text="گزارش آمار کودکان کار",
         kind="data_request",

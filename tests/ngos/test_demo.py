@@ -8,6 +8,7 @@ from ngos.demo import seed_organisation_profiles
 from ngos.models import Organisation, ServiceOffering
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_seed_gives_the_demo_a_directory_worth_searching_and_runs_twice():
     call_command("seed_demo")

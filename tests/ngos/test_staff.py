@@ -3,7 +3,6 @@ reassigns open cases in the same step, and managers kept to their own organisati
 
 import datetime
 import re
-from itertools import count
 
 import pytest
 import time_machine
@@ -21,12 +20,11 @@ from core.models import AuditEvent
 from core.permissions import Role
 from ngos.services import staff_change_role, staff_deactivate, staff_invite
 from ngos.signals import member_deactivating
-from tests.factories import TEST_PASSWORD, member, province
+from tests.factories import TEST_PASSWORD, CaseFactory, member, province
 
 User = get_user_model()
 NEW_PASSWORD = "seven ordinary words in a row"
 LINK = re.compile(r"https?://[^/\s]+(/organisations/invitation/[^/\s]+/[^/\s]+/)")
-_case_numbers = count(1)
 
 
 def invitation_data(**overrides):
@@ -229,19 +227,13 @@ def test_nobody_changes_their_own_role(mgr_a):
 
 
 def open_case(organisation, caseworker, status="registered"):
-    from children.models import Case
-
-    return Case.objects.create(
+    return CaseFactory(
         organisation=organisation,
-        case_number=f"T-{organisation.code}-{next(_case_numbers):05d}",
         status=status,
         closed_at=timezone.now() if status == "closed" else None,
         assigned_to=caseworker,
-        created_by=caseworker,
-        given_name="کودک",
         sex="female",
         estimated_age=11,
-        nationality="afghan",
         documentation="undocumented",
         province=organisation.home_province,
     )

@@ -1,16 +1,21 @@
 """Rows for the reports tests: cases, encounters, referrals and follow-ups written straight to
-the database with the dates a test needs (the services would stamp today)."""
+the database by the factories (tests/factories.py) with the dates a test needs (the services
+would stamp today)."""
 
 import datetime
-import itertools
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from children.models import Case, Encounter, FollowUp, Referral
-from children.models.choices import CaseStatus, ReferralState
+from children.models.choices import ReferralState
 from reports import periods
-from tests.factories import province
+from tests.factories import (
+    CaseFactory,
+    EncounterFactory,
+    FollowUpFactory,
+    ReferralFactory,
+    province,
+)
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 UTC = datetime.UTC
@@ -22,47 +27,27 @@ AFTER_MIDNIGHT = datetime.datetime(2026, 9, 22, 21, 0, tzinfo=UTC)
 Q2, Q3 = periods.quarter(1405, 2), periods.quarter(1405, 3)
 
 
-_numbers = itertools.count(1)
-
-
 def tehran(year, month, day, hour=12, minute=0):
     return datetime.datetime(year, month, day, hour, minute, tzinfo=TEHRAN)
 
 
 def make_case(organisation, user, *, registered_on, where="tehran", **fields):
-    """A case row with sensible defaults; `closed_at`/`closure_reason` close it."""
-    number = next(_numbers)
-    data = {
-        "organisation": organisation,
-        "case_number": f"{organisation.code}-T-{number:06d}",
-        "assigned_to": user,
-        "created_by": user,
-        "registered_on": registered_on,
-        "given_name": "کودک",
-        "family_name": f"آزمون {number}",
-        "sex": "male",
-        "estimated_age": 10,
-        "nationality": "afghan",
-        "documentation": "amayesh",
-        "province": province(where),
-        "city": "شهر",
-    }
-    data.update(fields)
-    if data.get("closed_at"):
-        data["status"] = CaseStatus.CLOSED
-    return Case.objects.create(**data)
+    """A case row; `closed_at`/`closure_reason` close it."""
+    return CaseFactory(
+        organisation=organisation,
+        assigned_to=user,
+        registered_on=registered_on,
+        province=province(where),
+        **fields,
+    )
 
 
 def make_encounter(organisation, user, *, occurred_at, where="tehran", **anonymous):
-    return Encounter.objects.create(
+    return EncounterFactory(
         organisation=organisation,
         caseworker=user,
         occurred_at=occurred_at,
         province=province(where),
-        city="شهر",
-        hotspot="میدان",
-        hotspot_key="میدان",
-        activity="regular_visit",
         **{f"anon_{key}": value for key, value in anonymous.items()},
     )
 
@@ -71,38 +56,22 @@ def make_referral(case, to_organisation, service, *, sent_at, state=ReferralStat
     """A referral of `case` sent at `sent_at`; `answer_days` and `close_days` set the answers."""
     answer_days = extra.pop("answer_days", None)
     close_days = extra.pop("close_days", None)
-    data = {
-        "case": case,
-        "from_organisation": case.organisation,
-        "to_organisation": to_organisation,
-        "service": service,
-        "state": state,
-        "need": "نیاز",
-        "consent_override_reason": "آزمون",
-        "sent_by": case.created_by,
-        "sent_at": sent_at,
-        "answer_due_at": sent_at + datetime.timedelta(days=7),
-    }
     if answer_days is not None:
-        data["answered_at"] = sent_at + datetime.timedelta(days=answer_days)
+        extra.setdefault("answered_at", sent_at + datetime.timedelta(days=answer_days))
     if close_days is not None:
-        data["closed_at"] = sent_at + datetime.timedelta(days=close_days)
-    if state == ReferralState.DECLINED:
-        data["decline_reason"] = "ظرفیت ندارد"
-    data.update(extra)
-    return Referral.objects.create(**data)
+        extra.setdefault("closed_at", sent_at + datetime.timedelta(days=close_days))
+    return ReferralFactory(
+        case=case,
+        to_organisation=to_organisation,
+        service=service,
+        sent_at=sent_at,
+        state=state,
+        **extra,
+    )
 
 
 def make_follow_up(case, *, due_on, status="scheduled", completed_at=None):
-    return FollowUp.objects.create(
-        case=case,
-        due_on=due_on,
-        kind="home_visit",
-        responsible=case.assigned_to,
-        created_by=case.created_by,
-        status=status,
-        completed_at=completed_at,
-    )
+    return FollowUpFactory(case=case, due_on=due_on, status=status, completed_at=completed_at)
 
 
 def now():

@@ -61,6 +61,7 @@ def sent_to_the_broker():
     app.conf.task_always_eager = eager
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_midway_leaves_exactly_one_ready_report(tmp_path, sent_to_the_broker):
     _redis_or_skip()
