@@ -21,7 +21,7 @@ PORT ?= 8000
 SCALE ?= national
 ARGS ?=
 LOCK_FILE ?= requirements.lock
-I18N_IGNORE := --ignore .venv --ignore .local --ignore node_modules --ignore staticfiles
+I18N_IGNORE := --ignore .venv --ignore .local --ignore node_modules --ignore staticfiles --ignore mutants
 
 # Recipes find ruff, pytest, celery and python in the project's virtual environment first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)

@@ -22,7 +22,7 @@ python manage.py makemigrations --check --dry-run
 
 if command -v msgfmt >/dev/null 2>&1; then
   step "compile translations"
-  python manage.py compilemessages --ignore .venv --ignore .local --ignore node_modules
+  python manage.py compilemessages --ignore .venv --ignore .local --ignore node_modules --ignore mutants
 else
   step "msgfmt not found (package gettext): using the committed .mo files"
 fi
