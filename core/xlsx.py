@@ -26,6 +26,8 @@ import math
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any, TypeAlias, TypedDict, Unpack
 from xml.sax.saxutils import quoteattr
 
 import xlsxwriter
@@ -36,6 +38,18 @@ from .formulas import RISKY_START, safe_cell, safe_text
 MAX_ROWS = 1_048_576
 # Bytes of sheet XML gathered before they go to the compressor.
 _FLUSH_AT = 1 << 16
+
+# A sheet to write: (name, header, rows); rows are read once.
+Sheet: TypeAlias = tuple[str, Sequence[object], Iterable[Sequence[object]]]
+
+
+class WorkbookOptions(TypedDict, total=False):
+    """The options of ``write_workbook`` that the other writers pass on."""
+
+    right_to_left: bool
+    max_rows: int
+    width: float
+
 
 # XML escapes; the control characters XML 1.0 forbids are dropped. CR is kept as a reference, or a
 # reader would turn it into LF.
@@ -77,7 +91,7 @@ _STYLES = (
 )
 
 
-def column_letters(index):
+def column_letters(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
     index += 1
@@ -87,14 +101,14 @@ def column_letters(index):
     return letters
 
 
-def sheet_name(name, number=1):
+def sheet_name(name: object, number: int = 1) -> str:
     """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, numbered after the first."""
     name = str(name).translate(_SHEET_NAME_FORBIDDEN).strip("' ") or "Sheet"
     suffix = f" ({number})" if number > 1 else ""
     return name[: 31 - len(suffix)] + suffix
 
 
-def _cells(row_number, row, letters, style):
+def _cells(row_number: int, row: Sequence[Any], letters: Sequence[str], style: str) -> str:
     """One row of SpreadsheetML; empty cells are left out."""
     parts = [f'<row r="{row_number}">']
     append = parts.append
@@ -124,11 +138,19 @@ def _cells(row_number, row, letters, style):
 
 
 class _SheetWriter:
-    def __init__(self, book, number, header, *, right_to_left, width):
+    def __init__(
+        self,
+        book: zipfile.ZipFile,
+        number: int,
+        header: Sequence[object],
+        *,
+        right_to_left: bool,
+        width: float,
+    ) -> None:
         self.stream = book.open(f"xl/worksheets/sheet{number}.xml", "w")
         self.letters = [column_letters(i) for i in range(max(len(header), 1))]
         self.rows = 0
-        self.pending = []
+        self.pending: list[str] = []
         self.pending_size = 0
         view = ' rightToLeft="1"' if right_to_left else ""
         selected = ' tabSelected="1"' if number == 1 else ""
@@ -143,7 +165,7 @@ class _SheetWriter:
         )
         self.add(header, style=' s="1"')
 
-    def add(self, row, style=""):
+    def add(self, row: Sequence[object], style: str = "") -> None:
         self.rows += 1
         text = _cells(self.rows, row, self.letters, style)
         self.pending.append(text)
@@ -151,28 +173,35 @@ class _SheetWriter:
         if self.pending_size >= _FLUSH_AT:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         self.stream.write("".join(self.pending).encode("utf-8"))
         self.pending = []
         self.pending_size = 0
 
-    def close(self):
+    def close(self) -> None:
         self.pending.append("</sheetData></worksheet>")
         self.flush()
         self.stream.close()
 
 
-def write_workbook(handle, sheets, *, right_to_left=False, max_rows=MAX_ROWS, width=18):
+def write_workbook(
+    handle: IO[bytes],
+    sheets: Iterable[Sheet],
+    *,
+    right_to_left: bool = False,
+    max_rows: int = MAX_ROWS,
+    width: float = 18,
+) -> int:
     """Write `sheets`, each (name, header, rows), as a workbook into the binary file `handle`.
 
     Rows beyond `max_rows` per sheet (header included) continue on "name (2)", "name (3)"...
     Returns the number of data rows written.
     """
     written = 0
-    names = []
+    names: list[str] = []
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
 
-        def start(name, header, part):
+        def start(name: str, header: Sequence[object], part: int) -> _SheetWriter:
             names.append(sheet_name(name, part))
             return _SheetWriter(book, len(names), header, right_to_left=right_to_left, width=width)
 
@@ -193,12 +222,18 @@ def write_workbook(handle, sheets, *, right_to_left=False, max_rows=MAX_ROWS, wi
     return written
 
 
-def write_xlsx(handle, name, header, rows, **options):
+def write_xlsx(
+    handle: IO[bytes],
+    name: str,
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    **options: Unpack[WorkbookOptions],
+) -> int:
     """Write one list (`header`, then `rows`) as a workbook into `handle`; see `write_workbook`."""
     return write_workbook(handle, [(name, header, rows)], **options)
 
 
-def _write_package(book, sheets):
+def _write_package(book: zipfile.ZipFile, sheets: Sequence[str]) -> None:
     """The parts that name the sheets, written once their number is known."""
     listed = "".join(
         f'<sheet name={quoteattr(title)} sheetId="{i}" r:id="rId{i}"/>'
@@ -242,7 +277,7 @@ def _write_package(book, sheets):
     )
 
 
-def workbook_file(sheets, **options):
+def workbook_file(sheets: Iterable[Sheet], **options: Unpack[WorkbookOptions]) -> IO[bytes]:
     """The workbook of `sheets` (see `write_workbook`) in a temporary file, positioned at its
     start (the response closes it)."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
@@ -255,7 +290,12 @@ def workbook_file(sheets, **options):
     return handle
 
 
-def xlsx_file(name, header, rows, **options):
+def xlsx_file(
+    name: str,
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    **options: Unpack[WorkbookOptions],
+) -> IO[bytes]:
     """One list's workbook in a temporary file, positioned at its start."""
     return workbook_file([(name, header, rows)], **options)
 
@@ -265,7 +305,14 @@ def xlsx_file(name, header, rows, **options):
 CHART_TYPES = {"bar": "bar", "line": "line"}
 
 
-def tables_xlsx(title, subtitle, tables, *, right_to_left=True, sheet_names=None):
+def tables_xlsx(
+    title: str,
+    subtitle: str,
+    tables: Iterable[Mapping[str, Any]],
+    *,
+    right_to_left: bool = True,
+    sheet_names: tuple[str, str, str] | None = None,
+) -> bytes:
     """The bytes of a workbook of figure tables: a figures sheet and one chart sheet each.
 
     `tables` are dicts with "title", "columns", "rows", "total" (a row or None), "note" and
@@ -315,7 +362,7 @@ def tables_xlsx(title, subtitle, tables, *, right_to_left=True, sheet_names=None
     return buffer.getvalue()
 
 
-def _write_row(sheet, row, values, style):
+def _write_row(sheet: Any, row: int, values: Iterable[object], style: Any) -> None:
     for column, value in enumerate(values):
         value = safe_cell(value)
         if isinstance(value, str):
@@ -324,12 +371,14 @@ def _write_row(sheet, row, values, style):
             sheet.write(row, column, value, style)
 
 
-def _chart_point(value):
+def _chart_point(value: object) -> int | float | None:
     """A number a chart can plot, or None for a gap (a hidden figure, a missing one)."""
     return value if isinstance(value, (int, float)) else None
 
 
-def _chart_sheet(book, data_sheet, data_name, first_row, table, name):
+def _chart_sheet(
+    book: Any, data_sheet: Any, data_name: str, first_row: int, table: Mapping[str, Any], name: str
+) -> int:
     """Copy the chart's numbers to the hidden sheet and add a chart sheet that plots them."""
     spec = table["chart"]
     labels = spec["labels"]
@@ -339,7 +388,7 @@ def _chart_sheet(book, data_sheet, data_name, first_row, table, name):
     chart_type = CHART_TYPES.get(spec["type"], "bar")
     if chart_type == "bar" and not spec.get("horizontal"):
         chart_type = "column"
-    options = {"type": chart_type}
+    options: dict[str, str] = {"type": chart_type}
     if spec.get("stacked") and chart_type in ("bar", "column"):
         options["subtype"] = "stacked"
     chart = book.add_chart(options)

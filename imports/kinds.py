@@ -9,49 +9,85 @@ then the import inside one transaction, re-validated under a lock. Kinds live wi
 records they write and are registered in ``imports.registry`` when that app starts.
 """
 
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from core.spreadsheets.cells import ParseContext
-from core.spreadsheets.table import ImportRow, Preview, RowError, read_table
+from core.spreadsheets.table import Cells, Check, Column, ImportRow, Preview, RowError, read_table
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from core.models import User
 
 
 class ImportRefused(Exception):
     """The job cannot be imported now; str() says why, for the user."""
 
 
-class ImportKind:
-    code = ""
-    label = ""
-    columns = ()
-    model = None
-    # The organisation is chosen on the upload form (children, staff), never read from a column.
-    organisation_chosen = True
-    # Where the upload page and the form's choices list the kind, lowest first.
-    order = 100
-    # What the job's page says once the file is imported, and where it leads (a URL name).
-    done_message = _("Imported.")
-    done_link = ""
-    done_link_label = ""
+class Progress(Protocol):
+    """``progress(read, written=None)``: rows checked so far and, while importing, rows done."""
 
-    def header_row(self, lang):
+    def __call__(self, read: int, written: int | None = None, /) -> None: ...
+
+
+# The ``organisation`` a kind is given is an ngos.Organisation, or None for kinds that read it
+# from a column; it is typed as a Model because this app sits below ngos.
+class ImportKind:
+    code: ClassVar[str] = ""
+    label: ClassVar["StrOrPromise"] = ""
+    columns: ClassVar[Sequence[Column]] = ()
+    # The model the kind writes; every kind names one.
+    model: ClassVar[type[Model]]
+    # The organisation is chosen on the upload form (children, staff), never read from a column.
+    organisation_chosen: ClassVar[bool] = True
+    # Where the upload page and the form's choices list the kind, lowest first.
+    order: ClassVar[int] = 100
+    # What the job's page says once the file is imported, and where it leads (a URL name).
+    done_message: ClassVar["StrOrPromise"] = _("Imported.")
+    done_link: ClassVar[str] = ""
+    done_link_label: ClassVar["StrOrPromise"] = ""
+
+    def header_row(self, lang: str) -> list[str]:
         return [column.header(lang) for column in self.columns]
 
-    def example_row(self, lang):
+    def example_row(self, lang: str) -> list[str]:
         return [c.example_fa if lang == "fa" else c.example_en for c in self.columns]
 
-    def resource(self, lang="fa"):
+    def resource(self, lang: str = "fa") -> resources.ModelResource:
         """A django-import-export resource with these columns, headers in ``lang``."""
         return column_resource(self.model, self.columns, lang)()
 
-    def validate(self, rows, *, organisation, check_duplicates=True, progress=None):
+    def validate(
+        self,
+        rows: Iterable[Cells],
+        *,
+        organisation: Model | None,
+        check_duplicates: bool = True,
+        progress: Progress | None = None,
+    ) -> Preview:
         raise NotImplementedError
 
-    def load(self, *, preview, organisation, by, job_id):
+    def load(
+        self, *, preview: Preview, organisation: Model | None, by: "User", job_id: int
+    ) -> dict[str, int]:
         raise NotImplementedError
 
-    def import_rows(self, rows, *, organisation, by, job_id, progress=None):
+    def import_rows(
+        self,
+        rows: Iterable[Cells],
+        *,
+        organisation: Model | None,
+        by: "User",
+        job_id: int,
+        progress: Progress | None = None,
+    ) -> tuple[Preview, dict[str, int] | None]:
         """Validate and write ``rows`` inside the caller's transaction: (preview, counts), or
         (preview, None) when a row is invalid and the caller must roll back. A kind may write
         while it still reads (children); the caller's rollback undoes it all the same.
@@ -65,33 +101,42 @@ class ImportKind:
 class RecordKind(ImportKind):
     """Rows keyed by ``key`` (one column): a key already present updates that record."""
 
-    key = ""
+    key: ClassVar[str] = ""
     # The column a repeated or refused key is reported on (``key`` unless the key is computed).
-    key_column = ""
+    key_column: ClassVar[str] = ""
     # Columns that make up a computed key: not compared to decide update or unchanged.
-    key_parts = ()
+    key_parts: ClassVar[tuple[str, ...]] = ()
     # Said when a key repeats in the file: "The same … is in row %(row)s."
-    repeated_message = ""
+    repeated_message: ClassVar["StrOrPromise"] = ""
 
-    def checks(self, today):
+    def checks(self, today: datetime.date) -> dict[str, Check]:
         """{column name: fn(value) → reason or None}, run once per distinct value."""
         return {}
 
-    def check_row(self, values, error):
+    def check_row(self, values: dict[str, Any], error: Callable[[str, object], None]) -> None:
         """Checks across columns of one row; call ``error(column name, reason)``."""
 
-    def existing(self, keys, organisation):
+    def existing(self, keys: list[Any], organisation: Model | None) -> dict[Any, Any]:
         """{key: record} of the records the file's keys name (one query)."""
         raise NotImplementedError
 
-    def refuse(self, record, values, organisation):
+    def refuse(
+        self, record: Any, values: dict[str, Any], organisation: Model | None
+    ) -> "StrOrPromise | None":
         """A reason this row may not update ``record`` (another organisation's), or None."""
         return None
 
-    def current(self, record, name):
+    def current(self, record: Any, name: str) -> Any:
         return getattr(record, name)
 
-    def validate(self, rows, *, organisation, check_duplicates=True, progress=None):
+    def validate(
+        self,
+        rows: Iterable[Cells],
+        *,
+        organisation: Model | None,
+        check_duplicates: bool = True,
+        progress: Progress | None = None,
+    ) -> Preview:
         today = timezone.localdate()
         table = read_table(
             rows, self.columns, context=ParseContext.load(), checks=self.checks(today)
@@ -107,15 +152,17 @@ class RecordKind(ImportKind):
         if table.file_error:
             return preview
 
-        def invalid(number, name, reason):
+        def invalid(number: int, name: str, reason: object) -> None:
             preview.errors.append(RowError(number, table.title(self.columns, name), str(reason)))
             preview.invalid_rows.add(number)
 
-        seen, valid = {}, []
+        seen: dict[Any, int] = {}
+        valid: list[ImportRow] = []
         for number, values, errors in table.rows:
             self.check_row(
                 values,
-                lambda name, reason, errors=errors, number=number: errors.append(
+                # mypy cannot infer a lambda with default arguments.
+                lambda name, reason, errors=errors, number=number: errors.append(  # type: ignore[misc]
                     RowError(number, table.title(self.columns, name), str(reason))
                 ),
             )
@@ -154,13 +201,15 @@ class RecordKind(ImportKind):
         return preview
 
 
-def _same(old, new):
+def _same(old: object, new: object) -> bool:
     if isinstance(old, str) or isinstance(new, str):
         return (old or "") == (new or "")
     return old == new
 
 
-def mark_invalid(preview, row, name, reason, columns):
+def mark_invalid(
+    preview: Preview, row: ImportRow, name: str, reason: object, columns: Iterable[Column]
+) -> None:
     """Refuse ``row`` of a validated ``preview`` after the fact (a check across rows, such as a
     unique value): the error goes on column ``name``, and the row leaves the rows to write."""
     title = next(c for c in columns if c.name == name).header(preview.language)
@@ -173,10 +222,10 @@ def mark_invalid(preview, row, name, reason, columns):
 # --- The same columns for django-import-export ------------------------------------------------
 
 
-class ColumnWidget(widgets.Widget):
+class ColumnWidget(widgets.Widget):  # type: ignore[misc]  # django-import-export has no types
     """Cleans and renders through the column's own parser and renderer."""
 
-    def __init__(self, column, lang, model):
+    def __init__(self, column: Column, lang: str, model: type[Model]) -> None:
         super().__init__()
         self.column = column
         self.lang = lang
@@ -190,7 +239,7 @@ class ColumnWidget(widgets.Widget):
         text = field is not None and field.get_internal_type() in ("CharField", "TextField")
         self.empty = "" if text else None
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         result = self.column.parse(value, ParseContext.current())
         if result is None:
             return self.empty
@@ -198,11 +247,17 @@ class ColumnWidget(widgets.Widget):
             return self.related._default_manager.get(pk=result)
         return result
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
         return self.column.render(value, self.lang)
 
 
-def column_resource(model, columns, lang, base=resources.ModelResource, key=None):
+def column_resource(
+    model: type[Model],
+    columns: Sequence[Column],
+    lang: str,
+    base: type[resources.ModelResource] = resources.ModelResource,
+    key: str | None = None,
+) -> type[resources.ModelResource]:
     """A ModelResource class for ``model`` whose fields are ``columns``, headers in ``lang``."""
     names = tuple(column.name for column in columns)
     meta = type(
@@ -216,7 +271,7 @@ def column_resource(model, columns, lang, base=resources.ModelResource, key=None
             "skip_unchanged": True,
         },
     )
-    attrs = {
+    attrs: dict[str, Any] = {
         column.name: fields.Field(
             attribute=column.name,
             column_name=column.header(lang),

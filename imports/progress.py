@@ -9,6 +9,8 @@ import hands updates over without waiting; only the latest one pending is writte
 import logging
 import queue
 import threading
+from collections.abc import Callable
+from typing import Literal
 
 from django.db import DatabaseError, connection, transaction
 
@@ -21,26 +23,27 @@ class ProgressRecorder:
     """``record(read, written=None)``: rows checked so far and, while importing, rows done.
     ``expected()`` gives about how many rows the file holds (0 while unknown)."""
 
-    def __init__(self, job_id, expected, *, aside):
+    def __init__(self, job_id: int, expected: Callable[[], int], *, aside: bool) -> None:
         self.job_id = job_id
         self.expected = expected
         self.aside = aside
-        self._pending = queue.SimpleQueue()
-        self._thread = None
+        # Field updates for the job row; None tells the writing thread to stop.
+        self._pending: queue.SimpleQueue[dict[str, int] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> "ProgressRecorder":
         if self.aside:
             self._thread = threading.Thread(target=self._write_aside, name="import-progress")
             self._thread.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self._thread is not None:
             self._pending.put(None)
             self._thread.join()
         return False
 
-    def record(self, read, written=None):
+    def record(self, read: int, written: int | None = None) -> None:
         total = max(self.expected(), read, 1)
         fields = {"rows_read": read}
         if written is None:
@@ -53,7 +56,7 @@ class ProgressRecorder:
         else:
             ImportJob.objects.filter(pk=self.job_id).update(**fields)
 
-    def _write_aside(self):
+    def _write_aside(self) -> None:
         try:
             while (fields := self._pending.get()) is not None:
                 while not self._pending.empty():  # only the latest matters
@@ -66,7 +69,7 @@ class ProgressRecorder:
         finally:
             connection.close()
 
-    def _update(self, fields):
+    def _update(self, fields: dict[str, int]) -> None:
         # Best effort: give up after a moment rather than wait on a lock.
         try:
             with transaction.atomic():

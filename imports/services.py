@@ -7,6 +7,8 @@ of created twice (RE-01), and a file already imported into the organisation impo
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -22,6 +24,10 @@ from .models import AUDIT_OBJECT_TYPE, ERRORS_KEPT, ImportJob
 from .progress import ProgressRecorder
 from .registry import get_kind
 
+if TYPE_CHECKING:
+    from core.models import User
+    from core.spreadsheets.table import Preview
+
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
 # pg_advisory_xact_lock(namespace, organisation id); kinds without an organisation lock 0.
@@ -30,7 +36,15 @@ _LOCK_NAMESPACE = 80_008
 __all__ = ["ImportRefused"]
 
 
-def import_job_create(*, by, organisation, name, data, language="fa", kind=ImportJob.Kind.CHILDREN):
+def import_job_create(
+    *,
+    by: "User",
+    organisation: Any,  # an ngos.Organisation or None: this app sits below ngos
+    name: str,
+    data: bytes,
+    language: str = "fa",
+    kind: str = ImportJob.Kind.CHILDREN,
+) -> ImportJob:
     """Check the upload (FU-01..03), store it under a generated name, and return the new job.
 
     Raises ``reading.UnsafeFile`` for a file that is refused.
@@ -50,11 +64,12 @@ def import_job_create(*, by, organisation, name, data, language="fa", kind=Impor
     return job
 
 
-def previous_import(job):
+def previous_import(job: ImportJob) -> ImportJob | None:
     """The earlier job that already imported this same file into this organisation, if any."""
     return (
         ImportJob.objects.filter(
-            organisation_id=job.organisation_id,
+            # None matches the jobs without an organisation (their kinds read it from a column).
+            organisation_id=job.organisation_id,  # type: ignore[misc]
             kind=job.kind,
             sha256=job.sha256,
             status=Status.DONE,
@@ -68,12 +83,12 @@ class _StoredRows:
     """The job's file as rows, read lazily (a large file is checked a chunk at a time); a file
     refused while it is read (too many rows, unreadable) leaves its reason in ``error``."""
 
-    def __init__(self, job):
+    def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.error = ""
         self.expected = 0  # about how many rows, once reading has begun
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[list[Any]]:
         with self.job.stored_file.open("rb") as handle:
             data = handle.read()
         self.expected = reading.rows_expected(self.job.file_kind, data)
@@ -82,20 +97,20 @@ class _StoredRows:
         except reading.UnsafeFile as error:
             self.error = str(error)
 
-    def refused(self, preview):
+    def refused(self, preview: "Preview") -> "Preview":
         """``preview`` with the reading error, if there was one, as its file error."""
         if self.error:
             preview.file_error = self.error
         return preview
 
 
-def _set(job, **fields):
+def _set(job: ImportJob, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _apply_preview(job, preview):
+def _apply_preview(job: ImportJob, preview: "Preview") -> None:
     counts = preview.counts()
     job.rows_read = counts["read"]
     job.rows_valid = counts["valid"]
@@ -116,7 +131,9 @@ def _apply_preview(job, preview):
     }
 
 
-def validate_job_file(job, *, check_duplicates=True, progress=False):
+def validate_job_file(
+    job: ImportJob, *, check_duplicates: bool = True, progress: bool = False
+) -> "Preview":
     """Read and validate the job's stored file; returns the Preview (writes nothing).
     ``progress``: record the rows checked so far on the job as it goes."""
     rows = _StoredRows(job)
@@ -130,7 +147,7 @@ def validate_job_file(job, *, check_duplicates=True, progress=False):
     return rows.refused(preview)
 
 
-def import_job_preview(*, job_id):
+def import_job_preview(*, job_id: int) -> ImportJob:
     """The dry run: validate every row and record the counts and errors on the job."""
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     with translation.override(job.language):
@@ -146,7 +163,7 @@ def import_job_preview(*, job_id):
     return job
 
 
-def import_job_run(*, job_id, by=None):
+def import_job_run(*, job_id: int, by: "User | None" = None) -> ImportJob:
     """Import the job's file, all or nothing. Returns the job (status done or failed)."""
     job = ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
     by = by or job.created_by
@@ -180,12 +197,12 @@ def import_job_run(*, job_id, by=None):
     return job
 
 
-def _constraint_of(error):
+def _constraint_of(error: IntegrityError) -> str:
     diag = getattr(error.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None) or ""
 
 
-def _import(job, by):
+def _import(job: ImportJob, by: "User") -> None:
     organisation = job.organisation
     kind = get_kind(job.kind)
     with transaction.atomic():
@@ -213,6 +230,7 @@ def _import(job, by):
                 preview.file_error or _("Some rows are invalid; nothing was imported.")
             )
         _apply_preview(job, preview)
+        assert counts is not None  # noqa: S101  (a kind gives counts whenever the preview is ok)
         job.created_count = counts["created"]
         job.updated_count = counts["updated"]
         job.unchanged_count = counts["unchanged"]
@@ -235,7 +253,7 @@ def _import(job, by):
         )
 
 
-def error_report_rows(job):
+def error_report_rows(job: ImportJob) -> list[list[Any]] | None:
     """[header + reason, then each invalid row's original cells + its reasons], or None."""
     stored = _StoredRows(job)
     rows = list(stored)  # the report repeats each invalid row's cells: kept whole here
@@ -247,7 +265,7 @@ def error_report_rows(job):
         )
     if preview.file_error:
         return None
-    reasons = {}
+    reasons: dict[int, list[str]] = {}
     for error in preview.errors:
         reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
     header = list(rows[preview.header_row - 1])

@@ -1,6 +1,8 @@
 """Access helpers for working groups: a group the user is not in is a 404 with the same body as
 a missing one, audited; someone who may read but not do this gets 403."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from core import audit
@@ -14,6 +16,11 @@ from .selectors import (
     resolutions_visible_to,
     working_groups_visible_to,
 )
+
+if TYPE_CHECKING:
+    from core.models import User
+
+    from .models import Resolution
 
 
 def get_group_for_user(user, pk, *, manage=False):
@@ -37,7 +44,7 @@ def get_meeting_for_user(user, pk, *, manage=False):
     return meeting
 
 
-def may_update_resolution(user, resolution):
+def may_update_resolution(user: "User", resolution: "Resolution") -> bool:
     """Group managers, and managers (resolution.update) of a responsible organisation."""
     if can_manage_group(user, resolution.meeting.working_group):
         return True
@@ -51,7 +58,7 @@ def may_update_resolution(user, resolution):
     )
 
 
-def may_mark_done(user, resolution):
+def may_mark_done(user: "User", resolution: "Resolution") -> bool:
     """Group managers, and managers of the lead organisation."""
     if can_manage_group(user, resolution.meeting.working_group):
         return True

@@ -8,6 +8,10 @@ an unfinished resolution) raises `InvalidState`; missing or wrong input a `Valid
 Both carry a message to show.
 """
 
+import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -34,8 +38,14 @@ from .models import (
 from .selectors import can_manage_group
 from .validators import document_content_type
 
+if TYPE_CHECKING:
+    from django.core.files.base import File
 
-def _require_manager(by, group):
+    from core.models import User
+    from ngos.models import Organisation
+
+
+def _require_manager(by: "User", group: WorkingGroup) -> None:
     if not can_manage_group(by, group):
         raise ActionNotAllowed
 
@@ -45,15 +55,15 @@ def _require_manager(by, group):
 
 def working_group_create(
     *,
-    by,
-    title_fa,
-    convening_organisation,
-    title_en="",
-    topic="",
-    secretary=None,
-    member_organisations=(),
-    members=(),
-):
+    by: "User",
+    title_fa: str,
+    convening_organisation: "Organisation",
+    title_en: str = "",
+    topic: str = "",
+    secretary: "User | None" = None,
+    member_organisations: "Collection[Organisation]" = (),
+    members: "Iterable[User]" = (),
+) -> WorkingGroup:
     """Create a working group. Only ministry officers (meetings.manage) create groups."""
     check_permission(by, Perm.MEETINGS_MANAGE)
     with transaction.atomic():
@@ -79,7 +89,7 @@ def working_group_create(
     return group
 
 
-def working_group_close(*, by, group):
+def working_group_close(*, by: "User", group: WorkingGroup) -> WorkingGroup:
     _require_manager(by, group)
     if group.status == WorkingGroup.Status.CLOSED:
         raise InvalidState(_("The working group is already closed."))
@@ -93,7 +103,9 @@ def working_group_close(*, by, group):
 _GROUP_TEXT_FIELDS = ("title_fa", "title_en", "topic")
 
 
-def working_group_update(*, by, group, data):
+def working_group_update(
+    *, by: "User", group: WorkingGroup, data: Mapping[str, Any]
+) -> WorkingGroup:
     """Change a group's titles, topic, secretary, member organisations and member people.
 
     `data` holds any of those keys (`secretary` a user or None; the two member lists
@@ -106,7 +118,7 @@ def working_group_update(*, by, group, data):
         group = WorkingGroup.objects.select_for_update().get(pk=group.pk)
         if group.status != WorkingGroup.Status.ACTIVE:
             raise InvalidState(_("The working group is closed: it can no longer change."))
-        changes = {}
+        changes: dict[str, list[Any]] = {}
         for field in _GROUP_TEXT_FIELDS:
             if field in data:
                 value = (data[field] or "").strip()
@@ -139,11 +151,17 @@ def working_group_update(*, by, group, data):
     return group
 
 
-def next_meeting_number(group):
+def next_meeting_number(group: WorkingGroup) -> int:
     return (group.meetings.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def _attach(*, by, file, meeting=None, progress_update=None):
+def _attach(
+    *,
+    by: "User",
+    file: "File[bytes]",
+    meeting: Meeting | None = None,
+    progress_update: ProgressUpdate | None = None,
+) -> Document:
     content_type = document_content_type(file)
     original = str(file.name or "")[-200:]
     return Document.objects.create(
@@ -157,23 +175,23 @@ def _attach(*, by, file, meeting=None, progress_update=None):
     )
 
 
-def _check_files(files):
+def _check_files(files: "Iterable[File[bytes]]") -> None:
     for file in files:
         document_content_type(file)
 
 
 def meeting_record(
     *,
-    by,
-    group,
-    held_on,
-    place,
-    attendees,
-    agenda=(),
-    starts_at=None,
-    number=None,
-    files=(),
-):
+    by: "User",
+    group: WorkingGroup,
+    held_on: datetime.date,
+    place: str,
+    attendees: Sequence[Mapping[str, Any]],
+    agenda: Iterable[str] = (),
+    starts_at: datetime.time | None = None,
+    number: int | None = None,
+    files: "Collection[File[bytes]]" = (),
+) -> Meeting:
     """Record a meeting of `group` with its attendees (dicts: name, title, organisation,
     presence, represented_by, is_chair), agenda item titles and attached documents."""
     _require_manager(by, group)
@@ -226,7 +244,7 @@ def meeting_record(
     return meeting
 
 
-def meeting_attach_document(*, by, meeting, file):
+def meeting_attach_document(*, by: "User", meeting: Meeting, file: "File[bytes]") -> Document:
     _require_manager(by, meeting.working_group)
     with transaction.atomic():
         document = _attach(by=by, file=file, meeting=meeting)
@@ -242,7 +260,7 @@ def meeting_attach_document(*, by, meeting, file):
 # --- Minutes ----------------------------------------------------------------------------------
 
 
-def _write_statements(minutes, statements):
+def _write_statements(minutes: Minutes, statements: Iterable[Mapping[str, Any]]) -> None:
     meeting = minutes.meeting
     minutes.statements.all().delete()
     for position, item in enumerate(statements, start=1):
@@ -262,7 +280,9 @@ def _write_statements(minutes, statements):
         )
 
 
-def minutes_save_draft(*, by, meeting, summary, statements):
+def minutes_save_draft(
+    *, by: "User", meeting: Meeting, summary: str, statements: Sequence[Mapping[str, Any]]
+) -> Minutes:
     """Write the draft minutes (statements in order: speaker, speaker_title, agenda_item,
     text). The draft is the only editable version; approved minutes are read-only."""
     _require_manager(by, meeting.working_group)
@@ -295,7 +315,7 @@ def minutes_save_draft(*, by, meeting, summary, statements):
     return draft
 
 
-def minutes_approve(*, by, minutes):
+def minutes_approve(*, by: "User", minutes: Minutes) -> Minutes:
     """Approve a draft: it becomes read-only and supersedes the previously approved version."""
     _require_manager(by, minutes.meeting.working_group)
     with transaction.atomic():
@@ -330,7 +350,7 @@ def minutes_approve(*, by, minutes):
     return minutes
 
 
-def minutes_correct(*, by, minutes, reason):
+def minutes_correct(*, by: "User", minutes: Minutes, reason: str | None) -> Minutes:
     """Start a correction of approved minutes: a new draft version, copied from them, that
     replaces them once approved. The approved version stays as it is until then."""
     _require_manager(by, minutes.meeting.working_group)
@@ -378,7 +398,16 @@ def minutes_correct(*, by, minutes, reason):
 # --- Resolutions ------------------------------------------------------------------------------
 
 
-def resolution_add(*, by, meeting, text, kind, due_date, lead, supporting=()):
+def resolution_add(
+    *,
+    by: "User",
+    meeting: Meeting,
+    text: str | None,
+    kind: str,
+    due_date: datetime.date,
+    lead: "Organisation | None",
+    supporting: "Iterable[Organisation]" = (),
+) -> Resolution:
     """Record a resolution of `meeting` with one lead organisation and any supporting ones."""
     _require_manager(by, meeting.working_group)
     text = (text or "").strip()
@@ -418,7 +447,7 @@ def resolution_add(*, by, meeting, text, kind, due_date, lead, supporting=()):
     return resolution
 
 
-def _locked(resolution):
+def _locked(resolution: Resolution) -> Resolution:
     return (
         Resolution.objects.select_for_update(of=("self",))
         .select_related("meeting__working_group")
@@ -426,7 +455,7 @@ def _locked(resolution):
     )
 
 
-def _still_open(resolution):
+def _still_open(resolution: Resolution) -> None:
     if resolution.status not in Resolution.OPEN_STATUSES:
         raise InvalidState(
             _("This resolution is %(status)s: it can no longer change."),
@@ -434,7 +463,13 @@ def _still_open(resolution):
         )
 
 
-def resolution_progress_post(*, by, resolution, text, files=()):
+def resolution_progress_post(
+    *,
+    by: "User",
+    resolution: Resolution,
+    text: str | None,
+    files: "Collection[File[bytes]]" = (),
+) -> ProgressUpdate:
     """A responsible organisation (or the group's manager) reports progress; an open
     resolution becomes in progress."""
     if not may_update_resolution(by, resolution):
@@ -467,7 +502,7 @@ def resolution_progress_post(*, by, resolution, text, files=()):
     return update
 
 
-def resolution_mark_done(*, by, resolution):
+def resolution_mark_done(*, by: "User", resolution: Resolution) -> Resolution:
     """The lead organisation (or the group's manager) says the resolution is carried out."""
     if not may_mark_done(by, resolution):
         raise ActionNotAllowed
@@ -482,7 +517,7 @@ def resolution_mark_done(*, by, resolution):
     return resolution
 
 
-def resolution_confirm(*, by, resolution):
+def resolution_confirm(*, by: "User", resolution: Resolution) -> Resolution:
     """The secretary (or a ministry officer) confirms a resolution marked done."""
     _require_manager(by, resolution.meeting.working_group)
     with transaction.atomic():
@@ -498,7 +533,7 @@ def resolution_confirm(*, by, resolution):
     return resolution
 
 
-def resolution_reopen(*, by, resolution):
+def resolution_reopen(*, by: "User", resolution: Resolution) -> Resolution:
     """Send a resolution marked done (not yet confirmed) back to in progress."""
     _require_manager(by, resolution.meeting.working_group)
     with transaction.atomic():
@@ -513,7 +548,7 @@ def resolution_reopen(*, by, resolution):
     return resolution
 
 
-def resolution_drop(*, by, resolution, reason):
+def resolution_drop(*, by: "User", resolution: Resolution, reason: str | None) -> Resolution:
     """The secretary (or a ministry officer) drops an unfinished resolution, saying why."""
     _require_manager(by, resolution.meeting.working_group)
     reason = (reason or "").strip()
@@ -535,7 +570,7 @@ def resolution_drop(*, by, resolution, reason):
     return resolution
 
 
-def resolutions_send_overdue_reminders(*, today=None):
+def resolutions_send_overdue_reminders(*, today: datetime.date | None = None) -> int:
     """Remind the lead organisation's managers of each overdue resolution, once per due date.
 
     Safe to run twice, or in two processes at once: the rows are locked (skipping ones another
@@ -561,6 +596,7 @@ def resolutions_send_overdue_reminders(*, today=None):
                     "due_date": resolution.due_date.isoformat(),
                 },
             )
-            send_overdue_reminder.delay_on_commit(resolution.pk)
+            # celery-types does not know Task.delay_on_commit (Celery 5.4).
+            send_overdue_reminder.delay_on_commit(resolution.pk)  # type: ignore[attr-defined]
             sent += 1
     return sent

@@ -8,9 +8,13 @@ import re
 import unicodedata
 import zipfile
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.core.files.base import File
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -43,7 +47,7 @@ DOCUMENT_FORMATS = {
 }
 
 
-def document_content_type(file):
+def document_content_type(file: "File[bytes]") -> str:
     """Check an uploaded file; return its content type or raise ValidationError."""
     if file.size is None or file.size > DOCUMENT_MAX_BYTES:
         raise ValidationError(

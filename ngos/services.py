@@ -7,6 +7,9 @@ a step the organisation's or person's state does not allow raises `InvalidState`
 person can fix is a `ValidationError` with a message to show beside the form.
 """
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +32,9 @@ from .models import (
 from .signals import member_deactivating
 from .tasks import end_user_sessions, send_invitation, send_organisation_notice
 
+if TYPE_CHECKING:
+    from core.models import AuditEvent, Province, User
+
 # Changing these on a verified organisation withdraws the verification: it was about them.
 VERIFIED_FIELDS = ["registration_number", "registering_authority"]
 OFFERING_FIELDS = ["capacity_per_month", "age_min", "age_max", "sex", "nationalities", "notes"]
@@ -37,9 +43,9 @@ OFFERING_FIELDS = ["capacity_per_month", "age_min", "age_max", "sex", "nationali
 # --- Profile --------------------------------------------------------------------------------
 
 
-def _snapshot(organisation):
+def _snapshot(organisation: Organisation) -> dict[str, Any]:
     """The profile as plain JSON values, for the audit row's before/after."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in [*IDENTITY_FIELDS, *PROFILE_FIELDS]:
         value = getattr(organisation, name)
         if name == "home_province":
@@ -56,7 +62,7 @@ def _snapshot(organisation):
     return values
 
 
-def _diff(before, after):
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         key: {"from": before.get(key), "to": after.get(key)}
         for key in sorted(set(before) | set(after))
@@ -64,7 +70,13 @@ def _diff(before, after):
     }
 
 
-def organisation_update_profile(*, by, organisation, data, offerings=None):
+def organisation_update_profile(
+    *,
+    by: "User",
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    offerings: Mapping[str, Mapping[str, Any] | None] | None = None,
+) -> Organisation:
     """Change an organisation's profile and, with `offerings` ({service code: values or None}),
     the services it offers. Audits the fields that changed, with old and new values.
 
@@ -116,7 +128,9 @@ def organisation_update_profile(*, by, organisation, data, offerings=None):
     return org
 
 
-def _save_offerings(organisation, offerings):
+def _save_offerings(
+    organisation: Organisation, offerings: Mapping[str, Mapping[str, Any] | None]
+) -> None:
     services = {s.code: s for s in Service.objects.filter(code__in=offerings)}
     existing = {o.service.code: o for o in organisation.service_offerings.select_related("service")}
     for code, values in offerings.items():
@@ -137,11 +151,12 @@ def _save_offerings(organisation, offerings):
 # --- Verification ---------------------------------------------------------------------------
 
 
-def _notify_managers(event):
-    send_organisation_notice.delay_on_commit(event.pk)
+def _notify_managers(event: "AuditEvent") -> None:
+    # celery-types does not know Task.delay_on_commit (Celery 5.4).
+    send_organisation_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]
 
 
-def _verifiable(by, organisation):
+def _verifiable(by: "User", organisation: Organisation) -> None:
     # Imported here: selectors import forms and filters, which are not needed for the check.
     from .selectors import organisations_verifiable
 
@@ -149,7 +164,7 @@ def _verifiable(by, organisation):
         raise ActionNotAllowed
 
 
-def organisation_verify(*, by, organisation, note=""):
+def organisation_verify(*, by: "User", organisation: Organisation, note: str = "") -> Organisation:
     """Record that a ministry officer checked the documents and confirmed the registration.
 
     A suspended organisation is reinstated first, then verified. Verifying again renews the date.
@@ -178,7 +193,7 @@ def organisation_verify(*, by, organisation, note=""):
     return org
 
 
-def organisation_suspend(*, by, organisation, reason):
+def organisation_suspend(*, by: "User", organisation: Organisation, reason: str) -> Organisation:
     """Suspend an organisation, with a reason: it receives no new referrals from now on.
 
     Its people still sign in and read their own cases. The managers are told by email.
@@ -214,7 +229,7 @@ def organisation_suspend(*, by, organisation, reason):
     return org
 
 
-def organisation_reinstate(*, by, organisation, note):
+def organisation_reinstate(*, by: "User", organisation: Organisation, note: str) -> Organisation:
     """End a suspension; the organisation receives referrals again. Managers are told."""
     check_permission(by, Perm.ORG_VERIFY)
     _verifiable(by, organisation)
@@ -249,7 +264,9 @@ def organisation_reinstate(*, by, organisation, note):
 # --- Staff ----------------------------------------------------------------------------------
 
 
-def _check_role(by, organisation, role, province):
+def _check_role(
+    by: "User", organisation: Organisation, role: str, province: "Province | None"
+) -> None:
     if role not in Role.DEFINITIONS:
         raise ValidationError(_("Choose a role."), code="role")
     if role not in MANAGER_ASSIGNABLE_ROLES:
@@ -265,7 +282,7 @@ def _check_role(by, organisation, role, province):
         raise ValidationError(_("Only a ministry officer has a province."), code="province")
 
 
-def _staff_detail(event, membership, **extra):
+def _staff_detail(event: str, membership: Membership, **extra: Any) -> dict[str, Any]:
     return {
         "event": event,
         "organisation_id": membership.organisation_id,
@@ -274,7 +291,7 @@ def _staff_detail(event, membership, **extra):
     }
 
 
-def staff_invite(*, by, organisation, data):
+def staff_invite(*, by: "User", organisation: Organisation, data: Mapping[str, Any]) -> Membership:
     """Create an account for a new member of `organisation` and email them a one-time link to
     choose a password (valid 72 hours). Until then the account has no usable password.
 
@@ -316,11 +333,11 @@ def staff_invite(*, by, organisation, data):
             obj=membership,
             detail=_staff_detail("staff_invited", membership, role=role),
         )
-        send_invitation.delay_on_commit(membership.pk)
+        send_invitation.delay_on_commit(membership.pk)  # type: ignore[attr-defined]
     return membership
 
 
-def staff_invite_resend(*, by, membership):
+def staff_invite_resend(*, by: "User", membership: Membership) -> Membership:
     """Send a fresh invitation; links sent before stop working."""
     check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     with transaction.atomic():
@@ -337,11 +354,11 @@ def staff_invite_resend(*, by, membership):
             obj=membership,
             detail=_staff_detail("invitation_resent", membership),
         )
-        send_invitation.delay_on_commit(membership.pk)
+        send_invitation.delay_on_commit(membership.pk)  # type: ignore[attr-defined]
     return membership
 
 
-def invitation_accept(*, user, password):
+def invitation_accept(*, user: "User", password: str) -> "User":
     """The invited person chose their password: the account can now sign in."""
     with transaction.atomic():
         user.set_password(password)
@@ -356,7 +373,14 @@ def invitation_accept(*, user, password):
     return user
 
 
-def staff_change_role(*, by, membership, role, title=None, province=None):
+def staff_change_role(
+    *,
+    by: "User",
+    membership: Membership,
+    role: str,
+    title: str | None = None,
+    province: "Province | None" = None,
+) -> Membership:
     """Give a member another role (and job title). Nobody changes their own role."""
     check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     if membership.user_id == by.pk:
@@ -384,7 +408,9 @@ def staff_change_role(*, by, membership, role, title=None, province=None):
     return current
 
 
-def staff_deactivate(*, by, membership, reassign_to=None):
+def staff_deactivate(
+    *, by: "User", membership: Membership, reassign_to: "User | None" = None
+) -> int:
     """Deactivate a member who leaves, and give their open cases to `reassign_to`, in one step.
 
     The cases move in this transaction through `ngos.signals.member_deactivating`, which the
@@ -403,7 +429,8 @@ def staff_deactivate(*, by, membership, reassign_to=None):
             raise InvalidState(_("This person is already deactivated."), code="inactive")
         if reassign_to is not None:
             _check_reassignment(membership, reassign_to)
-        answers = member_deactivating.send(
+        # Each receiver answers with the number of cases it moved (django-stubs says str).
+        answers: list[tuple[Any, int | None]] = member_deactivating.send(  # type: ignore[assignment]
             sender=Membership, by=by, membership=membership, leaver=leaver, reassign_to=reassign_to
         )
         moved = sum(moved_by_receiver or 0 for _receiver, moved_by_receiver in answers)
@@ -420,11 +447,11 @@ def staff_deactivate(*, by, membership, reassign_to=None):
                 reassigned_to=reassign_to.username if reassign_to is not None else "",
             ),
         )
-        end_user_sessions.delay_on_commit(leaver.pk)
+        end_user_sessions.delay_on_commit(leaver.pk)  # type: ignore[attr-defined]
     return moved
 
 
-def _check_reassignment(membership, to_user):
+def _check_reassignment(membership: Membership, to_user: "User") -> None:
     to_membership = getattr(to_user, "membership_or_none", None)
     if (
         to_user.pk == membership.user_id
@@ -439,7 +466,7 @@ def _check_reassignment(membership, to_user):
         )
 
 
-def staff_reactivate(*, by, membership):
+def staff_reactivate(*, by: "User", membership: Membership) -> Membership:
     """Let a deactivated member sign in again (with the password they had)."""
     check_permission(by, Perm.ORG_MANAGE_STAFF, membership.organisation)
     with transaction.atomic():

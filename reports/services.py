@@ -12,6 +12,8 @@ import datetime
 import logging
 import time
 import uuid
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -33,9 +35,13 @@ from .files.pdf import render_report_pdf
 from .models import Report
 from .summary import refresh_summaries
 
+if TYPE_CHECKING:
+    from core.models import User
+    from ngos.models import Organisation
+
 logger = logging.getLogger(__name__)
 
-PERIOD_KIND = {
+PERIOD_KIND: dict[str, str] = {
     Report.Kind.WEEKLY_BACKLOG: periods.WEEK,
     Report.Kind.MONTHLY_REFERRALS: periods.MONTH,
     Report.Kind.QUARTERLY_SUMMARY: periods.QUARTER,
@@ -45,7 +51,13 @@ PERIOD_KIND = {
 STALE_BUILD_SECONDS = 2 * 3600
 
 
-def report_request(*, kind, period, organisation=None, user=None):
+def report_request(
+    *,
+    kind: str,
+    period: periods.Period,
+    organisation: "Organisation | None" = None,
+    user: "User | None" = None,
+) -> Report:
     """Create or re-queue the report of `kind` for `period` (and `organisation` for backlogs).
 
     `user` is who asked, checked like the report list checks them; None is the scheduler.
@@ -90,25 +102,25 @@ def report_request(*, kind, period, organisation=None, user=None):
                 audit.Action.UPDATE,
                 user=user,
                 object_type="reports.report",
-                object_id=report.pk,
+                object_id=str(report.pk),
                 detail={"request": kind, "period": period.key},
             )
         _queue_build(report)
     return report
 
 
-def _queue_build(report):
+def _queue_build(report: Report) -> None:
     from .tasks import build_report
 
     report_id, run_id = report.pk, str(report.run_id)
     transaction.on_commit(lambda: build_report.delay(report_id, run_id))
 
 
-def _progress(report_id, run_id, percent):
+def _progress(report_id: int, run_id: str, percent: int) -> None:
     Report.objects.filter(pk=report_id, run_id=run_id).update(progress=percent)
 
 
-def report_build(*, report_id, run_id, fault=None):
+def report_build(*, report_id: int, run_id: str, fault: Callable[[], object] | None = None) -> str:
     """Build one report run; safe to repeat. `fault` is a test hook: a callable run midway."""
     report = Report.objects.select_related("organisation").filter(pk=report_id).first()
     if report is None or str(report.run_id) != run_id:
@@ -147,25 +159,33 @@ def report_build(*, report_id, run_id, fault=None):
     return _store(report, run_id, content, xlsx, pdf, built_at, time.monotonic() - started)
 
 
-def _footer(built_at):
+def _footer(built_at: datetime.datetime) -> str:
     """The PDF's last line, in the build's language (Persian: the official report)."""
     return _("Built %(when)s. Figures from 1 to 4 show as “<5”.") % {
         "when": format_datetime(built_at)
     }
 
 
-def _file_name(report, run_id, extension):
+def _file_name(report: Report, run_id: str, extension: str) -> str:
     scope = f"org{report.organisation_id}" if report.organisation_id else "national"
     return f"reports/{report.kind}/{report.period_key}-{scope}-{run_id}.{extension}"
 
 
-def _save(name, content):
+def _save(name: str, content: bytes) -> str:
     if default_storage.exists(name):
         default_storage.delete(name)
     return default_storage.save(name, ContentFile(content))
 
 
-def _store(report, run_id, content, xlsx, pdf, built_at, seconds):
+def _store(
+    report: Report,
+    run_id: str,
+    content: dict[str, Any],
+    xlsx: bytes,
+    pdf: bytes,
+    built_at: datetime.datetime,
+    seconds: float,
+) -> str:
     """Write the files, then swap the row's content in one transaction."""
     xlsx_name = _save(_file_name(report, run_id, "xlsx"), xlsx)
     pdf_name = _save(_file_name(report, run_id, "pdf"), pdf)
@@ -190,7 +210,7 @@ def _store(report, run_id, content, xlsx, pdf, built_at, seconds):
     return "built"
 
 
-def _delete_files(names):
+def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
@@ -198,13 +218,13 @@ def _delete_files(names):
             logger.warning("could not delete old report file %s", name)
 
 
-def _queue_notification(report_id, run_id):
+def _queue_notification(report_id: int, run_id: str) -> None:
     from .tasks import notify_report_ready
 
     notify_report_ready.delay(report_id, run_id)
 
 
-def reports_build_due(*, today=None):
+def reports_build_due(*, today: datetime.date | None = None) -> int:
     """Ask for every periodic report whose period has just ended and that does not exist yet,
     and re-queue builds whose worker was lost. Safe to run any number of times a day."""
     from ngos.models import Organisation

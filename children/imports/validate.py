@@ -31,7 +31,7 @@ LIKELY_CHECK_SECONDS = 2.5  # and for at most this long, so a big file's preview
 
 _FIELD_COLUMN = {f.name: f.column for f in Case._meta.concrete_fields}
 _MAX_LENGTH = {
-    f.name: f.max_length
+    f.name: f.max_length  # type: ignore[union-attr]  # the getattr below skips relations
     for f in Case._meta.get_fields()
     if getattr(f, "max_length", None) and f.name in CASE_FIELDS
 }

@@ -10,6 +10,8 @@ every kind of import; a kind's own word tables live with it (``children.imports.
 import datetime
 import re
 import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -18,15 +20,42 @@ from core import jalali
 from core.jalali import format_date
 from core.persian import clean_text, compact, to_latin_digits
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from core.models import Province
+
 
 class ParseError(ValueError):
     """A cell that cannot be read; ``str(error)`` is the reason for the user."""
 
 
+# A parser: (raw cell, the file's context) → typed value or None; raises ParseError. The cell is
+# whatever a reader gives (text, number, bool, date or None), so it is Any; so is the value.
+Parser: TypeAlias = Callable[[Any, "ParseContext"], Any]
+# A renderer: (stored value, language) → what a cell or a page shows.
+Renderer: TypeAlias = Callable[[Any, str], Any]
+
+
+class _Labelled(Protocol):
+    @property
+    def label(self) -> "StrOrPromise": ...
+
+
+class ChoicesLike(Protocol):
+    """A Django choices class, or any class like it: ``choices`` (value, label) pairs, and
+    ``cls(value).label``."""
+
+    @property
+    def choices(self) -> Iterable[tuple[Any, "StrOrPromise"]]: ...
+
+    def __call__(self, value: Any, /) -> _Labelled: ...
+
+
 # --- Raw cells ----------------------------------------------------------------------------------
 
 
-def cell_text(value):
+def cell_text(value: object) -> str | None:
     """The cell as text: spreadsheet numbers lose a trailing ".0"; None stays None."""
     if value is None:
         return None
@@ -43,11 +72,11 @@ def cell_text(value):
 _BLANK = " \t\n\r\x0b\x0c\x00\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202a\u202b\u202c\u202d\u202e"
 
 
-def is_blank(value):
+def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(_BLANK))
 
 
-def _text(value):
+def _text(value: object) -> str | None:
     if value is None:
         return None
     return clean_text(cell_text(value)) or None
@@ -56,7 +85,7 @@ def _text(value):
 SHOWN_VALUE_CHARS = 60  # of a rejected cell, shown beside its reason
 
 
-def shown_value(cell):
+def shown_value(cell: object) -> str:
     """A rejected cell as text for the error list: cleaned, one line, cut short."""
     text = " ".join((_text(cell) or "").split())
     if len(text) > SHOWN_VALUE_CHARS:
@@ -69,14 +98,14 @@ def shown_value(cell):
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def word_key(value):
+def word_key(value: object) -> str:
     """What a word is matched on: compact key without punctuation («مؤنث» = «مونث» = "Mo-nث")."""
     return _NON_WORD.sub("", compact(cell_text(value) or ""))
 
 
-def words_table(choices, extra):
+def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> dict[str, Any]:
     """Stored value → words in either language: the choice labels in fa and en, and ``extra``."""
-    table = {}
+    table: dict[str, Any] = {}
     for value, _label in choices.choices:
         table[word_key(value)] = value
         for lang in ("fa", "en"):
@@ -88,8 +117,8 @@ def words_table(choices, extra):
     return table
 
 
-def choice_parser(table, message):
-    def parse(value, context=None):
+def choice_parser(table: Mapping[str, Any], message: "StrOrPromise") -> Parser:
+    def parse(value: object, context: "ParseContext | None" = None) -> Any:
         if is_blank(value):
             return None
         found = table.get(word_key(value))
@@ -105,7 +134,7 @@ def choice_parser(table, message):
 _PROVINCE_WORDS = ("استان", "province", "ostan")
 
 
-def province_key(value):
+def province_key(value: object) -> str:
     key = word_key(value)
     for word in _PROVINCE_WORDS:
         word = word_key(word)
@@ -123,28 +152,29 @@ class ParseContext:
 
     _local = threading.local()
 
-    def __init__(self, provinces):
-        self.provinces = {}
+    def __init__(self, provinces: "list[Province]") -> None:
+        self.provinces: dict[str, int] = {}
         for province in provinces:
             for name in (province.name_fa, province.name_en, province.code):
                 self.provinces[province_key(name)] = province.pk
         self.province_names = {p.pk: (p.name_fa, p.name_en) for p in provinces}
 
     @classmethod
-    def load(cls):
+    def load(cls) -> "ParseContext":
         from core.models import Province
 
         return cls(list(Province.objects.all()))
 
     @classmethod
-    def current(cls):
+    def current(cls) -> "ParseContext":
         """A context for code that cannot pass one (django-import-export widgets)."""
         if getattr(cls._local, "context", None) is None:
             cls._local.context = cls.load()
-        return cls._local.context
+        context: ParseContext = cls._local.context
+        return context
 
 
-def parse_province(value, context):
+def parse_province(value: object, context: ParseContext) -> int | None:
     if is_blank(value):
         return None
     found = context.provinces.get(province_key(value))
@@ -156,11 +186,11 @@ def parse_province(value, context):
 # --- Values -------------------------------------------------------------------------------------
 
 
-def parse_text(value, context=None):
+def parse_text(value: object, context: ParseContext | None = None) -> str | None:
     return _text(value)
 
 
-def parse_name(value, context=None):
+def parse_name(value: object, context: ParseContext | None = None) -> str | None:
     text = _text(value)
     if text is not None and not re.search(r"[^\W\d_]", text):
         raise ParseError(_("A name needs letters."))
@@ -170,7 +200,7 @@ def parse_name(value, context=None):
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
-def parse_date(value, context=None):
+def parse_date(value: object, context: ParseContext | None = None) -> datetime.date | None:
     if is_blank(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
@@ -182,7 +212,7 @@ def parse_date(value, context=None):
         raise ParseError(str(error)) from None
 
 
-def parse_phone(value, context=None):
+def parse_phone(value: object, context: ParseContext | None = None) -> str | None:
     text = _text(value)
     if text is None:
         return None
@@ -198,20 +228,20 @@ def parse_phone(value, context=None):
 # --- Rendering (exports and templates) --------------------------------------------------------
 
 
-def render_text(value, lang):
+def render_text(value: object, lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def render_number(value, lang):
+def render_number(value: object, lang: str) -> object:
     return "" if value is None else value
 
 
-def render_date(value, lang):
+def render_date(value: datetime.date | None, lang: str) -> str:
     return format_date(value, lang) if value else ""
 
 
-def render_choice(choices):
-    def render(value, lang):
+def render_choice(choices: ChoicesLike) -> Renderer:
+    def render(value: object, lang: str) -> str:
         if not value:
             return ""
         with override(lang):
@@ -220,10 +250,12 @@ def render_choice(choices):
     return render
 
 
-def render_province(value, lang):
-    # Exports pass the Province instance (select_related), templates a name.
+def render_province(value: Any, lang: str) -> str:
+    # Exports pass the Province instance (select_related), templates a name (Any: whatever has
+    # name_fa and name_en is shown as a province).
     if value is None:
         return ""
     if hasattr(value, "name_fa"):
-        return value.name_fa if lang == "fa" else value.name_en
+        name: str = value.name_fa if lang == "fa" else value.name_en
+        return name
     return str(value)

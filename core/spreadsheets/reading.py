@@ -10,7 +10,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import PurePath
+from typing import Any
 
 import defusedxml.ElementTree
 from django.utils.translation import gettext_lazy as _
@@ -53,18 +55,18 @@ class UnsafeFile(ValueError):
     """The file is refused as a whole; ``str(error)`` says why, in the active language."""
 
 
-def safe_name(name):
+def safe_name(name: object) -> str:
     """The original name reduced to something safe to show and to offer as a download name."""
     base = PurePath(str(name or "").replace("\\", "/")).name
     base = re.sub(r"[\x00-\x1f\x7f<>:\"/\\|?*]", "_", base).strip(" .")
     return base[-150:] or "upload"
 
 
-def extension_of(name):
+def extension_of(name: object) -> str:
     return PurePath(str(name or "").lower()).suffix
 
 
-def check_upload(name, data):
+def check_upload(name: object, data: bytes) -> str:
     """Refuse the file unless it is a CSV or XLSX by both name and content. Returns the kind."""
     extension = extension_of(name)
     if extension not in ALLOWED_EXTENSIONS:
@@ -82,7 +84,7 @@ def check_upload(name, data):
     return "csv"
 
 
-def check_xlsx(data):
+def check_xlsx(data: bytes) -> None:
     """The zip checks of FU-02 and the DTD check of FU-03, from the zip directory and parts."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -116,7 +118,7 @@ def check_xlsx(data):
         raise UnsafeFile(_("This file is not a real .xlsx spreadsheet.")) from None
 
 
-def _refuse_dtd(archive, entry):
+def _refuse_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
     """Scan one XML part: refuse a DTD (FU-03) and, in a worksheet, cells beyond the caps.
 
     python-calamine allocates the sheet as a rectangle up to its last cell, so one cell written
@@ -150,7 +152,7 @@ def _refuse_dtd(archive, entry):
             tail = chunk[-64:]
 
 
-def decode_csv(data):
+def decode_csv(data: bytes) -> str:
     """CSV bytes as text: UTF-8 (with or without a byte-order mark), else Windows-1256."""
     for encoding in CSV_ENCODINGS:
         try:
@@ -160,7 +162,7 @@ def decode_csv(data):
     raise UnsafeFile(_("The file's text encoding is not UTF-8 or Windows Arabic (1256)."))
 
 
-def read_rows(kind, data):
+def read_rows(kind: str, data: bytes) -> Iterator[list[Any]]:
     """Yield each row as a list of cells, at most MAX_ROWS (then UnsafeFile)."""
     rows = _read_csv(data) if kind == "csv" else _read_xlsx(data)
     for count, row in enumerate(rows, start=1):
@@ -169,7 +171,7 @@ def read_rows(kind, data):
         yield row
 
 
-def rows_expected(kind, data):
+def rows_expected(kind: str, data: bytes) -> int:
     """About how many rows the file holds, cheaply, for a progress bar (never for a decision):
     a CSV's line ends; the last row of an XLSX sheet's declared range (0 when it has none)."""
     if kind == "csv":
@@ -187,7 +189,7 @@ def rows_expected(kind, data):
     return int(match.group(1)) if match else 0
 
 
-def _read_csv(data):
+def _read_csv(data: bytes) -> Iterator[list[str]]:
     text = decode_csv(data)
     sample = text[:8192]
     try:
@@ -197,7 +199,7 @@ def _read_csv(data):
     yield from csv.reader(io.StringIO(text, newline=""), dialect)
 
 
-def _read_xlsx(data):
+def _read_xlsx(data: bytes) -> Iterator[list[Any]]:
     from python_calamine import CalamineWorkbook
 
     try:

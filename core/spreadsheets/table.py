@@ -7,11 +7,27 @@ error as (row number, column as written in the file, reason in the user's langua
 """
 
 import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
-from .cells import ParseError, is_blank, render_text, shown_value, word_key
+from .cells import (
+    ParseContext,
+    ParseError,
+    Parser,
+    Renderer,
+    is_blank,
+    render_text,
+    shown_value,
+    word_key,
+)
+
+# A row as a reader gives it: its cells, left to right.
+Cells: TypeAlias = Sequence[Any]
+# A check of one column's typed value: a reason to refuse it, or None.
+Check: TypeAlias = Callable[[Any], object]
 
 HEADER_SEARCH_ROWS = 20
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
@@ -28,21 +44,21 @@ class Column:
     name: str  # the field it fills
     fa: str
     en: str
-    parse: object
-    render: object = render_text
+    parse: Parser
+    render: Renderer = render_text
     required: bool = False
     example_fa: str = ""
     example_en: str = ""
     # Allowed values, for the template's second sheet (lazy strings).
-    allowed: tuple = field(default=())
+    allowed: tuple[Any, ...] = field(default=())
     # Other headers read as this column (older templates, the words of the issue's list).
-    aliases: tuple = field(default=())
+    aliases: tuple[str, ...] = field(default=())
 
-    def header(self, lang):
+    def header(self, lang: str) -> str:
         return self.fa if lang == "fa" else self.en
 
 
-def choice_values(choices):
+def choice_values(choices: Iterable[tuple[Any, Any]]) -> tuple[Any, ...]:
     return tuple(label for _value, label in choices)
 
 
@@ -53,8 +69,12 @@ class RowError:
     reason: str
     value: str = ""  # what the cell held, so the person fixing the file sees it at once
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+
+
+# A non-blank row, typed: (row number, {column name: value}, [RowError]).
+TypedRow: TypeAlias = tuple[int, dict[str, Any], list[RowError]]
 
 
 @dataclass
@@ -62,30 +82,30 @@ class Preview:
     """What a dry run found: the valid rows with their action, and every error."""
 
     read: int = 0
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    invalid_rows: set = field(default_factory=set)
+    rows: "list[ImportRow]" = field(default_factory=list)
+    errors: "list[RowError]" = field(default_factory=list)
+    invalid_rows: set[int] = field(default_factory=set)
     header_row: int = 0
     language: str = "fa"
-    present_fields: tuple = ()
-    ignored_columns: list = field(default_factory=list)
+    present_fields: tuple[str, ...] = ()
+    ignored_columns: list[str] = field(default_factory=list)
     file_error: str = ""
-    in_file_duplicates: list = field(default_factory=list)
-    likely_duplicates: list = field(default_factory=list)
+    in_file_duplicates: list[dict[str, Any]] = field(default_factory=list)
+    likely_duplicates: list[dict[str, Any]] = field(default_factory=list)
     likely_unchecked: int = 0
     # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
-    tally: dict | None = None
+    tally: dict[str, int] | None = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.file_error and not self.errors
 
-    def count(self, action):
+    def count(self, action: str) -> int:
         if self.tally is not None:
             return self.tally.get(action, 0)
         return sum(1 for row in self.rows if row.action == action)
 
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
             "valid": self.read - len(self.invalid_rows),
@@ -101,18 +121,18 @@ class ImportRow:
     """One valid row: its values, and what the import will do with it."""
 
     row: int
-    values: dict
+    values: dict[str, Any]
     action: str = "create"  # create, update, unchanged
-    existing: object = None  # the record it updates
+    existing: Any = None  # the record it updates
 
 
-def header_key(text):
+def header_key(text: object) -> str:
     text = str(text or "").replace("*", "")
     text = text.split("(")[0]
     return word_key(text)
 
 
-def header_keys(columns):
+def header_keys(columns: Iterable[Column]) -> dict[str, Column]:
     keys = {}
     for column in columns:
         for word in (column.fa, column.en, column.name, *column.aliases):
@@ -120,10 +140,12 @@ def header_keys(columns):
     return keys
 
 
-def find_header(rows, keys):
+def find_header(
+    rows: Sequence[Cells], keys: Mapping[str, Column]
+) -> tuple[int | None, dict[int, Column]]:
     """(index, {cell index: column}) of the first row naming at least two of the columns."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = {}
+        mapping: dict[int, Column] = {}
         for position, cell in enumerate(row):
             column = keys.get(header_key(cell))
             if column is not None and column not in mapping.values():
@@ -133,11 +155,18 @@ def find_header(rows, keys):
     return None, {}
 
 
-def is_blank_row(row):
+def is_blank_row(row: Cells) -> bool:
     return all(is_blank(cell) for cell in row)
 
 
-def parse_column(column, body, position, context, check=None, memo=None):
+def parse_column(
+    column: Column,
+    body: Sequence[tuple[int, Cells]],
+    position: int,
+    context: ParseContext,
+    check: Check | None = None,
+    memo: dict[object, tuple[Any, Any]] | None = None,
+) -> tuple[list[Any], list[Any]]:
     """([typed value], [reason or None]) of one column over ``body`` = [(row number, cells)].
 
     Each distinct cell is parsed (and checked) once: provinces, dates and words repeat down a
@@ -145,7 +174,8 @@ def parse_column(column, body, position, context, check=None, memo=None):
     are not taken for one another. ``memo`` carries the parsed cells over to the next chunk.
     """
     memo = {} if memo is None else memo
-    values, reasons = [], []
+    values: list[Any] = []
+    reasons: list[Any] = []
     required = column.required
     parse = column.parse
     for _number, row in body:
@@ -175,19 +205,25 @@ class Table:
     file_error: str = ""
     header_row: int = 0
     language: str = "fa"
-    headers: dict = field(default_factory=dict)  # column name → header as written
-    present_fields: tuple = ()
-    ignored_columns: list = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column name → header as written
+    present_fields: tuple[str, ...] = ()
+    ignored_columns: list[str] = field(default_factory=list)
     # [(row number, {column name: value}, [RowError])], every non-blank row in file order
-    rows: list = field(default_factory=list)
+    rows: list[TypedRow] = field(default_factory=list)
 
-    def title(self, columns, name):
+    def title(self, columns: Iterable[Column], name: str) -> str:
         return self.headers.get(name) or next(c for c in columns if c.name == name).header(
             self.language
         )
 
 
-def read_table(rows, columns, *, context=None, checks=None):
+def read_table(
+    rows: Iterable[Cells],
+    columns: Sequence[Column],
+    *,
+    context: ParseContext,
+    checks: Mapping[str, Check] | None = None,
+) -> Table:
     """Parse ``rows`` (lists of cells) against ``columns``. ``checks``: {name: fn(value) → reason
     or None}, run once per distinct value of that column."""
     table, chunks = open_table(rows, columns, context=context, checks=checks, chunk_rows=None)
@@ -196,7 +232,14 @@ def read_table(rows, columns, *, context=None, checks=None):
     return table
 
 
-def open_table(rows, columns, *, context=None, checks=None, chunk_rows=CHUNK_ROWS):
+def open_table(
+    rows: Iterable[Cells],
+    columns: Sequence[Column],
+    *,
+    context: ParseContext,
+    checks: Mapping[str, Check] | None = None,
+    chunk_rows: int | None = CHUNK_ROWS,
+) -> tuple[Table, Iterator[list[TypedRow]]]:
     """(Table without its rows, iterator of row chunks) for ``rows``, any iterable of lists of
     cells: the header is found in the first rows, then the body is read ``chunk_rows`` non-blank
     rows at a time (None: all at once), so a large file is never held whole as typed rows. Each
@@ -233,29 +276,41 @@ def open_table(rows, columns, *, context=None, checks=None, chunk_rows=CHUNK_ROW
 class _BodyReader:
     """Types the body's cells column by column, a chunk of rows at a time."""
 
-    def __init__(self, mapping, table, context, checks):
+    def __init__(
+        self,
+        mapping: dict[int, Column],
+        table: Table,
+        context: ParseContext,
+        checks: Mapping[str, Check],
+    ) -> None:
         self.mapping = mapping
         self.names = [c.name for c in mapping.values()]
         self.titles = [table.headers[name] for name in self.names]
         self.context = context
         self.checks = checks
         # Parsed cells per column, kept from chunk to chunk while they repeat (dates, words).
-        self.memos = {position: {} for position in mapping}
+        self.memos: dict[int, dict[object, tuple[Any, Any]]] = {
+            position: {} for position in mapping
+        }
 
-    def chunks(self, body, *, first_number, size):
-        batch = []
+    def chunks(
+        self, body: Iterable[Cells], *, first_number: int, size: int | None
+    ) -> Iterator[list[TypedRow]]:
+        batch: list[tuple[int, Cells]] = []
         limit = size and min(size, FIRST_CHUNK_ROWS)
         for number, row in enumerate(body, start=first_number):
             if not is_blank_row(row):
                 batch.append((number, row))
                 if limit and len(batch) >= limit:
                     yield self.parse(batch)
-                    batch, limit = [], min(size, limit * 2)
+                    # limit is only set when size is.
+                    batch, limit = [], min(size, limit * 2)  # type: ignore[type-var]
         if batch:
             yield self.parse(batch)
 
-    def parse(self, body):
-        value_columns, reason_columns = [], []
+    def parse(self, body: Sequence[tuple[int, Cells]]) -> list[TypedRow]:
+        value_columns: list[list[Any]] = []
+        reason_columns: list[list[Any]] = []
         for position, column in self.mapping.items():
             memo = self.memos[position]
             values, reasons = parse_column(
@@ -265,7 +320,8 @@ class _BodyReader:
                 memo.clear()  # mostly distinct (ID numbers, phones): keeping it saves nothing
             value_columns.append(values)
             reason_columns.append(reasons)
-        names, titles, out = self.names, self.titles, []
+        names, titles = self.names, self.titles
+        out: list[TypedRow] = []
         positions = list(self.mapping)
         by_row = zip(
             body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True

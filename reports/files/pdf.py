@@ -4,6 +4,9 @@ Charts are drawn in CSS (bars whose width is the figure's share of the largest o
 WeasyPrint runs no JavaScript and CSS text gets the same Persian shaping as the tables.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from core.pdf import render_pdf
 
 from ..tables import chart_value
@@ -25,7 +28,7 @@ def css_chart(spec):
     return {"rows": rows, "legend": [d["label"] for d in spec["datasets"]]}
 
 
-def render_report_pdf(context):
+def render_report_pdf(context: Mapping[str, Any]) -> bytes:
     """PDF bytes of a report; `context` has title, subtitle, built_at and tables."""
     tables = [
         {**table, "css_chart": css_chart(table["chart"]) if table.get("chart") else None}
