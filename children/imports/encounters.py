@@ -27,6 +27,7 @@ from core.spreadsheets.cells import (
     render_choice,
     render_date,
     render_province,
+    whole_number_parser,
     words_table,
 )
 from core.spreadsheets.table import Column
@@ -75,13 +76,7 @@ def parse_time(value, context=None):
     return datetime.time(int(match.group(1)), int(match.group(2)))
 
 
-def parse_count(value, context=None):
-    if is_blank(value):
-        return None
-    text = to_latin_digits(str(value)).strip().removesuffix(".0")
-    if not text.isdigit() or int(text) > 1000:
-        raise ParseError(_("Write a number of children, from 0 to 1000."))
-    return int(text)
+parse_count = whole_number_parser(0, 1000, _("Write a number of children, from 0 to 1000."))
 
 
 def parse_username(value, context=None):

@@ -182,6 +182,20 @@ def parse_date(value, context=None):
         raise ParseError(str(error)) from None
 
 
+def whole_number_parser(low, high, message):
+    """Reads a whole number from `low` to `high` in any digits ("۱۲", 12, 12.0); else `message`."""
+
+    def parse(value, context=None):
+        if is_blank(value):
+            return None
+        text = to_latin_digits(str(value)).strip().removesuffix(".0")
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ParseError(message)
+        return int(text)
+
+    return parse
+
+
 def parse_phone(value, context=None):
     text = _text(value)
     if text is None:
