@@ -20,14 +20,12 @@ from core.spreadsheets.cells import (
     choice_parser,
     parse_name,
     parse_phone,
-    parse_province,
     parse_text,
     render_choice,
-    render_province,
     whole_number_parser,
     words_table,
 )
-from core.spreadsheets.table import Column
+from core.spreadsheets.table import Column, province_column
 from imports.kinds import RecordKind, column_resource, mark_invalid
 
 from .models import Membership, Organisation
@@ -174,16 +172,7 @@ ORGANISATION_COLUMNS = (
         example_fa="۱۲۳۴۵",
         example_en="12345",
     ),
-    Column(
-        "home_province",
-        "استان",
-        "Province",
-        parse_province,
-        render_province,
-        required=True,
-        example_fa="تهران",
-        example_en="Tehran",
-    ),
+    province_column("home_province"),
     Column(
         "founded_year",
         "سال تأسیس",

@@ -22,15 +22,13 @@ from core.spreadsheets.cells import (
     choice_parser,
     is_blank,
     parse_date,
-    parse_province,
     parse_text,
     render_choice,
     render_date,
-    render_province,
     whole_number_parser,
     words_table,
 )
-from core.spreadsheets.table import Column
+from core.spreadsheets.table import Column, province_column
 from imports.kinds import RecordKind, column_resource
 
 from ..models import ANONYMOUS_FIELDS, Encounter
@@ -115,16 +113,7 @@ ENCOUNTER_COLUMNS = (
         parse_username,
         allowed=(_("Empty means the organisation's manager."),),
     ),
-    Column(
-        "province",
-        "استان",
-        "Province",
-        parse_province,
-        render_province,
-        required=True,
-        example_fa="تهران",
-        example_en="Tehran",
-    ),
+    province_column("province"),
     Column(
         "city", "شهر", "City", parse_text, required=True, example_fa="تهران", example_en="Tehran"
     ),

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .cells import ParseError, is_blank, render_text, shown_value, word_key
+from .cells import (
+    ParseError,
+    is_blank,
+    parse_province,
+    render_province,
+    render_text,
+    shown_value,
+    word_key,
+)
 
 HEADER_SEARCH_ROWS = 20
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
@@ -40,6 +48,20 @@ class Column:
 
     def header(self, lang):
         return self.fa if lang == "fa" else self.en
+
+
+def province_column(name):
+    """A required province, read and written by its Persian or English name."""
+    return Column(
+        name,
+        "استان",
+        "Province",
+        parse_province,
+        render_province,
+        required=True,
+        example_fa="تهران",
+        example_en="Tehran",
+    )
 
 
 def choice_values(choices):
