@@ -34,6 +34,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection as django_connection
 from psycopg import sql
 
+from children import demo_names
+
 from . import names
 from .generate_activity import ActivityRows
 from .generate_cases import CaseRows
@@ -315,7 +317,7 @@ class Generator(CaseRows, ActivityRows, MeetingRows):
 
         rng = self.rng
         password = make_password("bench-only-password")
-        given = names.IRANIAN_BOYS + names.IRANIAN_GIRLS
+        given = demo_names.IRANIAN_BOYS + demo_names.IRANIAN_GIRLS
         titles = {
             "caseworker": "مددکار اجتماعی",
             "org_manager": "مدیر عامل",
@@ -326,7 +328,7 @@ class Generator(CaseRows, ActivityRows, MeetingRows):
         for user in self.users:
             joined = self.at(self.start + datetime.timedelta(days=rng.randint(0, 400)))
             username = f"{user.role[:3]}{user.id:05d}"
-            first, last = rng.choice(given), rng.choice(names.IRANIAN_FAMILY)
+            first, last = rng.choice(given), rng.choice(demo_names.IRANIAN_FAMILY)
             language = "fa" if rng.random() < 0.9 else "en"
             email = f"{username}@bench.invalid"
             user_rows.append(

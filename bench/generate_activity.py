@@ -17,6 +17,8 @@ The hot loops draw with `random()` arithmetic and bisect on cumulative weights r
 import bisect
 import datetime
 
+from core.persian import ZWNJ
+
 from . import names
 from .generate_cases import NEEDS, SENTENCES
 from .sampling import weighted, zipf_cum
@@ -144,8 +146,8 @@ class ActivityRows:
                     canonical = f"{kind} {landmark}"
                     typed = [
                         canonical,
-                        canonical.replace(names.ZWNJ, " "),
-                        "  " + canonical.replace(" ", names.ZWNJ, 1),
+                        canonical.replace(ZWNJ, " "),
+                        "  " + canonical.replace(" ", ZWNJ, 1),
                     ]
                     # Stored and keyed exactly as encounter_log stores and keys them.
                     spots.append([(clean_text(t), hotspot_key(clean_text(t))) for t in typed])

@@ -13,6 +13,8 @@ from types import SimpleNamespace
 
 from psycopg.types.json import Jsonb
 
+from children import demo_names
+
 from . import names
 from .sampling import weighted, zipf_cum
 
@@ -300,7 +302,7 @@ class CaseRows:
                 rng.choice(names.DISTRICTS),
                 record.phone,
                 rng.choice(LIVING),
-                clean(rng.choice(names.FATHERS) + " " + person.family) if guardian else "",
+                clean(rng.choice(demo_names.FATHERS) + " " + person.family) if guardian else "",
                 rng.choice(["پدر", "مادر", "عمو", "برادر"]) if guardian else "",
                 record.guardian_phone,
                 rng.randint(2, 10),
@@ -366,10 +368,10 @@ class CaseRows:
         sex = "male" if rng.random() < 0.7 else "female"
         afghan = nationality == "afghan"
         if afghan:
-            given_pool = names.AFGHAN_BOYS if sex == "male" else names.AFGHAN_GIRLS
+            given_pool = demo_names.AFGHAN_BOYS if sex == "male" else demo_names.AFGHAN_GIRLS
         else:
-            given_pool = names.IRANIAN_BOYS if sex == "male" else names.IRANIAN_GIRLS
-        family_pool = names.AFGHAN_FAMILY if afghan else names.IRANIAN_FAMILY
+            given_pool = demo_names.IRANIAN_BOYS if sex == "male" else demo_names.IRANIAN_GIRLS
+        family_pool = demo_names.AFGHAN_FAMILY if afghan else demo_names.IRANIAN_FAMILY
         given = rng.choices(given_pool, cum_weights=_cum(given_pool, 0.9))[0]
         family = rng.choices(family_pool, cum_weights=_cum(family_pool, 0.7))[0]
         if rng.random() < 0.15:
@@ -385,7 +387,7 @@ class CaseRows:
         person = SimpleNamespace(
             given=given,
             family=family,
-            father=rng.choices(names.FATHERS, cum_weights=_cum(names.FATHERS, 0.8))[0],
+            father=rng.choices(demo_names.FATHERS, cum_weights=_cum(demo_names.FATHERS, 0.8))[0],
             sex=sex,
             nationality=nationality,
             documentation=documentation,

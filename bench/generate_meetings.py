@@ -10,7 +10,7 @@ dropped with a reason, in progress or open, and so overdue when the due date has
 
 import datetime
 
-from . import names
+from children import demo_names
 
 TOPICS = [
     "کودکان کار و خیابان",
@@ -64,7 +64,7 @@ class MeetingRows:
         n_groups = max(1, n_meetings // 30)
         officers = self.officers or self.users[:1]
         managers = [o.managers[0] for o in self.case_orgs]
-        given = names.IRANIAN_BOYS + names.IRANIAN_GIRLS
+        given = demo_names.IRANIAN_BOYS + demo_names.IRANIAN_GIRLS
         groups, group_orgs, group_people = [], [], []
         for g in range(n_groups):
             convener = self.ministries[g % len(self.ministries)]
@@ -126,11 +126,11 @@ class MeetingRows:
                         attendee_id,
                         m + 1,
                         position,
-                        f"{rng.choice(given)} {rng.choice(names.IRANIAN_FAMILY)}",
+                        f"{rng.choice(given)} {rng.choice(demo_names.IRANIAN_FAMILY)}",
                         "معاون مشارکت‌های اجتماعی" if position == 0 else "نماینده سازمان",
                         org.id,
                         presence,
-                        f"{rng.choice(given)} {rng.choice(names.IRANIAN_FAMILY)}"
+                        f"{rng.choice(given)} {rng.choice(demo_names.IRANIAN_FAMILY)}"
                         if presence == "represented"
                         else "",
                         position == 0,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.national_id import check_digit
 from ngos.models import Membership, Organisation
 
-from . import services
+from . import demo_names, services
 from .demo_history import add_history
 from .models import Case
 from .models.choices import (
@@ -29,77 +29,9 @@ from .models.choices import (
     WorkType,
 )
 
-IRANIAN = {
-    Sex.MALE: [
-        "محمد",
-        "علی",
-        "حسین",
-        "رضا",
-        "مهدی",
-        "امیرحسین",
-        "ابوالفضل",
-        "محمدرضا",
-        "سجاد",
-        "یاسین",
-        "آرش",
-        "امید",
-    ],
-    Sex.FEMALE: [
-        "فاطمه",
-        "زهرا",
-        "مریم",
-        "زینب",
-        "نازنین",
-        "ستایش",
-        "هستی",
-        "یلدا",
-        "ریحانه",
-        "سارا",
-    ],
-}
-AFGHAN = {
-    Sex.MALE: [
-        "احمد",
-        "محمود",
-        "نجیب‌الله",
-        "عبدالله",
-        "جاوید",
-        "فرید",
-        "شکیب",
-        "حمید",
-        "ذبیح‌الله",
-        "روح‌الله",
-        "صمیم",
-    ],
-    Sex.FEMALE: ["مرسل", "فرشته", "شکیلا", "زرغونه", "پروانه", "حمیده", "نرگس", "ملالی", "مریم"],
-}
-FAMILY_IRANIAN = [
-    "رضایی",
-    "محمدی",
-    "حسینی",
-    "احمدی",
-    "کریمی",
-    "موسوی",
-    "جعفری",
-    "صادقی",
-    "رحیمی",
-    "قاسمی",
-    "نوری",
-]
-FAMILY_AFGHAN = ["احمدزی", "حیدری", "رحمانی", "صدیقی", "حکیمی", "عزیزی", "یوسفی", "قادری", "نظری"]
-FATHERS = [
-    "حسن",
-    "غلامرضا",
-    "محمدعلی",
-    "عباس",
-    "اکبر",
-    "نادر",
-    "کریم",
-    "عبدالرحمن",
-    "گل‌محمد",
-    "اسماعیل",
-    "یعقوب",
-]
+# Drawn evenly from the names the bench draws by frequency: one list of names for both.
+IRANIAN = {Sex.MALE: demo_names.IRANIAN_BOYS, Sex.FEMALE: demo_names.IRANIAN_GIRLS}
+AFGHAN = {Sex.MALE: demo_names.AFGHAN_BOYS, Sex.FEMALE: demo_names.AFGHAN_GIRLS}
 
 PLACES = {
     "NGO01": (
@@ -153,8 +85,10 @@ def _identity(rng, province, city, districts):
     return {
         "registered_on": today - datetime.timedelta(days=rng.randint(0, 400)),
         "given_name": rng.choice(names[sex]),
-        "family_name": rng.choice(FAMILY_AFGHAN if afghan else FAMILY_IRANIAN),
-        "father_name": rng.choice(FATHERS),
+        "family_name": rng.choice(
+            demo_names.AFGHAN_FAMILY if afghan else demo_names.IRANIAN_FAMILY
+        ),
+        "father_name": rng.choice(demo_names.FATHERS),
         "sex": sex,
         "birth_date": today - datetime.timedelta(days=age * 365 + rng.randint(0, 300))
         if known_birth

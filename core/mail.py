@@ -32,6 +32,12 @@ class RetryOptions(TypedDict):
 MAIL_RETRY: RetryOptions = {"autoretry_for": MAIL_ERRORS, "retry_backoff": True, "max_retries": 5}
 
 
+def site_url(path: str) -> str:
+    """The absolute address of `path` on this site, for a link in a message."""
+    site: str = settings.SITE_URL
+    return site.rstrip("/") + path
+
+
 def send_templated_mail(
     *, to: str, template: str, context: Mapping[str, Any], language: str, html: bool = True
 ) -> None:

@@ -1,12 +1,11 @@
 """The demo's organisations and its logins: one user of every role. Safe to run again: only what is
 missing is created, so a demo someone has edited keeps their edits."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.models import Province
 from core.permissions import Role
-from ngos.models import Membership, Organisation
+from ngos.demo import demo_member, demo_organisation
 
 DEMO_PASSWORD = "koodak-demo-1405"  # noqa: S105  (printed for the demo; never used in production)
 
@@ -101,49 +100,24 @@ def seed_people():
 
 def seed_organisations():
     provinces = {p.code: p for p in Province.objects.all()}
-    result = {}
-    for code, kind, name_fa, name_en, registration, home, operating in ORGANISATIONS:
-        organisation, created = Organisation.objects.get_or_create(
-            code=code,
-            defaults={
-                "kind": kind,
-                "name_fa": name_fa,
-                "name_en": name_en,
-                "registration_number": registration,
-                "home_province": provinces[home],
-            },
-        )
-        if created:
-            organisation.provinces.set([provinces[p] for p in operating or [home]])
-        result[code] = organisation
-    return result
+    return {
+        code: demo_organisation(code, *names_and_places, provinces=provinces, kind=kind)
+        for code, kind, *names_and_places in ORGANISATIONS
+    }
 
 
 def seed_users(organisations):
-    User = get_user_model()
     provinces = {p.code: p for p in Province.objects.all()}
     for username, first, last, org_code, role, province, title in USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@demo.koodak.invalid",
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            if role == Role.ADMINISTRATOR:
-                user.is_staff = user.is_superuser = True
-            user.save()
-        Membership.objects.get_or_create(
-            user=user,
-            defaults={
-                "organisation": organisations[org_code],
-                "role": role,
-                "title": title,
-                "province": provinces.get(province),
-            },
+        demo_member(
+            username,
+            first,
+            last,
+            password=DEMO_PASSWORD,
+            organisation=organisations[org_code],
+            role=role,
+            title=title,
+            province=provinces.get(province),
         )
 
 

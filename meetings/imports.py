@@ -17,6 +17,7 @@ from core.spreadsheets.cells import (
     is_blank,
     parse_name,
     parse_text,
+    whole_number_parser,
     words_table,
 )
 from core.spreadsheets.table import Column
@@ -37,13 +38,7 @@ PRESENCE_WORDS = words_table(
 parse_presence = choice_parser(PRESENCE_WORDS, _("Write present, absent or represented."))
 
 
-def parse_number(value, context=None):
-    if is_blank(value):
-        return None
-    text = to_latin_digits(str(value)).strip().removesuffix(".0")
-    if not text.isdigit() or not 1 <= int(text) <= 10000:
-        raise ParseError(_("Write the meeting's number, e.g. 12."))
-    return int(text)
+parse_number = whole_number_parser(1, 10000, _("Write the meeting's number, e.g. 12."))
 
 
 def parse_chair(value, context=None):

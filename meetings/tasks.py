@@ -2,10 +2,9 @@
 sends one message; the services decide what is due, so a rerun sends nothing new."""
 
 from celery import shared_task
-from django.conf import settings
 from django.urls import reverse
 
-from core.mail import MAIL_RETRY, send_templated_mail
+from core.mail import MAIL_RETRY, send_templated_mail, site_url
 from ngos.selectors import managers_of
 
 
@@ -33,9 +32,7 @@ def send_overdue_reminder(self, resolution_id):
     lead = resolution.lead
     if lead is None:
         return 0
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "meetings:resolution_detail", args=[resolution.pk]
-    )
+    url = site_url(reverse("meetings:resolution_detail", args=[resolution.pk]))
     managers = list(managers_of(organisation=lead))
     for manager in managers:
         send_templated_mail(

@@ -219,6 +219,58 @@ MORE_NGOS = [
 EXTRA_STAFF = [("caseworker.a2", "مریم", "کریمی", "NGO01", Role.CASEWORKER, "مددکار اجتماعی")]
 
 
+def demo_organisation(
+    code, name_fa, name_en, registration_number, home, operating, *, provinces, **fields
+):
+    """The organisation `code`, created with these names, number and `fields` when missing: head
+    office in `home`, working in the `operating` provinces (or `home` alone). `provinces` maps
+    codes to provinces.
+
+    An organisation that exists is returned as it is, so edits made in the demo survive a rerun.
+    """
+    organisation, created = Organisation.objects.get_or_create(
+        code=code,
+        defaults={
+            **fields,
+            "name_fa": name_fa,
+            "name_en": name_en,
+            "registration_number": registration_number,
+            "home_province": provinces[home],
+        },
+    )
+    if created:
+        organisation.provinces.set([provinces[p] for p in operating or [home]])
+    return organisation
+
+
+def demo_member(
+    username, first_name, last_name, *, password, organisation, role, title, province=None
+):
+    """The demo login `username` with its membership, each created when missing.
+
+    A new user signs in with `password` and has a demo address; an administrator may also use the
+    Django admin. An existing user keeps their password and membership.
+    """
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@demo.koodak.invalid",
+        },
+    )
+    if created:
+        user.set_password(password)
+        if role == Role.ADMINISTRATOR:
+            user.is_staff = user.is_superuser = True
+        user.save()
+    Membership.objects.get_or_create(
+        user=user,
+        defaults={"organisation": organisation, "role": role, "title": title, "province": province},
+    )
+    return user
+
+
 def _write(stdout, text):
     if stdout is not None:
         stdout.write(text)
@@ -234,21 +286,10 @@ def seed_organisation_profiles(*, password, stdout=None):
     with transaction.atomic():
         services = ensure_services()
         provinces = {p.code: p for p in Province.objects.all()}
-        User = get_user_model()
-        ministry = User.objects.filter(username="ministry").first()
+        ministry = get_user_model().objects.filter(username="ministry").first()
 
-        for code, name_fa, name_en, registration, home, operating, _profile in MORE_NGOS:
-            organisation, created = Organisation.objects.get_or_create(
-                code=code,
-                defaults={
-                    "name_fa": name_fa,
-                    "name_en": name_en,
-                    "registration_number": registration,
-                    "home_province": provinces[home],
-                },
-            )
-            if created:
-                organisation.provinces.set([provinces[p] for p in operating])
+        for code, *names_and_places, _profile in MORE_NGOS:
+            demo_organisation(code, *names_and_places, provinces=provinces)
 
         profiles = {**PROFILES, **{ngo[0]: ngo[-1] for ngo in MORE_NGOS}}
         count = 0
@@ -260,19 +301,14 @@ def seed_organisation_profiles(*, password, stdout=None):
             organisation = Organisation.objects.filter(code=org_code).first()
             if organisation is None:
                 continue
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@demo.koodak.invalid",
-                },
-            )
-            if created:
-                user.set_password(password)
-                user.save()
-            Membership.objects.get_or_create(
-                user=user, defaults={"organisation": organisation, "role": role, "title": title}
+            demo_member(
+                username,
+                first,
+                last,
+                password=password,
+                organisation=organisation,
+                role=role,
+                title=title,
             )
     _write(stdout, f"Organisation profiles: {count} filled in.")
     _write(

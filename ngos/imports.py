@@ -18,16 +18,14 @@ from core.persian import to_latin_digits
 from core.spreadsheets.cells import (
     ParseError,
     choice_parser,
-    is_blank,
     parse_name,
     parse_phone,
-    parse_province,
     parse_text,
     render_choice,
-    render_province,
+    whole_number_parser,
     words_table,
 )
-from core.spreadsheets.table import Column
+from core.spreadsheets.table import Column, province_column
 from imports.kinds import RecordKind, column_resource, mark_invalid
 
 from .models import Membership, Organisation
@@ -69,13 +67,9 @@ def parse_username(value, context=None):
     return text
 
 
-def parse_year(value, context=None):
-    if is_blank(value):
-        return None
-    text = to_latin_digits(str(value)).strip().removesuffix(".0")
-    if not text.isdigit() or not 1250 <= int(text) <= 1500:
-        raise ParseError(_("Write the year founded in the Solar Hijri calendar, e.g. 1385."))
-    return int(text)
+parse_year = whole_number_parser(
+    1250, 1500, _("Write the year founded in the Solar Hijri calendar, e.g. 1385.")
+)
 
 
 # Ministries are set up by the system's administrators, not imported.
@@ -178,16 +172,7 @@ ORGANISATION_COLUMNS = (
         example_fa="۱۲۳۴۵",
         example_en="12345",
     ),
-    Column(
-        "home_province",
-        "استان",
-        "Province",
-        parse_province,
-        render_province,
-        required=True,
-        example_fa="تهران",
-        example_en="Tehran",
-    ),
+    province_column("home_province"),
     Column(
         "founded_year",
         "سال تأسیس",

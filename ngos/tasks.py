@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from core.mail import MAIL_RETRY, send_templated_mail
+from core.mail import MAIL_RETRY, send_templated_mail, site_url
 from core.models import AuditEvent
 
 from .tokens import INVITATION_VALID_FOR, invitation_tokens
@@ -25,7 +25,7 @@ def invitation_link(user):
             "token": invitation_tokens.make_token(user),
         },
     )
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url(path)
 
 
 @shared_task(bind=True, **MAIL_RETRY)
@@ -83,8 +83,7 @@ def send_organisation_notice(self, audit_event_id):
                 "reason": event.detail.get("reason", ""),
                 "at": event.at,
                 "site_url": settings.SITE_URL,
-                "profile_url": settings.SITE_URL.rstrip("/")
-                + reverse("ngos:detail", args=[organisation.pk]),
+                "profile_url": site_url(reverse("ngos:detail", args=[organisation.pk])),
             },
         )
 

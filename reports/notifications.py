@@ -1,11 +1,10 @@
 """Telling a report's readers it is ready: a link only, never a figure or a name."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
-from core.mail import send_templated_mail
+from core.mail import send_templated_mail, site_url
 from core.permissions import Perm, roles_with
 from ngos.selectors import managers_of
 
@@ -33,7 +32,7 @@ def report_notify(*, report_id, run_id):
     if not claimed:
         return 0  # a duplicate delivery, or a newer run replaced this one
     report = Report.objects.select_related("organisation").get(pk=report_id)
-    url = settings.SITE_URL.rstrip("/") + reverse("reports:report_detail", args=[report.pk])
+    url = site_url(reverse("reports:report_detail", args=[report.pk]))
     readers = list(audience(report))
     try:
         for reader in readers:

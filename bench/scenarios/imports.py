@@ -24,11 +24,11 @@ from django.db import connection
 from import_export import resources
 from psycopg import sql
 
+from children import demo_names
 from children.models import Case
 from core.national_id import check_digit
 from ngos.models import Membership
 
-from .. import names
 from . import scenario
 
 COLUMNS = [
@@ -80,9 +80,9 @@ def write_children_csv(path, rows, seed=11):
             afghan = rng.random() < 0.45
             boy = rng.random() < 0.7
             pool = (
-                (names.AFGHAN_BOYS if boy else names.AFGHAN_GIRLS)
+                (demo_names.AFGHAN_BOYS if boy else demo_names.AFGHAN_GIRLS)
                 if afghan
-                else (names.IRANIAN_BOYS if boy else names.IRANIAN_GIRLS)
+                else (demo_names.IRANIAN_BOYS if boy else demo_names.IRANIAN_GIRLS)
             )
             known_birth = rng.random() < 0.4
             documentation = (
@@ -105,8 +105,8 @@ def write_children_csv(path, rows, seed=11):
                     user,
                     today.isoformat(),
                     rng.choice(pool),
-                    rng.choice(names.AFGHAN_FAMILY if afghan else names.IRANIAN_FAMILY),
-                    rng.choice(names.FATHERS),
+                    rng.choice(demo_names.AFGHAN_FAMILY if afghan else demo_names.IRANIAN_FAMILY),
+                    rng.choice(demo_names.FATHERS),
                     "male" if boy else "female",
                     datetime.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
                     if known_birth

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from core.jalali import format_date
-from core.spreadsheets.table import Column, choice_values
+from core.spreadsheets.table import Column, choice_values, province_column
 from imports.kinds import ColumnWidget
 
 from ..models import Case
@@ -113,16 +113,7 @@ COLUMNS = (
         ),
         aliases=("national_id", "شماره مدرک", "ID document number"),
     ),
-    Column(
-        "province",
-        "استان",
-        "Province",
-        parsing.parse_province,
-        parsing.render_province,
-        required=True,
-        example_fa="تهران",
-        example_en="Tehran",
-    ),
+    province_column("province"),
     Column("city", "شهر", "City", parsing.parse_text, example_fa="تهران", example_en="Tehran"),
     Column(
         "work_type",

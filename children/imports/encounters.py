@@ -22,14 +22,13 @@ from core.spreadsheets.cells import (
     choice_parser,
     is_blank,
     parse_date,
-    parse_province,
     parse_text,
     render_choice,
     render_date,
-    render_province,
+    whole_number_parser,
     words_table,
 )
-from core.spreadsheets.table import Column
+from core.spreadsheets.table import Column, province_column
 from imports.kinds import RecordKind, column_resource
 
 from ..models import ANONYMOUS_FIELDS, Encounter
@@ -75,13 +74,7 @@ def parse_time(value, context=None):
     return datetime.time(int(match.group(1)), int(match.group(2)))
 
 
-def parse_count(value, context=None):
-    if is_blank(value):
-        return None
-    text = to_latin_digits(str(value)).strip().removesuffix(".0")
-    if not text.isdigit() or int(text) > 1000:
-        raise ParseError(_("Write a number of children, from 0 to 1000."))
-    return int(text)
+parse_count = whole_number_parser(0, 1000, _("Write a number of children, from 0 to 1000."))
 
 
 def parse_username(value, context=None):
@@ -120,16 +113,7 @@ ENCOUNTER_COLUMNS = (
         parse_username,
         allowed=(_("Empty means the organisation's manager."),),
     ),
-    Column(
-        "province",
-        "استان",
-        "Province",
-        parse_province,
-        render_province,
-        required=True,
-        example_fa="تهران",
-        example_en="Tehran",
-    ),
+    province_column("province"),
     Column(
         "city", "شهر", "City", parse_text, required=True, example_fa="تهران", example_en="Tehran"
     ),

@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import InvalidState
-from core.mail import send_templated_mail
+from core.mail import send_templated_mail, site_url
 from core.models import User
 from core.permissions import Perm, check_permission, roles_with
 from core.persian import clean_text
@@ -153,6 +152,6 @@ def _mail_digest(user: User, counts: dict[str, Any]) -> None:
         context={
             "user": user,
             "counts": counts,
-            "url": settings.SITE_URL.rstrip("/") + "/my-work/",
+            "url": site_url("/my-work/"),
         },
     )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.exceptions import ActionNotAllowed, InvalidState
-from core.mail import send_templated_mail
+from core.mail import send_templated_mail, site_url
 from core.models import User
 from core.permissions import Perm, check_permission, has_permission
 from core.persian import clean_text
@@ -403,8 +403,7 @@ def referral_reminder_mail(*, organisation_id: int, referral_ids: Iterable[int])
     ).count()
     if not count:
         return 0  # answered between the run and the mail: nothing to remind
-    site = settings.SITE_URL.rstrip("/")
-    inbox_url = site + reverse("children:referral_inbox") + "?overdue=true"
+    inbox_url = site_url(reverse("children:referral_inbox") + "?overdue=true")
     sent = 0
     for manager in managers_of(organisation=organisation):
         context = {

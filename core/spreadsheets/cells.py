@@ -212,6 +212,20 @@ def parse_date(value: object, context: ParseContext | None = None) -> datetime.d
         raise ParseError(str(error)) from None
 
 
+def whole_number_parser(low: int, high: int, message: Any) -> Parser:
+    """Reads a whole number from `low` to `high` in any digits ("۱۲", 12, 12.0); else `message`."""
+
+    def parse(value: object, context: ParseContext | None = None) -> int | None:
+        if is_blank(value):
+            return None
+        text = to_latin_digits(str(value)).strip().removesuffix(".0")
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ParseError(message)
+        return int(text)
+
+    return parse
+
+
 def parse_phone(value: object, context: ParseContext | None = None) -> str | None:
     text = _text(value)
     if text is None:

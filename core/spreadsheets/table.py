@@ -19,6 +19,8 @@ from .cells import (
     Parser,
     Renderer,
     is_blank,
+    parse_province,
+    render_province,
     render_text,
     shown_value,
     word_key,
@@ -56,6 +58,20 @@ class Column:
 
     def header(self, lang: str) -> str:
         return self.fa if lang == "fa" else self.en
+
+
+def province_column(name: str) -> Column:
+    """A required province, read and written by its Persian or English name."""
+    return Column(
+        name,
+        "استان",
+        "Province",
+        parse_province,
+        render_province,
+        required=True,
+        example_fa="تهران",
+        example_en="Tehran",
+    )
 
 
 def choice_values(choices: Iterable[tuple[Any, Any]]) -> tuple[Any, ...]:

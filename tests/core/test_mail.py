@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from django.core import mail
 
-from core.mail import MAIL_ERRORS, MAIL_RETRY, send_templated_mail
+from core.mail import MAIL_ERRORS, MAIL_RETRY, send_templated_mail, site_url
 
 SARA = SimpleNamespace(get_full_name=lambda: "Sara", username="sara")
 
@@ -49,3 +49,9 @@ def test_mail_tasks_retry_on_a_failing_server_only():
     assert MAIL_RETRY == {"autoretry_for": MAIL_ERRORS, "retry_backoff": True, "max_retries": 5}
     assert issubclass(ConnectionRefusedError, MAIL_ERRORS)
     assert not issubclass(ValueError, MAIL_ERRORS)  # a bug in a template is not retried
+
+
+def test_a_link_in_a_message_is_absolute_whether_or_not_the_site_address_ends_in_a_slash(settings):
+    for address in ("https://koodak.example.org", "https://koodak.example.org/"):
+        settings.SITE_URL = address
+        assert site_url("/my-work/") == "https://koodak.example.org/my-work/"

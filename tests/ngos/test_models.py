@@ -4,7 +4,15 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ngos.models import Organisation, ServiceOffering, VerificationStatus
+from children.models.choices import Language, Nationality, Sex
+from ngos.models import (
+    EligibleNationality,
+    EligibleSex,
+    Organisation,
+    ServiceOffering,
+    StaffLanguage,
+    VerificationStatus,
+)
 from ngos.services import organisation_suspend
 from tests.factories import OrganisationFactory, ServiceOfferingFactory, service
 
@@ -105,3 +113,11 @@ def test_an_offering_says_which_children_it_accepts(org_a):
     assert not offering.accepts(age=15)
     assert not offering.accepts(sex="male")
     assert not offering.accepts(nationality="iranian")
+
+
+def test_eligibility_and_staff_lists_use_the_keys_a_child_record_stores():
+    """ngos cannot import children, so its lists repeat the keys; a key renamed on one side
+    would make a service silently refuse (or accept) every child of that nationality or sex."""
+    assert set(EligibleNationality.values) == set(Nationality.values) - {Nationality.UNKNOWN}
+    assert set(EligibleSex.values) == set(Sex.values)
+    assert set(Language.values) - {Language.OTHER} <= set(StaffLanguage.values)
