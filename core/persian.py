@@ -10,6 +10,8 @@ Three levels, from lightest to heaviest:
   space) to one form. Keys are compared, never shown.
 * ``compact`` is ``normalize`` without word boundaries, for duplicate matching of names:
   "محمدرضا", "محمد رضا" and "محمد‌رضا" (with ZWNJ) are the same person's name.
+* ``phonetic_key`` is ``compact`` with the letters that sound alike folded to one and doubled
+  letters dropped: how a name sounds, so that «ظهرا» finds «زهرا» (docs/adr/0015).
 
 Both keys must be computed by these functions on both sides of a comparison (the stored value
 and the query); a key computed any other way (for example in SQL) will drift.
@@ -27,6 +29,7 @@ __all__ = [
     "clean_text",
     "compact",
     "normalize",
+    "phonetic_key",
     "to_latin_digits",
     "to_latin_number",
     "to_persian_digits",
@@ -280,3 +283,53 @@ def compact(s: object) -> str:
     "محمدرضا", "محمد رضا" and "محمد‌رضا" (ZWNJ) give the same key. ``None`` and "" give "".
     """
     return normalize(s, join_words=True)
+
+
+# --- Phonetic level ------------------------------------------------------------------------
+
+# Letters that Persian speakers pronounce alike, folded to the commonest one. Applied to the
+# output of ``compact``, which has already folded the hamza seats (ئ → ی, ؤ → و, أ إ آ → ا),
+# dropped a bare ء, tashdid and every other diacritic, and joined compound names.
+_PHONETIC_LETTERS = str.maketrans(
+    {
+        "ذ": "ز",
+        "ض": "ز",
+        "ظ": "ز",
+        "ص": "س",
+        "ث": "س",
+        "ط": "ت",
+        "ح": "ه",
+        "غ": "ق",
+        # ع is a glottal stop or silent, the same as the hamza a word-initial ا carries: عباس is
+        # heard, and sometimes written, as اباس; علی as الی.
+        "ع": "ا",
+    }
+)
+# A doubled letter is a tashdid written out (محممد) or a key held too long. Collapsed before
+# the letters are folded, so that two letters that only sound alike (صالحه: ح then ه) stay two.
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def phonetic_key(s: object) -> str:
+    """Return the key of how the name ``s`` sounds: the same for its usual misspellings.
+
+    ``compact`` (one form for every way of typing the same letters, no word boundaries), then
+    doubled letters dropped and the letters that sound alike folded: ز ذ ض ظ → ز, س ص ث → س,
+    ت ط → ت, ه ح → ه, ق غ → ق, ع → ا. A written ؤو (رؤوف) is read as ئو (رئوف). Keys are
+    compared, never shown. ``None`` and "" give "".
+    """
+    if s is None:
+        return ""
+    text = str(s)
+    if len(text) <= _CACHED_LENGTH:
+        return _phonetic_cached(text)
+    return _phonetic(text)
+
+
+def _phonetic(text: str) -> str:
+    if "ؤو" in text:
+        text = text.replace("ؤو", "ئو")
+    return _DOUBLED.sub(r"\1", compact(text)).translate(_PHONETIC_LETTERS)
+
+
+_phonetic_cached = lru_cache(maxsize=1 << 16)(_phonetic)
