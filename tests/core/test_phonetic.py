@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.persian import ZWNJ, normalize, phonetic_key
+from core.persian import LATIN_VARIANTS, ZWNJ, normalize, phonetic_key, phonetic_keys
 
 
 @pytest.mark.parametrize(
@@ -127,3 +127,55 @@ def test_the_key_does_not_change_with_how_the_name_was_typed(variants):
 @given(st.text(alphabet=_LETTERS + " \u200c", max_size=20))
 def test_the_key_of_the_normalised_name_is_the_key_of_the_name(name):
     assert phonetic_key(normalize(name)) == phonetic_key(name)
+
+
+# --- Latin transliteration ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latin", "persian"),
+    [
+        ("Mohammad", "محمد"),
+        ("Mohammed", "محمد"),
+        ("Muhammad", "محمد"),
+        ("Mohamad", "محمد"),
+        ("Hossein", "حسین"),
+        ("Hosein", "حسین"),
+        ("Husayn", "حسین"),
+        ("Zahra", "زهرا"),
+        ("Fatemeh", "فاطمه"),
+        ("Fatima", "فاطمه"),
+        ("Reza", "رضا"),
+        ("Ali", "علی"),
+        ("Ahmad", "احمد"),
+        ("Abbas", "عباس"),
+        ("Maryam", "مریم"),
+        ("Sadegh", "صادق"),
+        ("Ghasem", "قاسم"),
+        ("Zeynab", "زینب"),
+        ("Mahmoud", "محمود"),
+        ("Ebrahim", "ابراهیم"),
+        ("Sa'id", "سعید"),
+        ("Saeed", "سعید"),
+        ("Mostafa", "مصطفی"),
+        ("Mohammad Reza", "محمدرضا"),
+        ("HOSSEINI", "حسینی"),
+    ],
+)
+def test_a_latin_transliteration_has_the_persian_name_among_its_keys(latin, persian):
+    assert phonetic_key(persian) in phonetic_keys(latin)
+
+
+def test_the_likeliest_reading_comes_first():
+    assert phonetic_keys("Mohammad")[0] == phonetic_key("محمد") == phonetic_key("Mohammad")
+    assert phonetic_keys("Zahra")[0] == phonetic_key("زهرا")
+
+
+def test_a_latin_name_has_a_bounded_number_of_keys():
+    assert 1 <= len(phonetic_keys("Mohammadreza Abdolhosseini Kermanshahi")) <= LATIN_VARIANTS
+
+
+def test_a_persian_name_has_exactly_its_key():
+    assert phonetic_keys("ظهرا") == (phonetic_key("زهرا"),)
+    assert phonetic_keys("") == ()
+    assert phonetic_keys(None) == ()
