@@ -126,6 +126,7 @@ def test_fatemeh_and_fatima_find_fatemeh(find, register, cw_a, others):
     assert child.pk in find(cw_a, "Fatima")
 
 
+# AC-02: the new match widens what a search finds within the organisation, never across it.
 def test_another_organisations_child_is_never_found_by_its_sound(find, register, cw_a, cw_b):
     register(cw_a, given_name="زهرا", family_name="کریمی", sex=Sex.FEMALE)
 
@@ -200,6 +201,7 @@ def test_registration_warns_of_a_sound_alike_child_here(client_as, cw_a, registe
     assert own.case_number in by_testid(response, "duplicate-warning")[0]
 
 
+# AC-06: a sound-alike at another organisation is named by its organisation only.
 def test_registration_names_only_the_organisation_of_a_sound_alike_child_there(
     client_as, cw_a, register, cw_b
 ):
