@@ -129,6 +129,8 @@ CASE_COLUMNS = [
     "search_name",
     "search_compact",
     "search_father",
+    "search_phonetic",
+    "search_father_phonetic",
     "search_digits",
     "birth_year",
 ]
@@ -322,6 +324,8 @@ class CaseRows:
                 record.search_name,
                 record.search_compact,
                 record.search_father,
+                record.search_phonetic,
+                record.search_father_phonetic,
                 record.search_digits,
                 record.birth_year,
             )

@@ -10,11 +10,14 @@ Three levels, from lightest to heaviest:
   space) to one form. Keys are compared, never shown.
 * ``compact`` is ``normalize`` without word boundaries, for duplicate matching of names:
   "محمدرضا", "محمد رضا" and "محمد‌رضا" (with ZWNJ) are the same person's name.
+* ``phonetic_key`` is ``compact`` with the letters that sound alike folded to one and doubled
+  letters dropped: how a name sounds, so that «ظهرا» finds «زهرا» (docs/adr/0015).
 
 Both keys must be computed by these functions on both sides of a comparison (the stored value
 and the query); a key computed any other way (for example in SQL) will drift.
 """
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -22,11 +25,14 @@ from typing import overload
 
 __all__ = [
     "ARABIC_INDIC_DIGITS",
+    "LATIN_VARIANTS",
     "PERSIAN_DIGITS",
     "ZWNJ",
     "clean_text",
     "compact",
     "normalize",
+    "phonetic_key",
+    "phonetic_keys",
     "to_latin_digits",
     "to_latin_number",
     "to_persian_digits",
@@ -280,3 +286,186 @@ def compact(s: object) -> str:
     "محمدرضا", "محمد رضا" and "محمد‌رضا" (ZWNJ) give the same key. ``None`` and "" give "".
     """
     return normalize(s, join_words=True)
+
+
+# --- Phonetic level ------------------------------------------------------------------------
+
+# Letters that Persian speakers pronounce alike, folded to the commonest one. Applied to the
+# output of ``compact``, which has already folded the hamza seats (ئ → ی, ؤ → و, أ إ آ → ا),
+# dropped a bare ء, tashdid and every other diacritic, and joined compound names.
+_PHONETIC_LETTERS = str.maketrans(
+    {
+        "ذ": "ز",
+        "ض": "ز",
+        "ظ": "ز",
+        "ص": "س",
+        "ث": "س",
+        "ط": "ت",
+        "ح": "ه",
+        "غ": "ق",
+        # ع is a glottal stop or silent, the same as the hamza a word-initial ا carries: عباس is
+        # heard, and sometimes written, as اباس; علی as الی.
+        "ع": "ا",
+    }
+)
+# A doubled letter is a tashdid written out (محممد) or a key held too long. Collapsed before
+# the letters are folded, so that two letters that only sound alike (صالحه: ح then ه) stay two.
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def phonetic_key(s: object) -> str:
+    """Return the key of how the name ``s`` sounds: the same for its usual misspellings.
+
+    ``compact`` (one form for every way of typing the same letters, no word boundaries), then
+    doubled letters dropped and the letters that sound alike folded: ز ذ ض ظ → ز, س ص ث → س,
+    ت ط → ت, ه ح → ه, ق غ → ق, ع → ا. A written ؤو (رؤوف) is read as ئو (رئوف). Latin words
+    (Mohammad) are written in Persian letters first, in their likeliest spelling (see
+    ``phonetic_keys``). Keys are compared, never shown. ``None`` and "" give "".
+    """
+    if s is None:
+        return ""
+    text = str(s)
+    if len(text) <= _CACHED_LENGTH:
+        return _phonetic_cached(text)
+    return _phonetic(text)
+
+
+def _phonetic(text: str) -> str:
+    if _LATIN_LETTER.search(text):
+        return _latin_keys(text)[0]
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    if "ؤو" in text:
+        text = text.replace("ؤو", "ئو")
+    return _DOUBLED.sub(r"\1", compact(text)).translate(_PHONETIC_LETTERS)
+
+
+_phonetic_cached = lru_cache(maxsize=1 << 16)(_phonetic)
+
+
+def phonetic_keys(s: object) -> tuple[str, ...]:
+    """Every key the name ``s`` may have: one for Persian, a few for a Latin transliteration.
+
+    "Fatemeh" does not say whether its "a" is a long vowel (written ا, as in فاطمه) or a short
+    one (not written, as in محمد for "Mohammad"); each reading is a key, likeliest first, at most
+    ``LATIN_VARIANTS``. The first is ``phonetic_key(s)``. An empty name gives no key.
+    """
+    if s is None:
+        return ()
+    text = str(s)
+    if not _LATIN_LETTER.search(text):
+        key = phonetic_key(text)
+        return (key,) if key else ()
+    return tuple(key for key in _latin_keys(text) if key)
+
+
+# --- Latin transliteration into the phonetic key space --------------------------------------
+
+_LATIN_LETTER = re.compile("[A-Za-z]")
+LATIN_VARIANTS = 16
+_VOWELS = "aeiou"
+# Consonants, two letters before one. "gh" and "q" are both ق/غ, "th" is ث and "dh" ذ in
+# Arabic-style spellings; an apostrophe (Sa'id, Ja'far) is ع.
+_LATIN_CONSONANTS = {
+    "kh": "خ",
+    "gh": "ق",
+    "sh": "ش",
+    "ch": "چ",
+    "zh": "ژ",
+    "th": "ث",
+    "dh": "ذ",
+    "ph": "ف",
+    "b": "ب",
+    "p": "پ",
+    "t": "ت",
+    "j": "ج",
+    "h": "ه",
+    "d": "د",
+    "r": "ر",
+    "z": "ز",
+    "s": "س",
+    "f": "ف",
+    "q": "ق",
+    "k": "ک",
+    "c": "ک",
+    "g": "گ",
+    "l": "ل",
+    "m": "م",
+    "n": "ن",
+    "v": "و",
+    "w": "و",
+    "y": "ی",
+    "x": "کس",
+    "'": "ع",
+    "\u2019": "ع",
+    "\u02bf": "ع",
+    "`": "ع",
+}
+# Vowels written as long in every position: ā, ī/ey (Hossein, Zeynab), ū (Mahmoud).
+_LATIN_LONG_VOWELS = {
+    "aa": "ا",
+    "ee": "ی",
+    "ii": "ی",
+    "ei": "ی",
+    "ey": "ی",
+    "ai": "ی",
+    "ay": "ی",
+    "oo": "و",
+    "ou": "و",
+    "uu": "و",
+}
+# One vowel letter: the Persian it may stand for, likeliest first ("" = a short vowel, which
+# Persian does not write). At the start of a word a vowel is carried by ا; at the end a is ا
+# (Zahra, Reza), ه (Fatima) or the ی of Arabic names (Mostafa, Morteza, Musa), e the silent ه.
+_INITIAL = {"a": ("ا",), "e": ("ا",), "o": ("ا",), "i": ("ای", "ا"), "u": ("او", "ا")}
+_MEDIAL = {"a": ("", "ا"), "e": ("",), "o": ("", "و"), "i": ("ی", ""), "u": ("", "و")}
+_FINAL = {"a": ("ا", "ه", "ی"), "e": ("ه",), "o": ("و",), "i": ("ی",), "u": ("و",)}
+
+
+def _latin_word(word: str) -> list[tuple[str, ...]]:
+    """The Persian letters a Latin word may stand for, as a list of choices per sound."""
+    choices: list[tuple[str, ...]] = []
+    i, end = 0, len(word)
+    while i < end:
+        pair = word[i : i + 2]
+        after = word[i + 2 : i + 3]
+        if pair in _LATIN_LONG_VOWELS and not (pair[1] == "y" and after and after in _VOWELS):
+            long_vowel = _LATIN_LONG_VOWELS[pair]
+            # At the start of a word a long vowel is carried by ا too (Eisa → عیسی, Ou → او).
+            choices.append(("ا" + long_vowel,) if i == 0 and long_vowel != "ا" else (long_vowel,))
+            i += 2
+        elif pair in _LATIN_CONSONANTS:
+            choices.append((_LATIN_CONSONANTS[pair],))
+            i += 2
+        elif (letter := word[i]) in _VOWELS:
+            if i == 0:
+                choices.append(_INITIAL[letter])
+            elif i == end - 1 or (i == end - 2 and word[end - 1] == "h" and letter in "ae"):
+                choices.append(_FINAL[letter])
+                i += i == end - 2  # the h of a final "eh" or "ah" is the silent ه itself
+            else:
+                choices.append(_MEDIAL[letter])
+            i += 1
+        else:
+            choices.append((_LATIN_CONSONANTS.get(word[i], ""),))
+            i += 1
+    return choices
+
+
+def _latin_keys(text: str) -> list[str]:
+    choices: list[tuple[str, ...]] = []
+    for word in normalize(text).split():
+        if _LATIN_LETTER.search(word):
+            choices.extend(_latin_word(word))
+        else:
+            choices.append((word,))
+    keys: list[str] = []
+    for letters in itertools.islice(itertools.product(*choices), LATIN_VARIANTS * 4):
+        key = _fold("".join(letters))
+        if key not in keys:
+            keys.append(key)
+            if len(keys) == LATIN_VARIANTS:
+                break
+    return keys or [""]

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 SCENARIOS: list[tuple[str, Callable[..., Any]]] = []
 ORDER = [
     "case list",
+    "case search by sound",
     "case page",
     "duplicate check",
     "outreach",

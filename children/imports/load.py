@@ -27,7 +27,15 @@ from ..services.case_numbers import reserve_case_numbers
 from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
 
-SEARCH_FIELDS = ("search_name", "search_compact", "search_father", "search_digits", "birth_year")
+SEARCH_FIELDS = (
+    "search_name",
+    "search_compact",
+    "search_father",
+    "search_phonetic",
+    "search_father_phonetic",
+    "search_digits",
+    "birth_year",
+)
 # Staged per row: the file's fields, then what the loader computes.
 STAGED = (
     "row_no",
@@ -411,7 +419,8 @@ def _refresh_search_of(cursor, case_ids):
     cursor.execute("DROP TABLE IF EXISTS import_search")
     cursor.execute(
         "CREATE TEMP TABLE import_search (id bigint, search_name text, search_compact text, "
-        "search_father text, search_digits text, birth_year smallint) ON COMMIT DROP"
+        "search_father text, search_phonetic text, search_father_phonetic text, "
+        "search_digits text, birth_year smallint) ON COMMIT DROP"
     )
     rows = []  # read before the COPY: the connection runs nothing else while copying
     for case in Case.objects.filter(pk__in=case_ids).iterator(chunk_size=2000):
@@ -422,7 +431,7 @@ def _refresh_search_of(cursor, case_ids):
             copy.write_row(row)
     cursor.execute(
         f"UPDATE children_case c SET ({columns}) = "  # noqa: S608 - constant column names
-        f"(s.search_name, s.search_compact, s.search_father, s.search_digits, s.birth_year) "
+        f"({', '.join('s.' + n for n in SEARCH_FIELDS)}) "
         f"FROM import_search s WHERE c.id = s.id AND ({', '.join('c.' + n for n in SEARCH_FIELDS)}) "
         f"IS DISTINCT FROM ({', '.join('s.' + n for n in SEARCH_FIELDS)})"
     )

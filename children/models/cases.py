@@ -192,6 +192,9 @@ class Case(models.Model):
     search_name = models.CharField(max_length=320, blank=True, editable=False)
     search_compact = models.CharField(max_length=320, blank=True, editable=False)
     search_father = models.CharField(max_length=100, blank=True, editable=False)
+    # How the name sounds (core.persian.phonetic_key, docs/adr/0015): «ظهرا» finds «زهرا».
+    search_phonetic = models.CharField(max_length=320, blank=True, editable=False)
+    search_father_phonetic = models.CharField(max_length=100, blank=True, editable=False)
     search_digits = models.CharField(max_length=120, blank=True, editable=False)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
@@ -234,6 +237,8 @@ class Case(models.Model):
                     "search_name",
                     "search_father",
                     "search_compact",
+                    "search_phonetic",
+                    "search_father_phonetic",
                 ],
                 name="case_org_search_idx",
             ),
@@ -242,6 +247,15 @@ class Case(models.Model):
                 fields=["search_compact"], name="case_compact_trgm", opclasses=["gin_trgm_ops"]
             ),
             GinIndex(fields=["search_father"], name="case_father_trgm", opclasses=["gin_trgm_ops"]),
+            # Also serve the duplicate check's `search_phonetic = key` (pg_trgm 1.6 indexes `=`).
+            GinIndex(
+                fields=["search_phonetic"], name="case_phonetic_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(
+                fields=["search_father_phonetic"],
+                name="case_father_phonetic_trgm",
+                opclasses=["gin_trgm_ops"],
+            ),
             # Duplicate candidates whose father's name is unknown. The trigram index cannot serve
             # `search_father = ''` (an empty string has no trigrams, so it reads the whole index
             # and the duplicate check rechecks every name match in the country).

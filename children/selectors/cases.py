@@ -4,12 +4,13 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
 
 from core.models import User
 from core.permissions import Perm, has_permission, roles_with
-from core.persian import compact, normalize, to_latin_digits
+from core.persian import compact, normalize, phonetic_keys, to_latin_digits
 from ngos.models import Organisation
 
 from ..models import Case, TimelineEntry
@@ -48,9 +49,12 @@ def case_holders(organisation: Organisation | int) -> QuerySet[User]:
 def search_cases(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case]:
     """Filter by name, father's name, case number, ID number or phone, Persian-normalised.
 
-    Names match by trigram word similarity (so a misspelling still finds the child) or as a
-    space- and ZWNJ-insensitive substring; digits match ID numbers and phones; case numbers match
-    their text. Results come best match first.
+    Names match by trigram word similarity (so a misspelling still finds the child), as a
+    space- and ZWNJ-insensitive substring, or by how they sound: the phonetic key of the term
+    (or of each reading of a Latin term) contained in the case's, or close to it by trigram word
+    similarity (docs/adr/0015). Digits match ID numbers and phones; case numbers match their
+    text. Results come exact written names first, then names that sound the same, then by
+    similarity, so a sound-alike never pushes down the child whose name was typed exactly.
     """
     term = (term or "").strip()
     if not term:
@@ -66,22 +70,39 @@ def search_cases(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case]:
         return queryset.filter(case_number__icontains=latin)
     name = normalize(term)
     joined = compact(term)
+    keys = phonetic_keys(term) or ("",)
+    sounds_like = Q(search_phonetic__trigram_word_similar=keys[0])
+    for key in keys:
+        sounds_like |= Q(search_phonetic__contains=key) | Q(search_father_phonetic=key)
     # The `%>` operators use the trigram indexes; the connection sets their threshold to 0.4
     # (config/settings/base.py) so short misspelled names still match: "فاطیمه" scores 0.44
-    # against "فاطمه". The similarity is computed again only to order the matches.
+    # against "فاطمه". The similarities are computed again only to order the matches.
     return (
         queryset.filter(
             Q(search_name__trigram_word_similar=name)
             | Q(search_father__trigram_word_similar=name)
             | Q(search_compact__contains=joined)
+            | sounds_like
         )
         .annotate(
-            match=Greatest(
+            written=Greatest(
                 TrigramWordSimilarity(name, "search_name"),
                 TrigramWordSimilarity(name, "search_father"),
             )
         )
-        .order_by("-match", "-created_at")
+        .annotate(
+            exactness=SqlCase(
+                # Every word of the term, as typed, is a word of the name (or the whole name).
+                When(Q(search_compact=joined) | Q(written__gte=1), then=Value(2)),
+                When(
+                    Q(search_phonetic__in=keys) | Q(search_father_phonetic__in=keys), then=Value(1)
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            match=Greatest("written", TrigramWordSimilarity(keys[0], "search_phonetic")),
+        )
+        .order_by("-exactness", "-match", "-created_at")
     )
 
 

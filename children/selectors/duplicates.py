@@ -1,6 +1,7 @@
 """Duplicate detection: is this child already registered, here or at another organisation?
 
-Candidates come from PostgreSQL (trigram similarity on normalised names, or the same ID number)
+Candidates come from PostgreSQL (trigram similarity on normalised names, the same phonetic key
+of the name (docs/adr/0015), or the same ID number)
 and are scored here on names, father's name, birth year, sex, ID number and province. The caller
 decides what to show: full details for the user's own organisation, only the organisation's name
 for anyone else's (the registering caseworker must not learn the other child's details).
@@ -17,7 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from core.persian import compact, normalize, to_latin_digits
+from core.persian import compact, normalize, phonetic_key, to_latin_digits
 
 from ..models import Case
 
@@ -29,6 +30,10 @@ CANDIDATE_LIMIT = 30
 # connection's 0.3 (config/settings/base.py): a common name has tens of thousands of weak matches
 # nationally and only hundreds of close ones.
 CLOSE_NAME = 0.73
+# A name that sounds the same as the probe's («ظهرا هسینی» for «زهرا حسینی») is nearly as good
+# as the same written name: with the same birth year, sex and province it is likely (36 + 20)
+# even when no father's name is known.
+SOUNDS_THE_SAME = 0.9
 _SET_THRESHOLD = "SELECT set_config('pg_trgm.similarity_threshold', %s, true)"
 
 
@@ -54,6 +59,8 @@ class Probe:
     birth_year: int | None
     id_number: str
     province_id: int | None
+    phonetic: str = ""
+    father_phonetic: str = ""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> "Probe":
@@ -72,6 +79,8 @@ class Probe:
             birth_year=birth_year,
             id_number=to_latin_digits(data.get("id_number") or "").strip(),
             province_id=getattr(province, "pk", province),
+            phonetic=phonetic_key(name),
+            father_phonetic=phonetic_key(data.get("father_name", "")),
         )
 
     @classmethod
@@ -84,6 +93,8 @@ class Probe:
             birth_year=case.birth_year,
             id_number=to_latin_digits(case.id_number or ""),
             province_id=case.province_id,
+            phonetic=case.search_phonetic,
+            father_phonetic=case.search_father_phonetic,
         )
 
 
@@ -95,11 +106,16 @@ def _score(probe: Probe, case: Case) -> Candidate:
     name_similarity = getattr(case, "name_similarity", 0) or 0
     if probe.compact_name and probe.compact_name == case.search_compact:
         name_similarity = 1.0
+    elif probe.phonetic and probe.phonetic == getattr(case, "search_phonetic", ""):
+        name_similarity = max(name_similarity, SOUNDS_THE_SAME)
     score += round(40 * name_similarity)
     if name_similarity >= 0.5:
         reasons.append("name")
     if probe.father and case.search_father:
-        if compact(probe.father) == compact(case.search_father):
+        if compact(probe.father) == compact(case.search_father) or (
+            probe.father_phonetic
+            and probe.father_phonetic == getattr(case, "search_father_phonetic", "")
+        ):
             score += 15
             reasons.append("father_name")
         elif (getattr(case, "father_similarity", 0) or 0) >= 0.5:
@@ -133,18 +149,34 @@ def find_candidates(probe: Probe, *, exclude_pk: int | None = None) -> list[Cand
             )
             # A common name matches tens of thousands of children nationally; the father's name
             # keeps the real duplicate among the few candidates scored.
-            by_name &= Q(search_father__trigram_similar=probe.father) | Q(search_father="")
+            by_father = Q(search_father__trigram_similar=probe.father) | Q(search_father="")
+            if probe.father_phonetic:
+                by_father |= Q(search_father_phonetic=probe.father_phonetic)
+            by_name &= by_father
         else:
             by_name = Q(search_name__trigram_similar=probe.name) | Q(
                 search_compact__trigram_similar=probe.compact_name
             )
             threshold = CLOSE_NAME
+        if probe.phonetic:
+            # The same key, not a similar one: at the close threshold a similar key of a short
+            # name would bring back the weak matches the threshold keeps out.
+            sounds_alike = Q(search_phonetic=probe.phonetic)
+            if probe.father:
+                sounds_alike &= (
+                    Q(search_father__trigram_similar=probe.father)
+                    | Q(search_father="")
+                    | Q(search_father_phonetic=probe.father_phonetic)
+                )
+            by_name |= sounds_alike
         matches |= by_name
     if probe.id_number:
         matches |= Q(id_number=probe.id_number)
     name_similarity = Greatest(
         TrigramSimilarity("search_name", probe.name),
         TrigramSimilarity("search_compact", probe.compact_name),
+        # Sounding alike counts for less than being written alike.
+        TrigramSimilarity("search_phonetic", probe.phonetic) * SOUNDS_THE_SAME,
     )
     father_similarity = TrigramSimilarity("search_father", probe.father or "")
     # The best few are chosen on the narrow rows first; only those are read in full, with their

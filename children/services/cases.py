@@ -19,7 +19,7 @@ from core import audit
 from core.exceptions import Conflict
 from core.models import User
 from core.permissions import Perm, check_permission
-from core.persian import clean_text, compact, normalize, to_latin_digits
+from core.persian import clean_text, compact, normalize, phonetic_key, to_latin_digits
 from ngos.models import Organisation
 
 from ..models import (
@@ -43,6 +43,8 @@ def refresh_search_fields(case: Case) -> None:
         case.search_name,
         case.search_compact,
         case.search_father,
+        case.search_phonetic,
+        case.search_father_phonetic,
         case.search_digits,
         case.birth_year,
     ) = search_values(
@@ -68,8 +70,9 @@ def search_values(
     birth_date: datetime.date | None,
     estimated_age: int | None,
     age_on: datetime.date,
-) -> tuple[str, str, str, str, int | None]:
-    """(search_name, search_compact, search_father, search_digits, birth_year) of a case.
+) -> tuple[str, str, str, str, str, str, int | None]:
+    """(search_name, search_compact, search_father, search_phonetic, search_father_phonetic,
+    search_digits, birth_year) of a case.
 
     The one definition of the search columns: forms and the bulk import both call it.
     """
@@ -81,7 +84,15 @@ def search_values(
         birth_year = age_on.year - estimated_age
     else:
         birth_year = None
-    return normalize(name), compact(name), normalize(father_name), digits, birth_year
+    return (
+        normalize(name),
+        compact(name),
+        normalize(father_name),
+        phonetic_key(name),
+        phonetic_key(father_name),
+        digits,
+        birth_year,
+    )
 
 
 def _clean_strings(data: Mapping[str, Any]) -> dict[str, Any]:
