@@ -283,7 +283,7 @@ def test_another_organisations_case_number_is_not_found(client_as, cw_a, with_gu
 
     assert not Household.objects.exists()
     assert Case.objects.get(pk=case_b.pk).household_id is None
-    assert "No case of your organisation has this number." in response.content.decode()
+    assert "هیچ پرونده‌ای از سازمان شما این شماره را ندارد." in response.content.decode()
 
 
 def test_removing_a_child_keeps_the_answers_and_deletes_an_empty_household(
