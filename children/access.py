@@ -8,6 +8,7 @@ from core.permissions import Perm, has_permission
 
 from .models import Encounter
 from .selectors.cases import cases_visible_to
+from .selectors.families import households_visible_to
 from .selectors.referrals import referrals_visible_to
 
 
@@ -23,6 +24,15 @@ def get_case_for_user(user, pk, *, action=audit.Action.VIEW, perm=Perm.CASE_VIEW
     if action is not None:
         audit.record(action, user=user, obj=case)
     return case
+
+
+def get_household_for_user(user, pk, *, perm=Perm.CASE_EDIT):
+    """The household `pk` if it is the user's organisation's, else an audited 404; 403 if the
+    user may see it but not `perm`. Only writes address a household: its page is its cases'."""
+    household = get_for_user_or_404(user, households_visible_to(user), pk=pk)
+    if not has_permission(user, perm, organisation=household.organisation_id):
+        raise PermissionDenied
+    return household
 
 
 def encounters_visible_to(user):

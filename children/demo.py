@@ -20,6 +20,7 @@ from .models.choices import (
     ConsentScope,
     Documentation,
     Hazard,
+    Housing,
     LivingSituation,
     Nationality,
     ProtectionConcern,
@@ -177,6 +178,7 @@ def seed_children(stdout=None):
     _near_duplicates(rng, registered)
     _encounters(rng, registered)
     add_history(rng, registered)
+    _families(registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()
@@ -243,3 +245,107 @@ def _encounters(rng, registered):
                 cases=rng.sample(cases, k=min(len(cases), rng.randint(0, 3))),
                 anonymous=anonymous,
             )
+
+
+# Brothers and sisters: most children on the street work beside one. Its own random stream, so
+# adding families leaves every other demo row as it was.
+FAMILIES_AT_NGO01 = 4
+
+
+def _families(registered):
+    """A few of NGO01's children get a guardian and one or two siblings registered from their
+    case; one of them is also known at NGO02 (linked, both agreed), with a brother there, whom
+    NGO01's page shows only by NGO02's name."""
+    if "NGO01" not in registered:
+        return
+    rng = random.Random(15)
+    _organisation, staff, cases = registered["NGO01"]
+    worker = staff[0]
+    open_cases = list(Case.objects.filter(pk__in=[c.pk for c in cases]).open().order_by("pk"))
+    heads = rng.sample(open_cases, k=min(FAMILIES_AT_NGO01, len(open_cases)))
+    for head in heads:
+        afghan = head.nationality == Nationality.AFGHAN
+        mother = rng.choice(AFGHAN[Sex.FEMALE] if afghan else IRANIAN[Sex.FEMALE])
+        head = services.case_household_update(
+            by=worker,
+            case=head,
+            data={
+                "guardian_name": f"{mother} {head.family_name}",
+                "guardian_relation": "مادر",
+                "guardian_phone": f"0912{rng.randint(10**6, 10**7 - 1)}",
+                "household_size": rng.randint(4, 8),
+                "household_earners": rng.randint(1, 3),
+            },
+            expected_version=head.version,
+        )
+        for _ in range(rng.randint(1, 2)):
+            _register_sibling(rng, worker, head)
+        household = Case.objects.get(pk=head.pk).household
+        services.household_update(
+            by=worker,
+            household=household,
+            data={"housing": rng.choice([Housing.RENTED, Housing.SHARED, Housing.INFORMAL])},
+            expected_version=household.version,
+        )
+    if "NGO02" in registered and heads:
+        _family_known_elsewhere(rng, heads[0], registered["NGO02"])
+
+
+def _sibling_identity(rng, head):
+    sex = Sex.MALE if rng.random() < 0.6 else Sex.FEMALE
+    names = AFGHAN if head.nationality == Nationality.AFGHAN else IRANIAN
+    return {
+        "given_name": rng.choice([n for n in names[sex] if n != head.given_name]),
+        "family_name": head.family_name,
+        "father_name": head.father_name,
+        "sex": sex,
+        "birth_date": None,
+        "estimated_age": rng.randint(6, 16),
+        "nationality": head.nationality,
+        "documentation": Documentation.UNDOCUMENTED,
+        "id_number": "",
+        "languages": head.languages,
+        "province": head.province,
+        "city": head.city,
+        "district": head.district,
+        "phone": "",
+    }
+
+
+def _register_sibling(rng, worker, head):
+    return services.sibling_register(
+        by=worker, case=head, data=_sibling_identity(rng, head), consent=_consent(rng)
+    )
+
+
+def _family_known_elsewhere(rng, head, ngo02):
+    from core.exceptions import ActionNotAllowed
+
+    organisation, staff, _cases = ngo02
+    worker = staff[0]
+    same_child = {
+        name: getattr(head, name)
+        for name in (
+            "given_name",
+            "family_name",
+            "father_name",
+            "sex",
+            "birth_date",
+            "estimated_age",
+            "nationality",
+            "languages",
+            "province",
+            "city",
+            "district",
+        )
+    }
+    same_child.update(documentation=Documentation.UNDOCUMENTED, id_number="", phone="")
+    there = services.case_register(
+        by=worker, organisation=organisation, data=same_child, consent=_consent(rng)
+    )
+    try:
+        link = services.case_link_request(by=worker, case=there, target_case=head)
+    except ActionNotAllowed:
+        return  # the duplicate check does not see them as one child: no link to show
+    services.case_link_answer(by=head.assigned_to, link=link, accept=True)
+    _register_sibling(rng, worker, there)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, exports, mywork, outreach, referrals, workflow
+from .views import cases, exports, families, mywork, outreach, referrals, workflow
 
 app_name = "children"
 
@@ -31,6 +31,13 @@ urlpatterns = [
         cases.case_link_answer,
         name="case_link_answer",
     ),
+    path("cases/<int:pk>/family/add/", families.family_add, name="family_add"),
+    path(
+        "cases/<int:pk>/family/<int:member_pk>/remove/",
+        families.family_remove,
+        name="family_remove",
+    ),
+    path("households/<int:pk>/edit/", families.household_edit, name="household_edit"),
     path("cases/<int:pk>/assessment/", workflow.assessment_create, name="assessment_create"),
     path("cases/<int:pk>/plan/goals/", workflow.plan_goal_add, name="plan_goal_add"),
     path(

@@ -7,6 +7,7 @@ from .cases import (
     WithdrawConsentForm,
     section_form,
 )
+from .families import FamilyAddForm, HouseholdForm
 from .outreach import EncounterForm
 from .referrals import (
     CompleteForm,
@@ -42,6 +43,8 @@ __all__ = [
     "SECTIONS",
     "ConsentForm",
     "EncounterForm",
+    "FamilyAddForm",
+    "HouseholdForm",
     "NoteForm",
     "ReassignForm",
     "RegistrationForm",

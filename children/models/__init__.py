@@ -1,4 +1,5 @@
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
+from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
@@ -20,4 +21,6 @@ __all__ = [
     "Encounter",
     "TimelineEntry",
     "EncounterChild",
+    "Household",
+    "SHARED_FIELDS",
 ]

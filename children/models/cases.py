@@ -135,7 +135,18 @@ class Case(models.Model):
     district = models.CharField(_("district"), max_length=100, blank=True)
     phone = models.CharField(_("contact phone"), max_length=32, blank=True)
 
-    # Household and guardian
+    # Household and guardian. The guardian and household figures are the family's: for a case in a
+    # household they are a copy of the Household row, written by its services (docs/adr/0016).
+    # Looked up only by household_member_idx (household first, where set).
+    household = models.ForeignKey(
+        "children.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        db_index=False,
+    )
     living_situation = models.CharField(
         _("living situation"), max_length=16, choices=LivingSituation.choices, blank=True
     )
@@ -261,6 +272,12 @@ class Case(models.Model):
             # and the duplicate check rechecks every name match in the country).
             models.Index(fields=["id"], condition=Q(search_father=""), name="case_no_father_idx"),
             GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
+            # Most cases have no household: only the members are indexed.
+            models.Index(
+                fields=["household"],
+                condition=Q(household__isnull=False),
+                name="case_household_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case_number"], name="case_number_unique"),
@@ -442,6 +459,7 @@ class TimelineEntry(models.Model):
         ENCOUNTER = "encounter", _("Met during street outreach")
         REASSIGNED = "reassigned", _("Caseworker changed")
         LINKED = "linked", _("Linked with another organisation's case")
+        FAMILY = "family", _("Family changed")
         STATUS = "status", _("Status changed")
 
     # Indexed by timeline_case_at_idx (case first).

@@ -66,6 +66,19 @@ class LivingSituation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Housing(models.TextChoices):
+    """Where the family lives: one answer for the household (a child's own sleeping place is the
+    case's living situation, which can differ between brothers and sisters)."""
+
+    RENTED = "rented", _("Rented home")
+    OWNED = "owned", _("Own home")
+    RELATIVES = "relatives", _("With relatives")
+    SHARED = "shared", _("Shared room or lodging house")
+    INFORMAL = "informal", _("Informal settlement or makeshift shelter")
+    NONE = "none", _("No fixed home")
+    OTHER = "other", _("Other")
+
+
 class WorkType(models.TextChoices):
     STREET_VENDING = "street_vending", _("Street vending")
     WASTE_PICKING = "waste_picking", _("Waste collection")

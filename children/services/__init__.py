@@ -9,6 +9,13 @@ from .cases import (
     consent_record,
     consent_withdraw,
 )
+from .families import (
+    case_household_update,
+    household_add_case,
+    household_remove_case,
+    household_update,
+    sibling_register,
+)
 from .followups import (
     digests_send,
     followup_record,
@@ -40,6 +47,11 @@ from .workflow import (
 )
 
 __all__ = [
+    "case_household_update",
+    "household_add_case",
+    "household_remove_case",
+    "household_update",
+    "sibling_register",
     "assessment_record",
     "case_reopen",
     "closure_approve",

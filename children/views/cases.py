@@ -23,6 +23,7 @@ from ..forms import (
     ClosureDecisionForm,
     ClosureRequestForm,
     ConsentForm,
+    FamilyAddForm,
     GoalForm,
     NoteForm,
     PlanActionStatusForm,
@@ -37,6 +38,8 @@ from ..presenters import display_value, section_rows
 from ..presenters_workflow import workflow_context
 from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
+from ..selectors.families import case_family
+from .families import sibling_initial
 
 PAGE_SIZE = 25
 
@@ -75,6 +78,13 @@ def case_register(request):
         encounter = get_encounter_for_user(
             request.user, request.GET.get("encounter") or request.POST.get("encounter")
         )
+    sibling_of = None
+    if request.GET.get("sibling_of") or request.POST.get("sibling_of"):
+        sibling_of = get_case_for_user(
+            request.user,
+            request.GET.get("sibling_of") or request.POST.get("sibling_of"),
+            perm=Perm.CASE_EDIT,
+        )
     initial = {}
     if encounter is not None:
         initial = {
@@ -83,10 +93,12 @@ def case_register(request):
             "district": encounter.district,
             "sex": request.GET.get("sex", ""),
         }
+    if sibling_of is not None:
+        initial = sibling_initial(sibling_of)
     form = RegistrationForm(
         request.POST or None, initial=initial, organisation=organisation, user=request.user
     )
-    context = {"form": form, "encounter": encounter}
+    context = {"form": form, "encounter": encounter, "sibling_of": sibling_of}
     if request.method == "POST" and form.is_valid():
         duplicates = likely_duplicates(form.case_data())
         if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
@@ -95,14 +107,23 @@ def case_register(request):
             form.data["confirm_not_duplicate"] = "on"
             context.update(own_duplicates=own, duplicates_elsewhere=elsewhere)
             return render(request, "children/case_register.html", context)
-        case = services.case_register(
-            by=request.user,
-            organisation=organisation,
-            data=form.case_data(),
-            consent=form.consent_data(),
-            assigned_to=form.cleaned_data["assigned_to"],
-            from_encounter=encounter,
-        )
+        if sibling_of is not None:
+            case = services.sibling_register(
+                by=request.user,
+                case=sibling_of,
+                data=form.case_data(),
+                consent=form.consent_data(),
+                assigned_to=form.cleaned_data["assigned_to"],
+            )
+        else:
+            case = services.case_register(
+                by=request.user,
+                organisation=organisation,
+                data=form.case_data(),
+                consent=form.consent_data(),
+                assigned_to=form.cleaned_data["assigned_to"],
+                from_encounter=encounter,
+            )
         messages.success(
             request, _("The child is registered as case %(number)s.") % {"number": case.case_number}
         )
@@ -142,6 +163,8 @@ def case_detail(request, pk):
         "links": CaseLink.objects.filter(
             state=CaseLink.State.ACCEPTED, requesting_case=case
         ).select_related("target_case__organisation"),
+        "family": case_family(case, request.user),
+        "family_add_form": FamilyAddForm(),
         "links_back": CaseLink.objects.filter(
             state=CaseLink.State.ACCEPTED, target_case=case
         ).select_related("requesting_case__organisation"),
@@ -166,13 +189,22 @@ def case_edit_section(request, pk, section):
             request, "children/case_section_form.html", {"case": case, "form": form, "title": title}
         )
     try:
-        services.case_update(
-            by=request.user,
-            case=case,
-            data=form.section_data(),
-            expected_version=form.cleaned_data["version"],
-            section=section,
-        )
+        if section == "household":
+            # For a child in a family the shared answers are the household's (docs/adr/0016).
+            services.case_household_update(
+                by=request.user,
+                case=case,
+                data=form.section_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        else:
+            services.case_update(
+                by=request.user,
+                case=case,
+                data=form.section_data(),
+                expected_version=form.cleaned_data["version"],
+                section=section,
+            )
     except Conflict as conflict:
         return _render_conflict(request, case, section, title, form, conflict.current)
     messages.success(request, _("Saved."))

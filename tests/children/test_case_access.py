@@ -161,6 +161,13 @@ CASE_ROUTES = {
         lambda w: [w.case.pk],
         lambda w: {"service": "education"},
     ),
+    "family-add": Route(
+        "family_add",
+        "post",
+        lambda w: [w.case.pk],
+        lambda w: {"case_number": w.target.case_number},
+    ),
+    "family-remove": Route("family_remove", "post", lambda w: [w.case.pk, w.case.pk]),
     "encounter-detail": Route(
         "encounter_detail", "get", lambda w: [w.encounter.pk], kind="children.encounter"
     ),
