@@ -36,13 +36,19 @@ AGE_BAND_SQL = """
     END
 """
 
-# Cases linked as one child (docs/adr/0017): `linked(case_id, first_id)` has one row per case in
-# a group of accepted links, naming the group's first-registered case (the earliest registration
-# date, then the lowest id). Links join cases pairwise and a child may be held by three
-# organisations, so the groups are the connected components of the accepted links, followed both
-# ways. UNION (not UNION ALL) stops the walk on a cycle. Groups are a few cases each and links
-# a small share of cases, so this reads the link table and a few case rows by primary key.
-LINKED_CTE = """
+# The f-strings below assemble constants only; nothing a person typed reaches them.
+
+# Cases linked as one child (docs/adr/0017): `summary_linked_case(case_id, first_id,
+# first_province_id)` has one row per case in a group of accepted links, naming the group's
+# first-registered case (the earliest registration date, then the lowest id) and its province.
+# Links join cases pairwise and a child may be held by three organisations, so the groups are the
+# connected components of the accepted links, followed both ways; UNION (not UNION ALL) stops the
+# walk on a cycle. The groups are worked out once per rebuild into a temporary table, analysed so
+# the planner knows how few they are (its guess for a recursive CTE is fifty times too many),
+# and read by the three case statements.
+LINKED_TABLE = "summary_linked_case"
+LINKED_SQL = f"""
+CREATE TEMPORARY TABLE {LINKED_TABLE} ON COMMIT DROP AS
 WITH RECURSIVE edges(a, b) AS (
     SELECT requesting_case_id, target_case_id FROM children_caselink WHERE state = 'accepted'
     UNION
@@ -52,18 +58,15 @@ reach(start, case_id) AS (
     SELECT DISTINCT a, a FROM edges
     UNION
     SELECT r.start, e.b FROM reach r JOIN edges e ON e.a = r.case_id
-),
-linked(case_id, first_id) AS (
-    SELECT DISTINCT ON (r.start) r.start, m.id
-    FROM reach r JOIN children_case m ON m.id = r.case_id
-    ORDER BY r.start, m.registered_on, m.id
 )
-"""
+SELECT DISTINCT ON (r.start) r.start AS case_id, m.id AS first_id,
+       m.province_id AS first_province_id
+FROM reach r JOIN children_case m ON m.id = r.case_id
+ORDER BY r.start, m.registered_on, m.id
+"""  # noqa: S608
 
-# The f-strings below assemble constants only; nothing a person typed reaches them.
 # A linked case other than its group's first is left out: the child is counted with the first.
 CASES_SQL = f"""
-{LINKED_CTE}
 INSERT INTO reports_summaryfact (jalali_month, province_id, measure, dimension, category, count)
 SELECT jalali_month, province_id, 'registered',
        CASE WHEN GROUPING(sex_age) = 0 THEN 'sex_age'
@@ -86,7 +89,8 @@ FROM (
                            estimated_age) AS age
         FROM children_case
         WHERE NOT EXISTS (
-            SELECT 1 FROM linked l WHERE l.case_id = children_case.id AND l.first_id <> l.case_id
+            SELECT 1 FROM {LINKED_TABLE} l
+            WHERE l.case_id = children_case.id AND l.first_id <> l.case_id
         )
     ) c
     JOIN reports_calendarday d ON d.day = c.registered_on
@@ -105,7 +109,6 @@ GROUP BY GROUPING SETS (
 # (that case's month and reason), in its first case's province, where it was counted as
 # registered, so that open = registered - closed holds in every province.
 CLOSED_SQL = f"""
-{LINKED_CTE}
 INSERT INTO reports_summaryfact (jalali_month, province_id, measure, dimension, category, count)
 SELECT d.jalali_month, c.province_id, 'closed',
        CASE WHEN GROUPING(reason) = 0 THEN 'closure_reason' ELSE '' END,
@@ -115,19 +118,18 @@ FROM (
            (closed_at AT TIME ZONE %(zone)s)::date AS closed_on
     FROM children_case
     WHERE closed_at IS NOT NULL AND status = 'closed'
-      AND NOT EXISTS (SELECT 1 FROM linked l WHERE l.case_id = children_case.id)
+      AND NOT EXISTS (SELECT 1 FROM {LINKED_TABLE} l WHERE l.case_id = children_case.id)
     UNION ALL
-    SELECT f.province_id, COALESCE(NULLIF(g.reason, ''), 'unknown'),
+    SELECT g.province_id, COALESCE(NULLIF(g.reason, ''), 'unknown'),
            (g.closed_at AT TIME ZONE %(zone)s)::date
     FROM (
-        SELECT l.first_id,
+        SELECT l.first_id, l.first_province_id AS province_id,
                bool_and(m.status = 'closed') AS all_closed,
                max(m.closed_at) AS closed_at,
                (array_agg(m.closure_reason ORDER BY m.closed_at DESC, m.id DESC))[1] AS reason
-        FROM linked l JOIN children_case m ON m.id = l.case_id
-        GROUP BY l.first_id
+        FROM {LINKED_TABLE} l JOIN children_case m ON m.id = l.case_id
+        GROUP BY l.first_id, l.first_province_id
     ) g
-    JOIN children_case f ON f.id = g.first_id
     WHERE g.all_closed
 ) c
 JOIN reports_calendarday d ON d.day = c.closed_on
@@ -137,10 +139,9 @@ GROUP BY GROUPING SETS ((d.jalali_month, c.province_id), (d.jalali_month, c.prov
 # The cases left out of "registered" because their child was counted with another organisation's
 # case, in their own month and province: the quarterly report says how many it merged.
 MERGED_SQL = f"""
-{LINKED_CTE}
 INSERT INTO reports_summaryfact (jalali_month, province_id, measure, dimension, category, count)
 SELECT d.jalali_month, c.province_id, 'merged', '', '', count(*)
-FROM linked l
+FROM {LINKED_TABLE} l
 JOIN children_case c ON c.id = l.case_id
 JOIN reports_calendarday d ON d.day = c.registered_on
 WHERE l.first_id <> l.case_id
@@ -197,6 +198,14 @@ def refresh_summaries():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         cursor.execute("DELETE FROM reports_summaryfact")
+        # JIT compiling costs about half a second per statement here, more than it saves on these
+        # few hundred thousand rows (measured at national scale: docs/adr/0017).
+        cursor.execute("SET LOCAL jit = off")
+        # Dropped at commit; dropped here too when the rebuild runs inside an outer transaction
+        # (a test), where a second rebuild would otherwise find it still there.
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{LINKED_TABLE}")
+        cursor.execute(LINKED_SQL)
+        cursor.execute(f"ANALYZE {LINKED_TABLE}")
         cursor.execute(CASES_SQL)
         cursor.execute(CLOSED_SQL, params)
         cursor.execute(MERGED_SQL)
