@@ -29,30 +29,45 @@ from .tables import bar_chart, column_chart, table
 
 TREND_QUARTERS = 8
 HEADLINE = ["registered", "active", "closed", "encounters", "anonymous"]
+MERGED = "merged"
+
+
+def _figure(measure, cube, previous_cube, scope):
+    value = cube.get(measure, scope)
+    before = previous_cube.get(measure, scope)
+    return {
+        "measure": measure,
+        "label": str(MEASURES[measure]),
+        "value": value,
+        "previous": before,
+        "change": change(value, before),
+    }
 
 
 def headline(cube, previous_cube, scope=ALL):
     """[{measure, label, value, previous, change}] for the tiles at the top."""
-    tiles = []
-    for measure in HEADLINE:
-        value = cube.get(measure, scope)
-        before = previous_cube.get(measure, scope)
-        tiles.append(
-            {
-                "measure": measure,
-                "label": str(MEASURES[measure]),
-                "value": value,
-                "previous": before,
-                "change": change(value, before),
-            }
-        )
-    return tiles
+    return [_figure(measure, cube, previous_cube, scope) for measure in HEADLINE]
 
 
-def headline_table(tiles, period, previous):
-    rows = [[t["label"], t["value"], t["previous"], t["change"]] for t in tiles]
+def merged_figure(cube, previous_cube, scope=ALL):
+    """How many linked cases the figures counted once (docs/adr/0017), like a tile."""
+    return _figure(MERGED, cube, previous_cube, scope)
+
+
+def merged_note():
+    return _(
+        "Children registered counts once a child whose cases at two or more organisations are"
+        " linked (both organisations agreed), with the case registered first. Linked cases merged:"
+        " the other cases of such children registered in the period, not counted again."
+    )
+
+
+def headline_table(tiles, period, previous, merged=None):
+    figures = [*tiles, merged] if merged else tiles
+    rows = [[t["label"], t["value"], t["previous"], t["change"]] for t in figures]
     columns = [_("Figure"), period.label(), previous.label(), _("Change")]
-    return table("headline", _("Headline figures"), columns, rows)
+    note = merged_note() if merged else ""
+    return table("headline", _("Headline figures"), columns, rows, note=note)
 
 
 def trend_table(periods, scope=ALL, refresh=None):
@@ -153,8 +168,10 @@ def summary(period, scope=ALL, trend_periods=None):
 def _summary(period, scope, trend_periods, refresh):
     cube = period_cube(period, refresh)
     previous = period.previous()
-    tiles = headline(cube, period_cube(previous, refresh), scope)
-    tables = [headline_table(tiles, period, previous)]
+    previous_cube = period_cube(previous, refresh)
+    tiles = headline(cube, previous_cube, scope)
+    merged = merged_figure(cube, previous_cube, scope)
+    tables = [headline_table(tiles, period, previous, merged)]
     if trend_periods:
         tables.append(trend_table(trend_periods, scope, refresh))
     if scope == ALL:
@@ -162,6 +179,7 @@ def _summary(period, scope, trend_periods, refresh):
     tables += breakdown_tables(cube, scope)
     return {
         "tiles": tiles,
+        "merged": merged,
         "tables": tables,
         "has_hidden": _has_hidden(tables),
         "refresh": refresh,

@@ -4,6 +4,10 @@ Each source table is read once with GROUPING SETS: one pass gives the totals and
 breakdown per Jalali month and province. The rebuild deletes and refills `reports_summaryfact`
 in one transaction, so readers see the old figures until the new ones are complete, and an
 advisory lock keeps two rebuilds from interleaving.
+
+Case figures count children: cases two organisations agreed are the same child (an accepted
+CaseLink) count once, as the group's first-registered case (docs/adr/0017). The rows read here
+are children_case and children_caselink, the exception children/selectors/reporting.py names.
 """
 
 import datetime
@@ -33,6 +37,35 @@ AGE_BAND_SQL = """
 """
 
 # The f-strings below assemble constants only; nothing a person typed reaches them.
+
+# Cases linked as one child (docs/adr/0017): `summary_linked_case(case_id, first_id,
+# first_province_id)` has one row per case in a group of accepted links, naming the group's
+# first-registered case (the earliest registration date, then the lowest id) and its province.
+# Links join cases pairwise and a child may be held by three organisations, so the groups are the
+# connected components of the accepted links, followed both ways; UNION (not UNION ALL) stops the
+# walk on a cycle. The groups are worked out once per rebuild into a temporary table, analysed so
+# the planner knows how few they are (its guess for a recursive CTE is fifty times too many),
+# and read by the three case statements.
+LINKED_TABLE = "summary_linked_case"
+LINKED_SQL = f"""
+CREATE TEMPORARY TABLE {LINKED_TABLE} ON COMMIT DROP AS
+WITH RECURSIVE edges(a, b) AS (
+    SELECT requesting_case_id, target_case_id FROM children_caselink WHERE state = 'accepted'
+    UNION
+    SELECT target_case_id, requesting_case_id FROM children_caselink WHERE state = 'accepted'
+),
+reach(start, case_id) AS (
+    SELECT DISTINCT a, a FROM edges
+    UNION
+    SELECT r.start, e.b FROM reach r JOIN edges e ON e.a = r.case_id
+)
+SELECT DISTINCT ON (r.start) r.start AS case_id, m.id AS first_id,
+       m.province_id AS first_province_id
+FROM reach r JOIN children_case m ON m.id = r.case_id
+ORDER BY r.start, m.registered_on, m.id
+"""  # noqa: S608
+
+# A linked case other than its group's first is left out: the child is counted with the first.
 CASES_SQL = f"""
 INSERT INTO reports_summaryfact (jalali_month, province_id, measure, dimension, category, count)
 SELECT jalali_month, province_id, 'registered',
@@ -55,6 +88,10 @@ FROM (
         SELECT *, COALESCE(date_part('year', age(registered_on, birth_date))::int,
                            estimated_age) AS age
         FROM children_case
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {LINKED_TABLE} l
+            WHERE l.case_id = children_case.id AND l.first_id <> l.case_id
+        )
     ) c
     JOIN reports_calendarday d ON d.day = c.registered_on
 ) cases
@@ -68,7 +105,10 @@ GROUP BY GROUPING SETS (
 )
 """  # noqa: S608
 
-CLOSED_SQL = """
+# A child is closed when every case of it is: a linked child closes with the last of its cases
+# (that case's month and reason), in its first case's province, where it was counted as
+# registered, so that open = registered - closed holds in every province.
+CLOSED_SQL = f"""
 INSERT INTO reports_summaryfact (jalali_month, province_id, measure, dimension, category, count)
 SELECT d.jalali_month, c.province_id, 'closed',
        CASE WHEN GROUPING(reason) = 0 THEN 'closure_reason' ELSE '' END,
@@ -78,10 +118,35 @@ FROM (
            (closed_at AT TIME ZONE %(zone)s)::date AS closed_on
     FROM children_case
     WHERE closed_at IS NOT NULL AND status = 'closed'
+      AND NOT EXISTS (SELECT 1 FROM {LINKED_TABLE} l WHERE l.case_id = children_case.id)
+    UNION ALL
+    SELECT g.province_id, COALESCE(NULLIF(g.reason, ''), 'unknown'),
+           (g.closed_at AT TIME ZONE %(zone)s)::date
+    FROM (
+        SELECT l.first_id, l.first_province_id AS province_id,
+               bool_and(m.status = 'closed') AS all_closed,
+               max(m.closed_at) AS closed_at,
+               (array_agg(m.closure_reason ORDER BY m.closed_at DESC, m.id DESC))[1] AS reason
+        FROM {LINKED_TABLE} l JOIN children_case m ON m.id = l.case_id
+        GROUP BY l.first_id, l.first_province_id
+    ) g
+    WHERE g.all_closed
 ) c
 JOIN reports_calendarday d ON d.day = c.closed_on
 GROUP BY GROUPING SETS ((d.jalali_month, c.province_id), (d.jalali_month, c.province_id, reason))
-"""
+"""  # noqa: S608
+
+# The cases left out of "registered" because their child was counted with another organisation's
+# case, in their own month and province: the quarterly report says how many it merged.
+MERGED_SQL = f"""
+INSERT INTO reports_summaryfact (jalali_month, province_id, measure, dimension, category, count)
+SELECT d.jalali_month, c.province_id, 'merged', '', '', count(*)
+FROM {LINKED_TABLE} l
+JOIN children_case c ON c.id = l.case_id
+JOIN reports_calendarday d ON d.day = c.registered_on
+WHERE l.first_id <> l.case_id
+GROUP BY d.jalali_month, c.province_id
+"""  # noqa: S608
 
 _ANONYMOUS_COLUMNS = [
     (sex, band) for sex in ("female", "male") for band in ("under6", "6_11", "12_14", "15_17")
@@ -133,8 +198,17 @@ def refresh_summaries():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         cursor.execute("DELETE FROM reports_summaryfact")
+        # JIT compiling costs about half a second per statement here, more than it saves on these
+        # few hundred thousand rows (measured at national scale: docs/adr/0017).
+        cursor.execute("SET LOCAL jit = off")
+        # Dropped at commit; dropped here too when the rebuild runs inside an outer transaction
+        # (a test), where a second rebuild would otherwise find it still there.
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{LINKED_TABLE}")
+        cursor.execute(LINKED_SQL)
+        cursor.execute(f"ANALYZE {LINKED_TABLE}")
         cursor.execute(CASES_SQL)
         cursor.execute(CLOSED_SQL, params)
+        cursor.execute(MERGED_SQL)
         cursor.execute(ENCOUNTERS_SQL, params)
         facts = SummaryFact.objects.count()
         refresh = SummaryRefresh.objects.create(

@@ -7,7 +7,8 @@ counts come back, and the report labels, protects and lays them out. None checks
 the report's own access rule (reports.access, the dashboards' views) decides who reads it.
 
 The national summary tables are filled by SQL of their own (reports/summary.py), which reads
-children_case and children_encounter in a set-based refresh; that is the other place.
+children_case, children_caselink (accepted links: one child counted once, docs/adr/0017) and
+children_encounter in a set-based refresh; that is the other place.
 
 The choices reports label their rows with are re-exported at the end.
 """

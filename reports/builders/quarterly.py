@@ -15,5 +15,7 @@ def build(report):
         "title": _("Quarterly national summary"),
         "subtitle": period.label(),
         "tables": figures["tables"],
-        "summary": {tile["measure"]: tile["value"] for tile in figures["tiles"]},
+        "summary": {
+            tile["measure"]: tile["value"] for tile in [*figures["tiles"], figures["merged"]]
+        },
     }

@@ -47,6 +47,10 @@ MEASURES = {
     "closed": _("Cases closed"),
     "encounters": _("Outreach encounters"),
     "anonymous": _("Unregistered children met"),
+    # Cases not counted as children registered because another organisation's case of the same
+    # child (an accepted link) was counted instead (docs/adr/0017). A count of children, so it is
+    # protected like the others, with its provinces adding up to the nation.
+    "merged": _("Linked cases merged"),
 }
 # Which breakdowns each measure has, and the categories of each.
 AGE_BANDS = [*AgeBand.choices, (UNKNOWN, _("Age not known"))]

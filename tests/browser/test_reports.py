@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from children import services as children_services
+from children.models import Case, CaseLink
 from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
 from core.permissions import Role
 from reports import periods
@@ -50,7 +51,8 @@ def _register(user, day, region, sex, name):
 
 @pytest.fixture
 def figures(transactional_db):
-    """Twelve children in Tehran and three in Mashhad in the quarter under way."""
+    """Twelve children in Tehran and three in Mashhad in the quarter under way, one of them
+    registered twice and linked."""
     ministry = OrganisationFactory(code="MOI", name_fa="وزارت کشور", kind="ministry")
     ngo = OrganisationFactory(code="NGOA", name_fa="انجمن یاری کودکان کار")
     officer = member("officer", ministry, Role.MINISTRY_OFFICER)
@@ -63,6 +65,16 @@ def figures(transactional_db):
         _register(worker, day, tehran, Sex.MALE if index % 3 else Sex.FEMALE, "امید")
     for _index in range(3):
         _register(worker, today, mashhad, Sex.MALE, "یاسین")
+    # One of the Tehran children registered again by a second NGO, and the two cases linked (both
+    # agreed): still 15 children (docs/adr/0017).
+    other = member("worker_b", OrganisationFactory(code="NGOB"), Role.CASEWORKER)
+    again = _register(other, today, tehran, Sex.MALE, "امید")
+    CaseLink.objects.create(
+        requesting_case=again,
+        target_case=Case.objects.filter(organisation=ngo).earliest("id"),
+        requested_by=other,
+        state=CaseLink.State.ACCEPTED,
+    )
     refresh_summaries()
     last = periods.last_complete(periods.QUARTER)
     report = report_request(kind=Report.Kind.QUARTERLY_SUMMARY, period=last)
@@ -91,6 +103,7 @@ def test_ministry_officer_reads_the_dashboard_and_downloads_the_quarterly_report
     )
     tiles = page.get_by_test_id("tiles").inner_text()
     assert "۱۵" in tiles  # 15 children registered this quarter, in Persian digits
+    assert "<۵" in page.get_by_test_id("merged").inner_text()  # one linked case merged
     provinces = page.get_by_test_id("table-provinces").inner_text()
     assert "<۵" in provinces  # Mashhad's three children are hidden
     assert "یاسین" not in page.content() and "امید" not in page.content()

@@ -331,6 +331,7 @@ def test_quarterly_summary_is_the_dashboard_frozen(dataset):
         "closed": 5,
         "encounters": 5,
         "anonymous": 7,
+        "merged": 0,  # no linked cases (docs/adr/0017)
     }
     tables = tables_of(content)
     assert len(tables["trend"]["rows"]) == 8
