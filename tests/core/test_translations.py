@@ -34,7 +34,7 @@ def test_compiled_catalogue_matches_the_source():
 
 
 def test_persian_text_follows_the_glossary_letters():
-    # Persian ی and ک, never Arabic ي and ك (glossary.md).
+    # Persian ی and ک, never Arabic ي and ك.
     source = polib.pofile(str(LOCALE / "django.po"))
     arabic = [entry.msgstr for entry in source if "ي" in entry.msgstr or "ك" in entry.msgstr]
     assert arabic == []
