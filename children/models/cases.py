@@ -29,6 +29,7 @@ from .choices import (
     Sex,
     WorkType,
 )
+from .families import HouseholdAnswers
 
 
 def _choices_array(base, **kwargs):
@@ -64,7 +65,7 @@ _UNLESS_BULK = pgtrigger.Condition(
 @pghistory.track(
     pghistory.InsertEvent(condition=_UNLESS_BULK), pghistory.UpdateEvent(), pghistory.DeleteEvent()
 )
-class Case(models.Model):
+class Case(HouseholdAnswers):
     """The child and their case, owned by one organisation.
 
     Identity is only ever shown to the owning organisation (and, in the referrals issue, to a
@@ -149,17 +150,6 @@ class Case(models.Model):
     )
     living_situation = models.CharField(
         _("living situation"), max_length=16, choices=LivingSituation.choices, blank=True
-    )
-    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
-    guardian_relation = models.CharField(
-        _("guardian's relation to the child"), max_length=60, blank=True
-    )
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=32, blank=True)
-    household_size = models.PositiveSmallIntegerField(
-        _("people in the household"), null=True, blank=True
-    )
-    household_earners = models.PositiveSmallIntegerField(
-        _("earners in the household"), null=True, blank=True
     )
     income_share_percent = models.PositiveSmallIntegerField(
         _("child's share of family income (%)"), null=True, blank=True

@@ -20,8 +20,28 @@ SHARED_FIELDS = (
 )
 
 
+class HouseholdAnswers(models.Model):
+    """The answers about a child's family that a household shares (SHARED_FIELDS), declared once
+    for the Household and for the Case that copies them."""
+
+    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
+    guardian_relation = models.CharField(
+        _("guardian's relation to the child"), max_length=60, blank=True
+    )
+    guardian_phone = models.CharField(_("guardian's phone"), max_length=32, blank=True)
+    household_size = models.PositiveSmallIntegerField(
+        _("people in the household"), null=True, blank=True
+    )
+    household_earners = models.PositiveSmallIntegerField(
+        _("earners in the household"), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Household(models.Model):
+class Household(HouseholdAnswers):
     """Brothers and sisters (and other children of one home) registered by one organisation.
 
     Owned by one organisation, like its cases: a household never holds another organisation's
@@ -34,17 +54,6 @@ class Household(models.Model):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="households",
-    )
-    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
-    guardian_relation = models.CharField(
-        _("guardian's relation to the child"), max_length=60, blank=True
-    )
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=32, blank=True)
-    household_size = models.PositiveSmallIntegerField(
-        _("people in the household"), null=True, blank=True
-    )
-    household_earners = models.PositiveSmallIntegerField(
-        _("earners in the household"), null=True, blank=True
     )
     housing = models.CharField(_("housing"), max_length=16, choices=Housing.choices, blank=True)
     # Never looked up by who created it.
