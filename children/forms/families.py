@@ -30,13 +30,14 @@ class HouseholdForm(forms.ModelForm):
 
 
 class FamilyAddForm(forms.Form):
-    """Another child of the user's organisation, named by case number, joins this family."""
+    """Another child of the user's organisation, named by case number or by name (searched as the
+    case list searches, sound-alike spellings included), joins this family."""
 
     case_number = forms.CharField(
-        label=_("Case number of the brother or sister"),
+        label=_("Case number or name of the brother or sister"),
         max_length=40,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
 
     def clean_case_number(self):
-        return to_latin_digits(self.cleaned_data["case_number"]).strip().upper()
+        return to_latin_digits(self.cleaned_data["case_number"]).strip()

@@ -15,7 +15,10 @@ from .. import services
 from ..access import get_case_for_user, get_household_for_user
 from ..forms import FamilyAddForm, HouseholdForm
 from ..models.choices import ConsentGiver
-from ..selectors.cases import cases_visible_to
+from ..selectors.cases import cases_visible_to, search_cases
+
+# A name that matches more children than this is too vague to choose from: type more of it.
+CHOICES_SHOWN = 10
 
 
 def sibling_initial(case):
@@ -75,13 +78,28 @@ def family_add(request, pk):
     sibling = None
     if form.is_valid():
         # Only the user's own organisation's cases can be named: another's is "not found".
-        sibling = (
-            cases_visible_to(request.user)
-            .filter(case_number__iexact=form.cleaned_data["case_number"])
-            .first()
-        )
+        term = form.cleaned_data["case_number"]
+        others = cases_visible_to(request.user).exclude(pk=case.pk)
+        if case.household_id is not None:
+            others = others.exclude(household_id=case.household_id)
+        sibling = others.filter(case_number__iexact=term).first()
+        if sibling is None:
+            matches = list(search_cases(others, term)[: CHOICES_SHOWN + 1])
+            if len(matches) == 1:
+                sibling = matches[0]
+            elif matches:
+                return render(
+                    request,
+                    "children/family_choose.html",
+                    {
+                        "case": case,
+                        "term": term,
+                        "matches": matches[:CHOICES_SHOWN],
+                        "more": len(matches) > CHOICES_SHOWN,
+                    },
+                )
     if sibling is None:
-        messages.error(request, _("No case of your organisation has this number."))
+        messages.error(request, _("No case of your organisation has this number or name."))
         return redirect("children:case_detail", pk=case.pk)
     try:
         services.household_add_case(by=request.user, case=case, sibling=sibling)

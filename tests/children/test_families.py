@@ -283,7 +283,55 @@ def test_another_organisations_case_number_is_not_found(client_as, cw_a, with_gu
 
     assert not Household.objects.exists()
     assert Case.objects.get(pk=case_b.pk).household_id is None
-    assert "هیچ پرونده‌ای از سازمان شما این شماره را ندارد." in response.content.decode()
+    assert "هیچ پرونده‌ای از سازمان شما این شماره یا نام را ندارد." in response.content.decode()
+
+
+def test_adding_a_registered_child_by_a_name_typed_by_ear(client_as, cw_a, with_guardian, register):
+    other = register(cw_a, given_name="حسین", family_name="طاهری")
+
+    client_as(cw_a).post(
+        reverse("children:family_add", args=[with_guardian.pk]), {"case_number": "هسین تاهری"}
+    )
+
+    other.refresh_from_db()
+    assert other.household_id == Case.objects.get(pk=with_guardian.pk).household_id
+    assert other.household_id is not None
+
+
+def test_a_name_matching_several_children_offers_them_to_choose(
+    client_as, cw_a, with_guardian, register, case_b
+):
+    first = register(cw_a, given_name="زهرا", family_name="محمدی")
+    second = register(cw_a, given_name="زهرا", family_name="احمدی", father_name="رضا")
+    client = client_as(cw_a)
+    url = reverse("children:family_add", args=[with_guardian.pk])
+
+    response = client.post(url, {"case_number": "زهرا"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(by_testid(response, "family-choice")) == 2
+    assert first.case_number in page and second.case_number in page
+    assert case_b.case_number not in page  # B's Zahra Mohammadi is not offered
+    assert not Household.objects.exists()
+
+    client.post(url, {"case_number": second.case_number})
+
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.household_id is not None and first.household_id is None
+
+
+def test_another_organisations_child_is_not_found_by_name(client_as, cw_a, with_guardian, case_b):
+    response = client_as(cw_a).post(
+        reverse("children:family_add", args=[with_guardian.pk]),
+        {"case_number": "زهرا محمدی"},
+        follow=True,
+    )
+
+    assert not Household.objects.exists()
+    assert Case.objects.get(pk=case_b.pk).household_id is None
+    assert "هیچ پرونده‌ای از سازمان شما این شماره یا نام را ندارد." in response.content.decode()
 
 
 def test_removing_a_child_keeps_the_answers_and_deletes_an_empty_household(
