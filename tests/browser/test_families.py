@@ -9,8 +9,9 @@ import pytest
 
 from children import services
 from children.models import Case, CaseLink
-from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
+from children.models.choices import ConsentGiver, ConsentScope, Documentation, Sex
 from core.permissions import Role
+from tests.children.conftest import identity
 from tests.factories import OrganisationFactory, member, province
 
 from .test_children import sign_in
@@ -26,24 +27,17 @@ CONSENT = {
 
 
 def _child(**overrides):
-    data = {
-        "given_name": "علی",
-        "family_name": "حسینی",
-        "father_name": "غلامرضا",
-        "sex": Sex.MALE,
-        "birth_date": None,
-        "estimated_age": 11,
-        "nationality": Nationality.AFGHAN,
-        "documentation": Documentation.UNDOCUMENTED,
-        "id_number": "",
-        "languages": ["dari"],
-        "province": province("tehran"),
-        "city": "تهران",
-        "district": "۱۲",
-        "phone": "",
-    }
-    data.update(overrides)
-    return data
+    """The boy of this family: the children tests' identity, undocumented and of estimated age."""
+    return identity(
+        **{
+            "family_name": "حسینی",
+            "father_name": "غلامرضا",
+            "birth_date": None,
+            "estimated_age": 11,
+            "documentation": Documentation.UNDOCUMENTED,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture
