@@ -26,6 +26,7 @@ from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
 from ..services.case_numbers import reserve_case_numbers
 from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
+from .households import spread_to_households
 
 SEARCH_FIELDS = (
     "search_name",
@@ -258,7 +259,9 @@ class ChildrenLoader:
                 self.counts["updated"] = _update_existing(
                     cursor, present_fields, self.by, self.job_id
                 )
-                _refresh_search_of(cursor, self.updated_ids)
+                # A child in a family: the household and its other members follow.
+                siblings = spread_to_households(cursor, present_fields, self.by, self.job_id)
+                _refresh_search_of(cursor, [*self.updated_ids, *siblings])
         return dict(self.counts)
 
     def _start(self, statements):
