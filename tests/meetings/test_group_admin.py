@@ -264,7 +264,9 @@ def test_open_resolution_does_not_reopen(client_as, min_officer, resolution):
     assert list(response.context["messages"])
 
 
-def test_the_group_pages_title_is_its_name_and_the_close_form_shows_once(client_as, min_officer, group):
+def test_the_group_pages_title_is_its_name_and_the_close_form_shows_once(
+    client_as, min_officer, group
+):
     """The close form once sat inside the <title> block too, so the tab showed raw HTML."""
     import re
 
