@@ -1,7 +1,7 @@
 """Settings for `make run` on a developer's machine."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import STORAGES, env
 
 # `make run` shows the product as its users see it (friendly 404 and 500 pages in their language,
 # core/devstack sets DEBUG=false); `DEBUG=true make run`, or runserver alone, shows Django's
@@ -19,4 +19,4 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}  # noqa: F405, E501
+}
