@@ -15,13 +15,27 @@ STEPS = [
 ]
 
 
-def progress(case):
-    """The workflow steps with the current one marked, for a stepper at the top of the case."""
+def progress(case, *, assessed, planned):
+    """The workflow steps with the current one marked, for a stepper at the top of the case.
+
+    A step is ticked only when it happened: a case can reach "services in progress" through a
+    referral with no assessment or plan, and its stepper then shows those two as skipped, as the
+    rest of the page does ("not assessed yet")."""
     current = STEPS.index(case.status) if case.status in STEPS else 0
-    return [
-        {"label": CaseStatus(step).label, "done": i < current, "current": i == current}
-        for i, step in enumerate(STEPS)
-    ]
+    happened = {CaseStatus.ASSESSED: assessed, CaseStatus.CASE_PLAN: planned}
+    steps = []
+    for i, step in enumerate(STEPS):
+        passed = i < current
+        done = passed and happened.get(step, True)
+        steps.append(
+            {
+                "label": CaseStatus(step).label,
+                "done": done,
+                "skipped": passed and not done,
+                "current": i == current,
+            }
+        )
+    return steps
 
 
 def next_step(case, *, pending_closure, next_follow_up):
@@ -46,13 +60,15 @@ def workflow_context(case):
     follow_ups = list(case.follow_ups.select_related("responsible").order_by("-due_on", "-id")[:15])
     pending = [f for f in follow_ups if f.status == "scheduled"]
     next_follow_up = min(pending, key=lambda f: f.due_on) if pending else None
+    latest_assessment = case.assessments.first()
+    goals = case.plan_goals.prefetch_related("actions__responsible", "actions__service")
     return {
-        "progress": progress(case),
+        "progress": progress(case, assessed=latest_assessment is not None, planned=goals.exists()),
         "next_step": next_step(
             case, pending_closure=pending_closure, next_follow_up=next_follow_up
         ),
-        "latest_assessment": case.assessments.first(),
-        "goals": case.plan_goals.prefetch_related("actions__responsible", "actions__service"),
+        "latest_assessment": latest_assessment,
+        "goals": goals,
         "pending_closure": pending_closure,
         "follow_ups": follow_ups,
     }
