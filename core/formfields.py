@@ -160,3 +160,19 @@ class LocalizedTimeField(forms.TimeField):
         if isinstance(value, str):
             value = to_latin_digits(value).replace("\u066b", ":").strip()
         return super().to_python(value)
+
+
+class PhoneInput(forms.TextInput):
+    """A phone number: the telephone keypad on phones, Latin digits, left to right."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "tel", "dir": "ltr", "autocomplete": "off", **(attrs or {})})
+
+
+def use_phone_inputs(form: forms.BaseForm, names: tuple[str, ...]) -> None:
+    """Give the form's phone fields among `names` the telephone keypad."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget = PhoneInput()

@@ -46,7 +46,7 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        user = cast(User, form.get_user())
+        user = form.get_user()
         # A language chosen on the sign-in page itself (the cookie the switch sets) is kept and
         # becomes the user's own; on a device with no choice yet, the language the user chose once
         # follows them there.
