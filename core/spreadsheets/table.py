@@ -7,11 +7,14 @@ error as (row number, column as written in the file, reason in the user's langua
 """
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .cells import (
     ParseContext,
@@ -32,6 +35,9 @@ Cells: TypeAlias = Sequence[Any]
 Check: TypeAlias = Callable[[Any], object]
 
 HEADER_SEARCH_ROWS = 20
+# Rows that update a record listed with their changes by a dry run; the downloadable list of
+# changes sets None (all) for its own run.
+CHANGES_KEPT: ContextVar[int | None] = ContextVar("changes_kept", default=200)
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
 # pieces start small and double, so that writing (which waits for the first) starts soon.
 CHUNK_ROWS = 10_000
@@ -84,9 +90,57 @@ class RowError:
     column: str
     reason: str
     value: str = ""  # what the cell held, so the person fixing the file sees it at once
+    # The value as it would be stored, where it could be read ({"fa": …, "en": …}): shown beside
+    # the typed one (a national ID as stored, a date as the page writes it).
+    cleaned: Mapping[str, str] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+        out: dict[str, object] = {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+            "value": self.value,
+        }
+        if self.cleaned:
+            out["cleaned"] = dict(self.cleaned)
+        return out
+
+
+def cleaned_text(column: Column, value: Any, context: ParseContext | None = None) -> dict[str, str]:
+    """A typed value as the page shows it, in Persian and in English (Jalali dates and Persian
+    digits in Persian, choice labels, province names), for the preview in either language."""
+    if value is None:
+        return {"fa": "", "en": ""}
+    if column.render is render_province and context is not None and value in context.province_names:
+        name_fa, name_en = context.province_names[value]
+        return {"fa": name_fa, "en": name_en}
+    out = {}
+    for lang in ("fa", "en"):
+        with override(lang):
+            out[lang] = str(column.render(value, lang))
+    return out
+
+
+# --- The template's example row (issue 16) -------------------------------------------------------
+
+# The word that marks the template's example row, in its first cell ("مثال: NGO0042", or the word
+# alone where the first column has no example). A row whose first cell starts with it is never
+# imported: it is counted in ``example_rows`` and reported as skipped.
+EXAMPLE_MARKER = {"fa": "مثال", "en": "Example"}
+_EXAMPLE_CELL = re.compile(r"\s*(?:مثال|نمونه|example|e\.g\.)\s*(?:[:：\-–]|$)", re.IGNORECASE)
+
+
+def example_cell(lang: str, example: str) -> str:
+    """The first cell of a template's example row: the marker, then the column's example."""
+    marker = EXAMPLE_MARKER["fa" if lang == "fa" else "en"]
+    return f"{marker}: {example}" if example else marker
+
+
+def is_example_cell(cell: object) -> bool:
+    """Whether ``cell`` carries the example row's marker (cheap for the cells that cannot)."""
+    if cell.__class__ is not str or not cell:
+        return False
+    return _EXAMPLE_CELL.match(cell) is not None
 
 
 # A non-blank row, typed: (row number, {column name: value}, [RowError]).
@@ -111,6 +165,12 @@ class Preview:
     likely_unchecked: int = 0
     # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
     tally: dict[str, int] | None = None
+    # preview (issue 16): row numbers of the template's example rows, skipped; the rows that
+    # update an existing record, each with its fields old → new (``changes_kept`` of them, None
+    # for all: the downloadable list).
+    example_rows: list[int] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes_kept: int | None = field(default_factory=lambda: CHANGES_KEPT.get())
 
     @property
     def ok(self) -> bool:
@@ -226,6 +286,10 @@ class Table:
     ignored_columns: list[str] = field(default_factory=list)
     # [(row number, {column name: value}, [RowError])], every non-blank row in file order
     rows: list[TypedRow] = field(default_factory=list)
+    # preview (issue 16): the template's example rows (skipped), and where each column is in the
+    # file (to show a cell as typed).
+    example_rows: list[int] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
 
     def title(self, columns: Iterable[Column], name: str) -> str:
         return self.headers.get(name) or next(c for c in columns if c.name == name).header(
@@ -284,8 +348,9 @@ def open_table(
         }
         return table, iter(())
     table.headers = {c.name: str(header[p]) for p, c in mapping.items()}
+    table.positions = {c.name: p for p, c in mapping.items()}
     body = itertools.chain(head[index + 1 :], rows)
-    reader = _BodyReader(mapping, table, context, checks or {})
+    reader = _BodyReader(mapping, table, context, checks or {}, first=columns[0])
     return table, reader.chunks(body, first_number=index + 2, size=chunk_rows)
 
 
@@ -298,8 +363,12 @@ class _BodyReader:
         table: Table,
         context: ParseContext,
         checks: Mapping[str, Check],
+        first: Column | None = None,
     ) -> None:
         self.mapping = mapping
+        self.table = table
+        # Where the example row's marker may be: the first cell, and the first template column's.
+        self.marker_positions = sorted({0, *(p for p, c in mapping.items() if c is first)})
         self.names = [c.name for c in mapping.values()]
         self.titles = [table.headers[name] for name in self.names]
         self.context = context
@@ -314,8 +383,13 @@ class _BodyReader:
     ) -> Iterator[list[TypedRow]]:
         batch: list[tuple[int, Cells]] = []
         limit = size and min(size, FIRST_CHUNK_ROWS)
+        examples = self.table.example_rows
+        markers = self.marker_positions
         for number, row in enumerate(body, start=first_number):
             if not is_blank_row(row):
+                if self._example(row, markers):
+                    examples.append(number)
+                    continue
                 batch.append((number, row))
                 if limit and len(batch) >= limit:
                     yield self.parse(batch)
@@ -324,7 +398,16 @@ class _BodyReader:
         if batch:
             yield self.parse(batch)
 
-    def parse(self, body: Sequence[tuple[int, Cells]]) -> list[TypedRow]:
+    @staticmethod
+    def _example(row: Cells, markers: Sequence[int]) -> bool:
+        for position in markers:
+            if position < len(row):
+                cell = row[position]
+                if cell.__class__ is str and cell and is_example_cell(cell):
+                    return True
+        return False
+
+    def parse(self, body: Sequence[tuple[int, Cells]]) -> "Chunk":
         value_columns: list[list[Any]] = []
         reason_columns: list[list[Any]] = []
         for position, column in self.mapping.items():
@@ -336,21 +419,39 @@ class _BodyReader:
                 memo.clear()  # mostly distinct (ID numbers, phones): keeping it saves nothing
             value_columns.append(values)
             reason_columns.append(reasons)
-        names, titles = self.names, self.titles
-        out: list[TypedRow] = []
-        positions = list(self.mapping)
+        names = self.names
+        out = Chunk(body)
         by_row = zip(
             body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
         )
         for (number, cells), row_values, row_reasons in by_row:
             errors = (
-                [
-                    RowError(number, t, r, shown_value(cells[p] if p < len(cells) else None))
-                    for p, t, r in zip(positions, titles, row_reasons, strict=True)
-                    if r
-                ]
-                if any(row_reasons)
-                else []
+                self._errors(number, cells, row_values, row_reasons) if any(row_reasons) else []
             )
             out.append((number, dict(zip(names, row_values, strict=True)), errors))
         return out
+
+    def _errors(
+        self, number: int, cells: Cells, values: Sequence[Any], reasons: Sequence[Any]
+    ) -> list[RowError]:
+        """A row's errors: each cell as typed and, where it was read but refused (a check digit,
+        a date in the future), as it would be stored."""
+        out = []
+        columns = self.mapping.items()
+        for (p, column), title, value, reason in zip(
+            columns, self.titles, values, reasons, strict=True
+        ):
+            if reason:
+                cell = cells[p] if p < len(cells) else None
+                cleaned = None if value is None else cleaned_text(column, value, self.context)
+                out.append(RowError(number, title, reason, shown_value(cell), cleaned))
+        return out
+
+
+class Chunk(list[TypedRow]):
+    """A chunk of typed rows, with ``body``: [(row number, the row's cells as read)] in the same
+    order, so a kind can show a cell as typed (the preview's changes)."""
+
+    def __init__(self, body: Sequence[tuple[int, Cells]]) -> None:
+        super().__init__()
+        self.body = body

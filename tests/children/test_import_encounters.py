@@ -107,6 +107,6 @@ def test_filled_encounters_template_imports(adm, org_a, mgr_a, tehran, lang):
     from imports.registry import get_kind
 
     kind = get_kind("encounters")
-    job = run(adm, org_a, csv_bytes(kind.header_row(lang), [kind.example_row(lang)]))
+    job = run(adm, org_a, csv_bytes(kind.header_row(lang), [kind.example_values(lang)]))
     assert job.status == ImportJob.Status.DONE, (job.message, job.errors)
     assert Encounter.objects.get().anonymous_total == 8

@@ -118,9 +118,14 @@ def test_templates_have_headers_an_example_and_allowed_values(client_as, adm, la
 
 
 def test_filled_template_imports(client_as, adm, org_a, mgr_a, tehran):
+    """The template's own example row (marked «مثال») is skipped; a row typed below it goes in."""
+    from imports.registry import get_kind
+
     response = client_as(adm).get(reverse("imports:import_template", args=["fa", "csv"]))
-    job = run(adm, org_a, response.content)
+    row = ",".join(get_kind("children").example_values("fa"))
+    job = run(adm, org_a, response.content + row.encode() + b"\r\n")
     assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.summary["example_rows"] == [2]
     assert Case.objects.get().given_name == "محمدرضا"
 
 
