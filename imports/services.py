@@ -284,7 +284,7 @@ def error_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list[A
             column = header_in(keys, error.column, lang)
             reasons.setdefault(error.row, []).append(f"{column}: {error.reason}")
         header = [header_in(keys, cell, lang) for cell in rows[preview.header_row - 1]]
-        report = [[_("Row"), *header, _("Reason")]]
+        report: list[list[Any]] = [[_("Row"), *header, _("Reason")]]
     for number in sorted(reasons):
         report.append([number, *rows[number - 1], " · ".join(reasons[number])])
     return report
@@ -305,13 +305,13 @@ def changes_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list
         if preview.file_error:
             return None
         columns = {c.name: c for c in kind.columns}
-        report = [
+        report: list[list[Any]] = [
             [
                 _("Row"),
-                _("Number"),
+                _("Identifier"),
                 _("Name"),
                 _("Column"),
-                _("Now"),
+                _("Recorded now"),
                 _("In the file"),
                 _("After the import"),
             ]

@@ -93,7 +93,7 @@ def test_preview_lists_each_bad_row_and_the_error_report_holds_original_values(
     assert "import-confirm" not in text
     # Beside each reason, what the cell held.
     assert [e["value"] for e in ImportJob.objects.get().errors] == ["نامعلوم", "31/02/1396"]
-    assert '<bdi data-testid="error-value">نامعلوم</bdi>' in text
+    assert '<bdi class="as-typed" data-testid="error-value">نامعلوم</bdi>' in text
     report = client.get(reverse("imports:import_errors", args=[ImportJob.objects.get().pk]))
     data = b"".join(report.streaming_content)
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
