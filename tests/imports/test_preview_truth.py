@@ -446,3 +446,25 @@ def test_the_command_says_which_rows_are_examples_and_what_an_update_changes(
     )
     assert "row 2 is the template's example: skipped" in out.getvalue()
     assert f"row 3 updates {case.case_number} علی رضایی: sex: Boy -> Girl" in out.getvalue()
+
+
+def test_the_changes_download_is_formula_safe(client_as, adm, org_a, cw_a, register, tehran):
+    """FU-04: a value typed as a formula is written to the list of changes as text."""
+    import zipfile
+
+    case = register(cw_a)
+    row = child_row(case.case_number, city='=HYPERLINK("http://x")')
+    job = dry_run(adm, org_a, csv_bytes([*CASE_FA, "شهر"], [row]))
+    url = reverse("imports:import_changes", args=[job.pk])
+    data = b"".join(client_as(adm).get(url).streaming_content)
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    report = workbook_rows(client_as(adm).get(url))
+    assert report[1][5] == report[1][6] == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("cell", ['=H("u")', 'say "hi"', '""'])
+def test_quotes_inside_a_csv_cell_are_read_as_typed(cell):
+    from core.spreadsheets import reading
+
+    data = csv_bytes(["a", "b"], [["x", cell]])
+    assert list(reading.read_rows("csv", data))[1] == ["x", cell]
