@@ -130,6 +130,15 @@ EXAMPLE_MARKER = {"fa": "مثال", "en": "Example"}
 _EXAMPLE_CELL = re.compile(r"\s*(?:مثال|نمونه|example|e\.g\.)\s*(?:[:：\-–]|$)", re.IGNORECASE)
 
 
+# Columns with an example value an unmarked row must repeat to be taken for the example.
+MIN_EXAMPLE_COLUMNS = 3
+
+
+def _example_key(cell: object) -> str:
+    # A number cell lost its leading zero (09123456789 → 9123456789).
+    return word_key(cell).lstrip("0")
+
+
 def example_cell(lang: str, example: str) -> str:
     """The first cell of a template's example row: the marker, then the column's example."""
     marker = EXAMPLE_MARKER["fa" if lang == "fa" else "en"]
@@ -369,6 +378,19 @@ class _BodyReader:
         self.table = table
         # Where the example row's marker may be: the first cell, and the first template column's.
         self.marker_positions = sorted({0, *(p for p, c in mapping.items() if c is first)})
+        # A template downloaded before the marker: its example values, untouched, per column.
+        self.examples = {
+            p: {_example_key(e) for e in (c.example_fa, c.example_en) if e} - {""}
+            for p, c in mapping.items()
+            if c.example_fa or c.example_en
+        }
+        trigger = next(iter(self.examples), None)
+        self.trigger = trigger
+        self.trigger_cells = (
+            {c for c in (mapping[trigger].example_fa, mapping[trigger].example_en) if c}
+            if trigger is not None and len(self.examples) >= MIN_EXAMPLE_COLUMNS
+            else set()
+        )
         self.names = [c.name for c in mapping.values()]
         self.titles = [table.headers[name] for name in self.names]
         self.context = context
@@ -398,13 +420,24 @@ class _BodyReader:
         if batch:
             yield self.parse(batch)
 
-    @staticmethod
-    def _example(row: Cells, markers: Sequence[int]) -> bool:
+    def _example(self, row: Cells, markers: Sequence[int]) -> bool:
         for position in markers:
             if position < len(row):
                 cell = row[position]
                 if cell.__class__ is str and cell and is_example_cell(cell):
                     return True
+        # Without the marker: the example values of an older template, every one of them (a
+        # cheap look at one cell first, so that other rows cost a set lookup).
+        trigger = self.trigger
+        if (
+            self.trigger_cells
+            and trigger is not None
+            and trigger < len(row)
+            and row[trigger] in self.trigger_cells
+        ):
+            return all(
+                p < len(row) and _example_key(row[p]) in keys for p, keys in self.examples.items()
+            )
         return False
 
     def parse(self, body: Sequence[tuple[int, Cells]]) -> "Chunk":

@@ -122,7 +122,9 @@ def test_filled_template_imports(client_as, adm, org_a, mgr_a, tehran):
     from imports.registry import get_kind
 
     response = client_as(adm).get(reverse("imports:import_template", args=["fa", "csv"]))
-    row = ",".join(get_kind("children").example_values("fa"))
+    values = get_kind("children").example_values("fa")
+    values[2] = "کریمی"  # a real child: not the example's values, all of them
+    row = ",".join(values)
     job = run(adm, org_a, response.content + row.encode() + b"\r\n")
     assert job.status == ImportJob.Status.DONE, job.errors
     assert job.summary["example_rows"] == [2]

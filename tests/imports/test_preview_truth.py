@@ -468,3 +468,26 @@ def test_quotes_inside_a_csv_cell_are_read_as_typed(cell):
 
     data = csv_bytes(["a", "b"], [["x", cell]])
     assert list(reading.read_rows("csv", data))[1] == ["x", cell]
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_an_older_templates_unmarked_example_row_is_recognised_and_skipped(
+    adm, org_a, mgr_a, tehran, lang
+):
+    """A template downloaded before the marker: the untouched example values are the example."""
+    kind = get_kind("children")
+    example = kind.example_values(lang)
+    real = list(example)
+    real[1] = "زهرا" if lang == "fa" else "Zahra"
+    real[4] = "دختر" if lang == "fa" else "girl"
+    job = dry_run(adm, org_a, csv_bytes(kind.header_row(lang), [example, real]))
+    assert job.summary["example_rows"] == [2]
+    assert (job.rows_read, job.created_count, job.rows_invalid) == (1, 1, 0)
+
+
+def test_a_child_who_shares_a_few_values_with_the_example_is_imported(adm, org_a, mgr_a, tehran):
+    kind = get_kind("children")
+    real = kind.example_values("fa")
+    real[kind.header_row("fa").index("تاریخ تولد")] = "۱۳۹۵/۰۱/۰۱"
+    job = dry_run(adm, org_a, csv_bytes(kind.header_row("fa"), [real]))
+    assert job.summary["example_rows"] == [] and job.created_count == 1
