@@ -70,3 +70,7 @@ def test_preview_with_changes_fits_a_phone(phone_page, transactional_db, screens
     assert page.locator("[data-testid=error-cleaned]").inner_text() == "0012345678"
     screenshot(page, f"preview-{lang}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto("/imports/")
+    assert page.locator("[data-testid=job-badge]").first.inner_text().strip() == expected
+    screenshot(page, f"jobs-{lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

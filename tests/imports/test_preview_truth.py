@@ -130,6 +130,7 @@ def test_the_upload_pages_job_list_says_the_same_as_the_badge(client_as, adm, or
     html = client.get(reverse("imports:import_upload")).content.decode()
     assert "1 row to fix" in html
     assert "Ready to import" not in html
+    assert "marked «مثال» (Example) in its first cell: it is never imported" in html
 
 
 def test_counts_are_written_with_separators_in_the_pages_digits():
