@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from core.persian import compact
 from core.spreadsheets.cells import shown_value
-from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
+from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, cleaned_text, open_table
 
 from ..models import Case
 from ..selectors.duplicates import likely_duplicates
 from .changes import note_change
-from .columns import CASE_FIELDS, COLUMNS
+from .columns import BY_NAME, CASE_FIELDS, COLUMNS
 from .parsing import ParseContext, check_national_id
 
 # Likely duplicates are a fuzzy query per row: checked for the first rows to be created only.
@@ -115,6 +115,7 @@ class ChildrenValidation:
         # The same list: the table adds the example rows it skips as it reads.
         preview.example_rows = table.example_rows
         self.positions = table.positions
+        preview.cells_by_title = {table.headers[n]: (p, n) for n, p in table.positions.items()}
         self.title = partial(table.title, COLUMNS)
         for chunk in chunks:
             preview.read += len(chunk)
@@ -336,8 +337,21 @@ def _same(old, new):
 
 
 def _invalid(preview, row, column, reason):
-    preview.errors.append(RowError(row.row, column, reason))
+    value, cleaned = _typed_and_cleaned(preview, row, column)
+    preview.errors.append(RowError(row.row, column, reason, value, cleaned))
     preview.invalid_rows.add(row.row)
+
+
+def _typed_and_cleaned(preview, row, column):
+    """The cell under ``column`` (a header as written) as typed, and as read (issue 16)."""
+    found = preview.cells_by_title.get(column)
+    if found is None or row.cells is None:
+        return "", None
+    position, name = found
+    typed = shown_value(row.cells[position]) if position < len(row.cells) else ""
+    value = row.values.get(name)
+    cleaned = None if value is None else cleaned_text(BY_NAME[name], value)
+    return typed, cleaned
 
 
 def _likely(preview, organisation, new_rows):

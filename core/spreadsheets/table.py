@@ -180,6 +180,8 @@ class Preview:
     example_rows: list[int] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
     changes_kept: int | None = field(default_factory=lambda: CHANGES_KEPT.get())
+    # {header as written: (position in the row, column name)}: to show a refused cell as typed.
+    cells_by_title: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

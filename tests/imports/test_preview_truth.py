@@ -492,3 +492,13 @@ def test_a_child_who_shares_a_few_values_with_the_example_is_imported(adm, org_a
     real[kind.header_row("fa").index("تاریخ تولد")] = "۱۳۹۵/۰۱/۰۱"
     job = dry_run(adm, org_a, csv_bytes(kind.header_row("fa"), [real]))
     assert job.summary["example_rows"] == [] and job.created_count == 1
+
+
+def test_an_unknown_case_number_is_shown_as_typed_and_as_read(client_as, adm, org_a, tehran):
+    rows = [["teh-ngoa-۱۴۰۵-۹۹۹۹۹", *good_rows(1)[0]]]
+    job = dry_run(adm, org_a, csv_bytes(CASE_FA, rows))
+    [error] = job.errors
+    assert error["value"] == "teh-ngoa-۱۴۰۵-۹۹۹۹۹"
+    assert error["cleaned"]["en"] == "TEH-NGOA-1405-99999"
+    html = page(client_as(adm), job, "en")
+    assert '<bdi class="as-typed" data-testid="error-cleaned">TEH-NGOA-1405-99999</bdi>' in html
