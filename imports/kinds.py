@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from core.spreadsheets.cells import ParseContext
+from core.spreadsheets.cells import ParseContext, shown_value
 from core.spreadsheets.changes import change_entry, field_changes, same_value
 from core.spreadsheets.table import (
     Cells,
@@ -27,6 +27,7 @@ from core.spreadsheets.table import (
     ImportRow,
     Preview,
     RowError,
+    cleaned_text,
     example_cell,
     read_table,
 )
@@ -171,8 +172,26 @@ class RecordKind(ImportKind):
         if table.file_error:
             return preview
 
-        def invalid(number: int, name: str, reason: object) -> None:
-            preview.errors.append(RowError(number, table.title(self.columns, name), str(reason)))
+        by_name = {c.name: c for c in self.columns}
+
+        def row_error(
+            number: int, name: str, reason: object, values: dict[str, Any] | None = None
+        ) -> RowError:
+            # The cell as typed and, where it was read, as it would be stored (issue 16).
+            cells, position = table.cells.get(number), table.positions.get(name)
+            typed = (
+                shown_value(cells[position])
+                if cells is not None and position is not None and position < len(cells)
+                else ""
+            )
+            value = (values or {}).get(name)
+            cleaned = None if value is None else cleaned_text(by_name[name], value, context)
+            return RowError(number, table.title(self.columns, name), str(reason), typed, cleaned)
+
+        def invalid(
+            number: int, name: str, reason: object, values: dict[str, Any] | None = None
+        ) -> None:
+            preview.errors.append(row_error(number, name, reason, values))
             preview.invalid_rows.add(number)
 
         seen: dict[Any, int] = {}
@@ -181,8 +200,8 @@ class RecordKind(ImportKind):
             self.check_row(
                 values,
                 # mypy cannot infer a lambda with default arguments.
-                lambda name, reason, errors=errors, number=number: errors.append(  # type: ignore[misc]
-                    RowError(number, table.title(self.columns, name), str(reason))
+                lambda name, reason, errors=errors, number=number, values=values: errors.append(  # type: ignore[misc]
+                    row_error(number, name, reason, values)
                 ),
             )
             if errors:
@@ -192,7 +211,10 @@ class RecordKind(ImportKind):
             key = values[self.key]
             if key in seen:
                 invalid(
-                    number, self.key_column or self.key, self.repeated_message % {"row": seen[key]}
+                    number,
+                    self.key_column or self.key,
+                    self.repeated_message % {"row": seen[key]},
+                    values,
                 )
                 preview.in_file_duplicates.append({"row": number, "same_as": seen[key]})
                 continue
@@ -210,13 +232,15 @@ class RecordKind(ImportKind):
                 continue
             reason = self.refuse(record, row.values, organisation)
             if reason:
-                invalid(row.row, self.key_column or self.key, reason)
+                invalid(row.row, self.key_column or self.key, reason, row.values)
                 continue
             row.existing = record
             same = all(_same(self.current(record, f), row.values.get(f)) for f in fields)
             row.action = "unchanged" if same else "update"
             if row.action == "update":
-                self._note_change(preview, row, record, fields, table.positions, context)
+                self._note_change(
+                    preview, row, record, fields, table.positions, context, table.cells.get(row.row)
+                )
         preview.rows = [row for row in valid if row.row not in preview.invalid_rows]
         preview.errors.sort(key=lambda e: e.row)
         return preview
@@ -229,6 +253,7 @@ class RecordKind(ImportKind):
         fields: list[str],
         positions: dict[str, int],
         context: ParseContext,
+        cells: Cells | None = None,
     ) -> None:
         """List what ``row`` changes in ``record`` in the preview (issue 16)."""
         if preview.changes_kept is not None and len(preview.changes) >= preview.changes_kept:
@@ -238,7 +263,7 @@ class RecordKind(ImportKind):
             fields=fields,
             old={f: self.current(record, f) for f in fields},
             new=row.values,
-            cells=None,
+            cells=cells,
             positions=positions,
             context=context,
         )

@@ -301,6 +301,8 @@ class Table:
     # file (to show a cell as typed).
     example_rows: list[int] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)
+    # {row number: the row's cells}, kept by ``read_table`` (small files, held whole anyway).
+    cells: dict[int, Cells] = field(default_factory=dict)
 
     def title(self, columns: Iterable[Column], name: str) -> str:
         return self.headers.get(name) or next(c for c in columns if c.name == name).header(
@@ -320,6 +322,7 @@ def read_table(
     table, chunks = open_table(rows, columns, context=context, checks=checks, chunk_rows=None)
     for chunk in chunks:
         table.rows.extend(chunk)
+        table.cells.update(chunk.body)
     return table
 
 
@@ -330,7 +333,7 @@ def open_table(
     context: ParseContext,
     checks: Mapping[str, Check] | None = None,
     chunk_rows: int | None = CHUNK_ROWS,
-) -> tuple[Table, Iterator[list[TypedRow]]]:
+) -> tuple[Table, Iterator["Chunk"]]:
     """(Table without its rows, iterator of row chunks) for ``rows``, any iterable of lists of
     cells: the header is found in the first rows, then the body is read ``chunk_rows`` non-blank
     rows at a time (None: all at once), so a large file is never held whole as typed rows. Each
@@ -404,7 +407,7 @@ class _BodyReader:
 
     def chunks(
         self, body: Iterable[Cells], *, first_number: int, size: int | None
-    ) -> Iterator[list[TypedRow]]:
+    ) -> Iterator["Chunk"]:
         batch: list[tuple[int, Cells]] = []
         limit = size and min(size, FIRST_CHUNK_ROWS)
         examples = self.table.example_rows

@@ -250,6 +250,18 @@ def test_an_organisation_that_would_change_is_listed_with_its_fields(adm, tehran
     assert [item["field"] for item in change["fields"]] == ["name_fa"]
     assert change["fields"][0]["old"]["fa"] == "انجمن آزمایشی"
     assert change["fields"][0]["new"]["en"] == "انجمن با نام تازه"
+    assert change["fields"][0]["typed"] == "انجمن با نام تازه"
+
+
+def test_a_refused_cell_of_a_record_kind_is_shown_as_typed(adm, org_a, tehran):
+    from tests.ngos.test_imports import STAFF_FA, staff_row
+    from tests.ngos.test_imports import run as run_kind
+
+    rows = [staff_row("karimi1", "k@example.org"), staff_row("karimi۱", "k2@example.org")]
+    job = run_kind(adm, csv_bytes(STAFF_FA, rows), kind="staff", organisation=org_a)
+    [error] = job.errors
+    assert (error["row"], error["value"]) == (3, "karimi۱")
+    assert error["cleaned"] == {"fa": "karimi1", "en": "karimi1"}
 
 
 # --- The template's example row --------------------------------------------------------------
