@@ -166,6 +166,11 @@ def test_a_row_that_updates_a_child_lists_the_child_and_each_field_old_to_new(
     assert '<bdi class="as-typed" data-testid="change-typed">۱۳۹۳/۲/۱۲</bdi>' in html
     html = page(client, job, "en")
     assert "Last name" in html and "Date of birth" in html and "2014-05-02" in html
+    assert "Children whose records will change" in html
+    job = import_job_run(job_id=job.pk)
+    assert job.status == ImportJob.Status.DONE
+    html = page(client, job, "en")
+    assert "Children whose records were changed" in html and "Check each change" not in html
 
 
 def test_a_choice_that_changes_is_shown_by_its_label_in_the_pages_language(
