@@ -19,7 +19,7 @@ from core.xlsx import workbook_file, xlsx_file
 from . import services
 from .badge import job_badge
 from .forms import ImportUploadForm
-from .language import errors_in
+from .language import errors_in, retranslate
 from .models import AUDIT_OBJECT_TYPE, ImportJob
 from .registry import all_kinds, get_kind
 from .tasks import run_import
@@ -126,6 +126,7 @@ def _context(job):
         "summary": summary,
         # preview (issue 16): the badge, the rows that update a record, the example rows.
         "badge": badge,
+        "message": retranslate(job.message, job.language, lang),
         "changes": _changes(job, kind, lang),
         "changes_hidden": max(0, job.updated_count - len(summary.get("changes") or [])),
         "can_import": job.status == ImportJob.Status.PREVIEWED

@@ -519,3 +519,15 @@ def test_an_unknown_case_number_is_shown_as_typed_and_as_read(client_as, adm, or
     assert error["cleaned"]["en"] == "TEH-NGOA-1405-99999"
     html = page(client_as(adm), job, "en")
     assert '<bdi class="as-typed" data-testid="error-cleaned">TEH-NGOA-1405-99999</bdi>' in html
+
+
+def test_a_refused_files_message_is_in_the_viewers_language(client_as, adm, org_a, tehran):
+    job = dry_run(adm, org_a, b"just,some,words\r\n1,2,3\r\n", language="fa")
+    assert job.status == ImportJob.Status.FAILED
+    with translation.override("fa"):
+        persian = translation.gettext(
+            "No header row found. The first row must name the columns, as in the template."
+        )
+    assert job.message == persian
+    assert "No header row found." in page(client_as(adm), job, "en")
+    assert persian in page(client_as(adm), job, "fa")
