@@ -128,6 +128,25 @@ def cleaned_text(column: Column, value: Any, context: ParseContext | None = None
 # imported: it is counted in ``example_rows`` and reported as skipped.
 EXAMPLE_MARKER = {"fa": "مثال", "en": "Example"}
 _EXAMPLE_CELL = re.compile(r"\s*(?:مثال|نمونه|example|e\.g\.)\s*(?:[:：\-–]|$)", re.IGNORECASE)
+# What a marked cell can start with: other cells are passed over without the pattern.
+_MARKER_PREFIXES = (
+    "مثال",
+    "نمونه",
+    "Example",
+    "example",
+    "EXAMPLE",
+    "e.g.",
+    "E.g.",
+    "E.G.",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u200c",
+    "\u200f",
+    "\ufeff",
+)
+# An unmarked example row (a template from before the marker) is looked for in the first rows.
+LEGACY_EXAMPLE_ROWS = 10
 
 
 # Columns with an example value an unmarked row must repeat to be taken for the example.
@@ -389,6 +408,8 @@ class _BodyReader:
             for p, c in mapping.items()
             if c.example_fa or c.example_en
         }
+        # Rows at the top of the file still to look at for those values.
+        self.legacy_rows_left = LEGACY_EXAMPLE_ROWS
         trigger = next(iter(self.examples), None)
         self.trigger = trigger
         self.trigger_cells = (
@@ -410,40 +431,56 @@ class _BodyReader:
     ) -> Iterator["Chunk"]:
         batch: list[tuple[int, Cells]] = []
         limit = size and min(size, FIRST_CHUNK_ROWS)
-        examples = self.table.example_rows
-        markers = self.marker_positions
         for number, row in enumerate(body, start=first_number):
             if not is_blank_row(row):
-                if self._example(row, markers):
-                    examples.append(number)
-                    continue
                 batch.append((number, row))
                 if limit and len(batch) >= limit:
-                    yield self.parse(batch)
+                    yield self.parse(self._skip_examples(batch))
                     # limit is only set when size is.
                     batch, limit = [], min(size, limit * 2)  # type: ignore[type-var]
         if batch:
-            yield self.parse(batch)
+            yield self.parse(self._skip_examples(batch))
 
-    def _example(self, row: Cells, markers: Sequence[int]) -> bool:
-        for position in markers:
-            if position < len(row):
-                cell = row[position]
-                if cell.__class__ is str and cell and is_example_cell(cell):
-                    return True
-        # Without the marker: the example values of an older template, every one of them (a
-        # cheap look at one cell first, so that other rows cost a set lookup).
+    def _skip_examples(self, batch: list[tuple[int, Cells]]) -> list[tuple[int, Cells]]:
+        """``batch`` without the template's example rows, which go to ``example_rows``.
+
+        Every row is looked at for the marker, in one comprehension over the batch (the pattern
+        runs only on cells that start like it); the untouched example values of an older
+        template are looked for in the first rows of the file only, where that row sits.
+        """
+        p, q = self.marker_positions[0], self.marker_positions[-1]
+        prefixes = _MARKER_PREFIXES
+        found = [
+            i
+            for i, (_number, row) in enumerate(batch)
+            if (len(row) > p and row[p].__class__ is str and row[p].startswith(prefixes))
+            or (q != p and len(row) > q and row[q].__class__ is str and row[q].startswith(prefixes))
+        ]
+        found = [i for i in found if self._marked(batch[i][1])]
+        if self.legacy_rows_left and self.trigger_cells:
+            head = range(min(self.legacy_rows_left, len(batch)))
+            found += [i for i in head if i not in found and self._unmarked(batch[i][1])]
+        self.legacy_rows_left = max(0, self.legacy_rows_left - len(batch))
+        if not found:
+            return batch
+        skipped = set(found)
+        self.table.example_rows.extend(sorted(batch[i][0] for i in skipped))
+        return [item for i, item in enumerate(batch) if i not in skipped]
+
+    def _marked(self, row: Cells) -> bool:
+        return any(
+            position < len(row) and is_example_cell(row[position])
+            for position in self.marker_positions
+        )
+
+    def _unmarked(self, row: Cells) -> bool:
+        """Whether ``row`` holds an older template's example values, every one untouched."""
         trigger = self.trigger
-        if (
-            self.trigger_cells
-            and trigger is not None
-            and trigger < len(row)
-            and row[trigger] in self.trigger_cells
-        ):
-            return all(
-                p < len(row) and _example_key(row[p]) in keys for p, keys in self.examples.items()
-            )
-        return False
+        if trigger is None or trigger >= len(row) or row[trigger] not in self.trigger_cells:
+            return False
+        return all(
+            p < len(row) and _example_key(row[p]) in keys for p, keys in self.examples.items()
+        )
 
     def parse(self, body: Sequence[tuple[int, Cells]]) -> "Chunk":
         value_columns: list[list[Any]] = []

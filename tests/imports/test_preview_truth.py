@@ -531,3 +531,25 @@ def test_a_refused_files_message_is_in_the_viewers_language(client_as, adm, org_
     assert job.message == persian
     assert "No header row found." in page(client_as(adm), job, "en")
     assert persian in page(client_as(adm), job, "fa")
+
+
+def test_a_marked_example_row_moved_down_the_file_is_skipped_in_any_chunk(
+    adm, org_a, mgr_a, tehran, monkeypatch
+):
+    """A sorted sheet moves the example row: it is found wherever it is, chunk after chunk."""
+    from children.imports.validate import ChildrenValidation
+    from core.spreadsheets import table
+
+    monkeypatch.setattr(table, "FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(ChildrenValidation, "chunk_rows", 2)
+    kind = get_kind("children")
+    header = kind.header_row("en")
+    rows = []
+    for i, name in enumerate(["Sara", "Reza", "Nima", "Dara", "Mina"]):
+        row = dict(zip(header, kind.example_values("en"), strict=True))
+        row["First name"], row["Guardian's phone"] = name, f"0912000000{i}"
+        rows.append(list(row.values()))
+    rows.insert(3, kind.example_row("en"))
+    job = dry_run(adm, org_a, csv_bytes(header, rows), language="en")
+    assert job.summary["example_rows"] == [5]
+    assert (job.rows_read, job.created_count, job.rows_invalid) == (5, 5, 0)
