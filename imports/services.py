@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.spreadsheets import reading
+from core.spreadsheets.table import CHANGES_KEPT, Preview, header_key, header_keys
 
 from .kinds import ImportRefused
 from .models import AUDIT_OBJECT_TYPE, ERRORS_KEPT, ImportJob
@@ -25,8 +26,10 @@ from .progress import ProgressRecorder
 from .registry import get_kind
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from core.models import User
-    from core.spreadsheets.table import Preview
+    from core.spreadsheets.table import Column
 
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
@@ -128,6 +131,10 @@ def _apply_preview(job: ImportJob, preview: "Preview") -> None:
         "likely_duplicates": preview.likely_duplicates[:1000],
         "likely_unchecked": preview.likely_unchecked,
         "errors_total": len(preview.errors),
+        # preview (issue 16): the template's example rows, skipped; the first rows that update a
+        # record, each with its fields old → new (a check across rows may refuse one later).
+        "example_rows": preview.example_rows[:1000],
+        "changes": [c for c in preview.changes if c["row"] not in preview.invalid_rows],
     }
 
 
@@ -253,23 +260,100 @@ def _import(job: ImportJob, by: "User") -> None:
         )
 
 
-def error_report_rows(job: ImportJob) -> list[list[Any]] | None:
-    """[header + reason, then each invalid row's original cells + its reasons], or None."""
+def error_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list[Any]] | None:
+    """[header + reason, then each invalid row's original cells + its reasons], or None.
+
+    In ``lang`` (the page's, default the active language), whatever the language of the file's
+    headers and of the dry run: the file is checked again in that language, and the template's
+    columns are named by their header in it (issue 16). The cells stay as typed."""
+    lang = _language(lang)
     stored = _StoredRows(job)
     rows = list(stored)  # the report repeats each invalid row's cells: kept whole here
     if stored.error:
         return None
-    with translation.override(job.language):
-        preview = get_kind(job.kind).validate(
-            rows, organisation=job.organisation, check_duplicates=False
-        )
-    if preview.file_error:
-        return None
-    reasons: dict[int, list[str]] = {}
-    for error in preview.errors:
-        reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
-    header = list(rows[preview.header_row - 1])
-    report = [[_("Row"), *header, _("Reason")]]
+    kind = get_kind(job.kind)
+    with translation.override(lang):
+        preview = kind.validate(rows, organisation=job.organisation, check_duplicates=False)
+        if preview.file_error:
+            return None
+        # Headers in the file's own language stay as written; the other language's are named by
+        # the template's header in ``lang``.
+        keys = header_keys(kind.columns) if preview.language != lang else {}
+        reasons: dict[int, list[str]] = {}
+        for error in preview.errors:
+            column = header_in(keys, error.column, lang)
+            reasons.setdefault(error.row, []).append(f"{column}: {error.reason}")
+        header = [header_in(keys, cell, lang) for cell in rows[preview.header_row - 1]]
+        report: list[list[Any]] = [[_("Row"), *header, _("Reason")]]
     for number in sorted(reasons):
         report.append([number, *rows[number - 1], " · ".join(reasons[number])])
     return report
+
+
+def changes_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list[Any]] | None:
+    """Every row of the file that updates an existing record, one line per field that changes:
+    [row, number, name, field, old, new as typed, new], in ``lang``; None for a file that
+    cannot be read. The preview lists only the first of them (issue 16)."""
+    lang = _language(lang)
+    stored = _StoredRows(job)
+    rows = list(stored)
+    if stored.error:
+        return None
+    kind = get_kind(job.kind)
+    with translation.override(lang):
+        preview = _validate_all_changes(kind, rows, job)
+        if preview.file_error:
+            return None
+        columns = {c.name: c for c in kind.columns}
+        report: list[list[Any]] = [
+            [
+                _("Row"),
+                _("Identifier"),
+                _("Name"),
+                _("Column"),
+                _("Recorded now"),
+                _("In the file"),
+                _("After the import"),
+            ]
+        ]
+    for change in preview.changes:
+        if change["row"] in preview.invalid_rows:
+            continue
+        for item in change["fields"]:
+            column = columns.get(item["field"])
+            report.append(
+                [
+                    change["row"],
+                    change["number"],
+                    change["name"],
+                    column.header(lang) if column else item["field"],
+                    item["old"][lang],
+                    item["typed"],
+                    item["new"][lang],
+                ]
+            )
+    return report
+
+
+def _validate_all_changes(kind: Any, rows: list[Any], job: ImportJob) -> "Preview":
+    """The kind's dry run with every change listed, not only the first."""
+    token = CHANGES_KEPT.set(None)
+    try:
+        preview: Preview = kind.validate(
+            rows, organisation=job.organisation, check_duplicates=False
+        )
+    finally:
+        CHANGES_KEPT.reset(token)
+    return preview
+
+
+def _language(lang: str | None) -> str:
+    lang = lang or translation.get_language() or "fa"
+    return "fa" if lang.startswith("fa") else "en"
+
+
+def header_in(keys: "Mapping[str, Column]", header: object, lang: str) -> str:
+    """``header`` (a cell of the file's header row) as the template's header in ``lang`` when it
+    names one of the columns (``keys``: ``header_keys(columns)``); else as written."""
+    column = keys.get(header_key(header))
+    return column.header(lang) if column is not None else str(header if header is not None else "")

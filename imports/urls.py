@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("imports/<int:pk>/changes.xlsx", views.import_changes, name="import_changes"),
     path("imports/template/<slug:lang>.<slug:fmt>", views.import_template, name="import_template"),
     path(
         "imports/template/<slug:kind>/<slug:lang>.<slug:fmt>",

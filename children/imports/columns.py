@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from core.jalali import format_date
-from core.spreadsheets.table import Column, choice_values, province_column
+from core.spreadsheets.table import Column, choice_values, example_cell, province_column
 from imports.kinds import ColumnWidget
 
 from ..models import Case
@@ -168,7 +168,10 @@ def header_row(lang):
 
 
 def example_row(lang):
-    return [column.example_fa if lang == "fa" else column.example_en for column in COLUMNS]
+    """The template's example row, its first cell marked as an example (issue 16)."""
+    values = [column.example_fa if lang == "fa" else column.example_en for column in COLUMNS]
+    values[0] = example_cell(lang, values[0])
+    return values
 
 
 def case_row(case, lang):

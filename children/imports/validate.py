@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from core.persian import compact
 from core.spreadsheets.cells import shown_value
-from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
+from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, cleaned_text, open_table
 
 from ..models import Case
 from ..selectors.duplicates import likely_duplicates
-from .columns import CASE_FIELDS, COLUMNS
+from .changes import note_change
+from .columns import BY_NAME, CASE_FIELDS, COLUMNS
 from .parsing import ParseContext, check_national_id
 
 # Likely duplicates are a fuzzy query per row: checked for the first rows to be created only.
@@ -45,6 +46,7 @@ class ChildRow:
     action: str = "create"  # create, update, unchanged
     key: tuple | None = None  # natural_key(values) of a row without a case number
     staged: list | None = None  # the row as the loader stages it, built ahead (ChildrenLoader)
+    cells: list | tuple | None = None  # the row as read, to show a cell as typed (issue 16)
 
 
 def validate_children(rows, *, organisation, check_duplicates=True, progress=None, keep_rows=True):
@@ -81,6 +83,7 @@ class ChildrenValidation:
         self.by_key, self.names_fetched = {}, set()
         self.ids_by_number = self.ids_by_name = None
         self.title = None
+        self.context, self.positions = None, {}
 
     def chunks(self, rows, *, progress=None):
         """Yield each chunk's valid rows (the dry run; the import interleaves these steps with
@@ -95,10 +98,11 @@ class ChildrenValidation:
     def checked_chunks(self, rows):
         """Each chunk's rows that pass the checks of their own cells (no database yet)."""
         today = timezone.localdate()
+        self.context = ParseContext.load()
         table, chunks = open_table(
             rows,
             COLUMNS,
-            context=ParseContext.load(),
+            context=self.context,
             checks={c.name: _check_value(c, today) for c in COLUMNS},
             chunk_rows=self.chunk_rows,
         )
@@ -108,6 +112,10 @@ class ChildrenValidation:
         preview.present_fields = table.present_fields
         preview.ignored_columns = table.ignored_columns
         preview.file_error = table.file_error
+        # The same list: the table adds the example rows it skips as it reads.
+        preview.example_rows = table.example_rows
+        self.positions = table.positions
+        preview.cells_by_title = {table.headers[n]: (p, n) for n, p in table.positions.items()}
         self.title = partial(table.title, COLUMNS)
         for chunk in chunks:
             preview.read += len(chunk)
@@ -120,8 +128,9 @@ class ChildrenValidation:
         """The chunk's rows that pass the checks across columns, as ChildRows."""
         preview, title = self.preview, self.title
         birth_title = title("birth_date")
+        id_position = self.positions.get("id_number")
         parsed = []
-        for number, values, row_errors in chunk:
+        for (number, values, row_errors), (_number, cells) in zip(chunk, chunk.body, strict=True):
             if (
                 values.get("birth_date") is None
                 and values.get("estimated_age") is None
@@ -141,14 +150,25 @@ class ChildrenValidation:
                         )
                     )
                 elif (problem := _national_id_problem(number_text)) is not None:
+                    typed = (
+                        cells[id_position]
+                        if id_position is not None and id_position < len(cells)
+                        else number_text
+                    )
                     row_errors.append(
-                        RowError(number, title("id_number"), str(problem), shown_value(number_text))
+                        RowError(
+                            number,
+                            title("id_number"),
+                            str(problem),
+                            shown_value(typed),
+                            {"fa": number_text, "en": number_text},
+                        )
                     )
             if row_errors:
                 preview.errors.extend(row_errors)
                 preview.invalid_rows.add(number)
             else:
-                parsed.append(ChildRow(number, values))
+                parsed.append(ChildRow(number, values, cells=cells))
         return parsed
 
     def _index(self):
@@ -253,6 +273,8 @@ class ChildrenValidation:
             row.action = (
                 "unchanged" if all(_same(case[f], row.values.get(f)) for f in fields) else "update"
             )
+            if row.action == "update":
+                note_change(preview, row, case, positions=self.positions, context=self.context)
         valid = [row for row in parsed if row.row not in preview.invalid_rows]
         for row in valid:
             preview.tally[row.action] += 1
@@ -315,8 +337,21 @@ def _same(old, new):
 
 
 def _invalid(preview, row, column, reason):
-    preview.errors.append(RowError(row.row, column, reason))
+    value, cleaned = _typed_and_cleaned(preview, row, column)
+    preview.errors.append(RowError(row.row, column, reason, value, cleaned))
     preview.invalid_rows.add(row.row)
+
+
+def _typed_and_cleaned(preview, row, column):
+    """The cell under ``column`` (a header as written) as typed, and as read (issue 16)."""
+    found = preview.cells_by_title.get(column)
+    if found is None or row.cells is None:
+        return "", None
+    position, name = found
+    typed = shown_value(row.cells[position]) if position < len(row.cells) else ""
+    value = row.values.get(name)
+    cleaned = None if value is None else cleaned_text(BY_NAME[name], value)
+    return typed, cleaned
 
 
 def _likely(preview, organisation, new_rows):

@@ -196,6 +196,11 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    else:
+        # Spreadsheets write a quote inside a quoted cell as two quotes; the sniffer says
+        # otherwise whenever the sample's quoted cells hold no "" it recognises, and the cell
+        # «"=H(""u"")"» was then read as «=H("u"")"» (issue 16: values shown as typed).
+        dialect.doublequote = True
     yield from csv.reader(io.StringIO(text, newline=""), dialect)
 
 

@@ -7,11 +7,14 @@ error as (row number, column as written in the file, reason in the user's langua
 """
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .cells import (
     ParseContext,
@@ -32,6 +35,9 @@ Cells: TypeAlias = Sequence[Any]
 Check: TypeAlias = Callable[[Any], object]
 
 HEADER_SEARCH_ROWS = 20
+# Rows that update a record listed with their changes by a dry run; the downloadable list of
+# changes sets None (all) for its own run.
+CHANGES_KEPT: ContextVar[int | None] = ContextVar("changes_kept", default=200)
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
 # pieces start small and double, so that writing (which waits for the first) starts soon.
 CHUNK_ROWS = 10_000
@@ -84,9 +90,85 @@ class RowError:
     column: str
     reason: str
     value: str = ""  # what the cell held, so the person fixing the file sees it at once
+    # The value as it would be stored, where it could be read ({"fa": …, "en": …}): shown beside
+    # the typed one (a national ID as stored, a date as the page writes it).
+    cleaned: Mapping[str, str] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+        out: dict[str, object] = {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+            "value": self.value,
+        }
+        if self.cleaned:
+            out["cleaned"] = dict(self.cleaned)
+        return out
+
+
+def cleaned_text(column: Column, value: Any, context: ParseContext | None = None) -> dict[str, str]:
+    """A typed value as the page shows it, in Persian and in English (Jalali dates and Persian
+    digits in Persian, choice labels, province names), for the preview in either language."""
+    if value is None:
+        return {"fa": "", "en": ""}
+    if column.render is render_province and context is not None and value in context.province_names:
+        name_fa, name_en = context.province_names[value]
+        return {"fa": name_fa, "en": name_en}
+    out = {}
+    for lang in ("fa", "en"):
+        with override(lang):
+            out[lang] = str(column.render(value, lang))
+    return out
+
+
+# --- The template's example row (issue 16) -------------------------------------------------------
+
+# The word that marks the template's example row, in its first cell ("مثال: NGO0042", or the word
+# alone where the first column has no example). A row whose first cell starts with it is never
+# imported: it is counted in ``example_rows`` and reported as skipped.
+EXAMPLE_MARKER = {"fa": "مثال", "en": "Example"}
+_EXAMPLE_CELL = re.compile(r"\s*(?:مثال|نمونه|example|e\.g\.)\s*(?:[:：\-–]|$)", re.IGNORECASE)
+# What a marked cell can start with: other cells are passed over without the pattern.
+_MARKER_PREFIXES = (
+    "مثال",
+    "نمونه",
+    "Example",
+    "example",
+    "EXAMPLE",
+    "e.g.",
+    "E.g.",
+    "E.G.",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u200c",
+    "\u200f",
+    "\ufeff",
+)
+# An unmarked example row (a template from before the marker) is looked for in the first rows.
+LEGACY_EXAMPLE_ROWS = 10
+
+
+# Columns with an example value an unmarked row must repeat to be taken for the example.
+MIN_EXAMPLE_COLUMNS = 3
+
+
+def _example_key(cell: object) -> str:
+    # A number cell lost its leading zero (09123456789 → 9123456789).
+    return word_key(cell).lstrip("0")
+
+
+def example_cell(lang: str, example: str) -> str:
+    """The first cell of a template's example row: the marker, then the column's example."""
+    marker = EXAMPLE_MARKER["fa" if lang == "fa" else "en"]
+    return f"{marker}: {example}" if example else marker
+
+
+def is_example_cell(cell: object) -> bool:
+    """Whether ``cell`` carries the example row's marker (cheap for the cells that cannot)."""
+    if cell.__class__ is not str or not cell:
+        return False
+    return _EXAMPLE_CELL.match(cell) is not None
 
 
 # A non-blank row, typed: (row number, {column name: value}, [RowError]).
@@ -111,6 +193,14 @@ class Preview:
     likely_unchecked: int = 0
     # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
     tally: dict[str, int] | None = None
+    # preview (issue 16): row numbers of the template's example rows, skipped; the rows that
+    # update an existing record, each with its fields old → new (``changes_kept`` of them, None
+    # for all: the downloadable list).
+    example_rows: list[int] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes_kept: int | None = field(default_factory=lambda: CHANGES_KEPT.get())
+    # {header as written: (position in the row, column name)}: to show a refused cell as typed.
+    cells_by_title: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -226,6 +316,12 @@ class Table:
     ignored_columns: list[str] = field(default_factory=list)
     # [(row number, {column name: value}, [RowError])], every non-blank row in file order
     rows: list[TypedRow] = field(default_factory=list)
+    # preview (issue 16): the template's example rows (skipped), and where each column is in the
+    # file (to show a cell as typed).
+    example_rows: list[int] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+    # {row number: the row's cells}, kept by ``read_table`` (small files, held whole anyway).
+    cells: dict[int, Cells] = field(default_factory=dict)
 
     def title(self, columns: Iterable[Column], name: str) -> str:
         return self.headers.get(name) or next(c for c in columns if c.name == name).header(
@@ -245,6 +341,7 @@ def read_table(
     table, chunks = open_table(rows, columns, context=context, checks=checks, chunk_rows=None)
     for chunk in chunks:
         table.rows.extend(chunk)
+        table.cells.update(chunk.body)
     return table
 
 
@@ -255,7 +352,7 @@ def open_table(
     context: ParseContext,
     checks: Mapping[str, Check] | None = None,
     chunk_rows: int | None = CHUNK_ROWS,
-) -> tuple[Table, Iterator[list[TypedRow]]]:
+) -> tuple[Table, Iterator["Chunk"]]:
     """(Table without its rows, iterator of row chunks) for ``rows``, any iterable of lists of
     cells: the header is found in the first rows, then the body is read ``chunk_rows`` non-blank
     rows at a time (None: all at once), so a large file is never held whole as typed rows. Each
@@ -284,8 +381,9 @@ def open_table(
         }
         return table, iter(())
     table.headers = {c.name: str(header[p]) for p, c in mapping.items()}
+    table.positions = {c.name: p for p, c in mapping.items()}
     body = itertools.chain(head[index + 1 :], rows)
-    reader = _BodyReader(mapping, table, context, checks or {})
+    reader = _BodyReader(mapping, table, context, checks or {}, first=columns[0])
     return table, reader.chunks(body, first_number=index + 2, size=chunk_rows)
 
 
@@ -298,8 +396,27 @@ class _BodyReader:
         table: Table,
         context: ParseContext,
         checks: Mapping[str, Check],
+        first: Column | None = None,
     ) -> None:
         self.mapping = mapping
+        self.table = table
+        # Where the example row's marker may be: the first cell, and the first template column's.
+        self.marker_positions = sorted({0, *(p for p, c in mapping.items() if c is first)})
+        # A template downloaded before the marker: its example values, untouched, per column.
+        self.examples = {
+            p: {_example_key(e) for e in (c.example_fa, c.example_en) if e} - {""}
+            for p, c in mapping.items()
+            if c.example_fa or c.example_en
+        }
+        # Rows at the top of the file still to look at for those values.
+        self.legacy_rows_left = LEGACY_EXAMPLE_ROWS
+        trigger = next(iter(self.examples), None)
+        self.trigger = trigger
+        self.trigger_cells = (
+            {c for c in (mapping[trigger].example_fa, mapping[trigger].example_en) if c}
+            if trigger is not None and len(self.examples) >= MIN_EXAMPLE_COLUMNS
+            else set()
+        )
         self.names = [c.name for c in mapping.values()]
         self.titles = [table.headers[name] for name in self.names]
         self.context = context
@@ -311,20 +428,61 @@ class _BodyReader:
 
     def chunks(
         self, body: Iterable[Cells], *, first_number: int, size: int | None
-    ) -> Iterator[list[TypedRow]]:
+    ) -> Iterator["Chunk"]:
         batch: list[tuple[int, Cells]] = []
         limit = size and min(size, FIRST_CHUNK_ROWS)
         for number, row in enumerate(body, start=first_number):
             if not is_blank_row(row):
                 batch.append((number, row))
                 if limit and len(batch) >= limit:
-                    yield self.parse(batch)
+                    yield self.parse(self._skip_examples(batch))
                     # limit is only set when size is.
                     batch, limit = [], min(size, limit * 2)  # type: ignore[type-var]
         if batch:
-            yield self.parse(batch)
+            yield self.parse(self._skip_examples(batch))
 
-    def parse(self, body: Sequence[tuple[int, Cells]]) -> list[TypedRow]:
+    def _skip_examples(self, batch: list[tuple[int, Cells]]) -> list[tuple[int, Cells]]:
+        """``batch`` without the template's example rows, which go to ``example_rows``.
+
+        Every row is looked at for the marker, in one comprehension over the batch (the pattern
+        runs only on cells that start like it); the untouched example values of an older
+        template are looked for in the first rows of the file only, where that row sits.
+        """
+        p, q = self.marker_positions[0], self.marker_positions[-1]
+        prefixes = _MARKER_PREFIXES
+        found = [
+            i
+            for i, (_number, row) in enumerate(batch)
+            if (len(row) > p and row[p].__class__ is str and row[p].startswith(prefixes))
+            or (q != p and len(row) > q and row[q].__class__ is str and row[q].startswith(prefixes))
+        ]
+        found = [i for i in found if self._marked(batch[i][1])]
+        if self.legacy_rows_left and self.trigger_cells:
+            head = range(min(self.legacy_rows_left, len(batch)))
+            found += [i for i in head if i not in found and self._unmarked(batch[i][1])]
+        self.legacy_rows_left = max(0, self.legacy_rows_left - len(batch))
+        if not found:
+            return batch
+        skipped = set(found)
+        self.table.example_rows.extend(sorted(batch[i][0] for i in skipped))
+        return [item for i, item in enumerate(batch) if i not in skipped]
+
+    def _marked(self, row: Cells) -> bool:
+        return any(
+            position < len(row) and is_example_cell(row[position])
+            for position in self.marker_positions
+        )
+
+    def _unmarked(self, row: Cells) -> bool:
+        """Whether ``row`` holds an older template's example values, every one untouched."""
+        trigger = self.trigger
+        if trigger is None or trigger >= len(row) or row[trigger] not in self.trigger_cells:
+            return False
+        return all(
+            p < len(row) and _example_key(row[p]) in keys for p, keys in self.examples.items()
+        )
+
+    def parse(self, body: Sequence[tuple[int, Cells]]) -> "Chunk":
         value_columns: list[list[Any]] = []
         reason_columns: list[list[Any]] = []
         for position, column in self.mapping.items():
@@ -336,21 +494,39 @@ class _BodyReader:
                 memo.clear()  # mostly distinct (ID numbers, phones): keeping it saves nothing
             value_columns.append(values)
             reason_columns.append(reasons)
-        names, titles = self.names, self.titles
-        out: list[TypedRow] = []
-        positions = list(self.mapping)
+        names = self.names
+        out = Chunk(body)
         by_row = zip(
             body, zip(*value_columns, strict=True), zip(*reason_columns, strict=True), strict=True
         )
         for (number, cells), row_values, row_reasons in by_row:
             errors = (
-                [
-                    RowError(number, t, r, shown_value(cells[p] if p < len(cells) else None))
-                    for p, t, r in zip(positions, titles, row_reasons, strict=True)
-                    if r
-                ]
-                if any(row_reasons)
-                else []
+                self._errors(number, cells, row_values, row_reasons) if any(row_reasons) else []
             )
             out.append((number, dict(zip(names, row_values, strict=True)), errors))
         return out
+
+    def _errors(
+        self, number: int, cells: Cells, values: Sequence[Any], reasons: Sequence[Any]
+    ) -> list[RowError]:
+        """A row's errors: each cell as typed and, where it was read but refused (a check digit,
+        a date in the future), as it would be stored."""
+        out = []
+        columns = self.mapping.items()
+        for (p, column), title, value, reason in zip(
+            columns, self.titles, values, reasons, strict=True
+        ):
+            if reason:
+                cell = cells[p] if p < len(cells) else None
+                cleaned = None if value is None else cleaned_text(column, value, self.context)
+                out.append(RowError(number, title, reason, shown_value(cell), cleaned))
+        return out
+
+
+class Chunk(list[TypedRow]):
+    """A chunk of typed rows, with ``body``: [(row number, the row's cells as read)] in the same
+    order, so a kind can show a cell as typed (the preview's changes)."""
+
+    def __init__(self, body: Sequence[tuple[int, Cells]]) -> None:
+        super().__init__()
+        self.body = body

@@ -101,3 +101,12 @@ class Command(BaseCommand):
             write(f"  row {item['row']} may already be registered: {where}")
         if job.summary.get("already_imported"):
             write(f"This file was already imported (import {job.summary['already_imported']}).")
+        # The preview's truths (issue 16): example rows skipped, and what each update changes.
+        for number in job.summary.get("example_rows", []):
+            write(f"  row {number} is the template's example: skipped")
+        for change in job.summary.get("changes", []):
+            fields = "; ".join(
+                f"{item['field']}: {item['old']['en'] or '-'} -> {item['new']['en'] or '-'}"
+                for item in change["fields"]
+            )
+            write(f"  row {change['row']} updates {change['number']} {change['name']}: {fields}")
