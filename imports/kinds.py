@@ -21,6 +21,8 @@ from import_export import fields, resources, widgets
 from core.spreadsheets.cells import ParseContext
 from core.spreadsheets.table import Cells, Check, Column, ImportRow, Preview, RowError, read_table
 
+from .vocabulary import load_vocabulary
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -139,7 +141,10 @@ class RecordKind(ImportKind):
     ) -> Preview:
         today = timezone.localdate()
         table = read_table(
-            rows, self.columns, context=ParseContext.load(), checks=self.checks(today)
+            rows,
+            self.columns,
+            context=ParseContext.load(load_vocabulary(organisation)),
+            checks=self.checks(today),
         )
         preview = Preview(
             read=len(table.rows),
@@ -167,8 +172,7 @@ class RecordKind(ImportKind):
                 ),
             )
             if errors:
-                preview.errors.extend(errors)
-                preview.invalid_rows.add(number)
+                preview.reject(number, errors)  # invalid, or waiting for a word's meaning
                 continue
             key = values[self.key]
             if key in seen:

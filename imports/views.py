@@ -90,6 +90,7 @@ def _context(job):
         "summary": summary,
         "can_import": job.status == ImportJob.Status.PREVIEWED
         and not job.rows_invalid
+        and not summary.get("rows_undecided_values")
         and not summary.get("already_imported")
         and job.rows_valid > 0,
     }

@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from core.persian import compact
 from core.spreadsheets.cells import shown_value
 from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
+from imports.vocabulary import load_vocabulary
 
 from ..models import Case
+from ..models.choices import Documentation
 from ..selectors.duplicates import likely_duplicates
 from .columns import CASE_FIELDS, COLUMNS
 from .parsing import ParseContext, check_national_id
@@ -98,7 +100,7 @@ class ChildrenValidation:
         table, chunks = open_table(
             rows,
             COLUMNS,
-            context=ParseContext.load(),
+            context=ParseContext.load(load_vocabulary(self.organisation)),
             checks={c.name: _check_value(c, today) for c in COLUMNS},
             chunk_rows=self.chunk_rows,
         )
@@ -130,7 +132,11 @@ class ChildrenValidation:
                 row_errors.append(
                     RowError(number, birth_title, _("Give the date of birth or an estimated age."))
                 )
-            if values.get("documentation") == "national_id":
+            documentation = values.get("documentation")
+            if documentation is None:
+                # No column, an empty cell or a word mapped to "leave empty" (issue 16).
+                values["documentation"] = documentation = Documentation.NOT_RECORDED
+            if documentation == Documentation.NATIONAL_ID:
                 number_text = values.get("id_number")
                 if not number_text:
                     row_errors.append(
@@ -145,8 +151,7 @@ class ChildrenValidation:
                         RowError(number, title("id_number"), str(problem), shown_value(number_text))
                     )
             if row_errors:
-                preview.errors.extend(row_errors)
-                preview.invalid_rows.add(number)
+                preview.reject(number, row_errors)  # invalid, or waiting for a word's meaning
             else:
                 parsed.append(ChildRow(number, values))
         return parsed

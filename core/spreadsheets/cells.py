@@ -18,7 +18,7 @@ from django.utils.translation import override
 
 from core import jalali
 from core.jalali import format_date
-from core.persian import clean_text, compact, to_latin_digits
+from core.persian import clean_text, compact, normalize, to_latin_digits
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -28,6 +28,37 @@ if TYPE_CHECKING:
 
 class ParseError(ValueError):
     """A cell that cannot be read; ``str(error)`` is the reason for the user."""
+
+    def reason_in(self, column: Any) -> str:
+        """The reason kept for the cell (``column``: the table's Column it was read in)."""
+        return str(self)
+
+
+class Undecided(str):
+    """The reason of a cell whose word no table knows: a row holding one waits for the
+    administrator to say what the word means (``Preview.reject``), it is not invalid."""
+
+    column: str  # the field name
+    text: str  # the cell as typed, cleaned
+    optional: bool  # the column may be left empty
+
+    def __new__(cls, reason: str, *, column: str, text: str, optional: bool) -> "Undecided":
+        self = super().__new__(cls, reason)
+        self.column, self.text, self.optional = column, text, optional
+        return self
+
+
+class UnknownValue(ParseError):
+    """A word of a choice column found neither among the values nor in the vocabulary."""
+
+    def __init__(self, message: object, *, column: str, text: str) -> None:
+        super().__init__(message)
+        self.column, self.text = column, text
+
+    def reason_in(self, column: Any) -> str:
+        return Undecided(
+            str(self), column=self.column, text=self.text, optional=not column.required
+        )
 
 
 # A parser: (raw cell, the file's context) → typed value or None; raises ParseError. The cell is
@@ -117,14 +148,111 @@ def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> dic
     return table
 
 
-def choice_parser(table: Mapping[str, Any], message: "StrOrPromise") -> Parser:
+# The longest word a cell is tried against is WORD_LIMIT characters: longer text is a sentence,
+# never a value (and could not be saved as a vocabulary word).
+WORD_LIMIT = 200
+_TOKENS = re.compile(r"[\W_]+")
+# A phrase with one of these outside the word it contains says the opposite of it («بدون
+# شناسنامه», "not working" when only "working" were known): left for a person to decide.
+_NEGATIONS = frozenset(
+    normalize(word) for word in ("غیر", "بدون", "فاقد", "نه", "نا", "non", "not", "no", "without")
+)
+# Phrases are read in spans of at most this many words.
+_SPAN_LIMIT = 6
+
+
+def tokens(text: object) -> list[str]:
+    """The whole words of ``text`` as keys: joined, a span of them is that span's word_key."""
+    return [t for t in _TOKENS.split(normalize(cell_text(text) or "")) if t]
+
+
+class Vocabulary:
+    """The words a file's choice columns are read with: everyone's vocabulary and, over it, the
+    organisation's own decisions (docs/adr/0018). Built once per file (``ParseContext``)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, bool]] = ()) -> None:
+        """``rows``: (column, word, value, own), own = the organisation's decision."""
+        shared: dict[str, dict[str, str]] = {}
+        own: dict[str, dict[str, str]] = {}
+        for column, word, value, is_own in rows:
+            key = word_key(word)
+            if key:
+                (own if is_own else shared).setdefault(column, {})[key] = value
+        self._shared, self._own = shared, own
+        self._merged: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def words(self, column: str, table: Mapping[str, Any]) -> dict[str, Any]:
+        """{key: value} for ``column``: the column's own ``table`` (its values and labels), then
+        everyone's words over it, then the organisation's over those."""
+        cache_key = (column, id(table))
+        merged = self._merged.get(cache_key)
+        if merged is None:
+            merged = dict(table)
+            merged.update(self._shared.get(column, {}))
+            merged.update(self._own.get(column, {}))
+            self._merged[cache_key] = merged
+        return merged
+
+
+_NO_WORDS = Vocabulary()
+
+
+def find_word(words: Mapping[str, Any], text: object) -> Any:
+    """The value of ``text`` read on whole words, or None: the key of the whole cell first, then
+    the longest known words inside it («گل فروشی سر چهارراه» holds «گل فروشی»). A phrase holding
+    words of two values, or a negation outside its word, is not read (None)."""
+    key = word_key(text)
+    if key in words:
+        return words[key]
+    parts = tokens(text)
+    if len(parts) < 2:
+        return None
+    spans: list[tuple[int, int, Any]] = []
+    for start in range(len(parts)):
+        for end in range(min(len(parts), start + _SPAN_LIMIT), start, -1):
+            joined = "".join(parts[start:end])
+            if len(joined) > 1 and joined in words:
+                spans.append((start, end, words[joined]))
+                break
+    # A word inside a longer known word is part of that word («کارت آمایش» holds «آمایش»).
+    kept = [
+        s for s in spans if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] for o in spans)
+    ]
+    values = {s[2] for s in kept if s[2] != ""}
+    if len(values) != 1:
+        return None
+    covered = {i for s in kept for i in range(s[0], s[1])}
+    if any(part in _NEGATIONS for i, part in enumerate(parts) if i not in covered):
+        return None
+    return values.pop()
+
+
+def choice_parser(
+    table: Mapping[str, Any], message: "StrOrPromise", column: str | None = None
+) -> Parser:
+    """A parser of a choice column: ``table`` (its values and labels, ``words_table``) and, when
+    ``column`` names it, the file's vocabulary for that column (``ParseContext.vocabulary``).
+    A word found nowhere raises ``UnknownValue`` (the row waits for a decision) for a column
+    with a vocabulary, else ``ParseError`` with ``message``."""
+
     def parse(value: object, context: "ParseContext | None" = None) -> Any:
         if is_blank(value):
             return None
         found = table.get(word_key(value))
-        if found is None:
+        if found is not None:
+            return found
+        if column is None:
             raise ParseError(message)
-        return found
+        vocabulary = context.vocabulary if context is not None else _NO_WORDS
+        found = find_word(vocabulary.words(column, table), value)
+        if found == "":
+            return None  # the organisation chose to leave this word's cells empty
+        if found is not None:
+            return found
+        text = _text(value) or ""
+        if len(text) > WORD_LIMIT or not word_key(text):
+            raise ParseError(message)  # a sentence, or only punctuation: nothing to map
+        raise UnknownValue(message, column=column, text=text)
 
     return parse
 
@@ -151,8 +279,11 @@ class ParseContext:
     """Reference data the parsers need (provinces), loaded once per file."""
 
     _local = threading.local()
+    # Everyone's vocabulary for ``current``: set by the imports app, which keeps it (ADR 0018).
+    shared_vocabulary: "Callable[[], Vocabulary] | None" = None
 
-    def __init__(self, provinces: "list[Province]") -> None:
+    def __init__(self, provinces: "list[Province]", vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or _NO_WORDS
         self.provinces: dict[str, int] = {}
         for province in provinces:
             for name in (province.name_fa, province.name_en, province.code):
@@ -160,16 +291,17 @@ class ParseContext:
         self.province_names = {p.pk: (p.name_fa, p.name_en) for p in provinces}
 
     @classmethod
-    def load(cls) -> "ParseContext":
+    def load(cls, vocabulary: Vocabulary | None = None) -> "ParseContext":
         from core.models import Province
 
-        return cls(list(Province.objects.all()))
+        return cls(list(Province.objects.all()), vocabulary)
 
     @classmethod
     def current(cls) -> "ParseContext":
         """A context for code that cannot pass one (django-import-export widgets)."""
         if getattr(cls._local, "context", None) is None:
-            cls._local.context = cls.load()
+            loader = cls.shared_vocabulary
+            cls._local.context = cls.load(loader() if loader is not None else None)
         context: ParseContext = cls._local.context
         return context
 

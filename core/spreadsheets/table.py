@@ -18,6 +18,7 @@ from .cells import (
     ParseError,
     Parser,
     Renderer,
+    Undecided,
     is_blank,
     parse_province,
     render_province,
@@ -55,6 +56,9 @@ class Column:
     allowed: tuple[Any, ...] = field(default=())
     # Other headers read as this column (older templates, the words of the issue's list).
     aliases: tuple[str, ...] = field(default=())
+    # words: a choice column read with the vocabulary (its parser names the column): the
+    # choices class whose values a word may be mapped to (docs/adr/0018).
+    choices: Any = None
 
     def header(self, lang: str) -> str:
         return self.fa if lang == "fa" else self.en
@@ -111,10 +115,45 @@ class Preview:
     likely_unchecked: int = 0
     # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
     tally: dict[str, int] | None = None
+    # words (issue 16, values): words no vocabulary knows, by (column, key), and the rows held
+    # back only by them; they wait for the administrator's decision (``reject``).
+    unknown_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    undecided_rows: set[int] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
-        return not self.file_error and not self.errors
+        return not self.file_error and not self.errors and not self.undecided_rows
+
+    def reject(self, number: int, errors: "list[RowError]") -> None:
+        """Row ``number`` does not go in as it is: invalid, or (when its only problems are words
+        no vocabulary knows) waiting for a decision. Its unknown words are gathered either way."""
+        undecided = 0
+        for error in errors:
+            reason = error.reason
+            if isinstance(reason, Undecided):
+                undecided += 1
+                self._unknown(number, error.column, reason)
+        if undecided == len(errors):
+            self.undecided_rows.add(number)
+        else:
+            self.errors.extend(e for e in errors if not isinstance(e.reason, Undecided))
+            self.invalid_rows.add(number)
+
+    def _unknown(self, number: int, header: str, reason: Undecided) -> None:
+        key = (reason.column, word_key(reason.text))
+        entry = self.unknown_values.get(key)
+        if entry is None:
+            entry = self.unknown_values[key] = {
+                "column": reason.column,
+                "header": header,
+                "value": reason.text,
+                "rows": 0,
+                "first_rows": [],
+                "optional": reason.optional,
+            }
+        entry["rows"] += 1
+        if len(entry["first_rows"]) < 5:
+            entry["first_rows"].append(number)
 
     def count(self, action: str) -> int:
         if self.tally is not None:
@@ -124,7 +163,7 @@ class Preview:
     def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
-            "valid": self.read - len(self.invalid_rows),
+            "valid": self.read - len(self.invalid_rows) - len(self.undecided_rows),
             "invalid": len(self.invalid_rows),
             "created": self.count("create"),
             "updated": self.count("update"),
@@ -202,7 +241,7 @@ def parse_column(
             try:
                 value = parse(cell, context)
             except ParseError as error:
-                hit = (None, str(error))
+                hit = (None, error.reason_in(column))
             else:
                 if value is None and required:
                     hit = (None, _("This column cannot be empty."))
