@@ -21,6 +21,7 @@ from .forms import ImportUploadForm
 from .models import AUDIT_OBJECT_TYPE, ImportJob
 from .registry import all_kinds, get_kind
 from .tasks import run_import
+from .word_views import unknown_values_form, words_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
@@ -60,7 +61,12 @@ def import_upload(request):
     return render(
         request,
         "imports/upload.html",
-        {"form": form, "jobs": jobs, "kinds": list(all_kinds().values())},
+        {
+            "form": form,
+            "jobs": jobs,
+            "kinds": list(all_kinds().values()),
+            **words_context(request),  # words: the organisation's saved words
+        },
     )
 
 
@@ -88,6 +94,7 @@ def _context(job):
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, summary.get("errors_total", len(job.errors)) - ERRORS_SHOWN),
         "summary": summary,
+        "unknown_values_form": unknown_values_form(job),  # words
         "can_import": job.status == ImportJob.Status.PREVIEWED
         and not job.rows_invalid
         and not summary.get("rows_undecided_values")
