@@ -159,12 +159,12 @@ class ValueWord(models.Model):
     def __str__(self):
         return f"{self.column}: {self.word} → {self.value or '∅'}"
 
-    def clean(self):
-        self._set_key()  # before the constraints are checked (a form's full_clean)
-
     def save(self, *args, **kwargs):
         self._set_key()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self._set_key()  # before the constraints are checked (a form's full_clean)
 
     def _set_key(self):
         from core.spreadsheets.cells import word_key

@@ -1,7 +1,7 @@
 """Forms of the vocabulary of values: the preview's unknown words, and an organisation's saved
 words on the upload page (docs/adr/0018)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -65,9 +65,10 @@ class WordsOfForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         Organisation = organisation_model()
-        self.fields["words_of"].queryset = Organisation.objects.exclude(
-            kind=Organisation.Kind.MINISTRY
-        ).order_by("name_fa")
+        field = cast("forms.ModelChoiceField[Any]", self.fields["words_of"])
+        field.queryset = Organisation.objects.exclude(kind=Organisation.Kind.MINISTRY).order_by(
+            "name_fa"
+        )
 
 
 class ValueWordForm(forms.Form):
@@ -79,7 +80,7 @@ class ValueWordForm(forms.Form):
 
     def __init__(self, *args: Any, column: Any, lang: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["value"].choices = value_choices(column, lang)
+        cast("forms.ChoiceField", self.fields["value"]).choices = value_choices(column, lang)
 
     @property
     def chosen(self) -> str:

@@ -2,7 +2,7 @@
 and saved for the organisation, then the dry run again; the organisation's saved words listed,
 changed and deleted on the upload page. Administrators only (Perm.DATA_IMPORT)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,9 +19,22 @@ from core.permissions import Perm
 
 from .models import ImportJob, ValueWord
 from .tasks import run_import
-from .vocabulary import organisation_words, value_word_change, value_word_delete, value_word_save
-from .vocabulary import vocabulary_columns
+from .vocabulary import (
+    organisation_words,
+    value_word_change,
+    value_word_delete,
+    value_word_save,
+    vocabulary_columns,
+)
 from .word_forms import UnknownValuesForm, ValueWordForm, WordsOfForm
+
+if TYPE_CHECKING:
+    from core.models import User
+
+
+def _by(request: HttpRequest) -> "User":
+    # require_permission let only a signed-in administrator through.
+    return cast("User", request.user)
 
 
 def _lang() -> str:
@@ -51,7 +64,7 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:import_detail", job.pk)
     for column, word, value in decisions:
         value_word_save(
-            by=request.user, organisation=job.organisation, column=column, word=word, value=value
+            by=_by(request), organisation=job.organisation, column=column, word=word, value=value
         )
     # The same stored file is checked again with the new words (never rewritten).
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
@@ -109,7 +122,7 @@ def value_word_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ValueWordForm(request.POST, column=column, lang=_lang(), prefix=f"w{item.pk}")
     if form.is_valid():
         try:
-            value_word_change(by=request.user, item=item, value=form.chosen)
+            value_word_change(by=_by(request), item=item, value=form.chosen)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -121,6 +134,6 @@ def value_word_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_permission(Perm.DATA_IMPORT)
 def value_word_remove(request: HttpRequest, pk: int) -> HttpResponse:
     item = _word(request, pk)
-    value_word_delete(by=request.user, item=item)
+    value_word_delete(by=_by(request), item=item)
     messages.success(request, _("Deleted: the next files will ask about this word again."))
     return _back(item)
