@@ -41,19 +41,13 @@ WORK_WORDS = words_table(WorkType, {})
 SCHOOL_WORDS = words_table(SchoolStatus, {})
 
 
-parse_sex = choice_parser(SEX_WORDS, _("Write the sex as girl or boy (دختر or پسر)."), "sex")
-parse_nationality = choice_parser(
-    NATIONALITY_WORDS, _("Unknown nationality. See the allowed values."), "nationality"
-)
+parse_sex = choice_parser(SEX_WORDS, _("Unknown sex."), "sex")
+parse_nationality = choice_parser(NATIONALITY_WORDS, _("Unknown nationality."), "nationality")
 parse_documentation = choice_parser(
-    DOCUMENTATION_WORDS, _("Unknown documentation status. See the allowed values."), "documentation"
+    DOCUMENTATION_WORDS, _("Unknown documentation status."), "documentation"
 )
-parse_work_type = choice_parser(
-    WORK_WORDS, _("Unknown type of work. See the allowed values."), "work_type"
-)
-parse_school_status = choice_parser(
-    SCHOOL_WORDS, _("Unknown schooling status. See the allowed values."), "school_status"
-)
+parse_work_type = choice_parser(WORK_WORDS, _("Unknown type of work."), "work_type")
+parse_school_status = choice_parser(SCHOOL_WORDS, _("Unknown schooling status."), "school_status")
 
 
 # --- Values -------------------------------------------------------------------------------------

@@ -134,9 +134,24 @@ def word_key(value: object) -> str:
     return _NON_WORD.sub("", compact(cell_text(value) or ""))
 
 
-def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> dict[str, Any]:
+class WordTable(dict[str, Any]):
+    """{word key: stored value}, and the choices it was built from (``allowed_values``)."""
+
+    choices: ChoicesLike | None = None
+
+
+def allowed_values(choices: ChoicesLike | None) -> str:
+    """ "Allowed values: …" in the active language, for a reason beside a refused cell."""
+    if choices is None:
+        return ""
+    labels = "، ".join(str(label) for _value, label in choices.choices)
+    return str(_("Allowed values: %(values)s.") % {"values": labels})
+
+
+def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> WordTable:
     """Stored value → words in either language: the choice labels in fa and en, and ``extra``."""
-    table: dict[str, Any] = {}
+    table = WordTable()
+    table.choices = choices
     for value, _label in choices.choices:
         table[word_key(value)] = value
         for lang in ("fa", "en"):
@@ -249,10 +264,11 @@ def choice_parser(
             return None  # the organisation chose to leave this word's cells empty
         if found is not None:
             return found
+        reason = f"{message} {allowed_values(getattr(table, 'choices', None))}".strip()
         text = _text(value) or ""
         if len(text) > WORD_LIMIT or not word_key(text):
-            raise ParseError(message)  # a sentence, or only punctuation: nothing to map
-        raise UnknownValue(message, column=column, text=text)
+            raise ParseError(reason)  # a sentence, or only punctuation: nothing to map
+        raise UnknownValue(reason, column=column, text=text)
 
     return parse
 

@@ -19,6 +19,7 @@ from .cells import (
     Parser,
     Renderer,
     Undecided,
+    allowed_values,
     is_blank,
     parse_province,
     render_province,
@@ -244,13 +245,20 @@ def parse_column(
                 hit = (None, error.reason_in(column))
             else:
                 if value is None and required:
-                    hit = (None, _("This column cannot be empty."))
+                    hit = (None, _empty_reason(column))
                 else:
                     hit = (value, check(value) if check else None)
             memo[key] = hit
         values.append(hit[0])
         reasons.append(hit[1])
     return values, reasons
+
+
+def _empty_reason(column: Column) -> str:
+    reason = str(_("This column cannot be empty."))
+    if column.choices is not None:  # what to write instead (issue 16)
+        reason = f"{reason} {allowed_values(column.choices)}"
+    return reason
 
 
 @dataclass

@@ -429,3 +429,13 @@ def test_command_map_refuses_a_value_not_of_the_column(adm, org_a, mgr_a, tehran
     with pytest.raises(CommandError, match="COLUMN=VALUE:CHOICE"):
         command(path, "--map", "sex")
     assert not ValueWord.objects.filter(organisation=org_a).exists()
+
+
+def test_a_cell_that_cannot_be_mapped_lists_the_allowed_values(adm, org_a, tehran):
+    rows = good_rows(2)
+    rows[0][3] = "؟"  # sex: only punctuation, nothing to map
+    rows[1][3] = ""  # sex is required: "leave empty" is not a choice
+    job = run(adm, org_a, csv_bytes(FA, rows), dry_run=True)
+    reasons = {e["row"]: e["reason"] for e in job.errors}
+    assert reasons[2] == "Unknown sex. Allowed values: Girl، Boy."
+    assert reasons[3] == "This column cannot be empty. Allowed values: Girl، Boy."
