@@ -35,7 +35,7 @@ class ValueWordForm(forms.ModelForm):
             self.add_error("value", _("This column cannot be left empty."))
         elif value and value not in allowed:
             self.add_error(
-                "value", _("Allowed values: %(values)s") % {"values": ", ".join(allowed)}
+                "value", _("Allowed values: %(values)s.") % {"values": ", ".join(allowed)}
             )
         if not word_key(data.get("word") or ""):
             self.add_error("word", _("The word is empty."))
