@@ -35,14 +35,19 @@ def load_vocabulary(organisation: Any) -> Vocabulary:
         scope |= Q(organisation=organisation)
     rows = ValueWord.objects.filter(scope).values_list("column", "word", "value", "organisation_id")
     return Vocabulary(
-        (column, word, value, owner is not None) for column, word, value, owner in rows
+        ((column, word, value, owner is not None) for column, word, value, owner in rows),
+        # An unknown word waits for a decision only where there is an organisation to keep it.
+        decides=organisation is not None,
     )
 
 
 def vocabulary_columns() -> dict[str, Column]:
-    """{field name: column} of every registered kind's columns read with the vocabulary."""
+    """{field name: column} of the columns read with the vocabulary, of every registered kind
+    that imports into a chosen organisation."""
     found: dict[str, Column] = {}
     for kind in all_kinds().values():
+        if not kind.organisation_chosen:
+            continue  # no organisation to remember a decision for: its words are errors
         for column in kind.columns:
             if column.choices is not None:
                 found.setdefault(column.name, column)

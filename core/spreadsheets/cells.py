@@ -185,8 +185,13 @@ class Vocabulary:
     """The words a file's choice columns are read with: everyone's vocabulary and, over it, the
     organisation's own decisions (docs/adr/0018). Built once per file (``ParseContext``)."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, str, bool]] = ()) -> None:
-        """``rows``: (column, word, value, own), own = the organisation's decision."""
+    def __init__(
+        self, rows: Iterable[tuple[str, str, str, bool]] = (), *, decides: bool = False
+    ) -> None:
+        """``rows``: (column, word, value, own), own = the organisation's decision.
+        ``decides``: an unknown word can be decided for the file (it has an organisation to
+        remember the decision for), so it waits (``UnknownValue``) rather than being an error."""
+        self.decides = decides
         shared: dict[str, dict[str, str]] = {}
         own: dict[str, dict[str, str]] = {}
         for column, word, value, is_own in rows:
@@ -242,6 +247,15 @@ def find_word(words: Mapping[str, Any], text: object) -> Any:
     return values.pop()
 
 
+def _unknown(vocabulary: Vocabulary, reason: str, column: str, value: object) -> ParseError:
+    """The error for a word found nowhere: one to decide, or (when nobody can decide it for
+    this file, or it is a sentence or only punctuation) an ordinary error."""
+    text = _text(value) or ""
+    if not vocabulary.decides or len(text) > WORD_LIMIT or not word_key(text):
+        return ParseError(reason)
+    return UnknownValue(reason, column=column, text=text)
+
+
 def choice_parser(
     table: Mapping[str, Any], message: "StrOrPromise", column: str | None = None
 ) -> Parser:
@@ -265,10 +279,7 @@ def choice_parser(
         if found is not None:
             return found
         reason = f"{message} {allowed_values(getattr(table, 'choices', None))}".strip()
-        text = _text(value) or ""
-        if len(text) > WORD_LIMIT or not word_key(text):
-            raise ParseError(reason)  # a sentence, or only punctuation: nothing to map
-        raise UnknownValue(reason, column=column, text=text)
+        raise _unknown(vocabulary, reason, column, value)
 
     return parse
 
@@ -305,6 +316,11 @@ class ParseContext:
             for name in (province.name_fa, province.name_en, province.code):
                 self.provinces[province_key(name)] = province.pk
         self.province_names = {p.pk: (p.name_fa, p.name_en) for p in provinces}
+        # For the vocabulary, whose words name a province by its code (docs/adr/0018).
+        self.province_ids = {p.code: p.pk for p in provinces}
+        self.province_words = WordTable(
+            (word_key(name), p.code) for p in provinces for name in (p.name_fa, p.name_en, p.code)
+        )
 
     @classmethod
     def load(cls, vocabulary: Vocabulary | None = None) -> "ParseContext":
@@ -326,9 +342,40 @@ def parse_province(value: object, context: ParseContext) -> int | None:
     if is_blank(value):
         return None
     found = context.provinces.get(province_key(value))
-    if found is None:
-        raise ParseError(_("Unknown province. Write its Persian or English name, e.g. تهران."))
-    return found
+    if found is not None:
+        return found
+    # The vocabulary's words for provinces, then the names inside a longer phrase.
+    vocabulary = context.vocabulary
+    code = find_word(vocabulary.words("province", context.province_words), value)
+    if code and code in context.province_ids:
+        return context.province_ids[code]
+    reason = _("Unknown province. Write its Persian or English name, e.g. تهران.")
+    raise _unknown(vocabulary, str(reason), "province", value)
+
+
+class _Provinces:
+    """Iran's provinces as a choices class for the vocabulary (``Column.choices``): (code, name
+    in the active language), read when a page or the command lists them."""
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        from django.utils.translation import get_language
+
+        from core.models import Province
+
+        persian = (get_language() or "fa").startswith("fa")
+        return [
+            (p.code, p.name_fa if persian else p.name_en)
+            for p in Province.objects.order_by("name_fa" if persian else "name_en")
+        ]
+
+    def __call__(self, value: Any, /) -> Any:
+        from core.models import Province
+
+        return Province.objects.get(code=value)
+
+
+PROVINCES = _Provinces()
 
 
 # --- Values -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 from django.utils.translation import gettext as _
 
 from .cells import (
+    PROVINCES,
     ParseContext,
     ParseError,
     Parser,
@@ -76,6 +77,7 @@ def province_column(name: str) -> Column:
         required=True,
         example_fa="تهران",
         example_en="Tehran",
+        choices=PROVINCES,
     )
 
 

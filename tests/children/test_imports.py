@@ -278,12 +278,16 @@ def test_import_with_bad_rows_changes_nothing_and_names_row_column_reason(
     rows[3][6], rows[3][7] = "کد ملی", "0012345678"  # wrong check digit
     job = run(adm, org_a, csv_bytes(FA, rows))
     assert job.status == ImportJob.Status.PREVIEWED
-    assert job.rows_invalid == 3
+    assert job.rows_invalid == 2
     assert [(e["row"], e["column"]) for e in job.errors] == [
         (3, "تاریخ تولد"),
-        (4, "استان"),
         (5, "شماره مدرک"),
     ]
+    # A province no vocabulary knows waits for the administrator to say which it is (issue 16).
+    assert [(u["first_rows"], u["header"]) for u in job.summary["unknown_values"]] == [
+        ([4], "استان")
+    ]
+    assert job.summary["rows_undecided_values"] == 1
     assert Case.objects.count() == 0
     job = import_job_run(job_id=job.pk)
     assert job.status == ImportJob.Status.FAILED

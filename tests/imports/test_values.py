@@ -32,8 +32,8 @@ WORK = FA + ["نوع کار"]
 
 
 @pytest.fixture
-def words(db):
-    return ParseContext([], load_vocabulary(None))
+def words(org_a):
+    return ParseContext([], load_vocabulary(org_a))
 
 
 def work_rows(*kinds):
@@ -105,11 +105,11 @@ def test_each_document_of_the_issue_is_a_documentation_status(words, text, value
     assert parse_documentation(text, words) == value
 
 
-def test_the_words_are_data_an_administrator_extends(words, adm):
+def test_the_words_are_data_an_administrator_extends(words, org_a):
     with pytest.raises(UnknownValue):
         parse_work_type("بلال فروشی", words)
     ValueWord.objects.create(column="work_type", word="بلال‌فروشی", value="street_vending")
-    assert parse_work_type("بلال فروشی", ParseContext([], load_vocabulary(None))) == (
+    assert parse_work_type("بلال فروشی", ParseContext([], load_vocabulary(org_a))) == (
         "street_vending"
     )
 
@@ -440,3 +440,53 @@ def test_a_cell_that_cannot_be_mapped_lists_the_allowed_values(adm, org_a, tehra
     reasons = {e["row"]: e["reason"] for e in job.errors}
     assert reasons[2] == "Unknown sex. Allowed values: Girl، Boy."
     assert reasons[3] == "This column cannot be empty. Allowed values: Girl، Boy."
+
+
+# --- Provinces -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def provinces(tehran):
+    from core.models import Province
+    from tests.factories import province
+
+    province("razavi-khorasan")
+    for code, fa, en, abbreviation in (
+        ("north-khorasan", "خراسان شمالی", "North Khorasan", "NKH"),
+        ("south-khorasan", "خراسان جنوبی", "South Khorasan", "SKH"),
+    ):
+        Province.objects.get_or_create(
+            code=code, defaults={"name_fa": fa, "name_en": en, "abbreviation": abbreviation}
+        )
+
+
+def test_a_province_inside_a_phrase_is_read_and_a_vague_one_waits(provinces, org_a, tehran):
+    context = ParseContext.load(load_vocabulary(org_a))
+    assert cells.parse_province("تهران، منطقه ۱۲", context) == tehran.pk
+    with pytest.raises(UnknownValue):
+        cells.parse_province("خراسان", context)  # three provinces of that name
+
+
+def test_an_unknown_province_is_decided_once_for_the_organisation(
+    client_as, adm, org_a, mgr_a, provinces, django_capture_on_commit_callbacks
+):
+    rows = good_rows(3)
+    for row in rows:
+        row[8] = "مشهد"  # a city, written where the province goes
+    client = client_as(adm)
+    job = uploaded(client, org_a, csv_bytes(FA, rows), django_capture_on_commit_callbacks)
+    assert job.summary["unknown_values"][0]["column"] == "province"
+    assert job.summary["unknown_values"][0]["optional"] is False
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:import_values", args=[job.pk]), {"word-0": "razavi-khorasan"})
+    job.refresh_from_db()
+    assert job.summary["rows_undecided_values"] == 0 and job.created_count == 3
+
+
+def test_an_organisations_file_has_nobody_to_decide_so_its_words_are_errors(adm, tehran):
+    from tests.ngos.test_imports import ORG_FA, org_row
+    from tests.ngos.test_imports import run as run_kind
+
+    data = csv_bytes(ORG_FA, [org_row("NGO0043", province_name="آتلانتیس")])
+    job = run_kind(adm, data, kind="organisations", dry_run=True)
+    assert job.rows_invalid == 1 and job.summary["rows_undecided_values"] == 0
