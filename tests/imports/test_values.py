@@ -490,3 +490,16 @@ def test_an_organisations_file_has_nobody_to_decide_so_its_words_are_errors(adm,
     data = csv_bytes(ORG_FA, [org_row("NGO0043", province_name="آتلانتیس")])
     job = run_kind(adm, data, kind="organisations", dry_run=True)
     assert job.rows_invalid == 1 and job.summary["rows_undecided_values"] == 0
+
+
+def test_an_outreach_log_with_a_province_nobody_knows_waits_then_imports(adm, org_a, mgr_a, tehran):
+    from tests.children import test_import_encounters as logs
+
+    lines = [logs.row(), logs.row(time="۱۸:۰۰")]
+    for line in lines:
+        line[3] = "تهرون"  # as it is said, not written
+    job = logs.run(adm, org_a, logs.csv_bytes(logs.FA, lines), dry_run=True)
+    assert job.summary["rows_undecided_values"] == 2 and job.rows_invalid == 0
+    value_word_save(by=adm, organisation=org_a, column="province", word="تهرون", value="tehran")
+    job = logs.run(adm, org_a, logs.csv_bytes(logs.FA, lines))
+    assert job.status == ImportJob.Status.DONE and job.created_count == 2, job.errors
