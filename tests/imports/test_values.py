@@ -503,3 +503,35 @@ def test_an_outreach_log_with_a_province_nobody_knows_waits_then_imports(adm, or
     value_word_save(by=adm, organisation=org_a, column="province", word="تهرون", value="tehran")
     job = logs.run(adm, org_a, logs.csv_bytes(logs.FA, lines))
     assert job.status == ImportJob.Status.DONE and job.created_count == 2, job.errors
+
+
+# --- The data ------------------------------------------------------------------------------
+
+
+def test_a_word_has_one_meaning_in_everyones_vocabulary_and_in_each_organisations(org_a, org_b):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ValueWord.objects.create(column="work_type", word="گل فروشي", value="begging")  # NULL twice
+    ValueWord.objects.create(
+        column="work_type", word="گل فروشی", value="begging", organisation=org_a
+    )
+    ValueWord.objects.create(column="work_type", word="گل فروشی", value="other", organisation=org_b)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ValueWord.objects.create(
+            column="work_type", word="گل‌فروشی", value="other", organisation=org_a
+        )
+
+
+def test_the_admin_form_refuses_a_value_not_of_the_column(db):
+    from imports.admin import ValueWordForm
+
+    form = ValueWordForm(data={"column": "work_type", "word": "بلال فروشی", "value": "chess"})
+    assert not form.is_valid() and "value" in form.errors
+    form = ValueWordForm(data={"column": "sex", "word": "نامعلوم", "value": ""})
+    assert not form.is_valid() and "value" in form.errors
+    form = ValueWordForm(
+        data={"column": "work_type", "word": "بلال فروشی", "value": "street_vending"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.save().key == "بلالفروشی"
