@@ -19,7 +19,7 @@ class ValueWordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.columns = vocabulary_columns()
+        self.columns = vocabulary_columns(decided=False)
         self.fields["column"] = forms.ChoiceField(
             label=_("column"), choices=[(name, name) for name in sorted(self.columns)]
         )

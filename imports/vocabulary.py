@@ -41,12 +41,13 @@ def load_vocabulary(organisation: Any) -> Vocabulary:
     )
 
 
-def vocabulary_columns() -> dict[str, Column]:
-    """{field name: column} of the columns read with the vocabulary, of every registered kind
-    that imports into a chosen organisation."""
+def vocabulary_columns(*, decided: bool = True) -> dict[str, Column]:
+    """{field name: column} of the columns read with the vocabulary. ``decided``: only those of
+    kinds that import into a chosen organisation, whose unknown words can be decided and kept
+    (the others' words are everyone's vocabulary, kept in the admin)."""
     found: dict[str, Column] = {}
     for kind in all_kinds().values():
-        if not kind.organisation_chosen:
+        if decided and not kind.organisation_chosen:
             continue  # no organisation to remember a decision for: its words are errors
         for column in kind.columns:
             if column.choices is not None:

@@ -203,13 +203,16 @@ class Vocabulary:
 
     def words(self, column: str, table: Mapping[str, Any]) -> dict[str, Any]:
         """{key: value} for ``column``: the column's own ``table`` (its values and labels), then
-        everyone's words over it, then the organisation's over those."""
+        everyone's words over it, then the organisation's over those. A word whose value is not
+        one of the table's (a value since removed, a ministry where a file may not give one) is
+        left out: the vocabulary names values, it never adds any."""
         cache_key = (column, id(table))
         merged = self._merged.get(cache_key)
         if merged is None:
             merged = dict(table)
-            merged.update(self._shared.get(column, {}))
-            merged.update(self._own.get(column, {}))
+            allowed = set(table.values())
+            for words in (self._shared.get(column, {}), self._own.get(column, {})):
+                merged.update((k, v) for k, v in words.items() if v == "" or v in allowed)
             self._merged[cache_key] = merged
         return merged
 

@@ -77,7 +77,8 @@ def province_column(name: str) -> Column:
         required=True,
         example_fa="تهران",
         example_en="Tehran",
-        choices=PROVINCES,
+        # The vocabulary's words for provinces are kept under "province" whatever the field.
+        choices=PROVINCES if name == "province" else None,
     )
 
 

@@ -1,5 +1,5 @@
-"""Everyone's vocabulary of values: the words NGO and State Welfare staff write in a children
-file's choice columns, and the value each stands for (docs/adr/0018).
+"""Everyone's vocabulary of values: the words NGO and State Welfare staff write in the choice
+columns of the files they import, and the value each stands for (docs/adr/0018).
 
 The words are written out here, frozen like any migration: the code keeps only the values and
 their labels (``children/imports/parsing.py``). ``load`` is idempotent; the test suite calls it
@@ -154,6 +154,24 @@ WORDS = {
         ],
         "other": ["سایر", "other"],
         "none": ["کار نمی کند", "بدون کار", "ندارد", "none", "not working"],
+    },
+    # Outreach logs, organisation directories and meeting attendance.
+    "activity": {
+        "first_contact": ["اولین تماس", "تماس اول", "first contact"],
+        "regular_visit": ["بازدید", "بازدید منظم", "visit", "regular visit"],
+        "group_activity": ["فعالیت گروهی", "گروهی", "group", "group activity"],
+        "emergency": ["اضطراری", "فوری", "emergency"],
+    },
+    "kind": {
+        "ngo": ["سمن", "سازمان مردم نهاد", "مردم نهاد", "ngo"],
+        "welfare": ["بهزیستی", "welfare"],
+        "municipality": ["شهرداری", "municipality"],
+        "government_agency": ["دولتی", "سازمان دولتی", "government"],
+    },
+    "presence": {
+        "present": ["حاضر", "present", "yes"],
+        "absent": ["غایب", "absent", "no"],
+        "represented": ["نماینده", "با نماینده", "represented"],
     },
     "school_status": {
         "enrolled": [

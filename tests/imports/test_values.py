@@ -535,3 +535,26 @@ def test_the_admin_form_refuses_a_value_not_of_the_column(db):
     )
     assert form.is_valid(), form.errors
     assert form.save().key == "بلالفروشی"
+
+
+# --- The other kinds' words --------------------------------------------------------------------
+
+
+def test_the_other_kinds_words_are_data_too(org_a):
+    from children.imports.encounters import parse_activity
+    from meetings.imports import parse_presence
+    from ngos.imports import parse_kind
+
+    context = ParseContext([], load_vocabulary(org_a))
+    assert parse_activity("بازدید", context) == "regular_visit"
+    assert parse_kind("بهزیستی", context) == "welfare"
+    assert parse_presence("غایب", context) == "absent"
+    assert ValueWord.objects.filter(organisation__isnull=True, column="activity").exists()
+
+
+def test_a_word_never_gives_a_value_the_column_does_not_allow(org_a):
+    from ngos.imports import parse_kind
+
+    ValueWord.objects.create(column="kind", word="وزارتخانه", value="ministry")
+    with pytest.raises(ParseError):
+        parse_kind("وزارتخانه", ParseContext([], load_vocabulary(None)))
