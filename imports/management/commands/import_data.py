@@ -14,6 +14,7 @@ organisation, as the preview page saves them, and its next files use them. Words
 stop the command with the list of them and the --map lines that would settle them.
 """
 
+import shlex
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -133,7 +134,9 @@ class Command(BaseCommand):
                 f"  {item['header']}: «{item['value']}» in {item['rows']} rows "
                 f"(first: {', '.join(str(r) for r in item['first_rows'])})"
             )
-            lines.append(f"    --map '{item['column']}={item['value']}:CHOICE'")
+            lines.append(
+                f"    --map {shlex.quote(item['column'] + '=' + item['value'] + ':CHOICE')}"
+            )
             lines.append(f"    CHOICE: {' | '.join(allowed)}")
         return "\n".join(lines)
 
