@@ -32,6 +32,8 @@ from core.spreadsheets.table import (
     read_table,
 )
 
+from .vocabulary import load_vocabulary
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -158,7 +160,7 @@ class RecordKind(ImportKind):
         progress: Progress | None = None,
     ) -> Preview:
         today = timezone.localdate()
-        context = ParseContext.load()
+        context = ParseContext.load(load_vocabulary(organisation))
         table = read_table(rows, self.columns, context=context, checks=self.checks(today))
         preview = Preview(
             read=len(table.rows),
@@ -205,8 +207,7 @@ class RecordKind(ImportKind):
                 ),
             )
             if errors:
-                preview.errors.extend(errors)
-                preview.invalid_rows.add(number)
+                preview.reject(number, errors)  # invalid, or waiting for a word's meaning
                 continue
             key = values[self.key]
             if key in seen:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
+# Distinct unknown values kept on the job: a file with more is not one to map word by word.
+UNKNOWN_VALUES_KEPT = 500
 # pg_advisory_xact_lock(namespace, organisation id); kinds without an organisation lock 0.
 _LOCK_NAMESPACE = 80_008
 
@@ -135,6 +137,9 @@ def _apply_preview(job: ImportJob, preview: "Preview") -> None:
         # record, each with its fields old → new (a check across rows may refuse one later).
         "example_rows": preview.example_rows[:1000],
         "changes": [c for c in preview.changes if c["row"] not in preview.invalid_rows],
+        # words: values no vocabulary knows, waiting for the administrator (docs/adr/0018).
+        "unknown_values": list(preview.unknown_values.values())[:UNKNOWN_VALUES_KEPT],
+        "rows_undecided_values": len(preview.undecided_rows),
     }
 
 

@@ -23,6 +23,7 @@ from .language import errors_in, retranslate
 from .models import AUDIT_OBJECT_TYPE, ImportJob
 from .registry import all_kinds, get_kind
 from .tasks import run_import
+from .word_views import unknown_values_form, words_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
@@ -64,7 +65,12 @@ def import_upload(request):
     return render(
         request,
         "imports/upload.html",
-        {"form": form, "jobs": jobs, "kinds": list(all_kinds().values())},
+        {
+            "form": form,
+            "jobs": jobs,
+            "kinds": list(all_kinds().values()),
+            **words_context(request),  # words: the organisation's saved words
+        },
     )
 
 
@@ -129,6 +135,7 @@ def _context(job):
         "message": retranslate(job.message, job.language, lang),
         "changes": _changes(job, kind, lang),
         "changes_hidden": max(0, job.updated_count - len(summary.get("changes") or [])),
+        "unknown_values_form": unknown_values_form(job),  # words
         "can_import": job.status == ImportJob.Status.PREVIEWED
         and not job.rows_invalid
         and not summary.get("rows_undecided_values")

@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from core.persian import compact
 from core.spreadsheets.cells import shown_value
 from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, cleaned_text, open_table
+from imports.vocabulary import load_vocabulary
 
 from ..models import Case
+from ..models.choices import Documentation
 from ..selectors.duplicates import likely_duplicates
 from .changes import note_change
 from .columns import BY_NAME, CASE_FIELDS, COLUMNS
@@ -98,7 +100,7 @@ class ChildrenValidation:
     def checked_chunks(self, rows):
         """Each chunk's rows that pass the checks of their own cells (no database yet)."""
         today = timezone.localdate()
-        self.context = ParseContext.load()
+        self.context = ParseContext.load(load_vocabulary(self.organisation))
         table, chunks = open_table(
             rows,
             COLUMNS,
@@ -139,7 +141,11 @@ class ChildrenValidation:
                 row_errors.append(
                     RowError(number, birth_title, _("Give the date of birth or an estimated age."))
                 )
-            if values.get("documentation") == "national_id":
+            documentation = values.get("documentation")
+            if documentation is None:
+                # No column, an empty cell or a word mapped to "leave empty" (issue 16).
+                values["documentation"] = documentation = Documentation.NOT_RECORDED
+            if documentation == Documentation.NATIONAL_ID:
                 number_text = values.get("id_number")
                 if not number_text:
                     row_errors.append(
@@ -165,8 +171,7 @@ class ChildrenValidation:
                         )
                     )
             if row_errors:
-                preview.errors.extend(row_errors)
-                preview.invalid_rows.add(number)
+                preview.reject(number, row_errors)  # invalid, or waiting for a word's meaning
             else:
                 parsed.append(ChildRow(number, values, cells=cells))
         return parsed

@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .cells import (
+    PROVINCES,
     ParseContext,
     ParseError,
     Parser,
     Renderer,
+    Undecided,
+    allowed_values,
     is_blank,
     parse_province,
     render_province,
@@ -61,6 +64,9 @@ class Column:
     allowed: tuple[Any, ...] = field(default=())
     # Other headers read as this column (older templates, the words of the issue's list).
     aliases: tuple[str, ...] = field(default=())
+    # words: a choice column read with the vocabulary (its parser names the column): the
+    # choices class whose values a word may be mapped to (docs/adr/0018).
+    choices: Any = None
 
     def header(self, lang: str) -> str:
         return self.fa if lang == "fa" else self.en
@@ -77,6 +83,8 @@ def province_column(name: str) -> Column:
         required=True,
         example_fa="تهران",
         example_en="Tehran",
+        # The vocabulary's words for provinces are kept under "province" whatever the field.
+        choices=PROVINCES if name == "province" else None,
     )
 
 
@@ -201,10 +209,45 @@ class Preview:
     changes_kept: int | None = field(default_factory=lambda: CHANGES_KEPT.get())
     # {header as written: (position in the row, column name)}: to show a refused cell as typed.
     cells_by_title: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # words (issue 16, values): words no vocabulary knows, by (column, key), and the rows held
+    # back only by them; they wait for the administrator's decision (``reject``).
+    unknown_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    undecided_rows: set[int] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
-        return not self.file_error and not self.errors
+        return not self.file_error and not self.errors and not self.undecided_rows
+
+    def reject(self, number: int, errors: "list[RowError]") -> None:
+        """Row ``number`` does not go in as it is: invalid, or (when its only problems are words
+        no vocabulary knows) waiting for a decision. Its unknown words are gathered either way."""
+        undecided = 0
+        for error in errors:
+            reason = error.reason
+            if isinstance(reason, Undecided):
+                undecided += 1
+                self._unknown(number, error.column, reason)
+        if undecided == len(errors):
+            self.undecided_rows.add(number)
+        else:
+            self.errors.extend(e for e in errors if not isinstance(e.reason, Undecided))
+            self.invalid_rows.add(number)
+
+    def _unknown(self, number: int, header: str, reason: Undecided) -> None:
+        key = (reason.column, word_key(reason.text))
+        entry = self.unknown_values.get(key)
+        if entry is None:
+            entry = self.unknown_values[key] = {
+                "column": reason.column,
+                "header": header,
+                "value": reason.text,
+                "rows": 0,
+                "first_rows": [],
+                "optional": reason.optional,
+            }
+        entry["rows"] += 1
+        if len(entry["first_rows"]) < 5:
+            entry["first_rows"].append(number)
 
     def count(self, action: str) -> int:
         if self.tally is not None:
@@ -214,7 +257,7 @@ class Preview:
     def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
-            "valid": self.read - len(self.invalid_rows),
+            "valid": self.read - len(self.invalid_rows) - len(self.undecided_rows),
             "invalid": len(self.invalid_rows),
             "created": self.count("create"),
             "updated": self.count("update"),
@@ -292,16 +335,23 @@ def parse_column(
             try:
                 value = parse(cell, context)
             except ParseError as error:
-                hit = (None, str(error))
+                hit = (None, error.reason_in(column))
             else:
                 if value is None and required:
-                    hit = (None, _("This column cannot be empty."))
+                    hit = (None, _empty_reason(column))
                 else:
                     hit = (value, check(value) if check else None)
             memo[key] = hit
         values.append(hit[0])
         reasons.append(hit[1])
     return values, reasons
+
+
+def _empty_reason(column: Column) -> str:
+    reason = str(_("This column cannot be empty."))
+    if column.choices is not None:  # what to write instead (issue 16)
+        reason = f"{reason} {allowed_values(column.choices)}"
+    return reason
 
 
 @dataclass

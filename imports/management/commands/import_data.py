@@ -1,12 +1,20 @@
-"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run]`: the web import's twin.
+"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run] [--map COLUMN=VALUE:CHOICE]`:
+the web import's twin.
 
 KIND is children, encounters, staff (these need --organisation), organisations (each row names
 its code) or attendance (each row names its meeting).
 
 Prints the same preview (counts, each invalid row with column and reason, duplicates) and exits
 non-zero when any row is invalid; then nothing is written.
+
+Words of a choice column that no vocabulary knows are decided with ``--map`` (repeatable):
+COLUMN is the field name or the header as in the file, VALUE the word as typed, CHOICE the value,
+its label in either language, or "empty" (optional columns). The decisions are saved for the
+organisation, as the preview page saves them, and its next files use them. Words left undecided
+stop the command with the list of them and the --map lines that would settle them.
 """
 
+import shlex
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -18,6 +26,7 @@ from core.spreadsheets import reading
 from imports.models import ImportJob, organisation_model
 from imports.registry import all_kinds, get_kind
 from imports.services import import_job_create, import_job_preview, import_job_run
+from imports.vocabulary import column_options, find_choice, find_column, value_word_save
 
 
 class Command(BaseCommand):
@@ -32,6 +41,13 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="username of the administrator importing (default: first)")
         parser.add_argument("--dry-run", action="store_true", help="check and preview only")
         parser.add_argument("--language", default="fa", choices=["fa", "en"])
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=VALUE:CHOICE",
+            help="what a word of a choice column means (repeatable), saved for the organisation",
+        )
 
     def handle(self, *args, **options):
         translation.activate(options["language"])
@@ -48,6 +64,13 @@ class Command(BaseCommand):
                     f"No organisation with code {options['organisation']!r}."
                 ) from None
         by = self._user(options["by"])
+        decisions = [self._decision(text) for text in options["map"]]
+        if decisions and organisation is None:
+            raise CommandError("--map needs an organisation (--organisation CODE).")
+        for column, word, value in decisions:
+            value_word_save(
+                by=by, organisation=organisation, column=column.name, word=word, value=value
+            )
         path = Path(options["file"])
         try:
             job = import_job_create(
@@ -64,6 +87,8 @@ class Command(BaseCommand):
         self._print_preview(job)
         if job.message or job.rows_invalid:
             raise CommandError("Nothing was imported: fix the rows above and run again.")
+        if job.summary.get("rows_undecided_values"):
+            raise CommandError(self._undecided(job))
         if options["dry_run"]:
             return
         job = import_job_run(job_id=job.pk, by=by)
@@ -73,6 +98,47 @@ class Command(BaseCommand):
             f"Imported: {job.created_count} created, {job.updated_count} updated, "
             f"{job.unchanged_count} unchanged."
         )
+
+    def _decision(self, text):
+        """(column, word, choice value) of one --map COLUMN=VALUE:CHOICE."""
+        name, equals, rest = text.partition("=")
+        word, colon, choice = rest.rpartition(":")
+        if not equals or not colon or not name.strip() or not word.strip():
+            raise CommandError(f"--map {text!r}: write COLUMN=VALUE:CHOICE.")
+        column = find_column(name.strip())
+        if column is None:
+            raise CommandError(f"--map {text!r}: no column {name.strip()!r} has a list of values.")
+        value = find_choice(column, choice.strip())
+        if value is None:
+            allowed = ", ".join(value for value, _label in column_options(column, "en"))
+            empty = "" if column.required else ", empty"
+            raise CommandError(
+                f"--map {text!r}: {choice.strip()!r} is not a value of {column.name} "
+                f"(allowed: {allowed}{empty})."
+            )
+        return column, word.strip(), value
+
+    def _undecided(self, job):
+        """The message that stops the command: each undecided word and its --map line."""
+        lines = [
+            f"Nothing was imported: {job.summary['rows_undecided_values']} rows wait for the "
+            "meaning of words no vocabulary knows. Say what each means with --map and run again:"
+        ]
+        columns = {c.name: c for c in get_kind(job.kind).columns}
+        for item in job.summary.get("unknown_values", []):
+            column = columns.get(item["column"])
+            allowed = [value for value, _label in column_options(column, "en")] if column else []
+            if item.get("optional"):
+                allowed.append("empty")
+            lines.append(
+                f"  {item['header']}: «{item['value']}» in {item['rows']} rows "
+                f"(first: {', '.join(str(r) for r in item['first_rows'])})"
+            )
+            lines.append(
+                f"    --map {shlex.quote(item['column'] + '=' + item['value'] + ':CHOICE')}"
+            )
+            lines.append(f"    CHOICE: {' | '.join(allowed)}")
+        return "\n".join(lines)
 
     def _user(self, username):
         users = get_user_model().objects.filter(is_active=True, membership__role=Role.ADMINISTRATOR)
@@ -90,6 +156,11 @@ class Command(BaseCommand):
             f"Rows read: {job.rows_read}; valid: {job.rows_valid}; invalid: {job.rows_invalid}; "
             f"would create: {job.created_count}; update: {job.updated_count}; "
             f"unchanged: {job.unchanged_count}"
+            + (
+                f"; waiting for a word's meaning: {job.summary['rows_undecided_values']}"
+                if job.summary.get("rows_undecided_values")
+                else ""
+            )
         )
         for error in job.errors:
             value = f" «{error['value']}»" if error.get("value") else ""
