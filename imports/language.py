@@ -36,6 +36,9 @@ def _index(lang):
         if not text:
             continue
         if "%(" in text:
+            # A message that is mostly placeholders ("%(sex)s, %(age)s") would match any reason.
+            if len(_PLACEHOLDER.sub("", text).strip(" ,.،:;-–()")) < 4:
+                continue
             pattern = _pattern(text)
             if pattern is not None:
                 patterns.append((pattern, msgid))
@@ -63,10 +66,29 @@ def _pattern(text):
 
 @lru_cache(maxsize=4096)
 def retranslate(text, source, target):
-    """``text``, written in ``source``, in ``target``; unchanged when no message matches."""
+    """``text``, written in ``source``, in ``target``; unchanged when no message matches.
+
+    A reason may be two messages in a row ("Unknown sex. Allowed values: Girl, Boy."): where the
+    whole matches no message, it is split after a sentence and each part is looked up alone."""
     source, target = page_language(source), page_language(target)
     if not text or source == target:
         return text
+    found = _message(text, source, target)
+    if found is not None:
+        return found
+    for at in (match.end() for match in re.finditer(r"[.:!?]\s+", text)):
+        head = _message(text[:at].rstrip(), source, target)
+        if head is not None:
+            return f"{head} {retranslate(text[at:], source, target)}"
+    return text
+
+
+_LIST = re.compile(r"\s*[،,]\s*")
+
+
+def _message(text, source, target):
+    """``text`` in ``target`` when it is one catalogue message (its values, where they are
+    messages or a list of them such as choice labels, given in ``target`` too), else None."""
     exact, patterns = _index(source)
     msgid = exact.get(text)
     params = None
@@ -77,13 +99,27 @@ def retranslate(text, source, target):
                 msgid, params = candidate, match.groupdict()
                 break
     if msgid is None:
-        return text
+        return None
     with override(target):
         translated = gettext(msgid)
+        if params:
+            params = {name: _value(value, exact, target) for name, value in params.items()}
     try:
         return translated % params if params else translated
     except (KeyError, ValueError, TypeError):
-        return text
+        return None
+
+
+def _value(value, exact, target):
+    """A placeholder's value in ``target``: a message, or a list of messages joined in the
+    target's way; anything else (a row number, a name) as it is."""
+    if value in exact:
+        return gettext(exact[value])
+    parts = _LIST.split(value.rstrip("."))
+    if len(parts) > 1 and all(part in exact for part in parts):
+        separator = "، " if target == "fa" else ", "
+        return separator.join(gettext(exact[part]) for part in parts)
+    return value
 
 
 def errors_in(errors, *, columns, source, target, file_language=None):

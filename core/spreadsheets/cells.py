@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -144,7 +145,9 @@ def allowed_values(choices: ChoicesLike | None) -> str:
     """ "Allowed values: …" in the active language, for a reason beside a refused cell."""
     if choices is None:
         return ""
-    labels = "، ".join(str(label) for _value, label in choices.choices)
+    # A list separator in the reader's language (the Persian comma reads oddly in English).
+    separator = "، " if (get_language() or "fa").startswith("fa") else ", "
+    labels = separator.join(str(label) for _value, label in choices.choices)
     return str(_("Allowed values: %(values)s.") % {"values": labels})
 
 
