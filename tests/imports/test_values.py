@@ -438,8 +438,8 @@ def test_a_cell_that_cannot_be_mapped_lists_the_allowed_values(adm, org_a, tehra
     rows[1][3] = ""  # sex is required: "leave empty" is not a choice
     job = run(adm, org_a, csv_bytes(FA, rows), dry_run=True)
     reasons = {e["row"]: e["reason"] for e in job.errors}
-    assert reasons[2] == "Unknown sex. Allowed values: Girl، Boy."
-    assert reasons[3] == "This column cannot be empty. Allowed values: Girl، Boy."
+    assert reasons[2] == "Unknown sex. Allowed values: Girl, Boy."
+    assert reasons[3] == "This column cannot be empty. Allowed values: Girl, Boy."
 
 
 # --- Provinces -----------------------------------------------------------------------------
