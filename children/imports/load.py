@@ -435,3 +435,49 @@ def _refresh_search_of(cursor, case_ids):
         f"FROM import_search s WHERE c.id = s.id AND ({', '.join('c.' + n for n in SEARCH_FIELDS)}) "
         f"IS DISTINCT FROM ({', '.join('s.' + n for n in SEARCH_FIELDS)})"
     )
+
+
+# --- Twins: rows of one file that are the same child (ADR 0019) ------------------------------
+
+
+def write_twins(merges, organisation):
+    """Give each twin group's case the values its later rows add: ``merges`` is
+    [(case id or None, new case's number or None, {field: value})] from ``TwinIndex.merges``.
+    A few rows in most files, written case by case after the chunks; the history triggers record
+    each change under the import's context. Returns the number of cases changed."""
+    if not merges:
+        return 0
+    numbers = [number for case_id, number, _values in merges if case_id is None and number]
+    ids_of = {}
+    with connection.cursor() as cursor:
+        if numbers:
+            cursor.execute(
+                "SELECT case_number, id FROM children_case "
+                "WHERE organisation_id = %s AND case_number = ANY(%s)",
+                [organisation.pk, numbers],
+            )
+            ids_of = dict(cursor.fetchall())
+        changed = []
+        today = timezone.localdate()
+        for case_id, number, values in merges:
+            case_id = case_id or ids_of.get(number)
+            if case_id is None:
+                continue
+            sets, params = [], []
+            for name, value in values.items():
+                sets.append(f"{_FIELD_COLUMNS[name]} = %s")
+                params.append(value)
+            if "estimated_age" in values:
+                sets.append("estimated_age_on = COALESCE(estimated_age_on, registered_on, %s)")
+                params.append(today)
+            sets += ["version = version + 1", "updated_at = %s"]
+            params += [timezone.now(), case_id]
+            # Column names come from the model's fields, values are parameters.
+            cursor.execute(
+                f"UPDATE children_case SET {', '.join(sets)} WHERE id = %s",  # noqa: S608
+                params,
+            )
+            changed.append(case_id)
+        if changed:
+            _refresh_search_of(cursor, changed)
+    return len(changed)

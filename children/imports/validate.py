@@ -8,7 +8,6 @@ organisation's cases are refused, with the same words whether the number exists 
 """
 
 import datetime
-import time
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
@@ -16,19 +15,22 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.persian import compact
+from core.persian import compact, phonetic_key
 from core.spreadsheets.cells import shown_value
 from core.spreadsheets.table import CHUNK_ROWS, Preview, RowError, open_table
 
 from ..models import Case
-from ..selectors.duplicates import likely_duplicates
 from .columns import CASE_FIELDS, COLUMNS
+from .load import STAGED
 from .parsing import ParseContext, check_national_id
+from .twins import TwinIndex
 
-# Likely duplicates are a fuzzy query per row: checked for the first rows to be created only.
-LIKELY_CHECK_LIMIT = 300
-LIKELY_CHECK_SECONDS = 2.5  # and for at most this long, so a big file's preview stays quick
+# Likely duplicates listed in the job's summary with their details; every one is counted.
+LIKELY_LISTED = 1000
+# Own cases named for one row: enough to find them, not a list of a common name's cases.
+LIKELY_OWN_NUMBERS = 5
 
+_CASE_NUMBER_AT = STAGED.index("case_number")
 _FIELD_COLUMN = {f.name: f.column for f in Case._meta.concrete_fields}
 _MAX_LENGTH = {
     f.name: f.max_length  # type: ignore[union-attr]  # the getattr below skips relations
@@ -45,24 +47,23 @@ class ChildRow:
     action: str = "create"  # create, update, unchanged
     key: tuple | None = None  # natural_key(values) of a row without a case number
     staged: list | None = None  # the row as the loader stages it, built ahead (ChildrenLoader)
+    twin: object = None  # the row's entry in the TwinIndex (rows without a case number)
 
 
 def validate_children(rows, *, organisation, check_duplicates=True, progress=None, keep_rows=True):
     """Read ``rows`` (lists of cells, the header somewhere in the first rows) into a Preview.
 
-    ``keep_rows=False`` (the dry run) keeps only the counts, the errors and the first new rows
-    that the likely-duplicate check looks at, so a large file is never held whole.
+    ``keep_rows=False`` (the dry run) keeps only the counts and the errors, so a large file is
+    never held whole. ``check_duplicates``: list the new rows that may be children registered
+    already, every one of them, a chunk at a time (``likely_registered``).
     """
     validation = ChildrenValidation(organisation)
     preview = validation.preview
-    new_rows = []
     for valid in validation.chunks(rows, progress=progress):
         if keep_rows:
             preview.rows.extend(valid)
-        if check_duplicates and len(new_rows) < LIKELY_CHECK_LIMIT:
-            new_rows.extend(row for row in valid if row.action == "create")
-    if check_duplicates:
-        _likely(preview, organisation, new_rows[:LIKELY_CHECK_LIMIT])
+        if check_duplicates:
+            likely_registered(preview, organisation, valid)
     return preview
 
 
@@ -73,10 +74,15 @@ class ChildrenValidation:
 
     chunk_rows = CHUNK_ROWS
 
-    def __init__(self, organisation):
+    def __init__(self, organisation, *, skip_rows=frozenset()):
         self.organisation = organisation
-        self.preview = Preview(tally={"create": 0, "update": 0, "unchanged": 0})
-        self.seen_numbers, self.seen_keys = {}, {}
+        self.preview = Preview(
+            tally={"create": 0, "update": 0, "unchanged": 0, "merge": 0, "skip": 0}
+        )
+        self.seen_numbers = {}
+        # Rows the administrator chose not to import (possibly registered already, ADR 0019).
+        self.skip_rows = skip_rows
+        self.twins = TwinIndex(timezone.localdate())
         # Existing cases by natural key, for the compact names looked up so far.
         self.by_key, self.names_fetched = {}, set()
         self.ids_by_number = self.ids_by_name = None
@@ -115,6 +121,14 @@ class ChildrenValidation:
 
     def finish(self):
         self.preview.errors.sort(key=lambda e: e.row)
+        self.preview.in_file_groups = self.twins.summary()
+
+    def written(self, rows):
+        """After the loader has staged ``rows``: the cases their twins are added to."""
+        for row in rows:
+            if row.twin is not None:
+                case_number = row.staged[_CASE_NUMBER_AT] if row.action == "create" else None
+                self.twins.written(row.twin, case_id=row.case_id, case_number=case_number)
 
     def _checked(self, chunk):
         """The chunk's rows that pass the checks across columns, as ChildRows."""
@@ -200,15 +214,16 @@ class ChildrenValidation:
         )
 
     def decide(self, parsed, fetched):
-        """Decide create / update / unchanged; refuse other organisations' case numbers (FU-06).
-        Returns the chunk's valid rows."""
+        """Decide create / update / unchanged, or merge (a twin of an earlier row, ADR 0019) and
+        skip (the administrator's choice); refuse other organisations' case numbers (FU-06).
+        Returns the chunk's valid rows that are written: not the merged and skipped ones."""
         preview, title = self.preview, self.title
         found_by_number, found_by_name = fetched
         by_number = {values["case_number"]: values for values in found_by_number.values()}
         by_key = self.by_key
         for pk in sorted(found_by_name):
             by_key.setdefault(natural_key(found_by_name[pk]), found_by_name[pk])
-        seen_numbers, seen_keys = self.seen_numbers, self.seen_keys
+        seen_numbers, twins, skip_rows = self.seen_numbers, self.twins, self.skip_rows
         fields = [f for f in preview.present_fields if f != "case_number"]
         for row in parsed:
             number = row.values.get("case_number")
@@ -234,28 +249,28 @@ class ChildrenValidation:
                     continue
                 seen_numbers[number] = row.row
             else:
-                key = row.key
-                if key in seen_keys:
-                    preview.in_file_duplicates.append({"row": row.row, "same_as": seen_keys[key]})
-                    _invalid(
-                        preview,
-                        row,
-                        title("given_name"),
-                        _("The same child is in row %(row)s.") % {"row": seen_keys[key]},
-                    )
+                entry, group = twins.place(row.values, row.row)
+                if group is not None:
+                    # Written once, with the group's first row (twins.py).
+                    row.action = entry.action = "skip" if group.first.action == "skip" else "merge"
                     continue
-                seen_keys[key] = row.row
-                case = by_key.get(key)
+                row.twin = entry
+                case = by_key.get(row.key)
             if case is None:
-                row.action = "create"
-                continue
-            row.case_id = case["id"]
-            row.action = (
-                "unchanged" if all(_same(case[f], row.values.get(f)) for f in fields) else "update"
-            )
-        valid = [row for row in parsed if row.row not in preview.invalid_rows]
-        for row in valid:
-            preview.tally[row.action] += 1
+                row.action = "skip" if row.row in skip_rows else "create"
+            else:
+                row.case_id = case["id"]
+                same = all(_same(case[f], row.values.get(f)) for f in fields)
+                row.action = "unchanged" if same else "update"
+            if row.twin is not None:
+                row.twin.action = row.action
+                row.twin.case_id = row.case_id
+        valid = []
+        for row in parsed:
+            if row.row not in preview.invalid_rows:
+                preview.tally[row.action] += 1
+                if row.action not in ("merge", "skip"):
+                    valid.append(row)
         return valid
 
 
@@ -319,28 +334,89 @@ def _invalid(preview, row, column, reason):
     preview.invalid_rows.add(row.row)
 
 
-def _likely(preview, organisation, new_rows):
-    """Possible duplicates of ``new_rows`` (the file's first new rows) among existing cases of
-    any organisation, as a warning."""
-    started = time.monotonic()
-    checked = 0
-    for row in new_rows[:LIKELY_CHECK_LIMIT]:
-        if time.monotonic() - started > LIKELY_CHECK_SECONDS:
-            break
-        checked += 1
-        candidates = likely_duplicates(row.values)
-        if not candidates:
-            continue
-        own = [c.case.case_number for c in candidates if c.case.organisation_id == organisation.pk]
-        elsewhere = sorted(
-            {
-                c.case.organisation.name
-                for c in candidates
-                if c.case.organisation_id != organisation.pk
-            }
-        )
-        preview.likely_duplicates.append({"row": row.row, "own": own, "elsewhere": elsewhere})
-    preview.likely_unchecked = preview.count("create") - checked
+_LIKELY_SQL = """
+    SELECT k.row_no, c.organisation_id, c.case_number
+    FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::int[])
+        AS k(row_no, phonetic, sex, father, birth_year)
+    JOIN children_case c ON c.search_phonetic = k.phonetic AND c.sex = k.sex
+    WHERE (k.father = '' OR c.search_father_phonetic = '' OR c.search_father_phonetic = k.father)
+      AND (c.birth_year IS NULL OR c.birth_year BETWEEN k.birth_year - 1 AND k.birth_year + 1)
+    UNION
+    SELECT k.row_no, c.organisation_id, c.case_number
+    FROM unnest(%s::int[], %s::text[]) AS k(row_no, id_number)
+    JOIN children_case c ON c.id_number = k.id_number
+    WHERE c.id_number <> ''
+"""
 
 
-__all__ = ["ChildRow", "Preview", "RowError", "datetime", "validate_children"]
+def likely_registered(preview, organisation, rows):
+    """Which of ``rows`` (one chunk's, decided) may be a child already registered here or at
+    another organisation, added to ``preview.likely_duplicates`` and ``likely_rows``.
+
+    The registration check's strongest matches (children/selectors/duplicates.py): the name
+    sounds the same (the stored phonetic key), same sex, birth year within one, the father's
+    name sounding the same or unknown on either side; or the same ID number. One query a chunk
+    joins the chunk's keys with the case table (a hash join on the sound of the name), instead
+    of a fuzzy query per row; rows created by this import are not there yet (a dry run).
+    Other organisations are named, never their case details (AC-06).
+    """
+    new = [row for row in rows if row.action == "create"]
+    if not new:
+        return
+    numbers, names, sexes, fathers, years, id_rows, ids = [], [], [], [], [], [], []
+    today = timezone.localdate()
+    for row in new:
+        values = row.values
+        name = f"{values.get('given_name') or ''} {values.get('family_name') or ''}"
+        # The key stored with every case (children.services.cases.search_values).
+        key = _phonetic(name)
+        if key:
+            numbers.append(row.row)
+            names.append(key)
+            sexes.append(values.get("sex") or "")
+            fathers.append(_phonetic(values.get("father_name") or ""))
+            if values.get("birth_date"):
+                years.append(values["birth_date"].year)
+            elif values.get("estimated_age") is not None:
+                years.append(today.year - int(values["estimated_age"]))
+            else:
+                years.append(None)
+        if values.get("id_number"):
+            id_rows.append(row.row)
+            ids.append(values["id_number"])
+    with connection.cursor() as cursor:
+        cursor.execute(_LIKELY_SQL, [numbers, names, sexes, fathers, years, id_rows, ids])
+        found = cursor.fetchall()
+    if not found:
+        return
+    own, elsewhere = {}, {}
+    for number, organisation_id, case_number in found:
+        if organisation_id == organisation.pk:
+            own.setdefault(number, set()).add(case_number)
+        else:
+            elsewhere.setdefault(number, set()).add(organisation_id)
+    names_of = _organisation_names({pk for ids_ in elsewhere.values() for pk in ids_})
+    for number in sorted(own.keys() | elsewhere.keys()):
+        preview.likely_rows.append(number)
+        if len(preview.likely_duplicates) < LIKELY_LISTED:
+            preview.likely_duplicates.append(
+                {
+                    "row": number,
+                    "own": sorted(own.get(number, ()))[:LIKELY_OWN_NUMBERS],
+                    "elsewhere": sorted(names_of[pk] for pk in elsewhere.get(number, ())),
+                }
+            )
+
+
+def _organisation_names(ids):
+    """{id: name in the active language} of these organisations (names only, AC-06)."""
+    if not ids:
+        return {}
+    model = Case._meta.get_field("organisation").related_model
+    return {org.pk: str(org.name) for org in model.objects.filter(pk__in=ids)}
+
+
+_phonetic = lru_cache(maxsize=65536)(phonetic_key)
+
+
+__all__ = ["ChildRow", "Preview", "RowError", "datetime", "likely_registered", "validate_children"]

@@ -111,6 +111,11 @@ class Preview:
     likely_unchecked: int = 0
     # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
     tally: dict[str, int] | None = None
+    # twins (duplicates, ADR 0019): rows of the file that are one child, imported once
+    # ({"rows", "kept", "why"} each), and every new row that may be a child registered already
+    # (``likely_duplicates`` details the first of them).
+    in_file_groups: list[dict[str, Any]] = field(default_factory=list)
+    likely_rows: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -1,10 +1,13 @@
-"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run]`: the web import's twin.
+"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run] [--likely import|skip]`:
+the web import's twin.
 
 KIND is children, encounters, staff (these need --organisation), organisations (each row names
 its code) or attendance (each row names its meeting).
 
 Prints the same preview (counts, each invalid row with column and reason, duplicates) and exits
-non-zero when any row is invalid; then nothing is written.
+non-zero when any row is invalid; then nothing is written. Rows that may be children registered
+already are imported only with an answer for all of them: ``--likely import`` (as new children)
+or ``--likely skip`` (ADR 0019); without it the command stops and says so.
 """
 
 from pathlib import Path
@@ -17,7 +20,12 @@ from core.permissions import Role
 from core.spreadsheets import reading
 from imports.models import ImportJob, organisation_model
 from imports.registry import all_kinds, get_kind
-from imports.services import import_job_create, import_job_preview, import_job_run
+from imports.services import (
+    import_job_create,
+    import_job_decide,
+    import_job_preview,
+    import_job_run,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="username of the administrator importing (default: first)")
         parser.add_argument("--dry-run", action="store_true", help="check and preview only")
         parser.add_argument("--language", default="fa", choices=["fa", "en"])
+        parser.add_argument(
+            "--likely",
+            choices=["import", "skip"],
+            help="rows that may be children registered already: import them as new children,"
+            " or skip them",
+        )
 
     def handle(self, *args, **options):
         translation.activate(options["language"])
@@ -66,6 +80,13 @@ class Command(BaseCommand):
             raise CommandError("Nothing was imported: fix the rows above and run again.")
         if options["dry_run"]:
             return
+        if job.likely_pending():
+            if not options["likely"]:
+                raise CommandError(
+                    f"Nothing was imported: {job.likely_pending()} rows may be children registered"
+                    " already. Run again with --likely import (as new children) or --likely skip."
+                )
+            job = import_job_decide(by=by, job=job, decision=options["likely"])
         job = import_job_run(job_id=job.pk, by=by)
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.message or "The import failed; nothing was imported.")
@@ -96,8 +117,13 @@ class Command(BaseCommand):
             write(f"  row {error['row']} · {error['column']}{value}: {error['reason']}")
         for item in job.summary.get("in_file_duplicates", []):
             write(f"  row {item['row']} repeats row {item['same_as']}")
+        for group in job.summary.get("in_file_groups", []):
+            rows = ", ".join(str(row) for row in group["rows"])
+            write(f"  rows {rows} are one child, imported once: {group['why']}")
         for item in job.summary.get("likely_duplicates", []):
             where = ", ".join(item["own"] + item["elsewhere"])
             write(f"  row {item['row']} may already be registered: {where}")
+        if job.summary.get("likely_pending"):
+            write(f"Rows that may be registered already: {job.summary['likely_pending']}")
         if job.summary.get("already_imported"):
             write(f"This file was already imported (import {job.summary['already_imported']}).")
