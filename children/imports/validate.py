@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,15 +55,18 @@ def validate_children(rows, *, organisation, check_duplicates=True, progress=Non
 
     ``keep_rows=False`` (the dry run) keeps only the counts and the errors, so a large file is
     never held whole. ``check_duplicates``: list the new rows that may be children registered
-    already, every one of them, a chunk at a time (``likely_registered``).
+    already, every one of them (``LikelyCheck``).
     """
     validation = ChildrenValidation(organisation)
     preview = validation.preview
+    likely = LikelyCheck(preview, organisation) if check_duplicates else None
     for valid in validation.chunks(rows, progress=progress):
         if keep_rows:
             preview.rows.extend(valid)
-        if check_duplicates:
-            likely_registered(preview, organisation, valid)
+        if likely is not None:
+            likely.add(valid)
+    if likely is not None:
+        likely.finish()
     return preview
 
 
@@ -334,13 +337,18 @@ def _invalid(preview, row, column, reason):
     preview.invalid_rows.add(row.row)
 
 
+# The rows of a file checked by one query. The query reads the case table once, however many
+# rows it checks, so the dry run gathers the chunks' new rows and checks them in a few batches.
+LIKELY_BATCH_ROWS = 50_000
+# The sound of the name, sex and birth year are compared by equality (one hash join; a row is
+# probed with the year before and after its own), the father's name in the join's filter.
 _LIKELY_SQL = """
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::int[])
         AS k(row_no, phonetic, sex, father, birth_year)
-    JOIN children_case c ON c.search_phonetic = k.phonetic AND c.sex = k.sex
-    WHERE (k.father = '' OR c.search_father_phonetic = '' OR c.search_father_phonetic = k.father)
-      AND (c.birth_year IS NULL OR c.birth_year BETWEEN k.birth_year - 1 AND k.birth_year + 1)
+    JOIN children_case c
+      ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
+    WHERE k.father = '' OR c.search_father_phonetic = '' OR c.search_father_phonetic = k.father
     UNION
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM unnest(%s::int[], %s::text[]) AS k(row_no, id_number)
@@ -349,63 +357,94 @@ _LIKELY_SQL = """
 """
 
 
-def likely_registered(preview, organisation, rows):
-    """Which of ``rows`` (one chunk's, decided) may be a child already registered here or at
-    another organisation, added to ``preview.likely_duplicates`` and ``likely_rows``.
+class LikelyCheck:
+    """Which new rows of a file may be a child already registered here or at another
+    organisation: ``add`` each chunk's decided rows, then ``finish``. The rows go to
+    ``preview.likely_rows`` and, the first ``LIKELY_LISTED`` with what was found, to
+    ``preview.likely_duplicates``.
 
     The registration check's strongest matches (children/selectors/duplicates.py): the name
-    sounds the same (the stored phonetic key), same sex, birth year within one, the father's
-    name sounding the same or unknown on either side; or the same ID number. One query a chunk
-    joins the chunk's keys with the case table (a hash join on the sound of the name), instead
-    of a fuzzy query per row; rows created by this import are not there yet (a dry run).
-    Other organisations are named, never their case details (AC-06).
+    sounds the same (the stored phonetic key, docs/adr/0015), same sex, birth year within one,
+    the father's name sounding the same or unknown on either side; or the same ID number. Every
+    new row is checked, set-based: one query joins a batch of rows' keys with the case table,
+    instead of a fuzzy query per row. Rows created by this import are not there yet (a dry
+    run). Other organisations are named, never their case details (AC-06).
     """
-    new = [row for row in rows if row.action == "create"]
-    if not new:
-        return
-    numbers, names, sexes, fathers, years, id_rows, ids = [], [], [], [], [], [], []
-    today = timezone.localdate()
-    for row in new:
-        values = row.values
-        name = f"{values.get('given_name') or ''} {values.get('family_name') or ''}"
-        # The key stored with every case (children.services.cases.search_values).
-        key = _phonetic(name)
-        if key:
-            numbers.append(row.row)
-            names.append(key)
-            sexes.append(values.get("sex") or "")
-            fathers.append(_phonetic(values.get("father_name") or ""))
+
+    def __init__(self, preview, organisation):
+        self.preview = preview
+        self.organisation = organisation
+        self.today = timezone.localdate()
+        self.probes = [[], [], [], [], []]  # row, name key, sex, father's key, birth year
+        self.ids = [[], []]  # row, ID number
+        self.pending = 0
+        self.found = []
+        self.names = {}  # organisation id → name, across batches
+
+    def add(self, rows):
+        probes, ids = self.probes, self.ids
+        for row in rows:
+            if row.action != "create":
+                continue
+            values = row.values
+            # The keys stored with every case (children.services.cases.search_values).
+            name = _phonetic(f"{values.get('given_name') or ''} {values.get('family_name') or ''}")
             if values.get("birth_date"):
-                years.append(values["birth_date"].year)
+                year = values["birth_date"].year
             elif values.get("estimated_age") is not None:
-                years.append(today.year - int(values["estimated_age"]))
+                year = self.today.year - int(values["estimated_age"])
             else:
-                years.append(None)
-        if values.get("id_number"):
-            id_rows.append(row.row)
-            ids.append(values["id_number"])
-    with connection.cursor() as cursor:
-        cursor.execute(_LIKELY_SQL, [numbers, names, sexes, fathers, years, id_rows, ids])
-        found = cursor.fetchall()
-    if not found:
-        return
-    own, elsewhere = {}, {}
-    for number, organisation_id, case_number in found:
-        if organisation_id == organisation.pk:
-            own.setdefault(number, set()).add(case_number)
-        else:
-            elsewhere.setdefault(number, set()).add(organisation_id)
-    names_of = _organisation_names({pk for ids_ in elsewhere.values() for pk in ids_})
-    for number in sorted(own.keys() | elsewhere.keys()):
-        preview.likely_rows.append(number)
-        if len(preview.likely_duplicates) < LIKELY_LISTED:
-            preview.likely_duplicates.append(
-                {
-                    "row": number,
-                    "own": sorted(own.get(number, ()))[:LIKELY_OWN_NUMBERS],
-                    "elsewhere": sorted(names_of[pk] for pk in elsewhere.get(number, ())),
-                }
-            )
+                year = None
+            if name and year is not None:
+                father = _phonetic(values.get("father_name") or "")
+                sex = values.get("sex") or ""
+                for probe_year in (year - 1, year, year + 1):
+                    for column, value in zip(
+                        probes, (row.row, name, sex, father, probe_year), strict=True
+                    ):
+                        column.append(value)
+            if values.get("id_number"):
+                ids[0].append(row.row)
+                ids[1].append(values["id_number"])
+            self.pending += 1
+        if self.pending >= LIKELY_BATCH_ROWS:
+            self._query()
+
+    def finish(self):
+        self._query()
+        own, elsewhere = {}, {}
+        for number, organisation_id, case_number in self.found:
+            if organisation_id == self.organisation.pk:
+                own.setdefault(number, set()).add(case_number)
+            else:
+                elsewhere.setdefault(number, set()).add(organisation_id)
+        self.found = []
+        names = _organisation_names({pk for pks in elsewhere.values() for pk in pks})
+        preview = self.preview
+        for number in sorted(own.keys() | elsewhere.keys()):
+            preview.likely_rows.append(number)
+            if len(preview.likely_duplicates) < LIKELY_LISTED:
+                preview.likely_duplicates.append(
+                    {
+                        "row": number,
+                        "own": sorted(own.get(number, ()))[:LIKELY_OWN_NUMBERS],
+                        "elsewhere": sorted(names[pk] for pk in elsewhere.get(number, ())),
+                    }
+                )
+
+    def _query(self):
+        if not self.pending:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Compiling this one statement took longer than running it (JIT); a hash of the
+            # batch's keys fits in memory at this size.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute(_LIKELY_SQL, [*self.probes, *self.ids])
+            self.found.extend(cursor.fetchall())
+        self.probes = [[], [], [], [], []]
+        self.ids = [[], []]
+        self.pending = 0
 
 
 def _organisation_names(ids):
@@ -419,4 +458,4 @@ def _organisation_names(ids):
 _phonetic = lru_cache(maxsize=65536)(phonetic_key)
 
 
-__all__ = ["ChildRow", "Preview", "RowError", "datetime", "likely_registered", "validate_children"]
+__all__ = ["ChildRow", "Preview", "RowError", "datetime", "LikelyCheck", "validate_children"]
