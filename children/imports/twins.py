@@ -6,8 +6,9 @@ rows are matched as the duplicate check at registration matches (children/select
 docs/adr/0015): the name as it sounds (``phonetic_key`` of the full name), the father's name (the
 same sound, or unknown on one side), birth year (or estimated age) within one year, and sex. A
 match is looked up in dictionaries on a coarse key, so a 100,000-row file needs no query and no
-comparison of every row with every other: by name sound and sex (and birth year), and, for a
-name with one letter dropped, by father's name, sex, birth year and the name's length.
+comparison of every row with every other: by name sound and sex (and father's name), and, for
+a name with one letter dropped, by sex, father's name and the other of the two names; birth
+years are compared within a bucket.
 
 The group is written once. Its first row (in file order) decides what happens: a new case, an
 update of the case it names by natural key, or a skip the administrator chose; that row's write
@@ -32,17 +33,32 @@ _BIT = {name: 1 << index for index, name in enumerate(CASE_FIELDS)}
 _NOT_DROPPED = frozenset("اویه")
 
 
-def _empty(value):
-    return value is None or value == "" or value == [] or value == ()
-
-
 def filled_mask(values):
     """The fields of ``values`` that hold something, as bits (a row is ranked by how many)."""
     mask = 0
-    for name, bit in _BIT.items():
-        if not _empty(values.get(name)):
-            mask |= bit
+    for name, value in values.items():
+        # Empty: None, "" and []; 0 and False are values.
+        if value or value == 0:
+            mask |= _BIT.get(name, 0)
     return mask
+
+
+def _put(index, key, entry):
+    # Most keys hold one row: the entry itself, a list only from the second (memory).
+    held = index.get(key)
+    if held is None:
+        index[key] = entry
+    elif held.__class__ is list:
+        held.append(entry)
+    else:
+        index[key] = [held, entry]
+
+
+def _get(index, key):
+    held = index.get(key)
+    if held is None:
+        return ()
+    return held if held.__class__ is list else (held,)
 
 
 @lru_cache(maxsize=65536)
@@ -55,8 +71,23 @@ def name_key(name):
     return phonetic_key(name)
 
 
+def _near(year, other):
+    return year is None or other is None or -1 <= year - other <= 1
+
+
+def _one_apart(one, other):
+    """One of the two names is the other with a letter dropped (see ``_one_letter_dropped``)."""
+    difference = len(one) - len(other)
+    if difference == 1:
+        return _one_letter_dropped(one, other)
+    if difference == -1:
+        return _one_letter_dropped(other, one)
+    return False
+
+
 def _one_letter_dropped(longer, shorter):
-    """``shorter`` is ``longer`` with one letter left out, a letter that is not a vowel."""
+    """``shorter`` is ``longer`` with one letter left out, a letter that is not a vowel (nor the
+    first: the index looks names up by their first letter)."""
     index = 0
     while index < len(shorter) and longer[index] == shorter[index]:
         index += 1
@@ -75,6 +106,8 @@ class Entry:
 
     row: int
     name: str
+    given: str
+    family: str
     father: str
     year: int | None
     mask: int
@@ -92,12 +125,19 @@ class Entry:
 @dataclass(slots=True, eq=False)
 class Group:
     members: list[Entry]
-    # {field: (rank of the row it comes from, value)}: what the later rows add to the first.
+    # {field: rank of the row its value comes from}; a rank ends with the row's number.
+    best: dict = field(default_factory=dict)
+    # {field: value}: what the later rows add to the first row's case.
     writes: dict = field(default_factory=dict)
 
     @property
     def first(self):
         return self.members[0]
+
+    @classmethod
+    def of(cls, first):
+        rank = first.rank
+        return cls([first], {name: rank for name, bit in _BIT.items() if first.mask & bit})
 
 
 def _year(values, today):
@@ -108,80 +148,89 @@ def _year(values, today):
     return None
 
 
-def _fathers_agree(one, other):
-    return not one or not other or one == other
-
-
 class TwinIndex:
     """The rows without a case number seen so far, for finding the same child again."""
 
     def __init__(self, today):
         self.today = today
-        self.by_name = {}  # (sex, name key, year) → [Entry]
-        self.by_father = {}  # (sex, father key, year, length of the name key) → [Entry]
+        # Birth years are compared in the bucket (within one), not looked up three times.
+        self.by_name = {}  # (sex, name key) → Entry or [Entry]
+        self.by_father = {}  # (sex, name key, father's key) → Entry or [Entry]
+        # For a letter dropped from one of the two names, the other name and the father's the
+        # same, the first letter and length of the name compared: (sex, father's key, 0, given
+        # name's key, family name's first letter and length), and (…, 1, family name's key, …).
+        self.by_part = {}
         self.groups = []
 
     def place(self, values, number):
         """(entry, group): ``group`` is the earlier row's group when this row is a twin of one
         (the row then adds its values to it), else None and the row stands alone for now."""
-        name = name_key(f"{values.get('given_name') or ''} {values.get('family_name') or ''}")
-        father = name_key(values.get("father_name") or "")
-        year, sex = _year(values, self.today), values.get("sex")
-        entry = Entry(number, name, father, year, filled_mask(values))
+        given, family = values.get("given_name") or "", values.get("family_name") or ""
+        entry = Entry(
+            number,
+            name_key(f"{given} {family}"),
+            name_key(given),
+            name_key(family),
+            name_key(values.get("father_name") or ""),
+            _year(values, self.today),
+            filled_mask(values),
+        )
+        sex = values.get("sex")
         twin = self._find(entry, sex)
         self._add(entry, sex)
         if twin is None:
             return entry, None
         group = twin.group
         if group is None:
-            group = twin.group = Group([twin])
+            group = twin.group = Group.of(twin)
             self.groups.append(group)
         self._merge(group, entry, values)
         entry.group = group
         group.members.append(entry)
         return entry, group
 
-    def _years(self, year):
-        return (year,) if year is None else (year - 1, year, year + 1)
-
     def _find(self, entry, sex):
-        for year in self._years(entry.year):
-            for other in self.by_name.get((sex, entry.name, year), ()):
-                if _fathers_agree(other.father, entry.father):
-                    return other
+        year = entry.year
         if entry.father:
-            length = len(entry.name)
-            for year in self._years(entry.year):
-                for other_length in (length - 1, length + 1):
-                    for other in self.by_father.get((sex, entry.father, year, other_length), ()):
-                        longer, shorter = (
-                            (other.name, entry.name)
-                            if other_length > length
-                            else (entry.name, other.name)
-                        )
-                        if _one_letter_dropped(longer, shorter):
-                            return other
+            # The same father's name, or none given.
+            for father in (entry.father, ""):
+                for other in _get(self.by_father, (sex, entry.name, father)):
+                    if _near(other.year, year):
+                        return other
+        else:
+            for other in _get(self.by_name, (sex, entry.name)):
+                if _near(other.year, year):
+                    return other
+        if entry.father and entry.given and entry.family:
+            family, given, father = entry.family, entry.given, entry.father
+            for length in (len(family) - 1, len(family) + 1):
+                key = (sex, father, 0, given, family[0], length)
+                for other in _get(self.by_part, key):
+                    if _near(other.year, year) and _one_apart(other.family, family):
+                        return other
+            for length in (len(given) - 1, len(given) + 1):
+                key = (sex, father, 1, family, given[0], length)
+                for other in _get(self.by_part, key):
+                    if _near(other.year, year) and _one_apart(other.given, given):
+                        return other
         return None
 
     def _add(self, entry, sex):
-        self.by_name.setdefault((sex, entry.name, entry.year), []).append(entry)
-        if entry.father and entry.name:
-            key = (sex, entry.father, entry.year, len(entry.name))
-            self.by_father.setdefault(key, []).append(entry)
+        _put(self.by_name, (sex, entry.name), entry)
+        _put(self.by_father, (sex, entry.name, entry.father), entry)
+        if entry.father and entry.given and entry.family:
+            given, family = entry.given, entry.family
+            _put(self.by_part, (sex, entry.father, 0, given, family[0], len(family)), entry)
+            _put(self.by_part, (sex, entry.father, 1, family, given[0], len(given)), entry)
 
     def _merge(self, group, entry, values):
         """Take the row's values for the fields where it outranks every earlier row that fills
         them (the first row's values are in its case already)."""
-        rank = entry.rank
+        rank, best, mask = entry.rank, group.best, entry.mask
         for name, bit in _BIT.items():
-            if not entry.mask & bit:
-                continue
-            best = max((m.rank for m in group.members if m.mask & bit), default=None)
-            written = group.writes.get(name)
-            if written is not None:
-                best = max(best, written[0]) if best is not None else written[0]
-            if best is None or rank > best:
-                group.writes[name] = (rank, values[name])
+            if mask & bit and (name not in best or rank > best[name]):
+                best[name] = rank
+                group.writes[name] = values[name]
 
     def written(self, entry, *, case_id=None, case_number=None):
         """Remember the case the row went into (its twins found later are added to it)."""
@@ -195,8 +244,7 @@ class TwinIndex:
             first = group.first
             if first.action == "skip" or not group.writes:
                 continue
-            values = {name: value for name, (_rank, value) in group.writes.items()}
-            out.append((first.case_id, first.case_number, values))
+            out.append((first.case_id, first.case_number, dict(group.writes)))
         return out
 
     def summary(self):
@@ -215,13 +263,9 @@ def _describe(group):
     else:
         why = _("row %(row)s kept: most fields filled") % {"row": kept.row}
     taken = {}
-    for bit in _BIT.values():
-        if kept.mask & bit:
-            continue
-        sources = [m for m in members if m.mask & bit]
-        if sources:
-            source = max(sources, key=lambda m: m.rank)
-            taken[source.row] = taken.get(source.row, 0) + 1
+    for _filled, row in group.best.values():
+        if row != kept.row:
+            taken[row] = taken.get(row, 0) + 1
     parts = [why]
     for row, count in sorted(taken.items()):
         parts.append(

@@ -340,16 +340,25 @@ def _invalid(preview, row, column, reason):
 # The rows of a file checked by one query. The query reads the case table once, however many
 # rows it checks, so the dry run gathers the chunks' new rows and checks them in a few batches.
 LIKELY_BATCH_ROWS = 50_000
-# The sound of the name, sex and birth year are compared by equality (one hash join; a row is
-# probed with the year before and after its own), the father's name in the join's filter.
+# Every comparison is an equality, so that one hash join does the work: a row is probed with
+# the year before, its own and the year after, and (when it names a father) with its father's
+# key and with "" for cases whose father is unknown; a row without a father's name is matched on
+# the name, sex and year alone. Comparing fathers in a join filter instead made a common name
+# pair with millions of cases of other fathers.
 _LIKELY_SQL = """
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::int[])
         AS k(row_no, phonetic, sex, father, birth_year)
     JOIN children_case c
       ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
-    WHERE k.father = '' OR c.search_father_phonetic = '' OR c.search_father_phonetic = k.father
-    UNION
+     AND c.search_father_phonetic = k.father
+    UNION ALL
+    SELECT k.row_no, c.organisation_id, c.case_number
+    FROM unnest(%s::int[], %s::text[], %s::text[], %s::int[])
+        AS k(row_no, phonetic, sex, birth_year)
+    JOIN children_case c
+      ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
+    UNION ALL
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM unnest(%s::int[], %s::text[]) AS k(row_no, id_number)
     JOIN children_case c ON c.id_number = k.id_number
@@ -375,14 +384,17 @@ class LikelyCheck:
         self.preview = preview
         self.organisation = organisation
         self.today = timezone.localdate()
+        self._empty()
+        self.found = set()
+
+    def _empty(self):
         self.probes = [[], [], [], [], []]  # row, name key, sex, father's key, birth year
+        self.any_father = [[], [], [], []]  # the same for rows without a father's name
         self.ids = [[], []]  # row, ID number
         self.pending = 0
-        self.found = []
-        self.names = {}  # organisation id → name, across batches
 
     def add(self, rows):
-        probes, ids = self.probes, self.ids
+        probes, any_father, ids = self.probes, self.any_father, self.ids
         for row in rows:
             if row.action != "create":
                 continue
@@ -399,10 +411,17 @@ class LikelyCheck:
                 father = _phonetic(values.get("father_name") or "")
                 sex = values.get("sex") or ""
                 for probe_year in (year - 1, year, year + 1):
-                    for column, value in zip(
-                        probes, (row.row, name, sex, father, probe_year), strict=True
-                    ):
-                        column.append(value)
+                    if father:
+                        for probe in (father, ""):
+                            for column, value in zip(
+                                probes, (row.row, name, sex, probe, probe_year), strict=True
+                            ):
+                                column.append(value)
+                    else:
+                        for column, value in zip(
+                            any_father, (row.row, name, sex, probe_year), strict=True
+                        ):
+                            column.append(value)
             if values.get("id_number"):
                 ids[0].append(row.row)
                 ids[1].append(values["id_number"])
@@ -418,7 +437,7 @@ class LikelyCheck:
                 own.setdefault(number, set()).add(case_number)
             else:
                 elsewhere.setdefault(number, set()).add(organisation_id)
-        self.found = []
+        self.found = set()
         names = _organisation_names({pk for pks in elsewhere.values() for pk in pks})
         preview = self.preview
         for number in sorted(own.keys() | elsewhere.keys()):
@@ -436,15 +455,17 @@ class LikelyCheck:
         if not self.pending:
             return
         with transaction.atomic(), connection.cursor() as cursor:
-            # Compiling this one statement took longer than running it (JIT); a hash of the
-            # batch's keys fits in memory at this size.
+            # Compiling this one statement took longer than running it (JIT). The planner cannot
+            # tell how many rows an unnest gives nor how many cases share a key, and chose merge
+            # joins (sorting Persian text by the collation) or a trigram index per key: a hash
+            # join is what this statement is for. The hash fits in memory at this size.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute(_LIKELY_SQL, [*self.probes, *self.ids])
-            self.found.extend(cursor.fetchall())
-        self.probes = [[], [], [], [], []]
-        self.ids = [[], []]
-        self.pending = 0
+            cursor.execute("SET LOCAL enable_mergejoin = off")
+            cursor.execute("SET LOCAL enable_nestloop = off")
+            cursor.execute(_LIKELY_SQL, [*self.probes, *self.any_father, *self.ids])
+            self.found.update(cursor.fetchall())
+        self._empty()
 
 
 def _organisation_names(ids):
