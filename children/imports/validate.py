@@ -344,25 +344,37 @@ LIKELY_BATCH_ROWS = 50_000
 # the year before, its own and the year after, and (when it names a father) with its father's
 # key and with "" for cases whose father is unknown; a row without a father's name is matched on
 # the name, sex and year alone. Comparing fathers in a join filter instead made a common name
-# pair with millions of cases of other fathers.
+# pair with millions of cases of other fathers. The probes are made here, not in Python: sending
+# six times the rows costs more than the join.
 _LIKELY_SQL = """
+    WITH k AS (
+        SELECT k.row_no, k.phonetic, k.sex, k.father AS row_father, f.father,
+               k.birth_year + y.d AS birth_year
+        FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::int[])
+            AS k(row_no, phonetic, sex, father, birth_year)
+        CROSS JOIN (VALUES (-1), (0), (1)) AS y(d)
+        CROSS JOIN LATERAL (VALUES (k.father), ('')) AS f(father)
+        WHERE k.father <> '' OR f.father = ''
+    )
+    SELECT DISTINCT row_no, organisation_id,
+        CASE WHEN organisation_id = %s THEN case_number ELSE '' END
+    FROM (
     SELECT k.row_no, c.organisation_id, c.case_number
-    FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::int[])
-        AS k(row_no, phonetic, sex, father, birth_year)
-    JOIN children_case c
+    FROM k JOIN children_case c
       ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
      AND c.search_father_phonetic = k.father
+    WHERE k.row_father <> ''
     UNION ALL
     SELECT k.row_no, c.organisation_id, c.case_number
-    FROM unnest(%s::int[], %s::text[], %s::text[], %s::int[])
-        AS k(row_no, phonetic, sex, birth_year)
-    JOIN children_case c
+    FROM k JOIN children_case c
       ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
+    WHERE k.row_father = ''
     UNION ALL
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM unnest(%s::int[], %s::text[]) AS k(row_no, id_number)
     JOIN children_case c ON c.id_number = k.id_number
     WHERE c.id_number <> ''
+    ) AS found
 """
 
 
@@ -389,12 +401,11 @@ class LikelyCheck:
 
     def _empty(self):
         self.probes = [[], [], [], [], []]  # row, name key, sex, father's key, birth year
-        self.any_father = [[], [], [], []]  # the same for rows without a father's name
         self.ids = [[], []]  # row, ID number
         self.pending = 0
 
     def add(self, rows):
-        probes, any_father, ids = self.probes, self.any_father, self.ids
+        probes, ids = self.probes, self.ids
         for row in rows:
             if row.action != "create":
                 continue
@@ -408,20 +419,18 @@ class LikelyCheck:
             else:
                 year = None
             if name and year is not None:
-                father = _phonetic(values.get("father_name") or "")
-                sex = values.get("sex") or ""
-                for probe_year in (year - 1, year, year + 1):
-                    if father:
-                        for probe in (father, ""):
-                            for column, value in zip(
-                                probes, (row.row, name, sex, probe, probe_year), strict=True
-                            ):
-                                column.append(value)
-                    else:
-                        for column, value in zip(
-                            any_father, (row.row, name, sex, probe_year), strict=True
-                        ):
-                            column.append(value)
+                for column, value in zip(
+                    probes,
+                    (
+                        row.row,
+                        name,
+                        values.get("sex") or "",
+                        _phonetic(values.get("father_name") or ""),
+                        year,
+                    ),
+                    strict=True,
+                ):
+                    column.append(value)
             if values.get("id_number"):
                 ids[0].append(row.row)
                 ids[1].append(values["id_number"])
@@ -463,7 +472,7 @@ class LikelyCheck:
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute("SET LOCAL enable_nestloop = off")
-            cursor.execute(_LIKELY_SQL, [*self.probes, *self.any_father, *self.ids])
+            cursor.execute(_LIKELY_SQL, [*self.probes, self.organisation.pk, *self.ids])
             self.found.update(cursor.fetchall())
         self._empty()
 
