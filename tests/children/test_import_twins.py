@@ -117,6 +117,25 @@ def test_rows_that_differ_in_father_sex_birth_or_name_are_two_children(
     assert job.summary["in_file_groups"] == []
 
 
+def test_a_row_without_the_fathers_name_is_the_same_child(adm, org_a, mgr_a, tehran):
+    job = imported(adm, org_a, [child(father=""), child("ظهرا", phone="09121234567")])
+    assert job.created_count == 1
+    assert Case.objects.get().father_name == "حسن"
+
+
+def test_a_twin_of_a_row_that_updates_a_case_adds_its_values_to_that_case(
+    adm, org_a, mgr_a, cw_a, register, tehran
+):
+    case = register(
+        cw_a, given_name="زهرا", family_name="کریمی", father_name="حسن", sex="female", birth_date=BORN
+    )
+    job = imported(adm, org_a, [child(city="ورامین"), child("ظهرا", phone="09121234567")])
+    assert job.status == ImportJob.Status.DONE, job.errors or job.message
+    assert (job.created_count, job.updated_count) == (0, 1)
+    case.refresh_from_db()
+    assert (case.city, case.phone) == ("ورامین", "09121234567")
+
+
 def test_brothers_hasan_and_hossein_are_not_one_child(adm, org_a, mgr_a, tehran):
     """A long vowel is never taken for a dropped letter: twins named حسن and حسین stay two."""
     rows = [child("حسن", "احمدی", sex="پسر"), child("حسین", "احمدی", sex="پسر")]
