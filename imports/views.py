@@ -72,10 +72,20 @@ def _likely_groups(items):
     for item in items:
         own, elsewhere = item.get("own") or [], item.get("elsewhere") or []
         last = groups[-1] if groups else None
-        if not own and last and not last["own"] and last["elsewhere"] == elsewhere:
+        twins = item.get("with") or []
+        if (
+            not own
+            and not twins
+            and last
+            and not last["own"]
+            and not last["with"]
+            and last["elsewhere"] == elsewhere
+        ):
             last["rows"].append(item["row"])
         else:
-            groups.append({"rows": [item["row"]], "own": own, "elsewhere": elsewhere})
+            groups.append(
+                {"rows": [item["row"]], "own": own, "elsewhere": elsewhere, "with": twins}
+            )
     return groups
 
 

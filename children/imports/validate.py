@@ -67,6 +67,10 @@ def validate_children(rows, *, organisation, check_duplicates=True, progress=Non
             likely.add(valid)
     if likely is not None:
         likely.finish()
+        # A row with twins stands for its group: an answer on it holds for them all.
+        twins = {group["rows"][0]: group["rows"][1:] for group in preview.in_file_groups}
+        for item in preview.likely_duplicates:
+            item["with"] = twins.get(item["row"], [])
     return preview
 
 

@@ -127,7 +127,12 @@ def test_a_twin_of_a_row_that_updates_a_case_adds_its_values_to_that_case(
     adm, org_a, mgr_a, cw_a, register, tehran
 ):
     case = register(
-        cw_a, given_name="زهرا", family_name="کریمی", father_name="حسن", sex="female", birth_date=BORN
+        cw_a,
+        given_name="زهرا",
+        family_name="کریمی",
+        father_name="حسن",
+        sex="female",
+        birth_date=BORN,
     )
     job = imported(adm, org_a, [child(city="ورامین"), child("ظهرا", phone="09121234567")])
     assert job.status == ImportJob.Status.DONE, job.errors or job.message
@@ -228,7 +233,9 @@ def test_a_child_registered_at_another_organisation_is_named_by_organisation_onl
     client_as, adm, org_a, tehran, at_b
 ):
     job = preview(adm, org_a, [child("ظهرا"), *others(2)])
-    assert job.summary["likely_duplicates"] == [{"row": 2, "own": [], "elsewhere": ["NGO B"]}]
+    assert job.summary["likely_duplicates"] == [
+        {"row": 2, "own": [], "elsewhere": ["NGO B"], "with": []}
+    ]
     assert job.summary["likely_pending"] == 1
     page = client_as(adm).get(reverse("imports:import_detail", args=[job.pk])).content.decode()
     assert "NGO B" in page
@@ -241,7 +248,7 @@ def test_a_child_registered_here_is_named_by_case_number(adm, org_a, cw_a, regis
     )
     job = preview(adm, org_a, [child("ظهرا")])
     assert job.summary["likely_duplicates"] == [
-        {"row": 2, "own": [own.case_number], "elsewhere": []}
+        {"row": 2, "own": [own.case_number], "elsewhere": [], "with": []}
     ]
 
 
@@ -304,6 +311,7 @@ def test_skipping_all_skips_a_twin_group_whole(
 ):
     job = preview(adm, org_a, [child("ظهرا"), *others(1), child("زهرا", phone="09121234567")])
     assert job.summary["likely_rows"] == [2]
+    assert job.summary["likely_duplicates"][0]["with"] == [4]  # the answer holds for both
     client = client_as(adm)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
