@@ -287,6 +287,10 @@ def _import(job: ImportJob, by: "User") -> None:
         job.created_count = counts["created"]
         job.updated_count = counts["updated"]
         job.unchanged_count = counts["unchanged"]
+        # Valid rows that wrote nothing themselves (ADR 0019): twins of an earlier row, and rows
+        # the administrator chose to skip.
+        job.summary["rows_merged"] = counts.get("merged", 0)
+        job.summary["rows_skipped"] = counts.get("skipped", 0)
         job.status = Status.DONE
         job.progress = 100
         job.finished_at = timezone.now()

@@ -95,6 +95,7 @@ def test_spelling_variants_of_one_child_are_imported_once(adm, org_a, mgr_a, teh
     job = imported(adm, org_a, rows)
     assert job.status == ImportJob.Status.DONE, job.errors or job.message
     assert job.created_count == 3
+    assert job.summary["rows_merged"] == 1
     assert job.summary["in_file_groups"][0]["rows"] == [2, 5]
     assert Case.objects.filter(organisation=org_a).count() == 3
 
@@ -304,6 +305,7 @@ def test_the_answer_imports_or_skips_the_row(
     names = set(Case.objects.filter(organisation=org_a).values_list("given_name", flat=True))
     assert ("ظهرا" in names) == (decision == "import")
     assert len(names) == created
+    assert job.summary["rows_skipped"] == (decision == "skip")
 
 
 def test_skipping_all_skips_a_twin_group_whole(
