@@ -344,19 +344,17 @@ def _invalid(preview, row, column, reason):
 # The rows of a file checked by one query. The query reads the case table once, however many
 # rows it checks, so the dry run gathers the chunks' new rows and checks them in a few batches.
 LIKELY_BATCH_ROWS = 50_000
-# Every comparison is an equality, so that one hash join does the work: a row is probed with
-# the year before, its own and the year after, and (when it names a father) with its father's
-# key and with "" for cases whose father is unknown; a row without a father's name is matched on
-# the name, sex and year alone. Comparing fathers in a join filter instead made a common name
-# pair with millions of cases of other fathers. The probes are made here, not in Python: sending
-# six times the rows costs more than the join.
+# One hash join on the sound of the name, sex and the father's key: a row that names a father
+# is probed with its father's key and with "" for cases whose father is unknown; a row without a
+# father's name is matched on the name and sex alone. Birth years are compared in the join's
+# filter (few cases share a name and a father). Comparing fathers in the filter instead paired a
+# common name with millions of cases of other fathers. The probes are made here, not in Python:
+# sending twice the rows costs more than the join.
 _LIKELY_SQL = """
     WITH k AS (
-        SELECT k.row_no, k.phonetic, k.sex, k.father AS row_father, f.father,
-               k.birth_year + y.d AS birth_year
+        SELECT k.row_no, k.phonetic, k.sex, k.father AS row_father, f.father, k.birth_year
         FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::int[])
             AS k(row_no, phonetic, sex, father, birth_year)
-        CROSS JOIN (VALUES (-1), (0), (1)) AS y(d)
         CROSS JOIN LATERAL (VALUES (k.father), ('')) AS f(father)
         WHERE k.father <> '' OR f.father = ''
     )
@@ -365,14 +363,13 @@ _LIKELY_SQL = """
     FROM (
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM k JOIN children_case c
-      ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
+      ON c.search_phonetic = k.phonetic AND c.sex = k.sex
      AND c.search_father_phonetic = k.father
-    WHERE k.row_father <> ''
+    WHERE k.row_father <> '' AND c.birth_year BETWEEN k.birth_year - 1 AND k.birth_year + 1
     UNION ALL
     SELECT k.row_no, c.organisation_id, c.case_number
-    FROM k JOIN children_case c
-      ON c.search_phonetic = k.phonetic AND c.sex = k.sex AND c.birth_year = k.birth_year
-    WHERE k.row_father = ''
+    FROM k JOIN children_case c ON c.search_phonetic = k.phonetic AND c.sex = k.sex
+    WHERE k.row_father = '' AND c.birth_year BETWEEN k.birth_year - 1 AND k.birth_year + 1
     UNION ALL
     SELECT k.row_no, c.organisation_id, c.case_number
     FROM unnest(%s::int[], %s::text[]) AS k(row_no, id_number)
