@@ -154,6 +154,8 @@ def import_job_decide(
     if decision not in ("import", "skip"):
         raise ImportRefused(_("Choose to import or to skip."))
     likely = set(job.likely_rows)
+    if not likely:
+        raise ImportRefused(_("These rows are not waiting for a decision in this file."))
     decisions = dict(job.decisions or {})
     if rows is None:
         decisions = {"likely": {}, "likely_all": decision}

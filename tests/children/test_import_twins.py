@@ -334,6 +334,10 @@ def test_an_answer_for_rows_of_another_job_is_not_found(client_as, adm, org_a, t
         {"row": "2", "decision": "skip"},
     )
     assert response.status_code == 404
+    response = client_as(adm).post(
+        reverse("imports:import_likely_decide", args=[clean.pk]), {"all": "1", "decision": "skip"}
+    )
+    assert response.status_code == 404
     assert ImportJob.objects.get(pk=clean.pk).decisions == {}
     assert ImportJob.objects.get(pk=flagged.pk).decisions == {}
 
