@@ -72,6 +72,9 @@ class ImportJob(models.Model):
     message = models.TextField(blank=True)
     # Duplicates and other notes of the preview.
     summary = models.JSONField(default=dict, blank=True)
+    # The administrator's answers for rows that may be children registered already (ADR 0019):
+    # {"likely": {"<row>": "import" | "skip"}, "likely_all": "import" | "skip" | ""}.
+    decisions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         # The table kept its name when the model moved here from children (ADR 0012).
@@ -100,6 +103,25 @@ class ImportJob(models.Model):
     @property
     def is_running(self):
         return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING)
+
+    # --- Rows that may be children registered already (ADR 0019) ---
+
+    @property
+    def likely_rows(self) -> list[int]:
+        """Every row of the last dry run that may be a child registered already."""
+        return (self.summary or {}).get("likely_rows") or []
+
+    def likely_decision(self, row: int) -> str:
+        """ "import", "skip" or "" (not decided yet) for one of the likely rows."""
+        decisions = self.decisions or {}
+        return (decisions.get("likely") or {}).get(str(row)) or decisions.get("likely_all") or ""
+
+    def rows_to_skip(self) -> frozenset[int]:
+        return frozenset(r for r in self.likely_rows if self.likely_decision(r) == "skip")
+
+    def likely_pending(self) -> int:
+        """How many likely rows still wait for the administrator's answer."""
+        return sum(1 for r in self.likely_rows if not self.likely_decision(r))
 
 
 def organisation_model():

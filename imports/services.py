@@ -140,7 +140,55 @@ def _apply_preview(job: ImportJob, preview: "Preview") -> None:
         # words: values no vocabulary knows, waiting for the administrator (docs/adr/0018).
         "unknown_values": list(preview.unknown_values.values())[:UNKNOWN_VALUES_KEPT],
         "rows_undecided_values": len(preview.undecided_rows),
+        # twins (ADR 0019): groups of rows imported once; rows waiting for a decision.
+        "in_file_groups": preview.in_file_groups[:1000],
+        "likely_rows": preview.likely_rows,
     }
+    _apply_decisions(job)
+
+
+def _apply_decisions(job: ImportJob) -> None:
+    """The administrator's answers on likely duplicates, counted into the preview: skipped rows
+    are not created, unanswered ones hold the import back."""
+    skipped = job.rows_to_skip()
+    job.created_count = max(0, job.created_count - len(skipped))
+    job.summary["likely_skipped"] = len(skipped)
+    job.summary["likely_pending"] = job.likely_pending()
+
+
+def import_job_decide(
+    *, by: "User", job: ImportJob, decision: str, rows: "list[int] | None" = None
+) -> ImportJob:
+    """Record the administrator's answer for rows that may be children registered already:
+    ``decision`` is "import" (as new children) or "skip"; ``rows`` some of the job's likely rows,
+    or None for every one of them. Rows that are not among them are refused (``ImportRefused``).
+    The caller runs the dry run again so that the preview counts the answers."""
+    if decision not in ("import", "skip"):
+        raise ImportRefused(_("Choose to import or to skip."))
+    likely = set(job.likely_rows)
+    if not likely:
+        raise ImportRefused(_("These rows are not waiting for a decision in this file."))
+    decisions = dict(job.decisions or {})
+    if rows is None:
+        decisions = {"likely": {}, "likely_all": decision}
+    else:
+        if not rows or not set(rows) <= likely:
+            raise ImportRefused(_("These rows are not waiting for a decision in this file."))
+        answered = dict(decisions.get("likely") or {})
+        answered.update({str(row): decision for row in rows})
+        decisions["likely"] = answered
+    job.decisions = decisions
+    _apply_decisions(job)
+    job.save(update_fields=["decisions", "summary", "created_count"])
+    audit.record(
+        audit.Action.UPDATE,
+        user=by,
+        organisation=job.organisation,
+        object_type=AUDIT_OBJECT_TYPE,
+        object_id=str(job.pk),
+        detail={"likely": decision, "rows": len(rows) if rows is not None else "all"},
+    )
+    return job
 
 
 def validate_job_file(
@@ -225,6 +273,13 @@ def _import(job: ImportJob, by: "User") -> None:
             )
         if previous_import(job) is not None:
             raise ImportRefused(_("This file has already been imported into this organisation."))
+        if job.likely_pending():
+            raise ImportRefused(
+                _(
+                    "Some rows may be children registered already: choose for each whether to"
+                    " import it as a new child or skip it."
+                )
+            )
         rows = _StoredRows(job)
         with ProgressRecorder(job.pk, lambda: rows.expected, aside=True) as recorder:
             preview, counts = kind.import_rows(
@@ -246,6 +301,10 @@ def _import(job: ImportJob, by: "User") -> None:
         job.created_count = counts["created"]
         job.updated_count = counts["updated"]
         job.unchanged_count = counts["unchanged"]
+        # Valid rows that wrote nothing themselves (ADR 0019): twins of an earlier row, and rows
+        # the administrator chose to skip.
+        job.summary["rows_merged"] = counts.get("merged", 0)
+        job.summary["rows_skipped"] = counts.get("skipped", 0)
         job.status = Status.DONE
         job.progress = 100
         job.finished_at = timezone.now()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/status/", views.import_status, name="import_status"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/likely/", views.import_likely_decide, name="import_likely_decide"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("imports/<int:pk>/changes.xlsx", views.import_changes, name="import_changes"),
     path("imports/<int:pk>/values/", word_views.import_values, name="import_values"),

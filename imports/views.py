@@ -82,10 +82,20 @@ def _likely_groups(items):
     for item in items:
         own, elsewhere = item.get("own") or [], item.get("elsewhere") or []
         last = groups[-1] if groups else None
-        if not own and last and not last["own"] and last["elsewhere"] == elsewhere:
+        twins = item.get("with") or []
+        if (
+            not own
+            and not twins
+            and last
+            and not last["own"]
+            and not last["with"]
+            and last["elsewhere"] == elsewhere
+        ):
             last["rows"].append(item["row"])
         else:
-            groups.append({"rows": [item["row"]], "own": own, "elsewhere": elsewhere})
+            groups.append(
+                {"rows": [item["row"]], "own": own, "elsewhere": elsewhere, "with": twins}
+            )
     return groups
 
 
@@ -117,8 +127,13 @@ def _context(job):
     kind = get_kind(job.kind)
     lang = _lang()
     badge = job_badge(job)
+    likely_groups = _likely_groups(summary.get("likely_duplicates") or [])
+    for group in likely_groups:
+        # One answer for the line's rows, or "" while any is unanswered or they differ.
+        answers = {job.likely_decision(row) for row in group["rows"]}
+        group["decision"] = answers.pop() if len(answers) == 1 else ""
     return {
-        "likely_groups": _likely_groups(summary.get("likely_duplicates") or []),
+        "likely_groups": likely_groups,
         "job": job,
         "kind": kind,
         "errors": errors_in(
@@ -141,6 +156,7 @@ def _context(job):
         and not summary.get("rows_undecided_values")
         and not summary.get("likely_pending")
         and not summary.get("already_imported")
+        and not summary.get("likely_pending")
         and job.rows_valid > 0,
     }
 
@@ -166,6 +182,32 @@ def import_confirm(request, pk):
         return redirect("imports:import_detail", job.pk)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress=0)
     transaction.on_commit(lambda: run_import.delay(job.pk, False))
+    return redirect("imports:import_detail", job.pk)
+
+
+@require_POST
+@require_permission(Perm.DATA_IMPORT)
+def import_likely_decide(request, pk):
+    """The administrator's answer for rows that may be children registered already: import them
+    as new children or skip them (one line's rows, or all). The dry run then runs again."""
+    job = _job(request, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        return redirect("imports:import_detail", job.pk)
+    decision = request.POST.get("decision", "")
+    if request.POST.get("all"):
+        rows = None
+    else:
+        try:
+            rows = [int(row) for row in request.POST.getlist("row")]
+        except ValueError:
+            raise Http404 from None
+    try:
+        services.import_job_decide(by=request.user, job=job, decision=decision, rows=rows)
+    except services.ImportRefused:
+        # Rows this job does not list (another job's): the same answer as a missing job.
+        raise Http404 from None
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
+    transaction.on_commit(lambda: run_import.delay(job.pk, True))
     return redirect("imports:import_detail", job.pk)
 
 

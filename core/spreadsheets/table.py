@@ -213,6 +213,11 @@ class Preview:
     # back only by them; they wait for the administrator's decision (``reject``).
     unknown_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     undecided_rows: set[int] = field(default_factory=set)
+    # twins (duplicates, ADR 0019): rows of the file that are one child, imported once
+    # ({"rows", "kept", "why"} each), and every new row that may be a child registered already
+    # (``likely_duplicates`` details the first of them).
+    in_file_groups: list[dict[str, Any]] = field(default_factory=list)
+    likely_rows: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -362,11 +362,11 @@ def test_two_concurrent_imports_of_overlapping_rows_cannot_duplicate(adm, org_a,
     assert len(set(Case.objects.values_list("case_number", flat=True))) == 15
 
 
-def test_in_file_duplicates_are_refused(adm, org_a, tehran):
+def test_the_same_child_twice_in_a_file_is_imported_once(adm, org_a, mgr_a, tehran):
     rows = good_rows(2) + good_rows(1)
     job = run(adm, org_a, csv_bytes(FA, rows))
-    assert job.rows_invalid == 1
-    assert job.summary["in_file_duplicates"] == [{"row": 4, "same_as": 2}]
+    assert (job.status, job.rows_invalid, job.created_count) == ("done", 0, 2)
+    assert [g["rows"] for g in job.summary["in_file_groups"]] == [[2, 4]]
 
 
 def test_likely_duplicate_of_an_existing_case_is_shown(adm, org_a, cw_b, register, tehran):

@@ -1,5 +1,5 @@
-"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run] [--map COLUMN=VALUE:CHOICE]`:
-the web import's twin.
+"""`manage.py import_data KIND FILE [--organisation CODE] [--dry-run] [--map COLUMN=VALUE:CHOICE]
+[--likely import|skip]`: the web import's twin.
 
 KIND is children, encounters, staff (these need --organisation), organisations (each row names
 its code) or attendance (each row names its meeting).
@@ -12,6 +12,10 @@ COLUMN is the field name or the header as in the file, VALUE the word as typed, 
 its label in either language, or "empty" (optional columns). The decisions are saved for the
 organisation, as the preview page saves them, and its next files use them. Words left undecided
 stop the command with the list of them and the --map lines that would settle them.
+
+Rows that may be children registered already are imported only with an answer for all of them:
+``--likely import`` (as new children) or ``--likely skip`` (ADR 0019); without it the command
+stops and says so.
 """
 
 import shlex
@@ -25,7 +29,12 @@ from core.permissions import Role
 from core.spreadsheets import reading
 from imports.models import ImportJob, organisation_model
 from imports.registry import all_kinds, get_kind
-from imports.services import import_job_create, import_job_preview, import_job_run
+from imports.services import (
+    import_job_create,
+    import_job_decide,
+    import_job_preview,
+    import_job_run,
+)
 from imports.vocabulary import column_options, find_choice, find_column, value_word_save
 
 
@@ -47,6 +56,12 @@ class Command(BaseCommand):
             default=[],
             metavar="COLUMN=VALUE:CHOICE",
             help="what a word of a choice column means (repeatable), saved for the organisation",
+        )
+        parser.add_argument(
+            "--likely",
+            choices=["import", "skip"],
+            help="rows that may be children registered already: import them as new children,"
+            " or skip them",
         )
 
     def handle(self, *args, **options):
@@ -91,6 +106,13 @@ class Command(BaseCommand):
             raise CommandError(self._undecided(job))
         if options["dry_run"]:
             return
+        if job.likely_pending():
+            if not options["likely"]:
+                raise CommandError(
+                    f"Nothing was imported: {job.likely_pending()} rows may be children registered"
+                    " already. Run again with --likely import (as new children) or --likely skip."
+                )
+            job = import_job_decide(by=by, job=job, decision=options["likely"])
         job = import_job_run(job_id=job.pk, by=by)
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.message or "The import failed; nothing was imported.")
@@ -167,9 +189,14 @@ class Command(BaseCommand):
             write(f"  row {error['row']} · {error['column']}{value}: {error['reason']}")
         for item in job.summary.get("in_file_duplicates", []):
             write(f"  row {item['row']} repeats row {item['same_as']}")
+        for group in job.summary.get("in_file_groups", []):
+            rows = ", ".join(str(row) for row in group["rows"])
+            write(f"  rows {rows} are one child, imported once: {group['why']}")
         for item in job.summary.get("likely_duplicates", []):
             where = ", ".join(item["own"] + item["elsewhere"])
             write(f"  row {item['row']} may already be registered: {where}")
+        if job.summary.get("likely_pending"):
+            write(f"Rows that may be registered already: {job.summary['likely_pending']}")
         if job.summary.get("already_imported"):
             write(f"This file was already imported (import {job.summary['already_imported']}).")
         # The preview's truths (issue 16): example rows skipped, and what each update changes.
