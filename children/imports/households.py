@@ -31,7 +31,7 @@ def spread_to_households(cursor, present_fields, by, job_id):
     cursor.execute(
         f"""
         UPDATE children_household h
-        SET ({columns}) = ({source_columns}), version = h.version + 1, updated_at = %s
+        SET ({columns}) = ROW({source_columns}), version = h.version + 1, updated_at = %s
         FROM (
             SELECT DISTINCT ON (c.household_id) c.household_id, {case_columns}
             FROM children_case c JOIN import_stage_update u ON u.case_id = c.id
@@ -49,7 +49,7 @@ def spread_to_households(cursor, present_fields, by, job_id):
     cursor.execute(
         f"""
         UPDATE children_case c
-        SET ({columns}) = ({household_columns}), version = c.version + 1, updated_at = %s
+        SET ({columns}) = ROW({household_columns}), version = c.version + 1, updated_at = %s
         FROM children_household h
         WHERE c.household_id = h.id AND h.id = ANY(%s)
           AND ({case_columns}) IS DISTINCT FROM ({household_columns})
