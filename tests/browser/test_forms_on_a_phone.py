@@ -1,0 +1,110 @@
+"""Issue 17, forms on a phone: the error summary after a failed save, the duplicate warning whose
+confirm button is at the top, checkboxes a finger can hit, and a date picker that works on a phone
+while typed dates are still accepted."""
+
+import re
+
+import pytest
+
+from children.models import Case
+
+from .test_children import cast, sign_in  # noqa: F401 - cast is a fixture used by name
+
+pytestmark = pytest.mark.browser
+
+
+def _fill_child(page, *, given="امیرحسین"):
+    page.fill("input[name=given_name]", given)
+    page.fill("input[name=family_name]", "کریمی")
+    page.fill("input[name=father_name]", "عباس")
+    page.select_option("select[name=sex]", "male")
+    page.fill("input[name=estimated_age]", "۱۳")
+    page.select_option("select[name=nationality]", "iranian")
+    page.select_option("select[name=documentation]", "undocumented")
+    page.select_option("select[name=consent_given_by]", "guardian")
+
+
+def _submit(page):
+    page.click("form[data-testid=register-form] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_a_failed_save_starts_with_a_summary_that_leads_to_each_field(phone_page, cast, screenshot):  # noqa: F811
+    """A failed save once showed the long form again from its top with no word of what was wrong."""
+    page = phone_page
+    sign_in(page, "fatemeh")
+    page.goto("/cases/register/")
+    _fill_child(page, given="")
+    page.fill("input[name=birth_date]", "۱۴۰۴/۱۲/۳۱")  # 1404 is not a leap year
+    _submit(page)
+
+    summary = page.get_by_test_id("error-summary")
+    assert summary.evaluate("element => element === document.activeElement")
+    box = summary.bounding_box()
+    assert box["y"] < 844
+    assert summary.locator("a").count() == 2
+    screenshot(page, "summary")
+
+    summary.locator("a[href='#id_birth_date']").click()
+    assert page.evaluate("document.activeElement.name") == "birth_date"
+    field = page.locator("#id_birth_date").bounding_box()
+    assert 0 <= field["y"] <= 844 - field["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_duplicate_warning_confirms_at_the_top(phone_page, cast, screenshot):  # noqa: F811
+    """The confirm button sat at the end of a 2,400 px form; the matches showed no age or sex."""
+    page = phone_page
+    sign_in(page, "fatemeh")
+    for _ in range(2):
+        page.goto("/cases/register/")
+        _fill_child(page)
+        _submit(page)
+    page.wait_for_selector("[data-testid=duplicate-warning]")
+    assert Case.objects.filter(given_name="امیرحسین").count() == 1
+    details = page.get_by_test_id("duplicate-match-details").inner_text()
+    assert "پسر" in details or "male" in details.lower()
+    assert re.search("[۰-۹0-9]", details), details
+    confirm = page.get_by_test_id("confirm-not-duplicate")
+    assert confirm.bounding_box()["y"] < 844
+    screenshot(page, "duplicate-warning")
+
+    confirm.click()
+    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    assert Case.objects.filter(given_name="امیرحسین").count() == 2
+
+
+def test_checkboxes_are_big_enough_for_a_finger(phone_page, cast):  # noqa: F811
+    """The consent and chosen-child checkboxes were 16 px; WCAG 2.2 asks for 24."""
+    page = phone_page
+    sign_in(page, "fatemeh")
+    page.goto("/cases/register/")
+    sizes = page.eval_on_selector_all(
+        "input.form-check-input[type=checkbox]",
+        "boxes => boxes.map(box => [box.offsetWidth, box.offsetHeight])",
+    )
+    assert sizes and all(width >= 24 and height >= 24 for width, height in sizes), sizes
+
+
+def test_a_jalali_date_is_picked_on_a_calendar_or_typed(phone_page, cast, screenshot):  # noqa: F811
+    page = phone_page
+    sign_in(page, "fatemeh")
+    page.goto("/cases/register/")
+    date = page.locator("#id_birth_date")
+    assert date.get_attribute("placeholder").startswith("مثلاً")
+
+    # The calendar opens from the button beside the input; a day chosen fills the input.
+    page.locator(".date-input:has(#id_birth_date) .date-picker-button").click()
+    page.wait_for_selector("jdp-container .jdp-day:not(.not-in-month)", state="visible")
+    screenshot(page, "calendar")
+    page.locator("jdp-container .jdp-day:not(.not-in-month)", has_text="۱۰").first.click()
+    value = date.input_value()
+    assert re.fullmatch(r"[۰-۹]{4}/[۰-۹]{2}/۱۰", value), value
+
+    # Typing still works: the input is not read-only on a phone.
+    assert not date.evaluate("input => input.readOnly")
+    date.fill("۱۳۹۲/۰۵/۰۱")
+    _fill_child(page, given="سینا")
+    _submit(page)
+    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    assert str(Case.objects.get(given_name="سینا").birth_date) == "2013-07-23"
