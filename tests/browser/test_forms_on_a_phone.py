@@ -2,15 +2,46 @@
 confirm button is at the top, checkboxes a finger can hit, and a date picker that works on a phone
 while typed dates are still accepted."""
 
+import datetime
 import re
 
 import pytest
 
+from children import services
 from children.models import Case
+from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
+from tests.factories import province
 
 from .test_children import cast, sign_in  # noqa: F401 - cast is a fixture used by name
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def case_in_a(cast):  # noqa: F811
+    worker = cast["worker_a"]
+    return services.case_register(
+        by=worker,
+        organisation=worker.membership.organisation,
+        data={
+            "given_name": "امیرحسین",
+            "family_name": "کریمی",
+            "father_name": "عباس",
+            "sex": Sex.MALE,
+            "birth_date": None,
+            "estimated_age": 12,
+            "nationality": Nationality.IRANIAN,
+            "documentation": Documentation.UNDOCUMENTED,
+            "province": province("tehran"),
+            "city": "تهران",
+        },
+        consent={
+            "given_by": ConsentGiver.GUARDIAN,
+            "given_by_name": "",
+            "given_on": datetime.date(2026, 11, 1),
+            "scope": [ConsentScope.RECORD],
+        },
+    )
 
 
 def _fill_child(page, *, given="امیرحسین"):
@@ -108,3 +139,45 @@ def test_a_jalali_date_is_picked_on_a_calendar_or_typed(phone_page, cast, screen
     _submit(page)
     page.wait_for_url(re.compile(r"/cases/\d+/$"))
     assert str(Case.objects.get(given_name="سینا").birth_date) == "2013-07-23"
+
+
+def test_chosen_child_checkboxes_are_big_enough_for_a_finger(phone_page, cast, case_in_a):  # noqa: F811
+    """Children picked on the encounter form were 16 px checkboxes."""
+    page = phone_page
+    sign_in(page, "fatemeh")
+    page.goto("/outreach/new/")
+    page.fill("[data-testid=pick-search]", "امیرحسین")
+    box = page.locator("#pick-results input[type=checkbox]").first
+    box.wait_for()
+    size = box.bounding_box()
+    assert size["width"] >= 24 and size["height"] >= 24, size
+    box.check()
+    picked = page.locator("#picked input[type=checkbox]").first.bounding_box()
+    assert picked["width"] >= 24 and picked["height"] >= 24
+
+
+def test_an_english_date_is_picked_on_the_phones_calendar_or_typed(
+    phone_page,
+    live_server,
+    cast,  # noqa: F811
+    screenshot,
+):
+    """In English, dates are Gregorian: the button opens the browser's own date picker."""
+    page = phone_page
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(page, "fatemeh")
+    page.goto("/cases/register/")
+    date = page.locator("#id_birth_date")
+    assert date.get_attribute("placeholder") == "YYYY-MM-DD"
+    assert date.get_attribute("data-date-picker") == "gregorian"
+    button = page.locator(".date-input:has(#id_birth_date) .date-picker-button")
+    assert button.get_attribute("aria-label")
+    # The hidden native input fills the text input when a date is chosen on it.
+    page.locator(".date-input:has(#id_birth_date) input[type=date]").fill("2013-07-23")
+    assert date.input_value() == "2013-07-23"
+    screenshot(page, "english")
+    date.fill("2013-07-24")
+    _fill_child(page, given="Sina")
+    _submit(page)
+    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    assert str(Case.objects.get(given_name="Sina").birth_date) == "2013-07-24"
