@@ -55,9 +55,10 @@ def test_the_case_page_starts_with_the_next_step_and_jumps_to_any_section(
     button = page.get_by_test_id("next-step-button")
     box = button.bounding_box()
     assert box["y"] + box["height"] < 844 and box["height"] >= 24
-    # Recent activity comes before the record: the notes above the identity section.
-    notes_y = page.locator("#notes").bounding_box()["y"]
-    assert notes_y < page.get_by_test_id("section-identity").bounding_box()["y"]
+    # Recent activity comes before the record: the latest lines and the notes above the identity.
+    identity_y = page.get_by_test_id("section-identity").bounding_box()["y"]
+    assert page.locator("#recent").bounding_box()["y"] < identity_y
+    assert page.locator("#notes").bounding_box()["y"] < identity_y
     # The record's sections are folded on a phone; the index unfolds the one it jumps to.
     work = page.locator("#section-work-body")
     assert work.is_hidden()
@@ -83,6 +84,42 @@ def test_the_case_page_starts_with_the_next_step_and_jumps_to_any_section(
     page.wait_for_url(f"**{reverse('children:assessment_create', args=[case_a.pk])}")
 
 
+def test_a_case_with_a_history_on_a_phone_in_both_languages(
+    phone_page,
+    live_server,
+    cast,
+    case_a,
+    screenshot,  # noqa: F811
+):
+    worker = cast["worker_a"]
+    needs = {"education": "high", "health": "low", "family": "medium", "economic": "high"}
+    services.assessment_record(
+        by=worker, case=case_a, needs={**needs, "protection": "medium"}, risk_level="high"
+    )
+    services.plan_goal_add(by=worker, case=case_a, goal="بازگشت به مدرسه در مهر")
+    services.followup_schedule(
+        by=worker,
+        case=case_a,
+        due_on=datetime.date.today() - datetime.timedelta(days=2),
+        kind="home_visit",
+        responsible=worker,
+    )
+    for body in ("مادر در خانه نبود؛ با دایی صحبت شد.", "کودک در چهارراه ولیعصر دیده شد."):
+        services.case_add_note(by=worker, case=case_a, body=body)
+    page = phone_page
+    sign_in(page, "fatemeh")
+    for language in ("fa", "en"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page.goto(reverse("children:case_detail", args=[case_a.pk]))
+        # An overdue follow-up is the next step, with a button to record its outcome.
+        assert "/follow-ups/" in page.get_by_test_id("next-step-button").get_attribute("href")
+        assert page.locator("#recent li").count() == 4
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, language)
+
+
 def test_a_manager_approves_a_closure_from_the_header(phone_page, cast, case_a, screenshot):  # noqa: F811
     """The approve button was 4,000 px down the case page on a phone."""
     organisation = cast["worker_a"].membership.organisation
@@ -101,3 +138,18 @@ def test_a_manager_approves_a_closure_from_the_header(phone_page, cast, case_a, 
                    .getBoundingClientRect(); return box.top >= 0 && box.bottom <= 844; }"""
     )
     screenshot(page, "closure")
+
+
+def test_on_a_desktop_nothing_is_folded_and_activity_sits_beside_the_record(
+    page, live_server, case_a, screenshot
+):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    sign_in(page, "fatemeh")
+    page.goto(reverse("children:case_detail", args=[case_a.pk]))
+
+    assert page.locator("#section-work-body").is_visible()
+    assert page.locator("#consent-body").is_visible()
+    notes = page.locator("#notes").bounding_box()
+    identity = page.get_by_test_id("section-identity").bounding_box()
+    assert notes["x"] > identity["x"] + identity["width"] - 1, "notes in the right-hand column"
+    screenshot(page, "desktop-en")
