@@ -26,11 +26,13 @@ def bootstrap(field: forms.BoundField) -> SafeString:
 
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)
 def error_summary(context: template.Context) -> dict[str, Any]:
-    """Every error of the page's bound forms, listed at the top with a link to each field.
+    """Every field error of the page's bound forms, listed at the top with a link to its field.
 
     Placed once in base.html so that every form gets it: a failed save shows the page again from
     its top, where a person on a phone sees neither the fields in error nor how many there are.
-    The forms are found in the page's context (forms and formsets alike)."""
+    The forms are found in the page's context (forms and formsets alike). Errors of the form as a
+    whole are left out: each form template already shows them at the top of its form, and the
+    summary would say them twice."""
     problems: list[dict[str, str]] = []
     seen: set[int] = set()
     for value in context.flatten().values():
@@ -38,7 +40,6 @@ def error_summary(context: template.Context) -> dict[str, Any]:
             continue
         seen.add(id(value))
         if isinstance(value, forms.BaseFormSet) and value.is_bound:
-            problems += [{"message": str(error)} for error in value.non_form_errors()]
             for form in value.forms:
                 problems += _form_problems(form)
         elif isinstance(value, forms.BaseForm) and value.is_bound:
@@ -49,7 +50,7 @@ def error_summary(context: template.Context) -> dict[str, Any]:
 def _form_problems(form: forms.BaseForm) -> list[dict[str, str]]:
     if not form.errors:
         return []
-    problems = [{"message": str(error)} for error in form.non_field_errors()]
+    problems = []
     for field in form:
         for error in field.errors:
             problem = {"label": str(field.label or ""), "message": str(error)}

@@ -87,9 +87,9 @@ def test_the_case_page_starts_with_the_next_step_and_jumps_to_any_section(
 def test_a_case_with_a_history_on_a_phone_in_both_languages(
     phone_page,
     live_server,
-    cast,
+    cast,  # noqa: F811
     case_a,
-    screenshot,  # noqa: F811
+    screenshot,
 ):
     worker = cast["worker_a"]
     needs = {"education": "high", "health": "low", "family": "medium", "economic": "high"}
