@@ -97,6 +97,23 @@
     return proxy;
   }
 
+  // The calendar's year and month lists have no labels (axe: select-name); it redraws them on
+  // every change of month, so they are labelled whenever they appear. The calendar opens only on
+  // Persian pages, hence Persian words.
+  function labelCalendarLists() {
+    var container = document.querySelector("jdp-container");
+    if (!container || container.dataset.labelled) return;
+    container.dataset.labelled = "yes";
+    var label = function () {
+      var year = container.querySelector(".jdp-year select, .jdp-year input");
+      var month = container.querySelector(".jdp-month select");
+      if (year && !year.hasAttribute("aria-label")) year.setAttribute("aria-label", "سال");
+      if (month && !month.hasAttribute("aria-label")) month.setAttribute("aria-label", "ماه");
+    };
+    new MutationObserver(label).observe(container, { childList: true, subtree: true });
+    label();
+  }
+
   function setUpJalali(inputs) {
     loadJalaliPicker(function () {
       window.jalaliDatepicker.startWatch({
@@ -120,6 +137,7 @@
             var typed = latinDigits(input.value.trim()).replace(/-/g, "/");
             proxy.value = /^\d{4}\/\d{2}\/\d{2}$/.test(typed) ? typed : "";
             window.jalaliDatepicker.show(proxy);
+            labelCalendarLists();
           },
           proxy
         );

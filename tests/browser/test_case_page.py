@@ -11,6 +11,7 @@ from children.models.choices import ConsentGiver, ConsentScope, Documentation, N
 from core.permissions import Role
 from tests.factories import member, province
 
+from .axe_checks import axe_phone_page, serious_axe_findings  # noqa: F401 - a fixture
 from .test_children import cast, sign_in  # noqa: F401 - cast is a fixture used by name
 
 pytestmark = pytest.mark.browser
@@ -85,7 +86,7 @@ def test_the_case_page_starts_with_the_next_step_and_jumps_to_any_section(
 
 
 def test_a_case_with_a_history_on_a_phone_in_both_languages(
-    phone_page,
+    axe_phone_page,  # noqa: F811
     live_server,
     cast,  # noqa: F811
     case_a,
@@ -106,7 +107,7 @@ def test_a_case_with_a_history_on_a_phone_in_both_languages(
     )
     for body in ("مادر در خانه نبود؛ با دایی صحبت شد.", "کودک در چهارراه ولیعصر دیده شد."):
         services.case_add_note(by=worker, case=case_a, body=body)
-    page = phone_page
+    page = axe_phone_page
     sign_in(page, "fatemeh")
     for language in ("fa", "en"):
         page.context.add_cookies(
@@ -117,6 +118,7 @@ def test_a_case_with_a_history_on_a_phone_in_both_languages(
         assert "/follow-ups/" in page.get_by_test_id("next-step-button").get_attribute("href")
         assert page.locator("#recent li").count() == 4
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert serious_axe_findings(page) == []
         screenshot(page, language)
 
 

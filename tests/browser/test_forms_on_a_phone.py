@@ -12,6 +12,7 @@ from children.models import Case
 from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
 from tests.factories import province
 
+from .axe_checks import axe_phone_page, serious_axe_findings  # noqa: F401 - a fixture
 from .test_children import cast, sign_in  # noqa: F401 - cast is a fixture used by name
 
 pytestmark = pytest.mark.browser
@@ -60,9 +61,13 @@ def _submit(page):
     page.wait_for_load_state()
 
 
-def test_a_failed_save_starts_with_a_summary_that_leads_to_each_field(phone_page, cast, screenshot):  # noqa: F811
+def test_a_failed_save_starts_with_a_summary_that_leads_to_each_field(
+    axe_phone_page,  # noqa: F811
+    cast,  # noqa: F811
+    screenshot,
+):
     """A failed save once showed the long form again from its top with no word of what was wrong."""
-    page = phone_page
+    page = axe_phone_page
     sign_in(page, "fatemeh")
     page.goto("/cases/register/")
     _fill_child(page, given="")
@@ -74,6 +79,7 @@ def test_a_failed_save_starts_with_a_summary_that_leads_to_each_field(phone_page
     box = summary.bounding_box()
     assert box["y"] < 844
     assert summary.locator("a").count() == 2
+    assert serious_axe_findings(page) == []
     screenshot(page, "summary")
 
     summary.locator("a[href='#id_birth_date']").click()
@@ -83,9 +89,13 @@ def test_a_failed_save_starts_with_a_summary_that_leads_to_each_field(phone_page
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_the_duplicate_warning_confirms_at_the_top(phone_page, cast, screenshot):  # noqa: F811
+def test_the_duplicate_warning_confirms_at_the_top(
+    axe_phone_page,  # noqa: F811
+    cast,  # noqa: F811
+    screenshot,
+):
     """The confirm button sat at the end of a 2,400 px form; the matches showed no age or sex."""
-    page = phone_page
+    page = axe_phone_page
     sign_in(page, "fatemeh")
     for _ in range(2):
         page.goto("/cases/register/")
@@ -98,6 +108,7 @@ def test_the_duplicate_warning_confirms_at_the_top(phone_page, cast, screenshot)
     assert re.search("[۰-۹0-9]", details), details
     confirm = page.get_by_test_id("confirm-not-duplicate")
     assert confirm.bounding_box()["y"] < 844
+    assert serious_axe_findings(page) == []
     screenshot(page, "duplicate-warning")
 
     confirm.click()
@@ -117,8 +128,12 @@ def test_checkboxes_are_big_enough_for_a_finger(phone_page, cast):  # noqa: F811
     assert sizes and all(width >= 24 and height >= 24 for width, height in sizes), sizes
 
 
-def test_a_jalali_date_is_picked_on_a_calendar_or_typed(phone_page, cast, screenshot):  # noqa: F811
-    page = phone_page
+def test_a_jalali_date_is_picked_on_a_calendar_or_typed(
+    axe_phone_page,  # noqa: F811
+    cast,  # noqa: F811
+    screenshot,
+):
+    page = axe_phone_page
     sign_in(page, "fatemeh")
     page.goto("/cases/register/")
     date = page.locator("#id_birth_date")
@@ -127,6 +142,8 @@ def test_a_jalali_date_is_picked_on_a_calendar_or_typed(phone_page, cast, screen
     # The calendar opens from the button beside the input; a day chosen fills the input.
     page.locator(".date-input:has(#id_birth_date) .date-picker-button").click()
     page.wait_for_selector("jdp-container .jdp-day:not(.not-in-month)", state="visible")
+    page.wait_for_timeout(500)  # the calendar fades in for 0.3 s; axe measures colours as shown
+    assert serious_axe_findings(page) == []
     screenshot(page, "calendar")
     page.locator("jdp-container .jdp-day:not(.not-in-month)", has_text="۱۰").first.click()
     value = date.input_value()
