@@ -198,3 +198,16 @@ def test_an_english_date_is_picked_on_the_phones_calendar_or_typed(
     _submit(page)
     page.wait_for_url(re.compile(r"/cases/\d+/$"))
     assert str(Case.objects.get(given_name="Sina").birth_date) == "2013-07-24"
+
+
+def test_on_a_desktop_the_calendar_opens_beside_its_input(page, cast, screenshot):  # noqa: F811
+    sign_in(page, "fatemeh")
+    page.goto("/cases/register/")
+    group = page.locator(".date-input:has(#id_birth_date)")
+    group.locator(".date-picker-button").click()
+    calendar = page.locator("jdp-container")
+    calendar.locator(".jdp-day").first.wait_for()
+    page.wait_for_timeout(400)
+    near, box = group.bounding_box(), calendar.bounding_box()
+    assert abs(box["y"] - (near["y"] + near["height"])) < 60, (near, box)
+    assert box["x"] < near["x"] + near["width"] and box["x"] + box["width"] > near["x"]
