@@ -10,7 +10,12 @@ register = template.Library()
 
 
 @register.filter
-def bootstrap(field: forms.BoundField) -> SafeString:
+def bootstrap(field: forms.BoundField, described: str = "") -> SafeString:
+    """The field's control with Bootstrap's class; in error, marked invalid for screen readers too.
+
+    `{{ field|bootstrap:"described" }}` also points the control at its messages with
+    aria-describedby: only for templates that render them as `<div id="{{ field.auto_id }}-error">`
+    (a reference to a missing id is itself an accessibility error)."""
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
         css = "form-check-input"
@@ -18,10 +23,14 @@ def bootstrap(field: forms.BoundField) -> SafeString:
         css = "form-select"
     else:
         css = "form-control"
+    attrs = {}
     if field.errors:
         css += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        if described and field.auto_id:
+            attrs["aria-describedby"] = f"{field.auto_id}-error"
     existing = widget.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+    return field.as_widget(attrs={**attrs, "class": f"{existing} {css}".strip()})
 
 
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)

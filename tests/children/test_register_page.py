@@ -33,6 +33,11 @@ def test_a_failed_save_lists_each_error_at_the_top_with_a_link_to_its_field(clie
     assert links == ["#id_given_name", "#id_birth_date", "#id_consent_scope_0"]
     ids = {node.attrs.get("id") for node in root.iter()}
     assert all(link[1:] in ids for link in links)
+    # Each control in error says so to a screen reader, and which message explains it.
+    given = next(node for node in root.iter() if node.attrs.get("name") == "given_name")
+    assert given.attrs.get("aria-invalid") == "true"
+    assert given.attrs.get("aria-describedby") == "id_given_name-error"
+    assert "id_given_name-error" in ids
     # The summary comes before the form.
     order = [node.attrs.get("data-testid") for node in root.iter() if node.attrs.get("data-testid")]
     assert order.index("error-summary") < order.index("register-form")
