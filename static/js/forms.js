@@ -50,6 +50,7 @@
       onClick();
     });
     group.appendChild(button);
+    return button;
   }
 
   function changed(input) {
@@ -127,11 +128,14 @@
       inputs.forEach(function (input) {
         var proxy = standIn();
         proxy.classList.add("date-picker-jalali");
+        var button;
         proxy.addEventListener("jdp:change", function () {
           input.value = persianDigits(proxy.value);
           changed(input);
+          // Back where the user was, without opening a phone's keypad on the input.
+          if (button) button.focus({ preventScroll: true });
         });
-        addButton(
+        button = addButton(
           input,
           function () {
             var typed = latinDigits(input.value.trim()).replace(/-/g, "/");
