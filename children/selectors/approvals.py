@@ -60,8 +60,14 @@ def consent_overrides_open(*, user: User) -> QuerySet[Referral]:
 
 
 def approvals_count(*, user: User) -> int:
-    """How many items wait for the user's decision: the number beside "My work"."""
-    return pending_closures(user=user).count() + consent_overrides_open(user=user).count()
+    """How many items wait for the user's decision: the number beside "My work".
+
+    One query (a UNION ALL of the two lists' ids), since every page's navigation asks for it;
+    none at all for a user who decides neither.
+    """
+    closures = pending_closures(user=user).order_by().values_list("pk")
+    overrides = consent_overrides_open(user=user).order_by().values_list("pk")
+    return closures.union(overrides, all=True).count()
 
 
 def approvals_queue(*, user: User) -> dict[str, Any]:

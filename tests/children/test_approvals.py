@@ -112,6 +112,15 @@ def test_navigation_counts_what_waits_for_a_manager_only(client_as, cw_a, mgr_a,
     assert 'data-testid="nav-approvals-count"' not in caseworker_home
 
 
+def test_the_count_costs_a_manager_one_query_and_a_caseworker_none(
+    django_assert_num_queries, cw_a, mgr_a, closure
+):
+    with django_assert_num_queries(1):
+        assert approvals_count(user=mgr_a) == 1
+    with django_assert_num_queries(0):
+        assert approvals_count(user=cw_a) == 0
+
+
 def test_navigation_shows_no_count_when_nothing_waits(client_as, mgr_a):
     page = client_as(mgr_a).get(reverse("children:case_list")).content.decode()
     assert 'data-testid="nav-approvals-count"' not in page
