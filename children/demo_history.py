@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.permissions import Role
 from ngos.models import ServiceOffering
 
 from .models import Case, ClosureRequest, Referral
@@ -109,7 +110,13 @@ def _refer_some(rng, registered, today):
 def _closures_waiting(rng, registered):
     """A few closure requests waiting for a manager, so "My work" shows its approvals queue."""
     for _organisation, _staff, cases in registered.values():
-        open_cases = [case for case in cases if not Case.objects.get(pk=case.pk).is_closed]
+        # Asked by caseworkers: a manager closing their own case would not need to ask.
+        open_cases = list(
+            Case.objects.filter(pk__in=[c.pk for c in cases])
+            .exclude(status=CaseStatus.CLOSED)
+            .exclude(assigned_to__membership__role=Role.ORG_MANAGER)
+            .order_by("pk")
+        )
         for case in rng.sample(open_cases, min(CLOSURES_WAITING, len(open_cases))):
             ClosureRequest.objects.create(
                 case=case,
