@@ -37,3 +37,19 @@ def test_a_chart_of_a_table_keeps_the_suppression_marks_and_explains_them():
     assert spec["datasets"][0]["data"] == [15, None]
     assert spec["datasets"][0]["marks"] == [None, "<5"]
     assert spec["notes"]["<5"].startswith("Fewer than 5")
+
+
+def test_the_pdf_chart_draws_a_suppressed_count_as_a_marked_bar_not_an_empty_one():
+    from reports.files.pdf import css_chart
+
+    spec = bar_chart(
+        ["Tehran", "Qom", "Fars"],
+        [("Registered", [8, suppression.SUPPRESSED, suppression.HIDDEN])],
+    )
+    rows = dict(css_chart(spec)["rows"])
+    (tehran,) = rows["Tehran"]
+    (qom,) = rows["Qom"]
+    (fars,) = rows["Fars"]
+    assert tehran[2] == 100.0 and tehran[4] is None
+    assert qom[2] == 50.0 and qom[4] == "<5"  # up to 4 of the largest 8
+    assert fars[2] == 0 and fars[4] == "*"  # no bar, but its mark
