@@ -33,6 +33,8 @@ class Shot:
     user: str
     devices: tuple[str, ...]
     languages: tuple[str, ...]
+    # On a desktop, the part of the page to show when its top is not the interesting part.
+    desktop_scroll_to: str | None = None
 
     def files(self):
         return [
@@ -46,7 +48,7 @@ SHOTS = [
     Shot("my-work", "manager.a", ("phone", "desktop"), BOTH),
     Shot("case", "caseworker.a", ("phone", "desktop"), BOTH),
     Shot("encounter", "caseworker.a", ("phone",), BOTH),
-    Shot("dashboard", "ministry", ("phone", "desktop"), BOTH),
+    Shot("dashboard", "ministry", ("phone", "desktop"), BOTH, "[data-testid$='-sex-age']"),
     Shot("case-search", "caseworker.a", ("desktop",), ("fa",)),
     Shot("hotspots", "caseworker.a", ("desktop",), ("fa",)),
     Shot("coverage", "ministry", ("desktop",), ("fa",)),
@@ -141,6 +143,8 @@ def test_take_the_readme_pictures(browser, live_server):
                         ".every(c => window.Chart && window.Chart.getChart(c))"
                     )
                     page.evaluate("document.fonts.ready")
+                    if device == "desktop" and shot.desktop_scroll_to:
+                        page.locator(shot.desktop_scroll_to).first.scroll_into_view_if_needed()
                     page.screenshot(path=str(folder / f"{shot.name}-{device}-{language}.png"))
                 finally:
                     context.close()
