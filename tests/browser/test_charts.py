@@ -101,3 +101,21 @@ def test_the_browser_writes_numbers_as_the_server_does(
     assert written == expected
     if language == "fa":
         assert written[3] == "۱٬۲۳۴٬۵۶۷"
+
+
+def test_the_coverage_chart_writes_its_numbers_with_the_same_helper(
+    figures,  # noqa: F811
+    page,
+    live_server,
+):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, figures.username)
+    page.goto("/organisations/coverage/")
+    page.wait_for_function("() => window.Chart && window.Chart.getChart('coverage-chart')")
+    ticks = page.evaluate(
+        """() => window.Chart.getChart(document.getElementById("coverage-chart"))
+            .scales.x.ticks.map(tick => String(tick.label))"""
+    )
+    assert ticks and all(re.match(r"^[۰-۹٬]+$", tick) for tick in ticks), ticks
+    assert errors == []
