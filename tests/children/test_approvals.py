@@ -121,6 +121,12 @@ def test_the_count_costs_a_manager_one_query_and_a_caseworker_none(
         assert approvals_count(user=cw_a) == 0
 
 
+def test_the_organisation_dashboard_points_the_manager_to_the_queue(client_as, mgr_a, closure):
+    page = client_as(mgr_a).get(reverse("reports:organisation_dashboard")).content.decode()
+    assert 'data-testid="dashboard-approvals"' in page
+    assert reverse("children:my_work") + "#approvals" in page
+
+
 def test_navigation_shows_no_count_when_nothing_waits(client_as, mgr_a):
     page = client_as(mgr_a).get(reverse("children:case_list")).content.decode()
     assert 'data-testid="nav-approvals-count"' not in page
