@@ -77,6 +77,12 @@ def test_manager_approves_a_closure_from_my_work_on_a_phone(
     )
     sign_in(page, "maryam")
 
+    # The organisation dashboard points there too.
+    page.goto(reverse("reports:organisation_dashboard"))
+    assert page.get_by_test_id("dashboard-approvals").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, f"dashboard-{language}")
+
     # The count is in sight on a phone, beside the folded menu, and leads to the queue.
     badge = page.get_by_test_id("nav-approvals-phone")
     assert badge.is_visible()
