@@ -2,7 +2,7 @@
 reaches (a failed save, a duplicate warning, an open calendar)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from axe_playwright_python.sync_playwright import Axe
 
 SERIOUS = {"serious", "critical"}
 

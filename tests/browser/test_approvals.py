@@ -4,7 +4,7 @@ from "My work", without opening the 4,000 px case page."""
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from children import services
