@@ -64,7 +64,11 @@ def job_badge(job):
                 )
                 % {"count": count_text(to_decide)}
             )
-        return Badge(" · ".join(parts), "danger" if to_fix else "warning", False, to_fix, to_decide)
+        # A semicolon, not a dot that would read as the Persian zero beside Persian digits.
+        joiner = "؛ " if (get_language() or "fa").startswith("fa") else "; "
+        return Badge(
+            joiner.join(parts), "danger" if to_fix else "warning", False, to_fix, to_decide
+        )
     if summary.get("already_imported"):
         return Badge(_("Already imported"), "secondary")
     if not job.rows_valid:

@@ -116,9 +116,9 @@ def test_badge_with_errors_and_decisions_names_both(client_as, adm, org_a, tehra
     job.save()
     with translation.override("en"):
         badge = job_badge(job)
-    assert badge.text == "1 row to fix · 12 rows need a decision"
+    assert badge.text == "1 row to fix; 12 rows need a decision"
     assert (badge.ready, badge.to_fix, badge.to_decide) == (False, 1, 12)
-    assert "1 row to fix · 12 rows need a decision" in page(client_as(adm), job, "en")
+    assert "1 row to fix; 12 rows need a decision" in page(client_as(adm), job, "en")
 
 
 def test_the_upload_pages_job_list_says_the_same_as_the_badge(client_as, adm, org_a, tehran):
