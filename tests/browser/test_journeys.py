@@ -59,7 +59,6 @@ def _sign_in(page, username):
     page.wait_for_url("**/")
 
 
-@pytest.mark.xfail(reason="issue 17: the pages are being made to fit a phone", strict=False)
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 def test_every_page_of_the_journey_fits_a_phone_and_passes_axe(browser, live_server, demo, journey):
     axe = Axe()
