@@ -6,7 +6,7 @@ demo's data, so a new page joins the check as soon as a journey links to it.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from django.core.management import call_command
 
 from demo.people import DEMO_PASSWORD

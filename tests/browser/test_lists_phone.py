@@ -1,11 +1,12 @@
-"""Issue 17, lists on a phone: rows become cards that name each value, "My work" has tap targets
-of at least 24 × 24 px, and the coverage table opens one province at a time.
+"""Issue 17, lists on a phone: rows become cards that name each value under filters that show
+their first field, "My work" has tap targets of at least 24 × 24 px, and the coverage table opens
+one province at a time.
 
 The demo's data fill the lists (tests/browser/test_journeys.py seeds it the same way).
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
 from .test_journeys import PHONE, _phone, _sign_in, demo  # noqa: F401 - the demo fixture
 
@@ -60,10 +61,20 @@ def test_list_rows_become_cards_that_name_each_value_on_a_phone(browser, live_se
             assert all(label == heading for label, heading in cards["labels"]), path
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 
-        # On a wide screen the same list is a table again.
+        # The filters show their first field; the others open on demand, or at once when in use.
+        page.goto("/cases/")
+        assert page.locator("input[name=q]").is_visible()
+        assert not page.locator("select[name=status]").is_visible()
+        page.locator(".filter-toggle").click()
+        page.locator("select[name=status]").wait_for(state="visible")
+        page.goto("/cases/?status=registered")
+        assert page.locator("select[name=status]").is_visible()
+
+        # On a wide screen the same list is a table again, its filters all in view.
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto("/cases/")
         assert set(_cards(page, "case-table")["display"]) == {"table-row"}
+        assert page.locator("select[name=status]").is_visible()
     finally:
         context.close()
 
