@@ -6,7 +6,7 @@ demo's data, so a new page joins the check as soon as a journey links to it.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from django.core.management import call_command
 
 from demo.people import DEMO_PASSWORD
@@ -59,7 +59,6 @@ def _sign_in(page, username):
     page.wait_for_url("**/")
 
 
-@pytest.mark.xfail(reason="issue 17: the pages are being made to fit a phone", strict=False)
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 def test_every_page_of_the_journey_fits_a_phone_and_passes_axe(browser, live_server, demo, journey):
     axe = Axe()
