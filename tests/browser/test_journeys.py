@@ -6,20 +6,15 @@ demo's data, so a new page joins the check as soon as a journey links to it.
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from demo.people import DEMO_PASSWORD
 
+from ..conftest import load_reference_rows
 from .journeys import check_page, crawl
 
-# The earlier tests' flush removed the migrations' reference data (provinces, services) that the
-# demo needs: serialized_rollback puts it back before each test.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 390, "height": 844}
 JOURNEYS = {
@@ -33,6 +28,8 @@ JOURNEYS = {
 
 @pytest.fixture
 def demo(live_server):
+    # An earlier test's flush removed the migrations' reference rows the demo needs.
+    load_reference_rows()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
 
 

@@ -6,7 +6,7 @@ The demo's data fill the lists (tests/browser/test_journeys.py seeds it the same
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from axe_playwright_python.sync_playwright import Axe
 
 from .test_journeys import PHONE, _phone, _sign_in, demo  # noqa: F401 - the demo fixture
 
