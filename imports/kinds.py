@@ -54,6 +54,13 @@ class ImportKind:
     done_link: ClassVar[str] = ""
     done_link_label: ClassVar["StrOrPromise"] = ""
 
+    def parse_fingerprint(self, organisation: Model | None) -> str:
+        """What typing this kind's cells depends on besides the file, the day and the language
+        (value mappings the organisation decided, for one), as text that changes when it does.
+        The dry run's typed rows are reused by the import only while it is the same
+        (``core.spreadsheets.parsed``)."""
+        return ""
+
     def header_row(self, lang: str) -> list[str]:
         return [column.header(lang) for column in self.columns]
 

@@ -1,6 +1,7 @@
 """The children import kind; registered with the outreach-log kind when the app starts
 (``ChildrenConfig.ready``, ADR 0012)."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -8,6 +9,7 @@ from core.permissions import Role
 from imports.kinds import ImportKind, ImportRefused
 
 from ..models import Case
+from ..tasks import merge_search_indexes
 from .columns import COLUMNS, child_resource
 from .load import ChildrenLoader
 from .validate import ChildrenValidation, validate_children
@@ -83,7 +85,11 @@ class ChildrenKind(ImportKind):
                 loader.add(decided)
             if not preview.ok:
                 return preview, None
-            return preview, loader.finish(preview.present_fields)
+            counts = loader.finish(preview.present_fields)
+        if counts["created"]:
+            # The new rows' trigram entries wait in the indexes' pending lists (ADR 0021).
+            transaction.on_commit(merge_search_indexes.delay)
+        return preview, counts
 
     def _assignee(self, organisation):
         assigned_to = default_caseworker(organisation)
