@@ -22,10 +22,11 @@ import hmac
 import io
 import logging
 import pickle  # noqa: S403 - signed with the secret key; read only after the signature is checked
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import Storage
 from django.utils.crypto import salted_hmac
 
@@ -94,37 +95,49 @@ class ParsedCache:
                 data: bytes = handle.read()
         except OSError:
             return None
-        head = len(_MAGIC) + 2 * _DIGEST
-        if len(data) < head or not data.startswith(_MAGIC):
+        # MAGIC, key, the pickles, then their MAC (written last: the pickles are streamed).
+        head = len(_MAGIC) + _DIGEST
+        if len(data) < head + _DIGEST or not data.startswith(_MAGIC):
             return None
-        key = data[len(_MAGIC) : len(_MAGIC) + _DIGEST]
-        mac = data[len(_MAGIC) + _DIGEST : head]
-        if not hmac.compare_digest(key, self.key):
+        if not hmac.compare_digest(data[len(_MAGIC) : head], self.key):
             return None  # another day, another decision, another file: parse again
-        if not hmac.compare_digest(mac, _mac(self.key, memoryview(data)[head:])):
+        payload = memoryview(data)[head:-_DIGEST]
+        mac = _mac(self.key)
+        mac.update(payload)
+        if not hmac.compare_digest(mac.digest(), data[-_DIGEST:]):
             logger.warning("parsed-rows cache %s has a bad signature; ignored", self.name)
             return None
-        return data[head:]
+        return data[head:-_DIGEST]
 
     # --- The dry run ----------------------------------------------------------------------
 
     def record(self, table: Any, chunks: Iterator[list[Any]]) -> Iterator[list[Any]]:
-        """Pass ``chunks`` on, keeping a copy of each; written once the last one is read."""
-        buffer = io.BytesIO()
-        pickle.dump(table, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        for chunk in chunks:
-            pickle.dump(chunk, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-            self.rows += len(chunk)
-            yield chunk
-        pickle.dump(None, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        if self.complete():
-            self._store(buffer.getbuffer())
+        """Pass ``chunks`` on, writing each to a temporary file as it goes (one chunk in memory
+        at a time); the file is stored once the last chunk is read."""
+        with tempfile.TemporaryFile() as spool:
+            mac = _mac(self.key)
+            spool.write(_MAGIC + self.key)
 
-    def _store(self, payload: memoryview) -> None:
-        data = b"".join((_MAGIC, self.key, _mac(self.key, payload), payload))
+            def put(item: Any) -> None:
+                data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+                mac.update(data)
+                spool.write(data)
+
+            put(table)
+            for chunk in chunks:
+                put(chunk)
+                self.rows += len(chunk)
+                yield chunk
+            put(None)
+            spool.write(mac.digest())
+            if self.complete():
+                spool.seek(0)
+                self._store(File(spool))
+
+    def _store(self, content: File) -> None:
         try:
             self.storage.delete(self.name)
-            saved = self.storage.save(self.name, ContentFile(data))
+            saved = self.storage.save(self.name, content)
         except OSError:
             logger.warning("could not write the parsed-rows cache %s", self.name, exc_info=True)
             return
@@ -136,7 +149,5 @@ class ParsedCache:
             self.storage.delete(self.name)
 
 
-def _mac(key: bytes, payload: memoryview) -> bytes:
-    mac = salted_hmac(_SALT, key, algorithm="sha256")
-    mac.update(payload)
-    return mac.digest()
+def _mac(key: bytes) -> "hmac.HMAC":
+    return salted_hmac(_SALT, key, algorithm="sha256")
