@@ -34,14 +34,3 @@ def send_referral_reminder_mail(self, organisation_id, referral_ids):
     from .services.referrals import referral_reminder_mail
 
     return referral_reminder_mail(organisation_id=organisation_id, referral_ids=referral_ids)
-
-
-# --- Imports ------------------------------------------------------------------------------------
-
-
-@shared_task
-def merge_search_indexes():
-    """After a children import commits: merge the trigram indexes' pending lists (ADR 0021)."""
-    from .imports.load import merge_search_indexes as merge
-
-    return merge()

@@ -1,7 +1,6 @@
 """The children import kind; registered with the outreach-log kind when the app starts
 (``ChildrenConfig.ready``, ADR 0012)."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,7 +8,6 @@ from core.permissions import Role
 from imports.kinds import ImportKind, ImportRefused
 
 from ..models import Case
-from ..tasks import merge_search_indexes
 from .columns import COLUMNS, child_resource
 from .load import ChildrenLoader
 from .validate import ChildrenValidation, validate_children
@@ -85,11 +83,7 @@ class ChildrenKind(ImportKind):
                 loader.add(decided)
             if not preview.ok:
                 return preview, None
-            counts = loader.finish(preview.present_fields)
-        if counts["created"]:
-            # The new rows' trigram entries wait in the indexes' pending lists (ADR 0021).
-            transaction.on_commit(merge_search_indexes.delay)
-        return preview, counts
+            return preview, loader.finish(preview.present_fields)
 
     def _assignee(self, organisation):
         assigned_to = default_caseworker(organisation)

@@ -10,14 +10,12 @@ organisation's import lock.
 """
 
 import json
-import logging
 import threading
 import uuid
 from functools import lru_cache
 
 from django.apps import apps
-from django.contrib.postgres.indexes import GinIndex
-from django.db import DatabaseError, connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
 from core.jalali import to_jalali
@@ -48,36 +46,7 @@ STAGED = (
     "estimated_age_on",
     *SEARCH_FIELDS,
 )
-logger = logging.getLogger(__name__)
 _FIELD_COLUMNS = {f.name: f.column for f in Case._meta.concrete_fields}
-
-
-# Per trigram index, the pending list of a 200,000-row file (reading.MAX_ROWS) is about 50 MB.
-PENDING_LIST_LIMIT = "512MB"
-
-
-def search_index_names():
-    """The case's trigram (GIN) indexes, whose pending lists an import fills."""
-    return [index.name for index in Case._meta.indexes if isinstance(index, GinIndex)]
-
-
-def merge_search_indexes():
-    """Merge the pending lists the import left in the case's trigram indexes into the indexes.
-
-    Run after the import commits (a Celery task): until then a search reads each pending list
-    whole, which is correct but slower; autovacuum would merge them too, later. Returns the
-    indexes merged; needs ownership of the indexes (the app's database user owns its tables)."""
-    merged = []
-    for name in search_index_names():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
-        except DatabaseError:
-            # Not the owner of the index, for one: autovacuum merges the list instead.
-            logger.warning("could not merge the pending list of %s", name, exc_info=True)
-        else:
-            merged.append(name)
-    return merged
 
 
 def _after_staging():
@@ -202,11 +171,10 @@ class ChildrenLoader:
     def __enter__(self):
         with connection.cursor() as cursor:
             context_id = _history_context(cursor, self.by, self.job_id)
-            # The trigram indexes take new rows into their pending lists. With a limit no file
-            # reaches, none is merged inside the import (about 2 s of 100,000 rows' insert): the
-            # lists are merged after commit by merge_search_indexes (docs/adr/0021).
+            # The trigram indexes take new rows into their pending lists and merge them in
+            # batches; bigger batches with more memory for this transaction merge fewer times.
             cursor.execute("SET LOCAL work_mem = '128MB'")
-            cursor.execute(f"SET LOCAL gin_pending_list_limit = '{PENDING_LIST_LIMIT}'")
+            cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
             # Foreign keys are checked as each chunk goes in, on the helper thread, rather than
             # all at commit on this one (about a million checks for 100,000 children).
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -134,7 +134,7 @@ class ParsedCache:
                 spool.seek(0)
                 self._store(File(spool))
 
-    def _store(self, content: File) -> None:
+    def _store(self, content: "File[bytes]") -> None:
         try:
             self.storage.delete(self.name)
             saved = self.storage.save(self.name, content)

@@ -5,7 +5,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from children.imports import load
 from children.models import Case
 from core.spreadsheets import reading, table
 from imports.models import ImportJob
@@ -121,20 +120,3 @@ def test_a_dry_run_with_errors_keeps_them_for_the_import(adm, org_a, mgr_a, tehr
     assert job.status == Status.FAILED
     assert [e["row"] for e in job.errors] == [3]
     assert Case.objects.count() == 0
-
-
-def test_an_import_that_creates_cases_merges_the_search_indexes_after_commit(
-    adm, org_a, mgr_a, tehran, django_capture_on_commit_callbacks, monkeypatch
-):
-    merged = []
-    monkeypatch.setattr("children.tasks.merge_search_indexes.delay", lambda: merged.append(True))
-    job = previewed(adm, org_a, good_rows(2))
-    with django_capture_on_commit_callbacks(execute=True):
-        import_job_run(job_id=job.pk)
-    assert merged == [True]
-
-
-def test_merging_the_pending_lists_names_every_trigram_index(db):
-    names = load.merge_search_indexes()
-    assert names == load.search_index_names()
-    assert "case_phonetic_trgm" in names and len(names) == 6
