@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 from django.utils.translation import gettext as _
 
 from .cells import (
+    BLANK,
     ParseContext,
     ParseError,
     Parser,
@@ -173,7 +174,11 @@ def find_header(
 
 
 def is_blank_row(row: Cells) -> bool:
-    return all(is_blank(cell) for cell in row)
+    try:
+        # A row of text (every CSV row) is blank when its cells joined are: one join, one strip.
+        return not "".join(row).strip(BLANK)
+    except TypeError:  # numbers, dates or empty cells (None) among them
+        return all(is_blank(cell) for cell in row)
 
 
 # Cells of these types are their own memo keys; any other type is keyed with its class, so that
