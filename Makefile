@@ -10,6 +10,7 @@
 #   make messages     update locale/fa from the code and compile it
 #   make lock         regenerate requirements.lock from pyproject.toml
 #   make bench        the benchmarks at national scale (SCALE=small: 1/100, a few minutes)
+#   make screenshots  the README's pictures from the demo data in a real browser (docs/screenshots)
 #   make mutate       mutation testing of the core modules and their kill rates (about 5 minutes)
 #   make clean-local  delete .local (private databases, logs) when no private server runs
 
@@ -28,7 +29,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PORT SCALE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test quick lint format messages lock bench clean-local mutate
+.PHONY: help venv run test quick lint format messages lock bench clean-local mutate screenshots
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -84,6 +85,12 @@ lock:
 # Data goes into its own database, <DATABASE_URL's name>_bench_<scale>, generated once per scale.
 bench: venv
 	$(VPY) -m core.devstack with-services -- python -m bench --scale $(SCALE)
+
+# Phone and desktop, Persian and English: tests/browser/test_readme_screenshots.py lists them, and
+# a test of the ordinary run checks that the README shows exactly those. Needs Chromium.
+screenshots: venv
+	$(VPY) -m core.devstack with-services -- env KOODAK_SCREENSHOTS=$(CURDIR)/docs/screenshots \
+		python -m pytest -q tests/browser/test_readme_screenshots.py
 
 clean-local:
 	$(PYTHON) -m core.devstack clean

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.permissions import Role
 from ngos.models import ServiceOffering
 
-from .models import Case, Referral
+from .models import Case, ClosureRequest, Referral
 from .models.choices import CaseStatus, ClosureReason, ReferralState
 
 CLOSE_SHARE = 0.15
@@ -28,6 +29,8 @@ STATE_WEIGHTS = [
     (ReferralState.SENT, 2),
 ]
 REASONS = [r for r in ClosureReason.values if r != ClosureReason.OTHER]
+# Open cases per organisation whose caseworker has asked to close them: the managers' queue.
+CLOSURES_WAITING = 2
 
 
 def _at(day, rng):
@@ -41,6 +44,7 @@ def add_history(rng, registered):
     today = timezone.localdate()
     _close_some(rng, registered, today)
     _refer_some(rng, registered, today)
+    _closures_waiting(rng, registered)
 
 
 def _close_some(rng, registered, today):
@@ -101,3 +105,21 @@ def _refer_some(rng, registered, today):
             if state == ReferralState.WITHDRAWN:
                 referral.withdrawn_reason = "خانواده جابه‌جا شد"
             referral.save()
+
+
+def _closures_waiting(rng, registered):
+    """A few closure requests waiting for a manager, so "My work" shows its approvals queue."""
+    for _organisation, _staff, cases in registered.values():
+        # Asked by caseworkers: a manager closing their own case would not need to ask.
+        open_cases = list(
+            Case.objects.filter(pk__in=[c.pk for c in cases])
+            .exclude(status=CaseStatus.CLOSED)
+            .exclude(assigned_to__membership__role=Role.ORG_MANAGER)
+            .order_by("pk")
+        )
+        for case in rng.sample(open_cases, min(CLOSURES_WAITING, len(open_cases))):
+            ClosureRequest.objects.create(
+                case=case,
+                reason=rng.choice(REASONS),
+                requested_by=case.assigned_to,
+            )

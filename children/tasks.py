@@ -34,3 +34,14 @@ def send_referral_reminder_mail(self, organisation_id, referral_ids):
     from .services.referrals import referral_reminder_mail
 
     return referral_reminder_mail(organisation_id=organisation_id, referral_ids=referral_ids)
+
+
+# --- Approvals ----------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, **MAIL_RETRY)
+def send_approval_mail(self, organisation_id, kind, by_id=None):
+    """Tell the organisation's managers that a closure or a consent override waits for them."""
+    from .services.approvals import approval_mail
+
+    return approval_mail(organisation_id=organisation_id, kind=kind, by_id=by_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from core.i18n import is_persian
@@ -68,7 +69,10 @@ class JalaliDateInput(LocalizedDigitsInput):
     """A text input for dates: a stored date is shown with ``format_date`` in the active language.
 
     That is Jalali with Persian digits in Persian and ISO Gregorian in English; the field reads
-    both back. The placeholder shows the expected shape in the active language.
+    both back. The placeholder shows the expected shape in the active language, worded so that
+    it cannot be taken for a filled-in value. ``data-date-picker`` lets static/js/forms.js add a
+    calendar button beside the input (a Jalali calendar in Persian, the phone's own in English);
+    typing stays possible either way.
     """
 
     def format_value(self, value: Any) -> str | None:
@@ -79,15 +83,22 @@ class JalaliDateInput(LocalizedDigitsInput):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         # Chosen at render time, not in __init__: forms are built once, rendered per language.
-        context["widget"]["attrs"].setdefault("placeholder", self.placeholder())
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("placeholder", self.placeholder())
+        widget_attrs.setdefault("data-date-picker", "jalali" if is_persian() else "gregorian")
+        widget_attrs.setdefault("data-date-picker-label", str(_("Choose the date on a calendar")))
         return context
 
     @staticmethod
     def placeholder() -> str:
-        # Persian shows an example date rather than words: "سال/ماه/روز" inside a left-to-right
-        # input is reordered by the bidi algorithm and reads backwards.
+        # An example date alone reads as a date already filled in, so it says "for example".
+        # Persian shows an example date rather than the words "سال/ماه/روز": inside a
+        # left-to-right input the bidi algorithm reorders them and they read backwards; the
+        # example's digits keep their order after the word.
         return (
-            "۱۴۰۵/۰۹/۰۷" if is_persian() else str(pgettext_lazy("date placeholder", "YYYY-MM-DD"))
+            "مثلاً ۱۴۰۵/۰۹/۰۷"
+            if is_persian()
+            else str(pgettext_lazy("date placeholder", "YYYY-MM-DD"))
         )
 
 
@@ -160,3 +171,19 @@ class LocalizedTimeField(forms.TimeField):
         if isinstance(value, str):
             value = to_latin_digits(value).replace("\u066b", ":").strip()
         return super().to_python(value)
+
+
+class PhoneInput(forms.TextInput):
+    """A phone number: the telephone keypad on phones, Latin digits, left to right."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "tel", "dir": "ltr", "autocomplete": "off", **(attrs or {})})
+
+
+def use_phone_inputs(form: forms.BaseForm, names: tuple[str, ...]) -> None:
+    """Give the form's phone fields among `names` the telephone keypad."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget = PhoneInput()

@@ -5,6 +5,7 @@ from .views import auth, health, pages
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("language/", pages.switch_language, name="switch_language"),
     path("accounts/login/", auth.sign_in, name="login"),
     path("accounts/logout/", auth.sign_out, name="logout"),

@@ -18,8 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from core.spreadsheets.cells import ParseContext
-from core.spreadsheets.table import Cells, Check, Column, ImportRow, Preview, RowError, read_table
+from core.spreadsheets.cells import ParseContext, shown_value
+from core.spreadsheets.changes import change_entry, field_changes, same_value
+from core.spreadsheets.table import (
+    Cells,
+    Check,
+    Column,
+    ImportRow,
+    Preview,
+    RowError,
+    cleaned_text,
+    example_cell,
+    read_table,
+)
+
+from .vocabulary import load_vocabulary, vocabulary_fingerprint
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,8 +77,17 @@ class ImportKind:
     def header_row(self, lang: str) -> list[str]:
         return [column.header(lang) for column in self.columns]
 
-    def example_row(self, lang: str) -> list[str]:
+    def example_values(self, lang: str) -> list[str]:
+        """The columns' example values: a row that imports (tests fill the template with it)."""
         return [c.example_fa if lang == "fa" else c.example_en for c in self.columns]
+
+    def example_row(self, lang: str) -> list[str]:
+        """The template's example row: the example values, the first cell marked as an example
+        («مثال: …»), so a file that still holds the row never imports it (issue 16)."""
+        values = self.example_values(lang)
+        if values:
+            values[0] = example_cell(lang, values[0])
+        return values
 
     def resource(self, lang: str = "fa") -> resources.ModelResource:
         """A django-import-export resource with these columns, headers in ``lang``."""
@@ -116,6 +138,10 @@ class RecordKind(ImportKind):
     # Said when a key repeats in the file: "The same … is in row %(row)s."
     repeated_message: ClassVar["StrOrPromise"] = ""
 
+    def parse_fingerprint(self, organisation: Model | None) -> str:
+        # Choice columns are read with the organisation's vocabulary (``validate``).
+        return vocabulary_fingerprint(organisation)
+
     def checks(self, today: datetime.date) -> dict[str, Check]:
         """{column name: fn(value) → reason or None}, run once per distinct value."""
         return {}
@@ -145,9 +171,8 @@ class RecordKind(ImportKind):
         progress: Progress | None = None,
     ) -> Preview:
         today = timezone.localdate()
-        table = read_table(
-            rows, self.columns, context=ParseContext.load(), checks=self.checks(today)
-        )
+        context = ParseContext.load(load_vocabulary(organisation))
+        table = read_table(rows, self.columns, context=context, checks=self.checks(today))
         preview = Preview(
             read=len(table.rows),
             header_row=table.header_row,
@@ -155,12 +180,31 @@ class RecordKind(ImportKind):
             present_fields=table.present_fields,
             ignored_columns=table.ignored_columns,
             file_error=table.file_error,
+            example_rows=table.example_rows,
         )
         if table.file_error:
             return preview
 
-        def invalid(number: int, name: str, reason: object) -> None:
-            preview.errors.append(RowError(number, table.title(self.columns, name), str(reason)))
+        by_name = {c.name: c for c in self.columns}
+
+        def row_error(
+            number: int, name: str, reason: object, values: dict[str, Any] | None = None
+        ) -> RowError:
+            # The cell as typed and, where it was read, as it would be stored (issue 16).
+            cells, position = table.cells.get(number), table.positions.get(name)
+            typed = (
+                shown_value(cells[position])
+                if cells is not None and position is not None and position < len(cells)
+                else ""
+            )
+            value = (values or {}).get(name)
+            cleaned = None if value is None else cleaned_text(by_name[name], value, context)
+            return RowError(number, table.title(self.columns, name), str(reason), typed, cleaned)
+
+        def invalid(
+            number: int, name: str, reason: object, values: dict[str, Any] | None = None
+        ) -> None:
+            preview.errors.append(row_error(number, name, reason, values))
             preview.invalid_rows.add(number)
 
         seen: dict[Any, int] = {}
@@ -169,18 +213,20 @@ class RecordKind(ImportKind):
             self.check_row(
                 values,
                 # mypy cannot infer a lambda with default arguments.
-                lambda name, reason, errors=errors, number=number: errors.append(  # type: ignore[misc]
-                    RowError(number, table.title(self.columns, name), str(reason))
+                lambda name, reason, errors=errors, number=number, values=values: errors.append(  # type: ignore[misc]
+                    row_error(number, name, reason, values)
                 ),
             )
             if errors:
-                preview.errors.extend(errors)
-                preview.invalid_rows.add(number)
+                preview.reject(number, errors)  # invalid, or waiting for a word's meaning
                 continue
             key = values[self.key]
             if key in seen:
                 invalid(
-                    number, self.key_column or self.key, self.repeated_message % {"row": seen[key]}
+                    number,
+                    self.key_column or self.key,
+                    self.repeated_message % {"row": seen[key]},
+                    values,
                 )
                 preview.in_file_duplicates.append({"row": number, "same_as": seen[key]})
                 continue
@@ -198,20 +244,47 @@ class RecordKind(ImportKind):
                 continue
             reason = self.refuse(record, row.values, organisation)
             if reason:
-                invalid(row.row, self.key_column or self.key, reason)
+                invalid(row.row, self.key_column or self.key, reason, row.values)
                 continue
             row.existing = record
             same = all(_same(self.current(record, f), row.values.get(f)) for f in fields)
             row.action = "unchanged" if same else "update"
+            if row.action == "update":
+                self._note_change(
+                    preview, row, record, fields, table.positions, context, table.cells.get(row.row)
+                )
         preview.rows = [row for row in valid if row.row not in preview.invalid_rows]
         preview.errors.sort(key=lambda e: e.row)
         return preview
 
+    def _note_change(
+        self,
+        preview: Preview,
+        row: ImportRow,
+        record: Any,
+        fields: list[str],
+        positions: dict[str, int],
+        context: ParseContext,
+        cells: Cells | None = None,
+    ) -> None:
+        """List what ``row`` changes in ``record`` in the preview (issue 16)."""
+        if preview.changes_kept is not None and len(preview.changes) >= preview.changes_kept:
+            return
+        changes = field_changes(
+            columns={c.name: c for c in self.columns},
+            fields=fields,
+            old={f: self.current(record, f) for f in fields},
+            new=row.values,
+            cells=cells,
+            positions=positions,
+            context=context,
+        )
+        key = row.values.get(self.key)
+        number = key if isinstance(key, str) else ""  # a computed key (a tuple) names nothing
+        preview.changes.append(change_entry(row.row, number, str(record), changes))
 
-def _same(old: object, new: object) -> bool:
-    if isinstance(old, str) or isinstance(new, str):
-        return (old or "") == (new or "")
-    return old == new
+
+_same = same_value
 
 
 def mark_invalid(

@@ -72,6 +72,9 @@ class ImportJob(models.Model):
     message = models.TextField(blank=True)
     # Duplicates and other notes of the preview.
     summary = models.JSONField(default=dict, blank=True)
+    # The administrator's answers for rows that may be children registered already (ADR 0019):
+    # {"likely": {"<row>": "import" | "skip"}, "likely_all": "import" | "skip" | ""}.
+    decisions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         # The table kept its name when the model moved here from children (ADR 0012).
@@ -101,8 +104,91 @@ class ImportJob(models.Model):
     def is_running(self):
         return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING)
 
+    # --- Rows that may be children registered already (ADR 0019) ---
+
+    @property
+    def likely_rows(self) -> list[int]:
+        """Every row of the last dry run that may be a child registered already."""
+        return (self.summary or {}).get("likely_rows") or []
+
+    def likely_decision(self, row: int) -> str:
+        """ "import", "skip" or "" (not decided yet) for one of the likely rows."""
+        decisions = self.decisions or {}
+        return (decisions.get("likely") or {}).get(str(row)) or decisions.get("likely_all") or ""
+
+    def rows_to_skip(self) -> frozenset[int]:
+        return frozenset(r for r in self.likely_rows if self.likely_decision(r) == "skip")
+
+    def likely_pending(self) -> int:
+        """How many likely rows still wait for the administrator's answer."""
+        return sum(1 for r in self.likely_rows if not self.likely_decision(r))
+
 
 def organisation_model():
     """The model a job imports into (``ngos.Organisation``), reached through the job's foreign key
     so that this app's code imports no domain app (ADR 0012)."""
     return ImportJob._meta.get_field("organisation").related_model
+
+
+class ValueWord(models.Model):
+    """A word people write in a choice column and the value it stands for (issue 16, "Values").
+
+    Rows without an organisation are everyone's vocabulary (seeded by a migration, extended in
+    the admin); rows with one are that organisation's remembered decisions, made on an import's
+    preview or with ``import_data --map``, and read before everyone's (docs/adr/0018). ``key``
+    is ``core.spreadsheets.cells.word_key(word)``, what a cell is matched on; ``value`` is the
+    column's stored choice value, or "" for "leave the cell empty" (optional columns only).
+    """
+
+    column = models.CharField(_("column"), max_length=40)
+    word = models.CharField(_("word"), max_length=200)
+    key = models.CharField(max_length=200, editable=False)
+    value = models.CharField(_("value"), max_length=64, blank=True)
+    organisation = models.ForeignKey(
+        "ngos.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="value_words",
+        null=True,
+        blank=True,
+        help_text=_("Empty: a word of everyone's vocabulary."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("value word")
+        verbose_name_plural = _("value words")
+        ordering = ["column", "word"]
+        constraints = [
+            # One meaning for a word in a column: everyone's (NULL counts as one organisation
+            # here) and each organisation's own.
+            models.UniqueConstraint(
+                fields=["organisation", "column", "key"],
+                name="value_word_once_per_column",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="value_word_key_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.column}: {self.word} → {self.value or '∅'}"
+
+    def save(self, *args, **kwargs):
+        self._set_key()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self._set_key()  # before the constraints are checked (a form's full_clean)
+
+    def _set_key(self):
+        from core.spreadsheets.cells import word_key
+
+        self.key = word_key(self.word)

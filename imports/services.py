@@ -22,6 +22,7 @@ from core import audit
 from core.spreadsheets import reading
 from core.spreadsheets.parsed import FORMAT as PARSED_FORMAT
 from core.spreadsheets.parsed import ParsedCache
+from core.spreadsheets.table import CHANGES_KEPT, Preview, header_key, header_keys
 
 from .kinds import ImportRefused
 from .models import AUDIT_OBJECT_TYPE, ERRORS_KEPT, ImportJob
@@ -29,11 +30,15 @@ from .progress import ProgressRecorder
 from .registry import get_kind
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from core.models import User
-    from core.spreadsheets.table import Preview
+    from core.spreadsheets.table import Column
 
 Status = ImportJob.Status
 logger = logging.getLogger(__name__)
+# Distinct unknown values kept on the job: a file with more is not one to map word by word.
+UNKNOWN_VALUES_KEPT = 500
 # pg_advisory_xact_lock(namespace, organisation id); kinds without an organisation lock 0.
 _LOCK_NAMESPACE = 80_008
 
@@ -183,7 +188,62 @@ def _apply_preview(job: ImportJob, preview: "Preview") -> None:
         "likely_duplicates": preview.likely_duplicates[:1000],
         "likely_unchecked": preview.likely_unchecked,
         "errors_total": len(preview.errors),
+        # preview (issue 16): the template's example rows, skipped; the first rows that update a
+        # record, each with its fields old → new (a check across rows may refuse one later).
+        "example_rows": preview.example_rows[:1000],
+        "changes": [c for c in preview.changes if c["row"] not in preview.invalid_rows],
+        # words: values no vocabulary knows, waiting for the administrator (docs/adr/0018).
+        "unknown_values": list(preview.unknown_values.values())[:UNKNOWN_VALUES_KEPT],
+        "rows_undecided_values": len(preview.undecided_rows),
+        # twins (ADR 0019): groups of rows imported once; rows waiting for a decision.
+        "in_file_groups": preview.in_file_groups[:1000],
+        "likely_rows": preview.likely_rows,
     }
+    _apply_decisions(job)
+
+
+def _apply_decisions(job: ImportJob) -> None:
+    """The administrator's answers on likely duplicates, counted into the preview: skipped rows
+    are not created, unanswered ones hold the import back."""
+    skipped = job.rows_to_skip()
+    job.created_count = max(0, job.created_count - len(skipped))
+    job.summary["likely_skipped"] = len(skipped)
+    job.summary["likely_pending"] = job.likely_pending()
+
+
+def import_job_decide(
+    *, by: "User", job: ImportJob, decision: str, rows: "list[int] | None" = None
+) -> ImportJob:
+    """Record the administrator's answer for rows that may be children registered already:
+    ``decision`` is "import" (as new children) or "skip"; ``rows`` some of the job's likely rows,
+    or None for every one of them. Rows that are not among them are refused (``ImportRefused``).
+    The caller runs the dry run again so that the preview counts the answers."""
+    if decision not in ("import", "skip"):
+        raise ImportRefused(_("Choose to import or to skip."))
+    likely = set(job.likely_rows)
+    if not likely:
+        raise ImportRefused(_("These rows are not waiting for a decision in this file."))
+    decisions = dict(job.decisions or {})
+    if rows is None:
+        decisions = {"likely": {}, "likely_all": decision}
+    else:
+        if not rows or not set(rows) <= likely:
+            raise ImportRefused(_("These rows are not waiting for a decision in this file."))
+        answered = dict(decisions.get("likely") or {})
+        answered.update({str(row): decision for row in rows})
+        decisions["likely"] = answered
+    job.decisions = decisions
+    _apply_decisions(job)
+    job.save(update_fields=["decisions", "summary", "created_count"])
+    audit.record(
+        audit.Action.UPDATE,
+        user=by,
+        organisation=job.organisation,
+        object_type=AUDIT_OBJECT_TYPE,
+        object_id=str(job.pk),
+        detail={"likely": decision, "rows": len(rows) if rows is not None else "all"},
+    )
+    return job
 
 
 def validate_job_file(
@@ -269,6 +329,13 @@ def _import(job: ImportJob, by: "User") -> None:
             )
         if previous_import(job) is not None:
             raise ImportRefused(_("This file has already been imported into this organisation."))
+        if job.likely_pending():
+            raise ImportRefused(
+                _(
+                    "Some rows may be children registered already: choose for each whether to"
+                    " import it as a new child or skip it."
+                )
+            )
         rows = _StoredRows(job, cached="read")
         with (
             ProgressRecorder(job.pk, lambda: rows.expected, aside=True) as recorder,
@@ -293,6 +360,10 @@ def _import(job: ImportJob, by: "User") -> None:
         job.created_count = counts["created"]
         job.updated_count = counts["updated"]
         job.unchanged_count = counts["unchanged"]
+        # Valid rows that wrote nothing themselves (ADR 0019): twins of an earlier row, and rows
+        # the administrator chose to skip.
+        job.summary["rows_merged"] = counts.get("merged", 0)
+        job.summary["rows_skipped"] = counts.get("skipped", 0)
         job.status = Status.DONE
         job.progress = 100
         job.finished_at = timezone.now()
@@ -314,23 +385,100 @@ def _import(job: ImportJob, by: "User") -> None:
         )
 
 
-def error_report_rows(job: ImportJob) -> list[list[Any]] | None:
-    """[header + reason, then each invalid row's original cells + its reasons], or None."""
+def error_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list[Any]] | None:
+    """[header + reason, then each invalid row's original cells + its reasons], or None.
+
+    In ``lang`` (the page's, default the active language), whatever the language of the file's
+    headers and of the dry run: the file is checked again in that language, and the template's
+    columns are named by their header in it (issue 16). The cells stay as typed."""
+    lang = _language(lang)
     stored = _StoredRows(job)
     rows = list(stored)  # the report repeats each invalid row's cells: kept whole here
     if stored.error:
         return None
-    with translation.override(job.language):
-        preview = get_kind(job.kind).validate(
-            rows, organisation=job.organisation, check_duplicates=False
-        )
-    if preview.file_error:
-        return None
-    reasons: dict[int, list[str]] = {}
-    for error in preview.errors:
-        reasons.setdefault(error.row, []).append(f"{error.column}: {error.reason}")
-    header = list(rows[preview.header_row - 1])
-    report = [[_("Row"), *header, _("Reason")]]
+    kind = get_kind(job.kind)
+    with translation.override(lang):
+        preview = kind.validate(rows, organisation=job.organisation, check_duplicates=False)
+        if preview.file_error:
+            return None
+        # Headers in the file's own language stay as written; the other language's are named by
+        # the template's header in ``lang``.
+        keys = header_keys(kind.columns) if preview.language != lang else {}
+        reasons: dict[int, list[str]] = {}
+        for error in preview.errors:
+            column = header_in(keys, error.column, lang)
+            reasons.setdefault(error.row, []).append(f"{column}: {error.reason}")
+        header = [header_in(keys, cell, lang) for cell in rows[preview.header_row - 1]]
+        report: list[list[Any]] = [[_("Row"), *header, _("Reason")]]
     for number in sorted(reasons):
         report.append([number, *rows[number - 1], " · ".join(reasons[number])])
     return report
+
+
+def changes_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list[Any]] | None:
+    """Every row of the file that updates an existing record, one line per field that changes:
+    [row, number, name, field, old, new as typed, new], in ``lang``; None for a file that
+    cannot be read. The preview lists only the first of them (issue 16)."""
+    lang = _language(lang)
+    stored = _StoredRows(job)
+    rows = list(stored)
+    if stored.error:
+        return None
+    kind = get_kind(job.kind)
+    with translation.override(lang):
+        preview = _validate_all_changes(kind, rows, job)
+        if preview.file_error:
+            return None
+        columns = {c.name: c for c in kind.columns}
+        report: list[list[Any]] = [
+            [
+                _("Row"),
+                _("Identifier"),
+                _("Name"),
+                _("Column"),
+                _("Recorded now"),
+                _("In the file"),
+                _("After the import"),
+            ]
+        ]
+    for change in preview.changes:
+        if change["row"] in preview.invalid_rows:
+            continue
+        for item in change["fields"]:
+            column = columns.get(item["field"])
+            report.append(
+                [
+                    change["row"],
+                    change["number"],
+                    change["name"],
+                    column.header(lang) if column else item["field"],
+                    item["old"][lang],
+                    item["typed"],
+                    item["new"][lang],
+                ]
+            )
+    return report
+
+
+def _validate_all_changes(kind: Any, rows: list[Any], job: ImportJob) -> "Preview":
+    """The kind's dry run with every change listed, not only the first."""
+    token = CHANGES_KEPT.set(None)
+    try:
+        preview: Preview = kind.validate(
+            rows, organisation=job.organisation, check_duplicates=False
+        )
+    finally:
+        CHANGES_KEPT.reset(token)
+    return preview
+
+
+def _language(lang: str | None) -> str:
+    lang = lang or translation.get_language() or "fa"
+    return "fa" if lang.startswith("fa") else "en"
+
+
+def header_in(keys: "Mapping[str, Column]", header: object, lang: str) -> str:
+    """``header`` (a cell of the file's header row) as the template's header in ``lang`` when it
+    names one of the columns (``keys``: ``header_keys(columns)``); else as written."""
+    column = keys.get(header_key(header))
+    return column.header(lang) if column is not None else str(header if header is not None else "")

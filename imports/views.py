@@ -17,10 +17,13 @@ from core.spreadsheets import reading
 from core.xlsx import workbook_file, xlsx_file
 
 from . import services
+from .badge import job_badge
 from .forms import ImportUploadForm
+from .language import errors_in, retranslate
 from .models import AUDIT_OBJECT_TYPE, ImportJob
 from .registry import all_kinds, get_kind
 from .tasks import run_import
+from .word_views import unknown_values_form, words_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
@@ -56,11 +59,18 @@ def import_upload(request):
         else:
             transaction.on_commit(lambda: run_import.delay(job.pk, True))
             return redirect("imports:import_detail", job.pk)
-    jobs = ImportJob.objects.select_related("organisation", "created_by")[:10]
+    jobs = list(ImportJob.objects.select_related("organisation", "created_by")[:10])
+    for job in jobs:
+        job.badge = job_badge(job)  # the same words as the job's page
     return render(
         request,
         "imports/upload.html",
-        {"form": form, "jobs": jobs, "kinds": list(all_kinds().values())},
+        {
+            "form": form,
+            "jobs": jobs,
+            "kinds": list(all_kinds().values()),
+            **words_context(request),  # words: the organisation's saved words
+        },
     )
 
 
@@ -72,25 +82,81 @@ def _likely_groups(items):
     for item in items:
         own, elsewhere = item.get("own") or [], item.get("elsewhere") or []
         last = groups[-1] if groups else None
-        if not own and last and not last["own"] and last["elsewhere"] == elsewhere:
+        twins = item.get("with") or []
+        if (
+            not own
+            and not twins
+            and last
+            and not last["own"]
+            and not last["with"]
+            and last["elsewhere"] == elsewhere
+        ):
             last["rows"].append(item["row"])
         else:
-            groups.append({"rows": [item["row"]], "own": own, "elsewhere": elsewhere})
+            groups.append(
+                {"rows": [item["row"]], "own": own, "elsewhere": elsewhere, "with": twins}
+            )
     return groups
+
+
+def _changes(job, kind, lang):
+    """The preview's changes as the page shows them in ``lang``: field labels and values in that
+    language, the value as typed beside the new one when they differ."""
+    columns = {c.name: c for c in kind.columns}
+    out = []
+    for change in (job.summary or {}).get("changes") or []:
+        fields = []
+        for item in change.get("fields", []):
+            column = columns.get(item["field"])
+            new = item["new"].get(lang, "")
+            typed = item.get("typed", "")
+            fields.append(
+                {
+                    "label": column.header(lang) if column else item["field"],
+                    "old": item["old"].get(lang, ""),
+                    "new": new,
+                    "typed": typed if typed and typed != new else "",
+                }
+            )
+        out.append({**change, "fields": fields})
+    return out
 
 
 def _context(job):
     summary = job.summary or {}
+    kind = get_kind(job.kind)
+    lang = _lang()
+    badge = job_badge(job)
+    likely_groups = _likely_groups(summary.get("likely_duplicates") or [])
+    for group in likely_groups:
+        # One answer for the line's rows, or "" while any is unanswered or they differ.
+        answers = {job.likely_decision(row) for row in group["rows"]}
+        group["decision"] = answers.pop() if len(answers) == 1 else ""
     return {
-        "likely_groups": _likely_groups(summary.get("likely_duplicates") or []),
+        "likely_groups": likely_groups,
         "job": job,
-        "kind": get_kind(job.kind),
-        "errors": job.errors[:ERRORS_SHOWN],
+        "kind": kind,
+        "errors": errors_in(
+            job.errors[:ERRORS_SHOWN],
+            columns=kind.columns,
+            source=job.language,
+            target=lang,
+            file_language=summary.get("language"),
+        ),
         "errors_hidden": max(0, summary.get("errors_total", len(job.errors)) - ERRORS_SHOWN),
         "summary": summary,
+        # preview (issue 16): the badge, the rows that update a record, the example rows.
+        "badge": badge,
+        "message": retranslate(job.message, job.language, lang),
+        "changes": _changes(job, kind, lang),
+        "changes_hidden": max(0, job.updated_count - len(summary.get("changes") or [])),
+        "unknown_values_form": unknown_values_form(job),  # words
         "can_import": job.status == ImportJob.Status.PREVIEWED
         and not job.rows_invalid
+        and not summary.get("rows_undecided_values")
+        and not summary.get("likely_pending")
         and not summary.get("already_imported")
+        and not summary.get("likely_pending")
         and job.rows_valid > 0,
     }
 
@@ -119,11 +185,37 @@ def import_confirm(request, pk):
     return redirect("imports:import_detail", job.pk)
 
 
+@require_POST
+@require_permission(Perm.DATA_IMPORT)
+def import_likely_decide(request, pk):
+    """The administrator's answer for rows that may be children registered already: import them
+    as new children or skip them (one line's rows, or all). The dry run then runs again."""
+    job = _job(request, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        return redirect("imports:import_detail", job.pk)
+    decision = request.POST.get("decision", "")
+    if request.POST.get("all"):
+        rows = None
+    else:
+        try:
+            rows = [int(row) for row in request.POST.getlist("row")]
+        except ValueError:
+            raise Http404 from None
+    try:
+        services.import_job_decide(by=request.user, job=job, decision=decision, rows=rows)
+    except services.ImportRefused:
+        # Rows this job does not list (another job's): the same answer as a missing job.
+        raise Http404 from None
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
+    transaction.on_commit(lambda: run_import.delay(job.pk, True))
+    return redirect("imports:import_detail", job.pk)
+
+
 @require_permission(Perm.DATA_IMPORT)
 def import_errors(request, pk):
     """The invalid rows with their original values and a reason column, as XLSX."""
     job = _job(request, pk)
-    rows = services.error_report_rows(job)
+    rows = services.error_report_rows(job, lang=_lang())
     if rows is None:
         raise Http404
     audit.record(
@@ -138,6 +230,29 @@ def import_errors(request, pk):
     name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
     return FileResponse(
         handle, as_attachment=True, filename=f"{name}-errors.xlsx", content_type=XLSX
+    )
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_changes(request, pk):
+    """Every row that would update an existing record, each field old → new, as XLSX: the
+    preview lists only the first of them."""
+    job = _job(request, pk)
+    rows = services.changes_report_rows(job, lang=_lang())
+    if rows is None:
+        raise Http404
+    audit.record(
+        audit.Action.EXPORT,
+        user=request.user,
+        organisation=job.organisation,
+        object_type=AUDIT_OBJECT_TYPE,
+        object_id=str(job.pk),
+        detail={"report": "changes", "rows": len(rows) - 1},
+    )
+    handle = xlsx_file(_("Changes"), rows[0], rows[1:], right_to_left=_lang() == "fa")
+    name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{name}-changes.xlsx", content_type=XLSX
     )
 
 

@@ -27,15 +27,9 @@ from ngos.models import Organisation
 
 from .models import Attendee, Meeting, Minutes, WorkingGroup
 
-PRESENCE_WORDS = words_table(
-    Attendee.Presence,
-    {
-        Attendee.Presence.PRESENT: ["حاضر", "present", "yes"],
-        Attendee.Presence.ABSENT: ["غایب", "absent", "no"],
-        Attendee.Presence.REPRESENTED: ["نماینده", "با نماینده", "represented"],
-    },
-)
-parse_presence = choice_parser(PRESENCE_WORDS, _("Write present, absent or represented."))
+# The answers and their labels; other words are in the vocabulary (docs/adr/0018).
+PRESENCE_WORDS = words_table(Attendee.Presence, {})
+parse_presence = choice_parser(PRESENCE_WORDS, _("Unknown attendance."), "presence")
 
 
 parse_number = whole_number_parser(1, 10000, _("Write the meeting's number, e.g. 12."))
@@ -105,6 +99,7 @@ ATTENDANCE_COLUMNS = (
         example_fa="حاضر",
         example_en="Present",
         allowed=tuple(label for _value, label in Attendee.Presence.choices),
+        choices=Attendee.Presence,
     ),
     Column("represented_by", "نماینده", "Represented by", parse_text),
     Column("is_chair", "رئیس جلسه", "Chair", parse_chair, example_fa="بله", example_en="yes"),

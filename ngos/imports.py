@@ -74,20 +74,21 @@ parse_year = whole_number_parser(
 
 # Ministries are set up by the system's administrators, not imported.
 IMPORTABLE_KINDS = [k for k in Organisation.Kind if k != Organisation.Kind.MINISTRY]
-KIND_WORDS = {
-    key: value
-    for key, value in words_table(
-        Organisation.Kind,
-        {
-            Organisation.Kind.NGO: ["سمن", "سازمان مردم نهاد", "مردم نهاد", "ngo"],
-            Organisation.Kind.WELFARE: ["بهزیستی", "welfare"],
-            Organisation.Kind.MUNICIPALITY: ["شهرداری", "municipality"],
-            Organisation.Kind.GOVERNMENT_AGENCY: ["دولتی", "سازمان دولتی", "government"],
-        },
-    ).items()
-    if value != Organisation.Kind.MINISTRY
-}
-parse_kind = choice_parser(KIND_WORDS, _("Unknown kind of organisation. See the allowed values."))
+
+
+class _KindChoices:
+    """The kinds a file may give, as choices (value → label): no ministry."""
+
+    choices = [(kind.value, kind.label) for kind in IMPORTABLE_KINDS]
+
+    def __init__(self, value):
+        self.label = Organisation.Kind(value).label
+
+
+# The kinds and their labels; other words are in the vocabulary (docs/adr/0018), which can only
+# name these kinds (a vocabulary word for another value is never used).
+KIND_WORDS = words_table(_KindChoices, {})
+parse_kind = choice_parser(KIND_WORDS, _("Unknown kind of organisation."), "kind")
 
 # Roles an import gives: the organisation's own staff. Ministry officers and administrators are
 # created one by one on the staff page, where their scope is chosen.
@@ -163,6 +164,7 @@ ORGANISATION_COLUMNS = (
         example_fa="سازمان مردم‌نهاد",
         example_en="NGO",
         allowed=tuple(k.label for k in IMPORTABLE_KINDS),
+        choices=_KindChoices,
     ),
     Column(
         "registration_number",

@@ -81,7 +81,9 @@ FROM (
     SELECT d.jalali_month, c.province_id,
            c.sex || ':' || {AGE_BAND_SQL} AS sex_age,
            COALESCE(NULLIF(c.nationality, ''), 'unknown') AS nationality,
-           COALESCE(NULLIF(c.documentation, ''), 'unknown') AS documentation,
+           -- An import without the column says "not recorded" (issue 16): counted as unknown.
+           COALESCE(NULLIF(NULLIF(c.documentation, ''), 'not_recorded'), 'unknown')
+               AS documentation,
            COALESCE(NULLIF(c.work_type, ''), 'unknown') AS work_type,
            COALESCE(NULLIF(c.school_status, ''), 'unknown') AS school_status
     FROM (

@@ -11,6 +11,8 @@ Cells are numbers, text, None (not applicable) or a suppression marker. Labels a
 in the language the table was built in.
 """
 
+from django.utils.translation import gettext as _
+
 from core.charts import chart_spec
 
 from . import suppression
@@ -41,15 +43,30 @@ def chart_value(cell):
     return cell
 
 
+def chart_point(cell):
+    """A cell as a chart point that keeps its suppression mark: core.charts turns the mark into
+    a gap for spreadsheets and PDFs and a labelled hatch on the page."""
+    return cell if suppression.is_hidden(cell) else chart_value(cell)
+
+
+def mark_notes():
+    """What each mark means, for the chart's tooltip (the table's cells say the same)."""
+    return {
+        suppression.SUPPRESSED: _("Fewer than 5: hidden to protect the children's identity"),
+        suppression.HIDDEN: _("Hidden so that a total cannot reveal a figure under 5"),
+    }
+
+
 def bar_chart(labels, datasets, horizontal=False, stacked=False, kind="bar"):
     """A chart spec (core.charts) for the page, the XLSX chart sheet and the PDF; hidden
-    figures become gaps."""
+    figures become gaps there and marks on the page."""
     return chart_spec(
         labels,
-        [(label, [chart_value(value) for value in values]) for label, values in datasets],
+        [(label, [chart_point(value) for value in values]) for label, values in datasets],
         kind=kind,
         horizontal=horizontal,
         stacked=stacked,
+        notes=mark_notes(),
     )
 
 

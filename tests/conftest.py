@@ -20,17 +20,40 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+def load_reference_rows():
+    """The reference rows the migrations insert (provinces, services, everyone's vocabulary)."""
+    for migration in (
+        "core.migrations.0003_provinces",
+        "core.migrations.0004_province_abbreviation",
+        "imports.migrations.0003_words_seed_vocabulary",
+    ):
+        importlib.import_module(migration).load(apps, None)
+    ensure_services()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The reference rows the migrations insert (provinces, services), put back once per test
-    process: a database kept by --reuse-db was flushed by the last run's transactional test."""
+    """The reference rows put back once per test process: a database kept by --reuse-db was
+    flushed by the last run's transactional test."""
     with django_db_blocker.unblock():
-        for migration in (
-            "core.migrations.0003_provinces",
-            "core.migrations.0004_province_abbreviation",
-        ):
-            importlib.import_module(migration).load(apps, None)
-        ensure_services()
+        load_reference_rows()
+
+
+@pytest.fixture(autouse=True)
+def _shared_vocabulary(request):
+    """Everyone's vocabulary of values, which a migration seeds, put back for a test that uses
+    the database after a transactional test's flush emptied it (one query when it is there)."""
+    names = request.fixturenames
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from imports.models import ValueWord
+
+    if not ValueWord.objects.filter(organisation__isnull=True).exists():
+        importlib.import_module("imports.migrations.0003_words_seed_vocabulary").load(apps, None)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.formfields import JalaliDateField, LocalizedIntegerField
+from core.formfields import JalaliDateField, LocalizedIntegerField, use_phone_inputs
 from core.national_id import is_valid_national_id, normalize_national_id
 from core.persian import to_latin_digits
 
@@ -27,6 +27,9 @@ def _integer(label, **kwargs):
     return LocalizedIntegerField(label=label, required=False, min_value=0, **kwargs)
 
 
+PHONE_FIELDS = ("phone", "guardian_phone")
+
+
 class IdentityFieldsMixin(forms.ModelForm):
     """Checks shared by registration and the identity section."""
 
@@ -35,6 +38,10 @@ class IdentityFieldsMixin(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=Language.choices, widget=_CHECKBOXES, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_phone_inputs(self, PHONE_FIELDS)
 
     def clean_id_number(self):
         value = to_latin_digits(self.cleaned_data.get("id_number", "")).strip()
@@ -157,6 +164,10 @@ class SectionForm(forms.ModelForm):
     """One section of the case. `version` is the case version the form was opened at (RE-02)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_phone_inputs(self, PHONE_FIELDS)
 
     def section_data(self):
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.formfields import LocalizedIntegerField
+from core.formfields import LocalizedIntegerField, use_phone_inputs
 from core.persian import to_latin_digits
 
 from ..models import SHARED_FIELDS, Household
@@ -24,6 +24,10 @@ class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
         fields = [*SHARED_FIELDS, "housing"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_phone_inputs(self, ("guardian_phone",))
 
     def household_data(self):
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -59,12 +59,13 @@ class EncounterForm(forms.ModelForm):
         self.fields["cases"].queryset = cases
         self.anonymous_names = []
         for (sex, band), name in ANONYMOUS_FIELDS.items():
+            label = _("%(sex)s, %(age)s") % {"sex": Sex(sex).label, "age": AgeBand(band).label}
             self.fields[name] = LocalizedIntegerField(
-                label=f"{Sex(sex).label} · {AgeBand(band).label}",
-                min_value=0,
-                max_value=500,
-                required=False,
+                label=label, min_value=0, max_value=500, required=False
             )
+            # The grid shows the sex and age band as row and column headers, not as a <label>:
+            # the input carries them itself for screen readers (axe: label).
+            self.fields[name].widget.attrs["aria-label"] = label
             self.anonymous_names.append(name)
 
     def place_fields(self):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from core.jalali import format_date
-from core.spreadsheets.table import Column, choice_values, province_column
+from core.spreadsheets.table import Column, choice_values, example_cell, province_column
 from imports.kinds import ColumnWidget
 
 from ..models import Case
@@ -60,6 +60,7 @@ COLUMNS = (
         example_fa="پسر",
         example_en="boy",
         allowed=choice_values(Sex.choices),
+        choices=Sex,
     ),
     Column(
         "birth_date",
@@ -89,6 +90,7 @@ COLUMNS = (
         example_fa="افغانستانی",
         example_en="Afghan",
         allowed=choice_values(Nationality.choices),
+        choices=Nationality,
     ),
     Column(
         "documentation",
@@ -96,10 +98,11 @@ COLUMNS = (
         "Documentation status",
         parsing.parse_documentation,
         parsing.render_choice(Documentation),
-        required=True,
+        # Optional: a file without it imports its children as "not recorded" (issue 16).
         example_fa="کارت آمایش",
         example_en="Amayesh card",
         allowed=choice_values(Documentation.choices),
+        choices=Documentation,
         aliases=("documentation_status", "وضعیت مدرک"),
     ),
     Column(
@@ -124,6 +127,7 @@ COLUMNS = (
         example_fa="دستفروشی",
         example_en="Street vending",
         allowed=choice_values(WorkType.choices),
+        choices=WorkType,
     ),
     Column(
         "school_status",
@@ -134,6 +138,7 @@ COLUMNS = (
         example_fa="ترک تحصیل",
         example_en="Dropped out",
         allowed=choice_values(SchoolStatus.choices),
+        choices=SchoolStatus,
     ),
     Column(
         "guardian_phone",
@@ -168,7 +173,10 @@ def header_row(lang):
 
 
 def example_row(lang):
-    return [column.example_fa if lang == "fa" else column.example_en for column in COLUMNS]
+    """The template's example row, its first cell marked as an example (issue 16)."""
+    values = [column.example_fa if lang == "fa" else column.example_en for column in COLUMNS]
+    values[0] = example_cell(lang, values[0])
+    return values
 
 
 def case_row(case, lang):

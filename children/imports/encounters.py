@@ -35,16 +35,9 @@ from ..models import ANONYMOUS_FIELDS, Encounter
 from ..models.choices import Activity
 from ..services.outreach import hotspot_key
 
-ACTIVITY_WORDS = words_table(
-    Activity,
-    {
-        Activity.FIRST_CONTACT: ["اولین تماس", "تماس اول", "first contact"],
-        Activity.REGULAR_VISIT: ["بازدید", "بازدید منظم", "visit", "regular visit"],
-        Activity.GROUP_ACTIVITY: ["فعالیت گروهی", "گروهی", "group", "group activity"],
-        Activity.EMERGENCY: ["اضطراری", "فوری", "emergency"],
-    },
-)
-parse_activity = choice_parser(ACTIVITY_WORDS, _("Unknown activity. See the allowed values."))
+# The activities and their labels; other words are in the vocabulary (docs/adr/0018).
+ACTIVITY_WORDS = words_table(Activity, {})
+parse_activity = choice_parser(ACTIVITY_WORDS, _("Unknown activity."), "activity")
 _YES = {"بله", "آری", "اره", "دارد", "yes", "y", "true", "1", "x", "✓"}
 _NO = {"خیر", "نه", "ندارد", "no", "n", "false", "0"}
 
@@ -137,6 +130,7 @@ ENCOUNTER_COLUMNS = (
         example_fa="بازدید منظم",
         example_en="Regular visit",
         allowed=tuple(label for _value, label in Activity.choices),
+        choices=Activity,
     ),
     *(
         Column(ANONYMOUS_FIELDS[key], fa, en, parse_count, example_fa="۱", example_en="1")

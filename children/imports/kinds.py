@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy
 
 from core.permissions import Role
 from imports.kinds import ImportKind, ImportRefused
+from imports.vocabulary import vocabulary_fingerprint
 
 from ..models import Case
 from .columns import COLUMNS, child_resource
-from .load import ChildrenLoader
+from .load import ChildrenLoader, write_twins
 from .validate import ChildrenValidation, validate_children
 
 
@@ -23,6 +24,14 @@ def default_caseworker(organisation):
         if user is not None:
             return user
     return None
+
+
+def _rows_to_skip(job_id):
+    """The rows the administrator chose not to import (possibly registered already)."""
+    from imports.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=job_id).only("summary", "decisions").first()
+    return job.rows_to_skip() if job is not None else frozenset()
 
 
 class ChildrenKind(ImportKind):
@@ -40,6 +49,10 @@ class ChildrenKind(ImportKind):
 
     def resource(self, lang="fa"):
         return child_resource(lang)
+
+    def parse_fingerprint(self, organisation):
+        # Choice columns and provinces are read with the organisation's vocabulary.
+        return vocabulary_fingerprint(organisation)
 
     def validate(self, rows, *, organisation, check_duplicates=True, progress=None):
         # The preview keeps counts and errors, not every row: children are written by
@@ -61,7 +74,7 @@ class ChildrenKind(ImportKind):
         next chunk's candidate fetch and the staging of the chunk about to go in. Deciding what
         each row of the next chunk does (Python only) waits until that insert has started.
         """
-        validation = ChildrenValidation(organisation)
+        validation = ChildrenValidation(organisation, skip_rows=_rows_to_skip(job_id))
         preview = validation.preview
         with ChildrenLoader(
             organisation=organisation,
@@ -75,15 +88,22 @@ class ChildrenKind(ImportKind):
                 fetched = validation.fetch(checked)
                 if decided is not None and preview.ok:
                     loader.add(decided)
+                    validation.written(decided)
                 decided = validation.decide(checked, fetched)
                 if progress:
                     progress(preview.read, loader.counts["created"] + loader.counts["unchanged"])
             validation.finish()
             if decided is not None and preview.ok:
                 loader.add(decided)
+                validation.written(decided)
             if not preview.ok:
                 return preview, None
-            return preview, loader.finish(preview.present_fields)
+            counts = loader.finish(preview.present_fields)
+            # Twins are written once: the first row's case takes the others' values (ADR 0019).
+            write_twins(validation.twins.merges(), organisation)
+            counts["merged"] = preview.count("merge")
+            counts["skipped"] = preview.count("skip")
+            return preview, counts
 
     def _assignee(self, organisation):
         assigned_to = default_caseworker(organisation)

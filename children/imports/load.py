@@ -26,6 +26,7 @@ from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
 from ..services.case_numbers import reserve_case_numbers
 from ..services.cases import refresh_search_fields, search_values
 from .columns import CASE_FIELDS
+from .households import spread_to_households
 
 SEARCH_FIELDS = (
     "search_name",
@@ -258,7 +259,9 @@ class ChildrenLoader:
                 self.counts["updated"] = _update_existing(
                     cursor, present_fields, self.by, self.job_id
                 )
-                _refresh_search_of(cursor, self.updated_ids)
+                # A child in a family: the household and its other members follow.
+                siblings = spread_to_households(cursor, present_fields, self.by, self.job_id)
+                _refresh_search_of(cursor, [*self.updated_ids, *siblings])
         return dict(self.counts)
 
     def _start(self, statements):
@@ -435,3 +438,59 @@ def _refresh_search_of(cursor, case_ids):
         f"FROM import_search s WHERE c.id = s.id AND ({', '.join('c.' + n for n in SEARCH_FIELDS)}) "
         f"IS DISTINCT FROM ({', '.join('s.' + n for n in SEARCH_FIELDS)})"
     )
+
+
+# --- Twins: rows of one file that are the same child (ADR 0019) ------------------------------
+
+
+def write_twins(merges, organisation):
+    """Give each twin group's case the values its later rows add: ``merges`` is
+    [(case id or None, new case's number or None, {field: value})] from ``TwinIndex.merges``.
+    Set-based, after the chunks: one COPY into a staging table and one ``UPDATE … FROM``, where
+    each column takes the staged value only for the fields the group's rows add. The history
+    triggers record each change under the import's context. Returns the number of cases changed.
+    """
+    if not merges:
+        return 0
+    types = _staging_types()
+    columns = [_column(name) for name in CASE_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_twins")
+        cursor.execute(
+            "CREATE TEMP TABLE import_twins (case_id bigint, case_number text, sets text[], "
+            + ", ".join(f"{column} {types[column]}" for column in columns)
+            + ") ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            f"COPY import_twins (case_id, case_number, sets, {', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for case_id, number, values in merges:
+                copy.write_row(
+                    [case_id, number, list(values), *(values.get(name) for name in CASE_FIELDS)]
+                )
+        # New cases are named by the number they were given.
+        cursor.execute(
+            "UPDATE import_twins s SET case_id = c.id FROM children_case c "
+            "WHERE s.case_id IS NULL AND c.case_number = s.case_number AND c.organisation_id = %s",
+            [organisation.pk],
+        )
+        sets = [
+            f"{column} = CASE WHEN '{name}' = ANY(s.sets) THEN s.{column} ELSE c.{column} END"
+            for name, column in zip(CASE_FIELDS, columns, strict=True)
+        ]
+        sets += [
+            "estimated_age_on = CASE WHEN 'estimated_age' = ANY(s.sets) "
+            "THEN COALESCE(c.estimated_age_on, c.registered_on, %s) ELSE c.estimated_age_on END",
+            "version = c.version + 1",
+            "updated_at = %s",
+        ]
+        # Column and field names come from the model, values from the staging table.
+        cursor.execute(
+            f"UPDATE children_case c SET {', '.join(sets)} FROM import_twins s "  # noqa: S608
+            "WHERE c.id = s.case_id RETURNING c.id",
+            [timezone.localdate(), timezone.now()],
+        )
+        changed = [row[0] for row in cursor.fetchall()]
+        if changed:
+            _refresh_search_of(cursor, changed)
+    return len(changed)

@@ -31,111 +31,23 @@ from ..models.choices import Documentation, Nationality, SchoolStatus, Sex, Work
 
 # --- Word tables ---------------------------------------------------------------------------------
 
-SEX_WORDS = words_table(
-    Sex,
-    {
-        Sex.MALE: ["پسر", "مذکر", "مرد", "ذکور", "male", "m", "boy", "man"],
-        Sex.FEMALE: ["دختر", "مونث", "مؤنث", "زن", "اناث", "female", "f", "girl", "woman"],
-    },
-)
-NATIONALITY_WORDS = words_table(
-    Nationality,
-    {
-        Nationality.IRANIAN: ["ایرانی", "ایران", "iran", "iranian"],
-        Nationality.AFGHAN: [
-            "افغان",
-            "افغانی",
-            "افغانستانی",
-            "افغانستان",
-            "afghan",
-            "afghani",
-            "afghanistan",
-        ],
-        Nationality.PAKISTANI: ["پاکستانی", "پاکستان", "pakistan", "pakistani"],
-        Nationality.IRAQI: ["عراقی", "عراق", "iraq", "iraqi"],
-        Nationality.OTHER: ["سایر", "دیگر", "other"],
-        Nationality.UNKNOWN: ["نامشخص", "نامعلوم", "نمیداند", "unknown"],
-    },
-)
-DOCUMENTATION_WORDS = words_table(
-    Documentation,
-    {
-        Documentation.NATIONAL_ID: [
-            "کد ملی",
-            "کارت ملی",
-            "شماره ملی",
-            "شناسنامه",  # the Iranian birth certificate, which carries the national ID
-            "birth certificate",
-            "national id",
-            "national code",
-        ],
-        Documentation.AMAYESH: ["آمایش", "کارت آمایش", "amayesh", "amayesh card"],
-        Documentation.PASSPORT: ["گذرنامه", "پاسپورت", "passport"],
-        Documentation.OTHER: [
-            "سایر",
-            "مدرک دیگر",
-            "سایر مدارک",
-            "برگه سرشماری",  # the census slip given to undocumented Afghans in 2022
-            "برگ سرشماری",
-            "other",
-        ],
-        Documentation.UNDOCUMENTED: ["فاقد مدرک", "بدون مدرک", "ندارد", "undocumented", "none"],
-    },
-)
-WORK_WORDS = words_table(
-    WorkType,
-    {
-        WorkType.STREET_VENDING: [
-            "دستفروشی",
-            "دست فروشی",
-            "فال فروشی",
-            "street vending",
-            "vending",
-        ],
-        WorkType.WASTE_PICKING: ["زباله گردی", "زباله‌گردی", "جمع آوری زباله", "waste picking"],
-        WorkType.CAR_WASHING: ["شیشه شویی", "ماشین شویی", "شستن ماشین", "car wash"],
-        WorkType.BEGGING: ["تکدی", "تکدی گری", "گدایی", "begging"],
-        WorkType.WORKSHOP: ["کارگاه", "کارگاهی", "workshop"],
-        WorkType.AGRICULTURE: ["کشاورزی", "agriculture", "farming"],
-        WorkType.DOMESTIC: ["کار خانگی", "خانگی", "domestic"],
-        WorkType.PORTERING: ["باربری", "حمل بار", "portering", "porter"],
-        WorkType.OTHER: ["سایر", "other"],
-        WorkType.NONE: ["کار نمی کند", "بدون کار", "ندارد", "none", "not working"],
-    },
-)
-SCHOOL_WORDS = words_table(
-    SchoolStatus,
-    {
-        SchoolStatus.ENROLLED: [
-            "در حال تحصیل",
-            "محصل",
-            "دانش آموز",
-            "ثبت نام شده",
-            "enrolled",
-            "in school",
-        ],
-        SchoolStatus.DROPPED_OUT: ["ترک تحصیل", "بازمانده از تحصیل", "dropped out", "dropout"],
-        SchoolStatus.NEVER_ENROLLED: [
-            "هرگز ثبت نام نشده",
-            "مدرسه نرفته",
-            "never enrolled",
-            "never",
-        ],
-    },
-)
+# Each choice column reads its values and their labels in both languages here; every other word
+# people write (گل‌فروشی, کارت آمایش, boy...) is in the vocabulary, data an administrator extends
+# (imports.ValueWord, seeded by imports/migrations/0003; docs/adr/0018).
+SEX_WORDS = words_table(Sex, {})
+NATIONALITY_WORDS = words_table(Nationality, {})
+DOCUMENTATION_WORDS = words_table(Documentation, {})
+WORK_WORDS = words_table(WorkType, {})
+SCHOOL_WORDS = words_table(SchoolStatus, {})
 
 
-parse_sex = choice_parser(SEX_WORDS, _("Write the sex as girl or boy (دختر or پسر)."))
-parse_nationality = choice_parser(
-    NATIONALITY_WORDS, _("Unknown nationality. See the allowed values.")
-)
+parse_sex = choice_parser(SEX_WORDS, _("Unknown sex."), "sex")
+parse_nationality = choice_parser(NATIONALITY_WORDS, _("Unknown nationality."), "nationality")
 parse_documentation = choice_parser(
-    DOCUMENTATION_WORDS, _("Unknown documentation status. See the allowed values.")
+    DOCUMENTATION_WORDS, _("Unknown documentation status."), "documentation"
 )
-parse_work_type = choice_parser(WORK_WORDS, _("Unknown type of work. See the allowed values."))
-parse_school_status = choice_parser(
-    SCHOOL_WORDS, _("Unknown schooling status. See the allowed values.")
-)
+parse_work_type = choice_parser(WORK_WORDS, _("Unknown type of work."), "work_type")
+parse_school_status = choice_parser(SCHOOL_WORDS, _("Unknown schooling status."), "school_status")
 
 
 # --- Values -------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ class Documentation(models.TextChoices):
     PASSPORT = "passport", _("Passport")
     OTHER = "other", _("Other document")
     UNDOCUMENTED = "undocumented", _("Undocumented")
+    # An imported file without a documentation column: nobody said (issue 16).
+    NOT_RECORDED = "not_recorded", _("Not recorded")
 
 
 class Language(models.TextChoices):

@@ -17,6 +17,7 @@ from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
 from ..models.choices import FollowUpStatus
+from ..selectors.approvals import consent_overrides_open, pending_closures
 
 Action = audit.Action
 
@@ -114,6 +115,9 @@ def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
         "unseen": Case.objects.unseen(today)
         .filter(organisation_id=organisation_id, assigned_to=user)
         .count(),
+        # Empty for a user who decides nothing: the queue is the manager's.
+        "closures_waiting": pending_closures(user=user).count(),
+        "overrides_open": consent_overrides_open(user=user).count(),
     }
 
 

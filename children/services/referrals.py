@@ -32,6 +32,7 @@ from ngos.selectors import managers_of
 
 from ..models import Case, Consent, Referral, TimelineEntry
 from ..models.choices import REFERRAL_OPEN_STATES, CaseStatus, ConsentScope, ReferralState
+from . import approvals
 from .workflow import advance_status
 
 Action = audit.Action
@@ -217,6 +218,9 @@ def referral_send(
         detail["consent"] = consent.pk
     else:
         detail["consent_override_reason"] = override
+        approvals.approval_arrived(
+            organisation_id=case.organisation_id, kind=approvals.CONSENT_OVERRIDE, by_id=by.pk
+        )
     audit.record(Action.UPDATE, user=by, obj=case, detail=detail)
     return referral
 

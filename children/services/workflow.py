@@ -22,6 +22,7 @@ from ngos.models import Service
 from ..models import Assessment, Case, ClosureRequest, PlanAction, PlanGoal, TimelineEntry
 from ..models.choices import CaseStatus, PlanStatus
 from ..models.workflow import propose_risk
+from . import approvals
 
 Action = audit.Action
 
@@ -154,6 +155,9 @@ def closure_request(*, by: User, case: Case, reason: str, note: str = "") -> Clo
         case=case, kind=TimelineEntry.Kind.STATUS, actor=by, detail={"closure": "requested"}
     )
     audit.record(Action.UPDATE, user=by, obj=case, detail={"closure_request": request.pk})
+    approvals.approval_arrived(
+        organisation_id=case.organisation_id, kind=approvals.CLOSURE, by_id=by.pk
+    )
     return request
 
 

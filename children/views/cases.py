@@ -13,7 +13,7 @@ from core import audit
 from core.access import object_access, require_permission
 from core.exceptions import ActionNotAllowed, Conflict
 from core.pagination import CountInPagePaginator
-from core.permissions import Perm
+from core.permissions import Perm, permission_flags
 
 from .. import services
 from ..access import get_case_for_user, get_encounter_for_user
@@ -148,7 +148,7 @@ def case_detail(request, pk):
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),
-        **workflow_context(case),
+        **workflow_context(case, can=permission_flags(request.user)),
         "goal_form": GoalForm(),
         "closure_form": ClosureRequestForm(),
         "decision_form": ClosureDecisionForm(),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,16 @@ from ..models.workflow import propose_risk
 
 def _back(case):
     return redirect("children:case_detail", pk=case.pk)
+
+
+def _back_to(request, case):
+    """Back where the decision was taken: the approvals queue on "My work" or the case page.
+
+    A fixed choice, not a URL from the form, so the redirect cannot be pointed elsewhere.
+    """
+    if request.POST.get("back") == "my_work":
+        return redirect(reverse("children:my_work") + "#approvals")
+    return _back(case)
 
 
 @object_access
@@ -134,7 +145,7 @@ def closure_decide(request, pk, request_pk):
         else:
             services.closure_return(by=request.user, request=closure, comment=comment)
             messages.success(request, _("The closure request is sent back to the caseworker."))
-    return _back(case)
+    return _back_to(request, case)
 
 
 @require_POST

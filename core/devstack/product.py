@@ -103,6 +103,8 @@ def run_product():
         env = services.up()
         # Links in the demo's mails (reports, digests) point at the port the product runs on.
         env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+        # The product as its users see it: friendly error pages, not Django's debug pages.
+        env.setdefault("DEBUG", "false")
         step([python(), "manage.py", "migrate", "--noinput"], env)
         step([python(), "manage.py", "seed_demo"], env)
         children = start_children(port, env)

@@ -13,12 +13,12 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from core import jalali
 from core.jalali import format_date
-from core.persian import clean_text, compact, to_latin_digits
+from core.persian import clean_text, compact, normalize, to_latin_digits
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -28,6 +28,42 @@ if TYPE_CHECKING:
 
 class ParseError(ValueError):
     """A cell that cannot be read; ``str(error)`` is the reason for the user."""
+
+    def reason_in(self, column: Any) -> str:
+        """The reason kept for the cell (``column``: the table's Column it was read in)."""
+        return str(self)
+
+
+class Undecided(str):
+    """The reason of a cell whose word no table knows: a row holding one waits for the
+    administrator to say what the word means (``Preview.reject``), it is not invalid."""
+
+    column: str  # the field name
+    text: str  # the cell as typed, cleaned
+    optional: bool  # the column may be left empty
+
+    def __new__(cls, reason: str, *, column: str, text: str, optional: bool) -> "Undecided":
+        self = super().__new__(cls, reason)
+        self.column, self.text, self.optional = column, text, optional
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        # Pickled with the dry run's typed rows (core.spreadsheets.parsed): str's own
+        # __getnewargs__ would leave out the keyword arguments __new__ requires.
+        return (str(self),), {"column": self.column, "text": self.text, "optional": self.optional}
+
+
+class UnknownValue(ParseError):
+    """A word of a choice column found neither among the values nor in the vocabulary."""
+
+    def __init__(self, message: object, *, column: str, text: str) -> None:
+        super().__init__(message)
+        self.column, self.text = column, text
+
+    def reason_in(self, column: Any) -> str:
+        return Undecided(
+            str(self), column=self.column, text=self.text, optional=not column.required
+        )
 
 
 # A parser: (raw cell, the file's context) → typed value or None; raises ParseError. The cell is
@@ -103,9 +139,26 @@ def word_key(value: object) -> str:
     return _NON_WORD.sub("", compact(cell_text(value) or ""))
 
 
-def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> dict[str, Any]:
+class WordTable(dict[str, Any]):
+    """{word key: stored value}, and the choices it was built from (``allowed_values``)."""
+
+    choices: ChoicesLike | None = None
+
+
+def allowed_values(choices: ChoicesLike | None) -> str:
+    """ "Allowed values: …" in the active language, for a reason beside a refused cell."""
+    if choices is None:
+        return ""
+    # A list separator in the reader's language (the Persian comma reads oddly in English).
+    separator = "، " if (get_language() or "fa").startswith("fa") else ", "
+    labels = separator.join(str(label) for _value, label in choices.choices)
+    return str(_("Allowed values: %(values)s.") % {"values": labels})
+
+
+def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> WordTable:
     """Stored value → words in either language: the choice labels in fa and en, and ``extra``."""
-    table: dict[str, Any] = {}
+    table = WordTable()
+    table.choices = choices
     for value, _label in choices.choices:
         table[word_key(value)] = value
         for lang in ("fa", "en"):
@@ -117,14 +170,126 @@ def words_table(choices: ChoicesLike, extra: Mapping[Any, Iterable[str]]) -> dic
     return table
 
 
-def choice_parser(table: Mapping[str, Any], message: "StrOrPromise") -> Parser:
+# The longest word a cell is tried against is WORD_LIMIT characters: longer text is a sentence,
+# never a value (and could not be saved as a vocabulary word).
+WORD_LIMIT = 200
+_TOKENS = re.compile(r"[\W_]+")
+# A phrase with one of these outside the word it contains says the opposite of it («بدون
+# شناسنامه», "not working" when only "working" were known): left for a person to decide.
+_NEGATIONS = frozenset(
+    normalize(word) for word in ("غیر", "بدون", "فاقد", "نه", "نا", "non", "not", "no", "without")
+)
+# Phrases are read in spans of at most this many words.
+_SPAN_LIMIT = 6
+
+
+def tokens(text: object) -> list[str]:
+    """The whole words of ``text`` as keys: joined, a span of them is that span's word_key."""
+    return [t for t in _TOKENS.split(normalize(cell_text(text) or "")) if t]
+
+
+class Vocabulary:
+    """The words a file's choice columns are read with: everyone's vocabulary and, over it, the
+    organisation's own decisions (docs/adr/0018). Built once per file (``ParseContext``)."""
+
+    def __init__(
+        self, rows: Iterable[tuple[str, str, str, bool]] = (), *, decides: bool = False
+    ) -> None:
+        """``rows``: (column, word, value, own), own = the organisation's decision.
+        ``decides``: an unknown word can be decided for the file (it has an organisation to
+        remember the decision for), so it waits (``UnknownValue``) rather than being an error."""
+        self.decides = decides
+        shared: dict[str, dict[str, str]] = {}
+        own: dict[str, dict[str, str]] = {}
+        for column, word, value, is_own in rows:
+            key = word_key(word)
+            if key:
+                (own if is_own else shared).setdefault(column, {})[key] = value
+        self._shared, self._own = shared, own
+        self._merged: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def words(self, column: str, table: Mapping[str, Any]) -> dict[str, Any]:
+        """{key: value} for ``column``: the column's own ``table`` (its values and labels), then
+        everyone's words over it, then the organisation's over those. A word whose value is not
+        one of the table's (a value since removed, a ministry where a file may not give one) is
+        left out: the vocabulary names values, it never adds any."""
+        cache_key = (column, id(table))
+        merged = self._merged.get(cache_key)
+        if merged is None:
+            merged = dict(table)
+            allowed = set(table.values())
+            for words in (self._shared.get(column, {}), self._own.get(column, {})):
+                merged.update((k, v) for k, v in words.items() if v == "" or v in allowed)
+            self._merged[cache_key] = merged
+        return merged
+
+
+_NO_WORDS = Vocabulary()
+
+
+def find_word(words: Mapping[str, Any], text: object) -> Any:
+    """The value of ``text`` read on whole words, or None: the key of the whole cell first, then
+    the longest known words inside it («گل فروشی سر چهارراه» holds «گل فروشی»). A phrase holding
+    words of two values, or a negation outside its word, is not read (None)."""
+    key = word_key(text)
+    if key in words:
+        return words[key]
+    parts = tokens(text)
+    if len(parts) < 2:
+        return None
+    spans: list[tuple[int, int, Any]] = []
+    for start in range(len(parts)):
+        for end in range(min(len(parts), start + _SPAN_LIMIT), start, -1):
+            joined = "".join(parts[start:end])
+            if len(joined) > 1 and joined in words:
+                spans.append((start, end, words[joined]))
+                break
+    # A word inside a longer known word is part of that word («کارت آمایش» holds «آمایش»).
+    kept = [
+        s for s in spans if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] for o in spans)
+    ]
+    values = {s[2] for s in kept if s[2] != ""}
+    if len(values) != 1:
+        return None
+    covered = {i for s in kept for i in range(s[0], s[1])}
+    if any(part in _NEGATIONS for i, part in enumerate(parts) if i not in covered):
+        return None
+    return values.pop()
+
+
+def _unknown(vocabulary: Vocabulary, reason: str, column: str, value: object) -> ParseError:
+    """The error for a word found nowhere: one to decide, or (when nobody can decide it for
+    this file, or it is a sentence or only punctuation) an ordinary error."""
+    text = _text(value) or ""
+    if not vocabulary.decides or len(text) > WORD_LIMIT or not word_key(text):
+        return ParseError(reason)
+    return UnknownValue(reason, column=column, text=text)
+
+
+def choice_parser(
+    table: Mapping[str, Any], message: "StrOrPromise", column: str | None = None
+) -> Parser:
+    """A parser of a choice column: ``table`` (its values and labels, ``words_table``) and, when
+    ``column`` names it, the file's vocabulary for that column (``ParseContext.vocabulary``).
+    A word found nowhere raises ``UnknownValue`` (the row waits for a decision) for a column
+    with a vocabulary, else ``ParseError`` with ``message``."""
+
     def parse(value: object, context: "ParseContext | None" = None) -> Any:
         if is_blank(value):
             return None
         found = table.get(word_key(value))
-        if found is None:
+        if found is not None:
+            return found
+        if column is None:
             raise ParseError(message)
-        return found
+        vocabulary = context.vocabulary if context is not None else _NO_WORDS
+        found = find_word(vocabulary.words(column, table), value)
+        if found == "":
+            return None  # the organisation chose to leave this word's cells empty
+        if found is not None:
+            return found
+        reason = f"{message} {allowed_values(getattr(table, 'choices', None))}".strip()
+        raise _unknown(vocabulary, reason, column, value)
 
     return parse
 
@@ -151,25 +316,34 @@ class ParseContext:
     """Reference data the parsers need (provinces), loaded once per file."""
 
     _local = threading.local()
+    # Everyone's vocabulary for ``current``: set by the imports app, which keeps it (ADR 0018).
+    shared_vocabulary: "Callable[[], Vocabulary] | None" = None
 
-    def __init__(self, provinces: "list[Province]") -> None:
+    def __init__(self, provinces: "list[Province]", vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or _NO_WORDS
         self.provinces: dict[str, int] = {}
         for province in provinces:
             for name in (province.name_fa, province.name_en, province.code):
                 self.provinces[province_key(name)] = province.pk
         self.province_names = {p.pk: (p.name_fa, p.name_en) for p in provinces}
+        # For the vocabulary, whose words name a province by its code (docs/adr/0018).
+        self.province_ids = {p.code: p.pk for p in provinces}
+        self.province_words = WordTable(
+            (word_key(name), p.code) for p in provinces for name in (p.name_fa, p.name_en, p.code)
+        )
 
     @classmethod
-    def load(cls) -> "ParseContext":
+    def load(cls, vocabulary: Vocabulary | None = None) -> "ParseContext":
         from core.models import Province
 
-        return cls(list(Province.objects.all()))
+        return cls(list(Province.objects.all()), vocabulary)
 
     @classmethod
     def current(cls) -> "ParseContext":
         """A context for code that cannot pass one (django-import-export widgets)."""
         if getattr(cls._local, "context", None) is None:
-            cls._local.context = cls.load()
+            loader = cls.shared_vocabulary
+            cls._local.context = cls.load(loader() if loader is not None else None)
         context: ParseContext = cls._local.context
         return context
 
@@ -178,9 +352,40 @@ def parse_province(value: object, context: ParseContext) -> int | None:
     if is_blank(value):
         return None
     found = context.provinces.get(province_key(value))
-    if found is None:
-        raise ParseError(_("Unknown province. Write its Persian or English name, e.g. تهران."))
-    return found
+    if found is not None:
+        return found
+    # The vocabulary's words for provinces, then the names inside a longer phrase.
+    vocabulary = context.vocabulary
+    code = find_word(vocabulary.words("province", context.province_words), value)
+    if code and code in context.province_ids:
+        return context.province_ids[code]
+    reason = _("Unknown province. Write its Persian or English name, e.g. تهران.")
+    raise _unknown(vocabulary, str(reason), "province", value)
+
+
+class _Provinces:
+    """Iran's provinces as a choices class for the vocabulary (``Column.choices``): (code, name
+    in the active language), read when a page or the command lists them."""
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        from django.utils.translation import get_language
+
+        from core.models import Province
+
+        persian = (get_language() or "fa").startswith("fa")
+        return [
+            (p.code, p.name_fa if persian else p.name_en)
+            for p in Province.objects.order_by("name_fa" if persian else "name_en")
+        ]
+
+    def __call__(self, value: Any, /) -> Any:
+        from core.models import Province
+
+        return Province.objects.get(code=value)
+
+
+PROVINCES = _Provinces()
 
 
 # --- Values -------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Reading and typing 100,000 rows costs about 3 s, and the import used to do it again right after
 the dry run had done it for the same file. The dry run now writes what ``open_table`` gave (the
-table's header facts, then each chunk of typed rows and row errors) next to the job's file, and
-the import reads that instead of the file when it is still valid.
+table's header facts, then each chunk of typed rows and row errors, with its rows' cells as read
+and the template's example rows skipped before it) next to the job's file, and the import reads
+that instead of the file when it is still valid.
 
 Valid means the same ``key``: the file's hash, the kind, the organisation, the language of the
 row errors, the day (checks of future dates depend on it), ``FORMAT`` and whatever the kind says
@@ -33,8 +34,8 @@ from django.utils.crypto import salted_hmac
 logger = logging.getLogger(__name__)
 
 # Bump when what a chunk holds, or how a cell is typed, changes: an older cache is not read.
-FORMAT = "koodak-parsed-1"
-_MAGIC = b"KPC1"
+FORMAT = "koodak-parsed-2"
+_MAGIC = b"KPC2"
 _SALT = "core.spreadsheets.parsed"
 _DIGEST = 32
 
@@ -65,8 +66,9 @@ class ParsedCache:
 
     # --- The import -----------------------------------------------------------------------
 
-    def replay(self) -> tuple[Any, Iterator[list[Any]]] | None:
-        """(table, iterator of chunks) from the cache, or None to parse the file."""
+    def replay(self) -> tuple[Any, Iterator[tuple[list[Any], Any]]] | None:
+        """(table, iterator of (chunk, what was kept beside it)) from the cache, or None to parse
+        the file."""
         if not self.read:
             return None
         data = self._load()
@@ -82,10 +84,10 @@ class ParsedCache:
         self.replayed = True
         return table, self._chunks(stream)
 
-    def _chunks(self, stream: io.BytesIO) -> Iterator[list[Any]]:
-        while (chunk := pickle.load(stream)) is not None:  # noqa: S301
-            self.rows += len(chunk)
-            yield chunk
+    def _chunks(self, stream: io.BytesIO) -> Iterator[tuple[list[Any], Any]]:
+        while (item := pickle.load(stream)) is not None:  # noqa: S301
+            self.rows += len(item[0])
+            yield item
 
     def _load(self) -> bytes | None:
         try:
@@ -111,9 +113,12 @@ class ParsedCache:
 
     # --- The dry run ----------------------------------------------------------------------
 
-    def record(self, table: Any, chunks: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    def record(
+        self, table: Any, chunks: Iterator[list[Any]], *, beside: Callable[[], Any] = lambda: None
+    ) -> Iterator[list[Any]]:
         """Pass ``chunks`` on, writing each to a temporary file as it goes (one chunk in memory
-        at a time); the file is stored once the last chunk is read."""
+        at a time); the file is stored once the last chunk is read. ``beside()``, called once a
+        chunk is read, gives what is kept with it (what reading it changed on the table)."""
         with tempfile.TemporaryFile() as spool:
             mac = _mac(self.key)
             spool.write(_MAGIC + self.key)
@@ -125,7 +130,7 @@ class ParsedCache:
 
             put(table)
             for chunk in chunks:
-                put(chunk)
+                put((chunk, beside()))
                 self.rows += len(chunk)
                 yield chunk
             put(None)

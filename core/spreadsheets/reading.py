@@ -198,6 +198,11 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    else:
+        # Spreadsheets write a quote inside a quoted cell as two quotes; the sniffer says
+        # otherwise whenever the sample's quoted cells hold no "" it recognises, and the cell
+        # «"=H(""u"")"» was then read as «=H("u"")"» (issue 16: values shown as typed).
+        dialect.doublequote = True
     # A StringIO would copy the text into a buffer of four bytes a character (80 MB for a
     # 100,000-row file); the lines are cut from the text itself when they all end in "\n".
     lines = io.StringIO(text, newline="") if _LONE_CR.search(text) else _lines(text)

@@ -8,18 +8,24 @@ error as (row number, column as written in the file, reason in the user's langua
 
 import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .cells import (
     BLANK,
+    PROVINCES,
     ParseContext,
     ParseError,
     Parser,
     Renderer,
+    Undecided,
+    allowed_values,
     is_blank,
     parse_province,
     render_province,
@@ -34,6 +40,9 @@ Cells: TypeAlias = Sequence[Any]
 Check: TypeAlias = Callable[[Any], object]
 
 HEADER_SEARCH_ROWS = 20
+# Rows that update a record listed with their changes by a dry run; the downloadable list of
+# changes sets None (all) for its own run.
+CHANGES_KEPT: ContextVar[int | None] = ContextVar("changes_kept", default=200)
 # Rows typed at a time by ``open_table``: a large file is checked and written in pieces. The
 # pieces start small and double, so that writing (which waits for the first) starts soon.
 CHUNK_ROWS = 10_000
@@ -57,6 +66,9 @@ class Column:
     allowed: tuple[Any, ...] = field(default=())
     # Other headers read as this column (older templates, the words of the issue's list).
     aliases: tuple[str, ...] = field(default=())
+    # words: a choice column read with the vocabulary (its parser names the column): the
+    # choices class whose values a word may be mapped to (docs/adr/0018).
+    choices: Any = None
 
     def header(self, lang: str) -> str:
         return self.fa if lang == "fa" else self.en
@@ -73,6 +85,8 @@ def province_column(name: str) -> Column:
         required=True,
         example_fa="تهران",
         example_en="Tehran",
+        # The vocabulary's words for provinces are kept under "province" whatever the field.
+        choices=PROVINCES if name == "province" else None,
     )
 
 
@@ -86,9 +100,85 @@ class RowError:
     column: str
     reason: str
     value: str = ""  # what the cell held, so the person fixing the file sees it at once
+    # The value as it would be stored, where it could be read ({"fa": …, "en": …}): shown beside
+    # the typed one (a national ID as stored, a date as the page writes it).
+    cleaned: Mapping[str, str] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+        out: dict[str, object] = {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+            "value": self.value,
+        }
+        if self.cleaned:
+            out["cleaned"] = dict(self.cleaned)
+        return out
+
+
+def cleaned_text(column: Column, value: Any, context: ParseContext | None = None) -> dict[str, str]:
+    """A typed value as the page shows it, in Persian and in English (Jalali dates and Persian
+    digits in Persian, choice labels, province names), for the preview in either language."""
+    if value is None:
+        return {"fa": "", "en": ""}
+    if column.render is render_province and context is not None and value in context.province_names:
+        name_fa, name_en = context.province_names[value]
+        return {"fa": name_fa, "en": name_en}
+    out = {}
+    for lang in ("fa", "en"):
+        with override(lang):
+            out[lang] = str(column.render(value, lang))
+    return out
+
+
+# --- The template's example row (issue 16) -------------------------------------------------------
+
+# The word that marks the template's example row, in its first cell ("مثال: NGO0042", or the word
+# alone where the first column has no example). A row whose first cell starts with it is never
+# imported: it is counted in ``example_rows`` and reported as skipped.
+EXAMPLE_MARKER = {"fa": "مثال", "en": "Example"}
+_EXAMPLE_CELL = re.compile(r"\s*(?:مثال|نمونه|example|e\.g\.)\s*(?:[:：\-–]|$)", re.IGNORECASE)
+# What a marked cell can start with: other cells are passed over without the pattern.
+_MARKER_PREFIXES = (
+    "مثال",
+    "نمونه",
+    "Example",
+    "example",
+    "EXAMPLE",
+    "e.g.",
+    "E.g.",
+    "E.G.",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u200c",
+    "\u200f",
+    "\ufeff",
+)
+# An unmarked example row (a template from before the marker) is looked for in the first rows.
+LEGACY_EXAMPLE_ROWS = 10
+
+
+# Columns with an example value an unmarked row must repeat to be taken for the example.
+MIN_EXAMPLE_COLUMNS = 3
+
+
+def _example_key(cell: object) -> str:
+    # A number cell lost its leading zero (09123456789 → 9123456789).
+    return word_key(cell).lstrip("0")
+
+
+def example_cell(lang: str, example: str) -> str:
+    """The first cell of a template's example row: the marker, then the column's example."""
+    marker = EXAMPLE_MARKER["fa" if lang == "fa" else "en"]
+    return f"{marker}: {example}" if example else marker
+
+
+def is_example_cell(cell: object) -> bool:
+    """Whether ``cell`` carries the example row's marker (cheap for the cells that cannot)."""
+    if cell.__class__ is not str or not cell:
+        return False
+    return _EXAMPLE_CELL.match(cell) is not None
 
 
 # A non-blank row, typed: (row number, {column name: value}, [RowError]).
@@ -113,10 +203,58 @@ class Preview:
     likely_unchecked: int = 0
     # {action: rows}, kept by a kind that does not keep every row (children, read in chunks).
     tally: dict[str, int] | None = None
+    # preview (issue 16): row numbers of the template's example rows, skipped; the rows that
+    # update an existing record, each with its fields old → new (``changes_kept`` of them, None
+    # for all: the downloadable list).
+    example_rows: list[int] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes_kept: int | None = field(default_factory=lambda: CHANGES_KEPT.get())
+    # {header as written: (position in the row, column name)}: to show a refused cell as typed.
+    cells_by_title: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # words (issue 16, values): words no vocabulary knows, by (column, key), and the rows held
+    # back only by them; they wait for the administrator's decision (``reject``).
+    unknown_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    undecided_rows: set[int] = field(default_factory=set)
+    # twins (duplicates, ADR 0019): rows of the file that are one child, imported once
+    # ({"rows", "kept", "why"} each), and every new row that may be a child registered already
+    # (``likely_duplicates`` details the first of them).
+    in_file_groups: list[dict[str, Any]] = field(default_factory=list)
+    likely_rows: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.file_error and not self.errors
+        return not self.file_error and not self.errors and not self.undecided_rows
+
+    def reject(self, number: int, errors: "list[RowError]") -> None:
+        """Row ``number`` does not go in as it is: invalid, or (when its only problems are words
+        no vocabulary knows) waiting for a decision. Its unknown words are gathered either way."""
+        undecided = 0
+        for error in errors:
+            reason = error.reason
+            if isinstance(reason, Undecided):
+                undecided += 1
+                self._unknown(number, error.column, reason)
+        if undecided == len(errors):
+            self.undecided_rows.add(number)
+        else:
+            self.errors.extend(e for e in errors if not isinstance(e.reason, Undecided))
+            self.invalid_rows.add(number)
+
+    def _unknown(self, number: int, header: str, reason: Undecided) -> None:
+        key = (reason.column, word_key(reason.text))
+        entry = self.unknown_values.get(key)
+        if entry is None:
+            entry = self.unknown_values[key] = {
+                "column": reason.column,
+                "header": header,
+                "value": reason.text,
+                "rows": 0,
+                "first_rows": [],
+                "optional": reason.optional,
+            }
+        entry["rows"] += 1
+        if len(entry["first_rows"]) < 5:
+            entry["first_rows"].append(number)
 
     def count(self, action: str) -> int:
         if self.tally is not None:
@@ -126,7 +264,7 @@ class Preview:
     def counts(self) -> dict[str, int]:
         return {
             "read": self.read,
-            "valid": self.read - len(self.invalid_rows),
+            "valid": self.read - len(self.invalid_rows) - len(self.undecided_rows),
             "invalid": len(self.invalid_rows),
             "created": self.count("create"),
             "updated": self.count("update"),
@@ -214,10 +352,10 @@ def parse_column(
         try:
             value = parse(cell, context)
         except ParseError as error:
-            value, reason = None, str(error)
+            value, reason = None, error.reason_in(column)
         else:
             if value is None and required:
-                reason = _("This column cannot be empty.")
+                reason = _empty_reason(column)
             elif check:
                 reason = check(value)  # the value is kept beside its reason, as parsed
         found[key] = value
@@ -247,6 +385,13 @@ class Memo:
         self.reasons.clear()
 
 
+def _empty_reason(column: Column) -> str:
+    reason = str(_("This column cannot be empty."))
+    if column.choices is not None:  # what to write instead (issue 16)
+        reason = f"{reason} {allowed_values(column.choices)}"
+    return reason
+
+
 @dataclass
 class Table:
     """What ``read_table`` found: the typed rows and what was wrong."""
@@ -259,6 +404,12 @@ class Table:
     ignored_columns: list[str] = field(default_factory=list)
     # [(row number, {column name: value}, [RowError])], every non-blank row in file order
     rows: list[TypedRow] = field(default_factory=list)
+    # preview (issue 16): the template's example rows (skipped), and where each column is in the
+    # file (to show a cell as typed).
+    example_rows: list[int] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)
+    # {row number: the row's cells}, kept by ``read_table`` (small files, held whole anyway).
+    cells: dict[int, Cells] = field(default_factory=dict)
 
     def title(self, columns: Iterable[Column], name: str) -> str:
         return self.headers.get(name) or next(c for c in columns if c.name == name).header(
@@ -278,6 +429,7 @@ def read_table(
     table, chunks = open_table(rows, columns, context=context, checks=checks, chunk_rows=None)
     for chunk in chunks:
         table.rows.extend(chunk)
+        table.cells.update(chunk.body)
     return table
 
 
@@ -288,7 +440,7 @@ def open_table(
     context: ParseContext,
     checks: Mapping[str, Check] | None = None,
     chunk_rows: int | None = CHUNK_ROWS,
-) -> tuple[Table, Iterator[list[TypedRow]]]:
+) -> tuple[Table, Iterator["Chunk"]]:
     """(Table without its rows, iterator of row chunks) for ``rows``, any iterable of lists of
     cells: the header is found in the first rows, then the body is read ``chunk_rows`` non-blank
     rows at a time (None: all at once), so a large file is never held whole as typed rows. Each
@@ -296,11 +448,12 @@ def open_table(
 
     ``rows`` may carry a ``parsed`` cache (``core.spreadsheets.parsed.ParsedCache``, set by the
     import job's file): the import replays what the dry run typed instead of reading the file,
-    and the dry run records it."""
+    and the dry run records it: the table, each chunk with its rows' cells as read (``body``)
+    and the template's example rows skipped before it."""
     cache = getattr(rows, "parsed", None)
     if cache is not None and (replayed := cache.replay()) is not None:
         table_found: Table = replayed[0]
-        return table_found, replayed[1]
+        return table_found, _replayed(table_found, replayed[1])
     rows = iter(rows)
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     table = Table()
@@ -325,12 +478,35 @@ def open_table(
         }
         return table, iter(())
     table.headers = {c.name: str(header[p]) for p, c in mapping.items()}
+    table.positions = {c.name: p for p, c in mapping.items()}
     body = itertools.chain(head[index + 1 :], rows)
-    reader = _BodyReader(mapping, table, context, checks or {})
+    reader = _BodyReader(mapping, table, context, checks or {}, first=columns[0])
     chunks = reader.chunks(body, first_number=index + 2, size=chunk_rows)
     if cache is not None:
-        chunks = cache.record(table, chunks)
+        chunks = _recorded(cache, table, chunks)
     return table, chunks
+
+
+def _recorded(cache: Any, table: Table, chunks: Iterator["Chunk"]) -> Iterator["Chunk"]:
+    """``chunks`` passed on through ``cache``, each kept with the example rows skipped while it
+    was read (``table.example_rows`` grows as the body is read, after the table is kept)."""
+    seen = 0
+
+    def examples() -> list[int]:
+        nonlocal seen
+        found = table.example_rows[seen:]
+        seen += len(found)
+        return found
+
+    recorded: Iterator[Chunk] = cache.record(table, chunks, beside=examples)
+    return recorded
+
+
+def _replayed(table: Table, items: Iterator[tuple["Chunk", list[int]]]) -> Iterator["Chunk"]:
+    """The recorded chunks, the example rows added to ``table`` as reading them had added them."""
+    for chunk, examples in items:
+        table.example_rows.extend(examples)
+        yield chunk
 
 
 class _BodyReader:
@@ -342,8 +518,27 @@ class _BodyReader:
         table: Table,
         context: ParseContext,
         checks: Mapping[str, Check],
+        first: Column | None = None,
     ) -> None:
         self.mapping = mapping
+        self.table = table
+        # Where the example row's marker may be: the first cell, and the first template column's.
+        self.marker_positions = sorted({0, *(p for p, c in mapping.items() if c is first)})
+        # A template downloaded before the marker: its example values, untouched, per column.
+        self.examples = {
+            p: {_example_key(e) for e in (c.example_fa, c.example_en) if e} - {""}
+            for p, c in mapping.items()
+            if c.example_fa or c.example_en
+        }
+        # Rows at the top of the file still to look at for those values.
+        self.legacy_rows_left = LEGACY_EXAMPLE_ROWS
+        trigger = next(iter(self.examples), None)
+        self.trigger = trigger
+        self.trigger_cells = (
+            {c for c in (mapping[trigger].example_fa, mapping[trigger].example_en) if c}
+            if trigger is not None and len(self.examples) >= MIN_EXAMPLE_COLUMNS
+            else set()
+        )
         self.names = [c.name for c in mapping.values()]
         self.titles = [table.headers[name] for name in self.names]
         self.context = context
@@ -356,20 +551,64 @@ class _BodyReader:
 
     def chunks(
         self, body: Iterable[Cells], *, first_number: int, size: int | None
-    ) -> Iterator[list[TypedRow]]:
+    ) -> Iterator["Chunk"]:
         batch: list[tuple[int, Cells]] = []
         limit = size and min(size, FIRST_CHUNK_ROWS)
         for number, row in enumerate(body, start=first_number):
             if not is_blank_row(row):
                 batch.append((number, row))
                 if limit and len(batch) >= limit:
-                    yield self.parse(batch)
+                    yield self.parse(self._skip_examples(batch))
                     # limit is only set when size is.
                     batch, limit = [], min(size, limit * 2)  # type: ignore[type-var]
         if batch:
-            yield self.parse(batch)
+            yield self.parse(self._skip_examples(batch))
 
-    def parse(self, body: Sequence[tuple[int, Cells]]) -> list[TypedRow]:
+    def _skip_examples(self, batch: list[tuple[int, Cells]]) -> list[tuple[int, Cells]]:
+        """``batch`` without the template's example rows, which go to ``example_rows``.
+
+        Every row is looked at for the marker, in one comprehension over the batch (the pattern
+        runs only on cells that start like it); the untouched example values of an older
+        template are looked for in the first rows of the file only, where that row sits.
+        """
+        p, q = self.marker_positions[0], self.marker_positions[-1]
+        prefixes = _MARKER_PREFIXES
+        found = [
+            i
+            for i, (_number, row) in enumerate(batch)
+            if (len(row) > p and row[p].__class__ is str and row[p].startswith(prefixes))
+            or (q != p and len(row) > q and row[q].__class__ is str and row[q].startswith(prefixes))
+        ]
+        found = [i for i in found if self._marked(batch[i][1])]
+        if self.legacy_rows_left and self.trigger_cells:
+            head = range(min(self.legacy_rows_left, len(batch)))
+            found += [i for i in head if i not in found and self._unmarked(batch[i][1])]
+        self.legacy_rows_left = max(0, self.legacy_rows_left - len(batch))
+        if not found:
+            return batch
+        skipped = set(found)
+        self.table.example_rows.extend(sorted(batch[i][0] for i in skipped))
+        return [item for i, item in enumerate(batch) if i not in skipped]
+
+    def _marked(self, row: Cells) -> bool:
+        return any(
+            position < len(row) and is_example_cell(row[position])
+            for position in self.marker_positions
+        )
+
+    def _unmarked(self, row: Cells) -> bool:
+        """Whether ``row`` holds an older template's example values, every one untouched."""
+        trigger = self.trigger
+        if trigger is None or trigger >= len(row) or row[trigger] not in self.trigger_cells:
+            return False
+        return all(
+            p < len(row) and _example_key(row[p]) in keys for p, keys in self.examples.items()
+        )
+
+    def parse(self, body: Sequence[tuple[int, Cells]]) -> "Chunk":
+        out = Chunk(body)
+        if not body:  # a batch that held only the template's example rows
+            return out
         width = self.width
         rows = [cells for _number, cells in body]
         if min(map(len, rows)) < width:  # a short row: its missing cells are empty
@@ -384,7 +623,8 @@ class _BodyReader:
             else [tuple(map(self.pick, rows))]
         )
         value_columns: list[list[Any]] = []
-        refused: list[tuple[int, str, list[Any]]] = []  # (position, header, reasons)
+        # (position, column, header, values, reasons) of the columns with a refused cell
+        refused: list[tuple[int, Column, str, list[Any], list[Any]]] = []
         for (position, column), title, cells in zip(
             self.mapping.items(), self.titles, columns, strict=True
         ):
@@ -396,25 +636,45 @@ class _BodyReader:
                 memo.clear()  # mostly distinct (ID numbers, phones): keeping it saves nothing
             value_columns.append(values)
             if reasons is not None:
-                refused.append((position, title, reasons))
+                refused.append((position, column, title, values, reasons))
         names = self.names
-        out: list[TypedRow] = [
+        out.extend(
             (number, dict(zip(names, values, strict=True)), [])
             for (number, _cells), values in zip(body, zip(*value_columns, strict=True), strict=True)
-        ]
+        )
         if refused:
             for index in sorted(
-                {i for _p, _t, reasons in refused for i, r in enumerate(reasons) if r}
+                {i for *_c, reasons in refused for i, r in enumerate(reasons) if r}
             ):
                 number, row = body[index]
                 out[index][2].extend(
-                    RowError(
-                        number,
-                        title,
-                        reasons[index],
-                        shown_value(row[position] if position < len(row) else None),
-                    )
-                    for position, title, reasons in refused
-                    if reasons[index]
+                    self._error(number, row, position, column, title, values[index], reason)
+                    for position, column, title, values, reasons in refused
+                    if (reason := reasons[index])
                 )
         return out
+
+    def _error(
+        self,
+        number: int,
+        cells: Cells,
+        position: int,
+        column: Column,
+        title: str,
+        value: Any,
+        reason: Any,
+    ) -> RowError:
+        """A refused cell: as typed and, where it was read but refused (a check digit, a date in
+        the future), as it would be stored."""
+        cell = cells[position] if position < len(cells) else None
+        cleaned = None if value is None else cleaned_text(column, value, self.context)
+        return RowError(number, title, reason, shown_value(cell), cleaned)
+
+
+class Chunk(list[TypedRow]):
+    """A chunk of typed rows, with ``body``: [(row number, the row's cells as read)] in the same
+    order, so a kind can show a cell as typed (the preview's changes)."""
+
+    def __init__(self, body: Sequence[tuple[int, Cells]]) -> None:
+        super().__init__()
+        self.body = body

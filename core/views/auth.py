@@ -46,10 +46,17 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        # The language a user chose once follows them to every device they sign in on.
+        user = form.get_user()
+        # A language chosen on the sign-in page itself (the cookie the switch sets) is kept and
+        # becomes the user's own; on a device with no choice yet, the language the user chose once
+        # follows them there.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
-            form.get_user().language,
+            user.language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
             secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),

@@ -1,9 +1,10 @@
-"""The signed-in home page and the language switch."""
+"""The signed-in home page, the language switch and the icon browsers ask for on their own."""
 
 from typing import cast
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -28,3 +29,9 @@ def switch_language(request: HttpRequest) -> HttpResponseBase:
         user.language = cast(str, language)
         user.save(update_fields=["language"])
     return response
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico before reading any page; send them to the real icon."""
+    return HttpResponseRedirect(static("img/favicon.svg"))

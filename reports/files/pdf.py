@@ -9,11 +9,19 @@ from typing import Any
 
 from core.pdf import render_pdf
 
+from .. import suppression
 from ..tables import chart_value
 
 
+def _mark(dataset, index):
+    marks = dataset.get("marks") or []
+    return marks[index] if index < len(marks) else None
+
+
 def css_chart(spec):
-    """Rows of (label, [(dataset label, value, width percent, colour index)]) for the template."""
+    """Rows of (label, [(dataset label, value, width percent, colour index, mark)]) for the
+    template. A suppressed count ("<5") is a hatched bar up to 4, the most it can be, labelled
+    with its mark; another mark ("*") has no bar, only the label: never an empty bar."""
     values = [chart_value(v) for dataset in spec["datasets"] for v in dataset["data"]]
     largest = max([v for v in values if v is not None] or [0]) or 1
     rows = []
@@ -21,9 +29,12 @@ def css_chart(spec):
         bars = []
         for number, dataset in enumerate(spec["datasets"]):
             raw = dataset["data"][index]
-            value = chart_value(raw)
+            mark = _mark(dataset, index)
+            value = (
+                suppression.THRESHOLD - 1 if mark == suppression.SUPPRESSED else chart_value(raw)
+            )
             width = max(0.5, 100 * value / largest) if value else 0
-            bars.append((dataset["label"], raw, round(width, 1), number % 6))
+            bars.append((dataset["label"], mark or raw, round(width, 1), number % 6, mark))
         rows.append((label, bars))
     return {"rows": rows, "legend": [d["label"] for d in spec["datasets"]]}
 

@@ -57,7 +57,11 @@ AGE_BANDS = [*AgeBand.choices, (UNKNOWN, _("Age not known"))]
 UNKNOWN_CHOICE = [(UNKNOWN, _("Not recorded"))]
 DIMENSIONS = {
     "nationality": (_("Nationality"), Nationality.choices),
-    "documentation": (_("Documentation"), Documentation.choices + UNKNOWN_CHOICE),
+    # "Not recorded" (no documentation column in an imported file) is the unknown category.
+    "documentation": (
+        _("Documentation"),
+        [c for c in Documentation.choices if c[0] != Documentation.NOT_RECORDED] + UNKNOWN_CHOICE,
+    ),
     "work_type": (_("Work"), WorkType.choices + UNKNOWN_CHOICE),
     "school_status": (_("Schooling"), SchoolStatus.choices + UNKNOWN_CHOICE),
     "closure_reason": (_("Reason for closing"), ClosureReason.choices + UNKNOWN_CHOICE),

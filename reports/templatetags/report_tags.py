@@ -1,12 +1,14 @@
 """Figures as people read them: Persian digits in Persian, suppression marks explained."""
 
+from decimal import Decimal
+
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.i18n import is_persian
 from core.persian import to_persian_digits
+from core.templatetags.persian_dates import localdigits
 
 from .. import suppression
 
@@ -33,14 +35,15 @@ def figure(value):
             '<abbr title="{}" class="text-body-secondary">*</abbr>',
             _("Hidden so that a total cannot reveal a figure under 5"),
         )
+    # Numbers through the one helper of tables and charts (localdigits; static/js/numbers.js in
+    # the browser): Django's Persian number format groups with a Latin comma, which reads as "،".
     if isinstance(value, float):
-        return _digits(number_format(value, decimal_pos=1, force_grouping=True))
+        return localdigits(Decimal(str(value)).quantize(Decimal("0.1")))
     if isinstance(value, int) and value < 0:
         # A minus sign must stay on the left of the digits in a right-to-left line.
-        text = _digits("−" + number_format(-value, force_grouping=True))
-        return format_html('<bdi dir="ltr">{}</bdi>', text)
+        return format_html('<bdi dir="ltr">{}</bdi>', "−" + localdigits(-value))
     if isinstance(value, int):
-        return _digits(number_format(value, force_grouping=True))
+        return localdigits(value)
     return value
 
 
@@ -48,9 +51,9 @@ def figure(value):
 def signed(value):
     """A change against the previous period, with its sign; marks pass through."""
     if isinstance(value, int) and value > 0:
-        text = _digits("+" + number_format(value, force_grouping=True))
+        text = "+" + localdigits(value)
     elif isinstance(value, int) and value < 0:
-        text = _digits("−" + number_format(-value, force_grouping=True))
+        text = "−" + localdigits(-value)
     else:
         return figure(value)
     return format_html('<bdi dir="ltr">{}</bdi>', text)

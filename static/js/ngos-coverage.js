@@ -13,7 +13,8 @@
     var rtl = document.documentElement.dir === "rtl";
     var persian = document.documentElement.lang === "fa";
     var font = persian ? "'Vazirmatn FD', 'Vazirmatn', sans-serif" : "'Vazirmatn', system-ui, sans-serif";
-    var numberFormat = new Intl.NumberFormat(persian ? "fa-IR" : "en-US");
+    // static/js/numbers.js: the one way numbers are written (Persian digits and ٬ in Persian).
+    var format = window.koodakNumbers.format;
     window.Chart.defaults.font.family = font;
     var narrow = window.matchMedia("(max-width: 575.98px)").matches;
 
@@ -49,7 +50,7 @@
             ticks: {
               precision: 0,
               callback: function (value) {
-                return numberFormat.format(value);
+                return format(value);
               }
             }
           },
@@ -66,7 +67,7 @@
             textDirection: rtl ? "rtl" : "ltr",
             callbacks: {
               label: function (context) {
-                return context.dataset.label + ": " + numberFormat.format(context.parsed.x);
+                return context.dataset.label + ": " + format(context.parsed.x);
               }
             }
           }

@@ -417,3 +417,41 @@ def test_services_refuse_another_organisations_user_and_mixed_organisations(
     with pytest.raises(ActionNotAllowed):
         services.household_remove_case(by=cw_b, case=with_guardian)
     assert not Household.objects.exists()
+
+
+# --- An import that updates a child in a family -------------------------------------------------
+
+
+def test_an_import_changing_the_guardians_phone_on_one_child_changes_the_whole_family(
+    adm, mgr_a, with_guardian, sister
+):
+    """The household's answers are kept once (ADR 0016): a file row changing the guardian's phone
+    on the boy's case changes the household and his sister's copy, and she is found by the new
+    phone."""
+    from children.imports.columns import case_row, header_row
+    from children.selectors.cases import cases_visible_to
+    from imports.services import import_job_create, import_job_preview, import_job_run
+
+    from .test_imports import csv_bytes
+
+    boy = Case.objects.get(pk=with_guardian.pk)
+    versions = (sister.version, Household.objects.get(pk=sister.household_id).version)
+    row = case_row(boy, "en")
+    row[header_row("en").index("Guardian's phone")] = "09350001122"
+    job = import_job_create(
+        by=adm,
+        organisation=boy.organisation,
+        name="update.csv",
+        data=csv_bytes(header_row("en"), [row]),
+        language="en",
+    )
+    job = import_job_run(job_id=import_job_preview(job_id=job.pk).pk)
+
+    assert job.updated_count == 1, job.errors
+    sister.refresh_from_db()
+    household = Household.objects.get(pk=sister.household_id)
+    assert household.guardian_phone == sister.guardian_phone == "09350001122"
+    assert (sister.version, household.version) == (versions[0] + 1, versions[1] + 1)
+    assert TimelineEntry.objects.filter(case=sister, detail__household=household.pk).exists()
+    found = cases_visible_to(mgr_a).filter(search_digits__contains="09350001122")
+    assert set(found.values_list("pk", flat=True)) == {boy.pk, sister.pk}

@@ -372,3 +372,14 @@ def test_another_organisation_cannot_register_into_the_encounter(client_as, cw_b
         ).count()
         == 2
     )
+
+
+def test_every_count_input_of_the_encounter_form_names_its_sex_and_age(client_as, cw_a):
+    """axe found the eight count inputs unlabelled: the grid's headers are not labels."""
+    import re
+
+    page = client_as(cw_a).get(reverse("children:encounter_create")).content.decode()
+    inputs = re.findall(r"<input[^>]*name=\"anon_[^\"]+\"[^>]*>", page)
+
+    assert len(inputs) == 8
+    assert all(re.search(r'aria-label="[^"]+، [^"]+"', tag) for tag in inputs), inputs

@@ -334,3 +334,11 @@ def test_every_page_showing_the_case_is_audited_as_a_view(client_as, cw_a, case_
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.VIEW, object_id=str(case_a.pk), actor=cw_a
     ).exists()
+
+
+def test_phone_fields_open_the_telephone_keypad(client_as, cw_a):
+    import re
+
+    page = client_as(cw_a).get(reverse("children:case_register")).content.decode()
+    tag = re.search(r'<input[^>]*name="phone"[^>]*>', page).group(0)
+    assert 'type="tel"' in tag and 'inputmode="tel"' in tag and 'dir="ltr"' in tag

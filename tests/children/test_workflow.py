@@ -263,3 +263,14 @@ def test_case_page_shows_where_the_case_stands(client_as, cw_a, case_a):
     page = client_as(cw_a).get(reverse("children:case_detail", args=[case_a.pk]))
     assert page.status_code == 200
     assert 'data-testid="next-step"' in page.content.decode()
+
+
+def test_the_stepper_ticks_only_steps_that_happened(client_as, cw_a, case_a):
+    """A case moved on without an assessment or a plan once showed both ticked while the same page
+    said "not assessed yet"."""
+    Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.IN_PROGRESS)
+    page = client_as(cw_a).get(reverse("children:case_detail", args=[case_a.pk])).content.decode()
+
+    assert 'data-step="skipped"' in page
+    assert page.count('data-step="skipped"') == 2 and page.count('data-step="done"') == 1
+    assert 'data-step="current"' in page

@@ -19,6 +19,7 @@ PUBLIC_VIEWS = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",
+    "favicon",
     "switch_language",
     "invitation_accept",
 }

@@ -240,3 +240,25 @@ def test_language_choice_sticks_to_the_account(cw_a):
     sign_in(other_device, "cw_a", TEST_PASSWORD)
     page = other_device.get(reverse("home"))
     assert b'lang="en"' in page.content and b'dir="ltr"' in page.content
+
+
+def test_english_chosen_on_the_sign_in_page_is_kept_after_signing_in(cw_a):
+    """The switch on the sign-in page sets the cookie; signing in once overwrote it with the
+    account's Persian."""
+    assert cw_a.language == "fa"
+    client = Client()
+    client.post(reverse("switch_language"), {"language": "en", "next": reverse("login")})
+    sign_in(client, "cw_a", TEST_PASSWORD)
+
+    page = client.get(reverse("home"))
+    cw_a.refresh_from_db()
+    assert b'lang="en"' in page.content and cw_a.language == "en"
+
+
+def test_a_device_with_no_choice_takes_the_accounts_language(cw_a):
+    cw_a.language = "en"
+    cw_a.save(update_fields=["language"])
+    client = Client()
+    sign_in(client, "cw_a", TEST_PASSWORD)
+
+    assert b'lang="en"' in client.get(reverse("home")).content

@@ -82,7 +82,8 @@ def test_date_widget_shows_initial_value_in_jalali_with_persian_digits_in_persia
         html = str(form["visit_date"])
 
     assert 'value="۱۳۹۶/۱۰/۰۷"' in html
-    assert 'placeholder="۱۴۰۵/۰۹/۰۷"' in html
+    assert 'placeholder="مثلاً ۱۴۰۵/۰۹/۰۷"' in html
+    assert 'data-date-picker="jalali"' in html
     assert 'inputmode="numeric"' in html
     assert 'dir="ltr"' in html
     assert 'type="text"' in html
@@ -96,6 +97,7 @@ def test_date_widget_shows_initial_value_as_iso_in_english():
 
     assert 'value="2017-12-28"' in html
     assert 'placeholder="YYYY-MM-DD"' in html
+    assert 'data-date-picker="gregorian"' in html
 
 
 def test_date_widget_shows_a_rejected_value_as_typed():

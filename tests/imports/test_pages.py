@@ -82,7 +82,7 @@ def test_preview_lists_each_bad_row_and_the_error_report_holds_original_values(
     client_as, adm, org_a, tehran, django_capture_on_commit_callbacks
 ):
     rows = good_rows(3)
-    rows[1][3] = "نامعلوم"
+    rows[1][3] = "؟"  # only punctuation: not a word to map, an error
     rows[2][4] = "31/02/1396"
     client = client_as(adm)
     with django_capture_on_commit_callbacks(execute=True):
@@ -92,14 +92,14 @@ def test_preview_lists_each_bad_row_and_the_error_report_holds_original_values(
     assert 'data-row="3"' in text and 'data-row="4"' in text
     assert "import-confirm" not in text
     # Beside each reason, what the cell held.
-    assert [e["value"] for e in ImportJob.objects.get().errors] == ["نامعلوم", "31/02/1396"]
-    assert '<bdi data-testid="error-value">نامعلوم</bdi>' in text
+    assert [e["value"] for e in ImportJob.objects.get().errors] == ["؟", "31/02/1396"]
+    assert '<bdi class="as-typed" data-testid="error-value">؟</bdi>' in text
     report = client.get(reverse("imports:import_errors", args=[ImportJob.objects.get().pk]))
     data = b"".join(report.streaming_content)
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert sheet[0][1:-1] == FA
     assert [int(r[0]) for r in sheet[1:]] == [3, 4]
-    assert sheet[1][4] == "نامعلوم"  # the original value, as typed
+    assert sheet[1][4] == "؟"  # the original value, as typed
     assert sheet[2][5] == "31/02/1396"
     assert "جنسیت" in sheet[1][-1]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
@@ -118,9 +118,16 @@ def test_templates_have_headers_an_example_and_allowed_values(client_as, adm, la
 
 
 def test_filled_template_imports(client_as, adm, org_a, mgr_a, tehran):
+    """The template's own example row (marked «مثال») is skipped; a row typed below it goes in."""
+    from imports.registry import get_kind
+
     response = client_as(adm).get(reverse("imports:import_template", args=["fa", "csv"]))
-    job = run(adm, org_a, response.content)
+    values = get_kind("children").example_values("fa")
+    values[2] = "کریمی"  # a real child: not the example's values, all of them
+    row = ",".join(values)
+    job = run(adm, org_a, response.content + row.encode() + b"\r\n")
     assert job.status == ImportJob.Status.DONE, job.errors
+    assert job.summary["example_rows"] == [2]
     assert Case.objects.get().given_name == "محمدرضا"
 
 

@@ -262,3 +262,17 @@ def test_open_resolution_does_not_reopen(client_as, min_officer, resolution):
     resolution.refresh_from_db()
     assert resolution.status == Resolution.Status.OPEN
     assert list(response.context["messages"])
+
+
+def test_the_group_pages_title_is_its_name_and_the_close_form_shows_once(
+    client_as, min_officer, group
+):
+    """The close form once sat inside the <title> block too, so the tab showed raw HTML."""
+    import re
+
+    page = client_as(min_officer).get(reverse("meetings:group_detail", args=[group.pk]))
+    html = page.content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+    assert "<" not in title and group.title in title
+    assert html.count('data-testid="close-group"') == 1
