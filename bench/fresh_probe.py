@@ -33,7 +33,12 @@ def _import_once(database_url, path, name):
     from django.db import connection, transaction
 
     from children.models import Case
-    from imports.services import import_job_create, import_job_run
+    from imports.services import (
+        import_job_create,
+        import_job_decide,
+        import_job_preview,
+        import_job_run,
+    )
     from ngos.models import Organisation
 
     prepared = time.perf_counter()
@@ -51,6 +56,9 @@ def _import_once(database_url, path, name):
     with transaction.atomic():
         job = import_job_create(by=user, organisation=organisation, name=name, data=data)
         data = None
+        job = import_job_preview(job_id=job.pk)  # as the import page does; not timed
+        if job.likely_pending():  # answered as the page would, all imported (ADR 0019)
+            job = import_job_decide(by=user, job=job, decision="import")
         started = time.perf_counter()
         job = import_job_run(job_id=job.pk, by=user)
         elapsed = time.perf_counter() - started

@@ -32,7 +32,7 @@ from core.spreadsheets.table import (
     read_table,
 )
 
-from .vocabulary import load_vocabulary
+from .vocabulary import load_vocabulary, vocabulary_fingerprint
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -66,6 +66,13 @@ class ImportKind:
     done_message: ClassVar["StrOrPromise"] = _("Imported.")
     done_link: ClassVar[str] = ""
     done_link_label: ClassVar["StrOrPromise"] = ""
+
+    def parse_fingerprint(self, organisation: Model | None) -> str:
+        """What typing this kind's cells depends on besides the file, the day and the language
+        (value mappings the organisation decided, for one), as text that changes when it does.
+        The dry run's typed rows are reused by the import only while it is the same
+        (``core.spreadsheets.parsed``)."""
+        return ""
 
     def header_row(self, lang: str) -> list[str]:
         return [column.header(lang) for column in self.columns]
@@ -130,6 +137,10 @@ class RecordKind(ImportKind):
     key_parts: ClassVar[tuple[str, ...]] = ()
     # Said when a key repeats in the file: "The same … is in row %(row)s."
     repeated_message: ClassVar["StrOrPromise"] = ""
+
+    def parse_fingerprint(self, organisation: Model | None) -> str:
+        # Choice columns are read with the organisation's vocabulary (``validate``).
+        return vocabulary_fingerprint(organisation)
 
     def checks(self, today: datetime.date) -> dict[str, Check]:
         """{column name: fn(value) → reason or None}, run once per distinct value."""

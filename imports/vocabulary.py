@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -39,6 +39,21 @@ def load_vocabulary(organisation: Any) -> Vocabulary:
         # An unknown word waits for a decision only where there is an organisation to keep it.
         decides=organisation is not None,
     )
+
+
+def vocabulary_fingerprint(organisation: Any) -> str:
+    """Text that changes whenever the words ``load_vocabulary(organisation)`` reads change: a
+    word saved, changed or deleted, everyone's or the organisation's (the count, the highest id
+    and the latest change of those rows). The import reuses its dry run's typed rows only while
+    it is the same (``ImportKind.parse_fingerprint``, docs/adr/0021)."""
+    scope = Q(organisation__isnull=True)
+    if organisation is not None:
+        scope |= Q(organisation=organisation)
+    found = ValueWord.objects.filter(scope).aggregate(
+        count=Count("pk"), last=Max("pk"), changed=Max("updated_at")
+    )
+    changed = found["changed"].isoformat() if found["changed"] is not None else ""
+    return f"words:{found['count']}:{found['last'] or 0}:{changed}"
 
 
 def vocabulary_columns(*, decided: bool = True) -> dict[str, Column]:

@@ -3,11 +3,14 @@
 A file of `import_rows` children (100,000 at national scale) in the import template's own
 columns and Persian headers, rendered by the template's own renderers (`case_row`) from cases
 already in the bench data, with the case number left empty so every row is a new child for the
-large organisation. Three phases, each once, each rolled back:
+large organisation. Four phases, each once, each rolled back:
 
 * dry run: `import_job_preview` (validation, in-file duplicates, and the capped likely-duplicate
   check against every organisation's cases);
-* real: `import_job_run` (re-validation and the bulk load);
+* real: `import_job_run` (re-validation and the bulk load) after the file's dry run, untimed, as
+  the import page and `import_data` run them: the import reuses the typed rows the dry run kept
+  (docs/adr/0021);
+* real, without a dry run first: the same import reading and typing the file itself;
 * re-import, nothing changed: the imported cases written back with their case numbers, as an
   export would, and imported again: every row must come out unchanged.
 
@@ -45,17 +48,23 @@ from ..measure import Row, time_calls
 from ..memory_probe import import_peaks
 from . import ScenarioError, scenario
 
-# Issue 8: 100,000 rows validated and imported in under 10 s, the dry-run preview in under 8 s,
-# re-importing the same file (nothing written) in under 8 s.
-# The same file as XLSX in under 15 s; memory under 500 MB (not a time: its own row).
+# Issue 16: the dry-run preview of 100,000 rows in under 4 s, their import in under 5 s, the same
+# file as XLSX in under 8 s, a worker under 300 MB (not a time: its own row). The import follows
+# the file's dry run, as on the import page and in `import_data` (it reuses the typed rows the
+# dry run kept, docs/adr/0021). The same import without that dry run, and re-importing the same
+# file (nothing written), keep issue 8's targets (10 s and 8 s).
 TARGETS = {
-    "dry run": 8.0,
-    "real": 10.0,
+    "dry run": 4.0,
+    "real": 5.0,
+    "real, without a dry run first": 10.0,
     "re-import, nothing changed": 8.0,
-    "XLSX: real": 15.0,
+    "XLSX: real": 8.0,
 }
-MEMORY_TARGET_MB = 500
+MEMORY_TARGET_MB = 300
 PEER_ROWS = 500  # rows of the same file given to django-import-export's default path
+
+
+_AFTER_DRY_RUN = ("real", "XLSX: real")
 
 
 def _name(phase):
@@ -168,6 +177,7 @@ def children_import(ctx):
         from core.spreadsheets import reading
         from imports.services import (
             import_job_create,
+            import_job_decide,
             import_job_preview,
             import_job_run,
         )
@@ -236,9 +246,15 @@ def children_import(ctx):
             raise ScenarioError(f"the dry run found invalid rows: {job.errors[:3]}")
         return elapsed
 
-    def real_of(content, name, phase):
+    def real_of(content, name, phase, *, after_dry_run=True):
         def real():
             job = new_job(content, name)
+            if after_dry_run:  # as the import page does; not timed
+                job = check(import_job_preview(job_id=job.pk), "previewed")
+                if job.likely_pending():
+                    # Rows that may be registered already wait for an answer (ADR 0019): all
+                    # imported as new children, as an import without a dry run does.
+                    import_job_decide(by=manager, job=job, decision="import")
             started = time.perf_counter()
             job = import_job_run(job_id=job.pk, by=manager)
             elapsed = time.perf_counter() - started
@@ -279,6 +295,10 @@ def children_import(ctx):
         (
             ("dry run", dry_run),
             ("real", real_of(data, "children.csv", "real")),
+            (
+                "real, without a dry run first",
+                real_of(data, "children.csv", "real", after_dry_run=False),
+            ),
             ("re-import, nothing changed", reimport),
             ("XLSX: real", real_of(xlsx, "children.xlsx", "XLSX: real")),
         )
@@ -294,7 +314,8 @@ def children_import(ctx):
             min_runs=1,
             max_runs=1,
             queries=False,
-            note=f"{rows:,} rows, issue 8",
+            note=f"{rows:,} rows, issue 16"
+            + ("; after the file's dry run (not timed)" if phase in _AFTER_DRY_RUN else ""),
         )
         rate = rows / row.median_s
         row.ratios["rows_per_s"] = rate
@@ -306,7 +327,7 @@ def children_import(ctx):
         if anchors.get("copy"):
             row.ratios["vs_copy"] = rate / anchors["copy"]
         results.append(row)
-    for index, count in zip((1, 3), created, strict=False):
+    for index, count in zip((1, 2, 4), created, strict=False):
         results[index].note += f"; {count:,} created, the rest matched existing children"
     results[0].note += (
         f"; django-import-export's default path on the first {peer_sample:,} rows of the same "
@@ -323,9 +344,9 @@ def children_import(ctx):
                 f"its first {rows:,} rows. " + row.note
             )
     if unchanged and unchanged[-1] != reimported[-1]:
-        results[2].passed = False
+        results[3].passed = False
         results[
-            2
+            3
         ].note += (
             f"; only {unchanged[-1]:,} of {reimported[-1]:,} re-imported rows came out unchanged"
         )
@@ -348,7 +369,7 @@ def children_import(ctx):
 
 def _fresh_installation_row(ctx, path, rows):
     """The real CSV import on a fresh installation's small, analysed database (bench/fresh_probe.py)
-    against the same 10 s target."""
+    against the real import's target, after the file's dry run there (not timed)."""
     url = fresh_database_url(os.environ["DATABASE_URL"])
     first = not db.database_exists(url)
     outcomes = []
@@ -369,7 +390,10 @@ def _fresh_installation_row(ctx, path, rows):
         min_runs=1,
         max_runs=1,
         queries=False,
-        note=f"{rows:,} rows into a database of {{cases}} cases, analysed (make run's demo)",
+        note=(
+            f"{rows:,} rows into a database of {{cases}} cases, analysed (make run's demo); "
+            "after the file's dry run (not timed)"
+        ),
     )
     if outcomes:
         row.note = row.note.format(cases=f"{outcomes[-1]['cases_before']:,}")

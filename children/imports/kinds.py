@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from core.permissions import Role
 from imports.kinds import ImportKind, ImportRefused
+from imports.vocabulary import vocabulary_fingerprint
 
 from ..models import Case
 from .columns import COLUMNS, child_resource
@@ -48,6 +49,10 @@ class ChildrenKind(ImportKind):
 
     def resource(self, lang="fa"):
         return child_resource(lang)
+
+    def parse_fingerprint(self, organisation):
+        # Choice columns and provinces are read with the organisation's vocabulary.
+        return vocabulary_fingerprint(organisation)
 
     def validate(self, rows, *, organisation, check_duplicates=True, progress=None):
         # The preview keeps counts and errors, not every row: children are written by

@@ -6,6 +6,7 @@ Each write checks the acting user's permission on the case's organisation (ADR 0
 import datetime
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -76,23 +77,32 @@ def search_values(
 
     The one definition of the search columns: forms and the bulk import both call it.
     """
-    name = f"{given_name} {family_name}"
-    digits = " ".join(_DIGIT_SEPARATORS.sub("", to_latin_digits(v)) for v in numbers if v)
+    name, name_compact, name_phonetic = _name_keys(f"{given_name} {family_name}")
+    father, father_phonetic = _father_keys(father_name)
+    digits = " ".join([_digits(v) for v in numbers if v])
     if birth_date:
         birth_year = birth_date.year
     elif estimated_age is not None:
         birth_year = age_on.year - estimated_age
     else:
         birth_year = None
-    return (
-        normalize(name),
-        compact(name),
-        normalize(father_name),
-        phonetic_key(name),
-        phonetic_key(father_name),
-        digits,
-        birth_year,
-    )
+    return (name, name_compact, father, name_phonetic, father_phonetic, digits, birth_year)
+
+
+# An import computes the keys of 100,000 names, most of them repeated (fathers' names above all):
+# one cached call a name instead of three, each with its own cache lookup.
+@lru_cache(maxsize=1 << 15)
+def _name_keys(name: str) -> tuple[str, str, str]:
+    return normalize(name), compact(name), phonetic_key(name)
+
+
+@lru_cache(maxsize=1 << 13)
+def _father_keys(name: str) -> tuple[str, str]:
+    return normalize(name), phonetic_key(name)
+
+
+def _digits(value: str) -> str:
+    return _DIGIT_SEPARATORS.sub("", to_latin_digits(value))
 
 
 def _clean_strings(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,11 @@ class Undecided(str):
         self.column, self.text, self.optional = column, text, optional
         return self
 
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        # Pickled with the dry run's typed rows (core.spreadsheets.parsed): str's own
+        # __getnewargs__ would leave out the keyword arguments __new__ requires.
+        return (str(self),), {"column": self.column, "text": self.text, "optional": self.optional}
+
 
 class UnknownValue(ParseError):
     """A word of a choice column found neither among the values nor in the vocabulary."""
@@ -100,11 +105,11 @@ def cell_text(value: object) -> str | None:
 
 
 # Whitespace and the invisible characters clean_text removes: a cell of only these is empty.
-_BLANK = " \t\n\r\x0b\x0c\x00\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202a\u202b\u202c\u202d\u202e"
+BLANK = " \t\n\r\x0b\x0c\x00\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202a\u202b\u202c\u202d\u202e"
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(_BLANK))
+    return value is None or (isinstance(value, str) and not value.strip(BLANK))
 
 
 def _text(value: object) -> str | None:
