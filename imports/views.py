@@ -211,11 +211,8 @@ def import_likely_decide(request, pk):
     return redirect("imports:import_detail", job.pk)
 
 
-@require_permission(Perm.DATA_IMPORT)
-def import_errors(request, pk):
-    """The invalid rows with their original values and a reason column, as XLSX."""
-    job = _job(request, pk)
-    rows = services.error_report_rows(job, lang=_lang())
+def _report_download(request, job, rows, *, report, title):
+    """``rows`` (a header, then the rows) as an audited XLSX download named after the job's file."""
     if rows is None:
         raise Http404
     audit.record(
@@ -224,13 +221,21 @@ def import_errors(request, pk):
         organisation=job.organisation,
         object_type=AUDIT_OBJECT_TYPE,
         object_id=str(job.pk),
-        detail={"report": "errors", "rows": len(rows) - 1},
+        detail={"report": report, "rows": len(rows) - 1},
     )
-    handle = xlsx_file(_("Rows to fix"), rows[0], rows[1:], right_to_left=_lang() == "fa")
+    handle = xlsx_file(title, rows[0], rows[1:], right_to_left=_lang() == "fa")
     name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
     return FileResponse(
-        handle, as_attachment=True, filename=f"{name}-errors.xlsx", content_type=XLSX
+        handle, as_attachment=True, filename=f"{name}-{report}.xlsx", content_type=XLSX
     )
+
+
+@require_permission(Perm.DATA_IMPORT)
+def import_errors(request, pk):
+    """The invalid rows with their original values and a reason column, as XLSX."""
+    job = _job(request, pk)
+    rows = services.error_report_rows(job, lang=_lang())
+    return _report_download(request, job, rows, report="errors", title=_("Rows to fix"))
 
 
 @require_permission(Perm.DATA_IMPORT)
@@ -239,21 +244,7 @@ def import_changes(request, pk):
     preview lists only the first of them."""
     job = _job(request, pk)
     rows = services.changes_report_rows(job, lang=_lang())
-    if rows is None:
-        raise Http404
-    audit.record(
-        audit.Action.EXPORT,
-        user=request.user,
-        organisation=job.organisation,
-        object_type=AUDIT_OBJECT_TYPE,
-        object_id=str(job.pk),
-        detail={"report": "changes", "rows": len(rows) - 1},
-    )
-    handle = xlsx_file(_("Changes"), rows[0], rows[1:], right_to_left=_lang() == "fa")
-    name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{name}-changes.xlsx", content_type=XLSX
-    )
+    return _report_download(request, job, rows, report="changes", title=_("Changes"))
 
 
 @require_permission(Perm.DATA_IMPORT)

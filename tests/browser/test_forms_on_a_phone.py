@@ -2,47 +2,23 @@
 confirm button is at the top, checkboxes a finger can hit, and a date picker that works on a phone
 while typed dates are still accepted."""
 
-import datetime
 import re
 
 import pytest
 
-from children import services
 from children.models import Case
-from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
-from tests.factories import province
 
 from .axe_checks import axe_phone_page, serious_axe_findings  # noqa: F401 - a fixture
+from .test_case_page import case_a  # noqa: F401 - a fixture
 from .test_children import cast, sign_in  # noqa: F401 - cast is a fixture used by name
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def case_in_a(cast):  # noqa: F811
-    worker = cast["worker_a"]
-    return services.case_register(
-        by=worker,
-        organisation=worker.membership.organisation,
-        data={
-            "given_name": "امیرحسین",
-            "family_name": "کریمی",
-            "father_name": "عباس",
-            "sex": Sex.MALE,
-            "birth_date": None,
-            "estimated_age": 12,
-            "nationality": Nationality.IRANIAN,
-            "documentation": Documentation.UNDOCUMENTED,
-            "province": province("tehran"),
-            "city": "تهران",
-        },
-        consent={
-            "given_by": ConsentGiver.GUARDIAN,
-            "given_by_name": "",
-            "given_on": datetime.date(2026, 11, 1),
-            "scope": [ConsentScope.RECORD],
-        },
-    )
+def case_in_a(case_a):  # noqa: F811
+    """The boy the case page's tests register at organisation A."""
+    return case_a
 
 
 def _fill_child(page, *, given="امیرحسین"):
