@@ -20,6 +20,7 @@ from import_export import fields, resources, widgets
 
 from core.spreadsheets.cells import ParseContext, shown_value
 from core.spreadsheets.changes import change_entry, field_changes, same_value
+from core.spreadsheets.examples import example_cell
 from core.spreadsheets.table import (
     Cells,
     Check,
@@ -28,7 +29,6 @@ from core.spreadsheets.table import (
     Preview,
     RowError,
     cleaned_text,
-    example_cell,
     read_table,
 )
 

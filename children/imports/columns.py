@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from core.jalali import format_date
-from core.spreadsheets.table import Column, choice_values, example_cell, province_column
+from core.spreadsheets.examples import example_cell
+from core.spreadsheets.table import Column, choice_values, province_column
 from imports.kinds import ColumnWidget
 
 from ..models import Case

@@ -13,7 +13,8 @@ from python_calamine import CalamineWorkbook
 
 from children.models import Case
 from core.models import AuditEvent
-from core.spreadsheets.table import CHANGES_KEPT, is_example_cell
+from core.spreadsheets.examples import is_example_cell
+from core.spreadsheets.table import CHANGES_KEPT
 from imports.badge import count_text, job_badge
 from imports.language import retranslate
 from imports.models import ImportJob
