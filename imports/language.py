@@ -11,7 +11,7 @@ template's headers in the viewer's language. See docs/adr/0020.
 import re
 from functools import lru_cache
 
-from django.utils.translation import gettext, override, trans_real
+from django.utils.translation import get_language, gettext, override, trans_real
 
 from core.spreadsheets.table import header_key, header_keys
 
@@ -19,8 +19,9 @@ LANGUAGES = ("fa", "en")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
-def page_language(lang):
-    return "fa" if (lang or "fa").startswith("fa") else "en"
+def page_language(lang: str | None = None) -> str:
+    """ "fa" or "en": ``lang``'s, or the active language's when none is given."""
+    return "fa" if (lang or get_language() or "fa").startswith("fa") else "en"
 
 
 @lru_cache(maxsize=2)

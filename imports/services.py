@@ -25,6 +25,7 @@ from core.spreadsheets.parsed import ParsedCache
 from core.spreadsheets.table import CHANGES_KEPT, Preview, header_key, header_keys
 
 from .kinds import ImportRefused
+from .language import page_language
 from .models import AUDIT_OBJECT_TYPE, ERRORS_KEPT, ImportJob
 from .progress import ProgressRecorder
 from .registry import get_kind
@@ -391,7 +392,7 @@ def error_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list[A
     In ``lang`` (the page's, default the active language), whatever the language of the file's
     headers and of the dry run: the file is checked again in that language, and the template's
     columns are named by their header in it (issue 16). The cells stay as typed."""
-    lang = _language(lang)
+    lang = page_language(lang)
     stored = _StoredRows(job)
     rows = list(stored)  # the report repeats each invalid row's cells: kept whole here
     if stored.error:
@@ -419,7 +420,7 @@ def changes_report_rows(job: ImportJob, *, lang: str | None = None) -> list[list
     """Every row of the file that updates an existing record, one line per field that changes:
     [row, number, name, field, old, new as typed, new], in ``lang``; None for a file that
     cannot be read. The preview lists only the first of them (issue 16)."""
-    lang = _language(lang)
+    lang = page_language(lang)
     stored = _StoredRows(job)
     rows = list(stored)
     if stored.error:
@@ -470,11 +471,6 @@ def _validate_all_changes(kind: Any, rows: list[Any], job: ImportJob) -> "Previe
     finally:
         CHANGES_KEPT.reset(token)
     return preview
-
-
-def _language(lang: str | None) -> str:
-    lang = lang or translation.get_language() or "fa"
-    return "fa" if lang.startswith("fa") else "en"
 
 
 def header_in(keys: "Mapping[str, Column]", header: object, lang: str) -> str:

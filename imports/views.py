@@ -6,7 +6,6 @@ import io
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,11 +18,11 @@ from core.xlsx import workbook_file, xlsx_file
 from . import services
 from .badge import job_badge
 from .forms import ImportUploadForm
-from .language import errors_in, retranslate
+from .language import errors_in, page_language, retranslate
 from .models import AUDIT_OBJECT_TYPE, ImportJob
 from .registry import all_kinds, get_kind
 from .tasks import run_import
-from .word_views import unknown_values_form, words_context
+from .word_views import check_again, unknown_values_form, words_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
@@ -34,10 +33,6 @@ def _job(request, pk):
     return get_for_user_or_404(
         request.user, ImportJob.objects.select_related("organisation", "created_by"), pk=pk
     )
-
-
-def _lang():
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 @require_permission(Perm.DATA_IMPORT)
@@ -51,7 +46,7 @@ def import_upload(request):
                 organisation=form.cleaned_data["organisation"],
                 name=upload.name,
                 data=upload.read(),
-                language=_lang(),
+                language=page_language(),
                 kind=form.cleaned_data["kind"],
             )
         except reading.UnsafeFile as error:
@@ -125,7 +120,7 @@ def _changes(job, kind, lang):
 def _context(job):
     summary = job.summary or {}
     kind = get_kind(job.kind)
-    lang = _lang()
+    lang = page_language()
     badge = job_badge(job)
     likely_groups = _likely_groups(summary.get("likely_duplicates") or [])
     for group in likely_groups:
@@ -206,8 +201,7 @@ def import_likely_decide(request, pk):
     except services.ImportRefused:
         # Rows this job does not list (another job's): the same answer as a missing job.
         raise Http404 from None
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
-    transaction.on_commit(lambda: run_import.delay(job.pk, True))
+    check_again(job)
     return redirect("imports:import_detail", job.pk)
 
 
@@ -223,7 +217,7 @@ def _report_download(request, job, rows, *, report, title):
         object_id=str(job.pk),
         detail={"report": report, "rows": len(rows) - 1},
     )
-    handle = xlsx_file(title, rows[0], rows[1:], right_to_left=_lang() == "fa")
+    handle = xlsx_file(title, rows[0], rows[1:], right_to_left=page_language() == "fa")
     name = reading.safe_name(job.original_name).rsplit(".", 1)[0]
     return FileResponse(
         handle, as_attachment=True, filename=f"{name}-{report}.xlsx", content_type=XLSX
@@ -234,7 +228,7 @@ def _report_download(request, job, rows, *, report, title):
 def import_errors(request, pk):
     """The invalid rows with their original values and a reason column, as XLSX."""
     job = _job(request, pk)
-    rows = services.error_report_rows(job, lang=_lang())
+    rows = services.error_report_rows(job, lang=page_language())
     return _report_download(request, job, rows, report="errors", title=_("Rows to fix"))
 
 
@@ -243,7 +237,7 @@ def import_changes(request, pk):
     """Every row that would update an existing record, each field old → new, as XLSX: the
     preview lists only the first of them."""
     job = _job(request, pk)
-    rows = services.changes_report_rows(job, lang=_lang())
+    rows = services.changes_report_rows(job, lang=page_language())
     return _report_download(request, job, rows, report="changes", title=_("Changes"))
 
 

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
 
+from .language import page_language
 from .models import ImportJob, ValueWord
 from .tasks import run_import
 from .vocabulary import (
@@ -37,8 +37,10 @@ def _by(request: HttpRequest) -> "User":
     return cast("User", request.user)
 
 
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+def check_again(job: ImportJob) -> None:
+    """Run the job's dry run again on the same stored file (never rewritten), after a decision."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
+    transaction.on_commit(lambda: run_import.delay(job.pk, True))
 
 
 def unknown_values_form(job: ImportJob, data: Any = None) -> UnknownValuesForm | None:
@@ -47,7 +49,7 @@ def unknown_values_form(job: ImportJob, data: Any = None) -> UnknownValuesForm |
     items = (job.summary or {}).get("unknown_values") or []
     if not items or job.organisation_id is None or job.status != ImportJob.Status.PREVIEWED:
         return None
-    return UnknownValuesForm(data, items=items, lang=_lang())
+    return UnknownValuesForm(data, items=items, lang=page_language())
 
 
 @require_POST
@@ -66,9 +68,7 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
         value_word_save(
             by=_by(request), organisation=job.organisation, column=column, word=word, value=value
         )
-    # The same stored file is checked again with the new words (never rewritten).
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
-    transaction.on_commit(lambda: run_import.delay(job.pk, True))
+    check_again(job)  # with the new words
     return redirect("imports:import_detail", job.pk)
 
 
@@ -77,7 +77,7 @@ def words_context(request: HttpRequest) -> dict[str, Any]:
     form = WordsOfForm(request.GET or None)
     organisation = form.cleaned_data["words_of"] if form.is_valid() else None
     columns = vocabulary_columns()
-    lang = _lang()
+    lang = page_language()
     rows = []
     for item in organisation_words(organisation):
         column = columns.get(item.column)
@@ -119,7 +119,7 @@ def value_word_edit(request: HttpRequest, pk: int) -> HttpResponse:
     column = vocabulary_columns().get(item.column)
     if column is None:
         return _back(item)
-    form = ValueWordForm(request.POST, column=column, lang=_lang(), prefix=f"w{item.pk}")
+    form = ValueWordForm(request.POST, column=column, lang=page_language(), prefix=f"w{item.pk}")
     if form.is_valid():
         try:
             value_word_change(by=_by(request), item=item, value=form.chosen)
