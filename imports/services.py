@@ -212,6 +212,7 @@ def _apply_decisions(job: ImportJob) -> None:
     job.summary["likely_pending"] = job.likely_pending()
 
 
+@transaction.atomic  # the answer and its audit row together
 def import_job_decide(
     *, by: "User", job: ImportJob, decision: str, rows: "list[int] | None" = None
 ) -> ImportJob:
