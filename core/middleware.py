@@ -1,6 +1,5 @@
 """Project middleware: request ids, session timeouts, no-store caching, history context."""
 
-import ipaddress
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -14,18 +13,11 @@ from pghistory.middleware import HistoryMiddleware
 
 from . import request_context
 from .audit import Action, record
+from .client_ip import client_ip
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 _REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def _request_id(request: HttpRequest) -> uuid.UUID:
@@ -44,7 +36,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         meta = request_context.RequestMeta(
-            request_id=_request_id(request), ip_address=_client_ip(request), path=request.path
+            request_id=_request_id(request), ip_address=client_ip(request), path=request.path
         )
         request.request_id = meta.request_id  # type: ignore[attr-defined]
         token = request_context.begin(meta)

@@ -1,4 +1,5 @@
-"""Audit of sign-in, sign-out, failures and lockouts, from day one (AU-01)."""
+"""Audit of sign-in, sign-out, failures and lockouts, from day one (AU-01); failed sign-ins
+counted for the rate limits (RL-01)."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from .audit import Action, record, record_attempt
 from .middleware import SessionTimeoutMiddleware
 from .models import User
+from .ratelimits import address_key, hit, username_key
 
 
 @receiver(user_logged_in)
@@ -37,3 +39,17 @@ def audit_locked_out(
     sender: object, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
 ) -> None:
     record_attempt(Action.LOCKED_OUT, username=username or "")
+
+
+@receiver(user_login_failed)
+def count_failed_sign_in(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Per address across usernames and per username across addresses; the sign-in view refuses
+    # an attempt once either is over its rate (RL-01).
+    if request is None:
+        return
+    hit(request, "sign_in_address", address_key(request))
+    username = credentials.get("username") or ""
+    if username:
+        hit(request, "sign_in_username", username_key(username))

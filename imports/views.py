@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
+from core.ratelimits import rate_limit
 from core.spreadsheets import reading
 from core.xlsx import workbook_file, xlsx_file
 
@@ -36,6 +37,7 @@ def _job(request, pk):
 
 
 @require_permission(Perm.DATA_IMPORT)
+@rate_limit("import", methods=("POST",))
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.access import signed_in
 from core.exports import Dates, export_language, export_response, joined, yes_no
 from core.i18n import localised
+from core.ratelimits import rate_limit
 
 from .models import Resolution
 from .selectors import resolution_list
@@ -55,6 +56,7 @@ def resolution_rows(queryset, lang):
 
 
 @signed_in
+@rate_limit("export")
 def tracker_export(request, fmt):
     resolutions = resolution_list(user=request.user, filters=request.GET)
     lang = export_language()

@@ -2,10 +2,11 @@
 officer and an administrator."""
 
 import importlib
+import uuid
 
 import pytest
 from django.apps import apps
-from django.test import Client
+from django.test import Client, override_settings
 
 from core.permissions import Role
 from ngos.reference import ensure_services
@@ -37,6 +38,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     flushed by the last run's transactional test."""
     with django_db_blocker.unblock():
         load_reference_rows()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters of their own for each test (RL-01): every test signs in from the same
+    address, so shared counters would make a later test refused for an earlier one's requests."""
+    with override_settings(RATELIMIT_CACHE_PREFIX=f"rl:{uuid.uuid4().hex}:"):
+        yield
 
 
 @pytest.fixture(autouse=True)

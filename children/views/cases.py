@@ -14,6 +14,7 @@ from core.access import object_access, require_permission
 from core.exceptions import ActionNotAllowed, Conflict
 from core.pagination import CountInPagePaginator
 from core.permissions import Perm, permission_flags
+from core.ratelimits import is_search, rate_limit
 
 from .. import services
 from ..access import get_case_for_user, get_encounter_for_user
@@ -45,6 +46,7 @@ PAGE_SIZE = 25
 
 
 @require_permission(Perm.CASE_VIEW)
+@rate_limit("search", when=is_search)
 def case_list(request):
     queryset = cases_visible_to(request.user).select_related("assigned_to", "province")
     case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
@@ -324,6 +326,7 @@ def case_link_answer(request, pk, link_pk):
 
 
 @require_permission(Perm.OUTREACH_LOG)
+@rate_limit("picker")
 def case_pick(request):
     """htmx: registered children matching a search, as checkboxes for the encounter form."""
     term = request.GET.get("q", "").strip()

@@ -22,6 +22,7 @@ from core.exports import (
 from core.i18n import localised
 from core.models import Province
 from core.permissions import Perm
+from core.ratelimits import rate_limit
 
 from ..filters import CaseFilter
 from ..imports import parsing
@@ -91,6 +92,7 @@ def case_rows(queryset, lang):
 
 
 @require_permission(Perm.CASE_VIEW)
+@rate_limit("export")
 def case_export(request, fmt):
     case_filter = CaseFilter(request.GET, queryset=cases_visible_to(request.user), request=request)
     cases = case_filter.qs
@@ -153,6 +155,7 @@ def encounter_rows(queryset, lang):
 
 
 @require_permission(Perm.OUTREACH_LOG)
+@rate_limit("export")
 def encounter_export(request, fmt):
     filterset = encounter_filter(request)
     encounters = filterset.qs
@@ -250,10 +253,12 @@ def _referral_export(request, fmt, box):
 
 
 @require_permission(Perm.REFERRAL_ANSWER)
+@rate_limit("export")
 def referral_inbox_export(request, fmt):
     return _referral_export(request, fmt, "inbox")
 
 
 @require_permission(Perm.CASE_VIEW)
+@rate_limit("export")
 def referral_sent_export(request, fmt):
     return _referral_export(request, fmt, "sent")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from core.access import object_access
 from core.exceptions import Conflict
 from core.permissions import Perm
+from core.ratelimits import rate_limit
 
 from .. import services
 from ..access import get_case_for_user, get_household_for_user
@@ -72,6 +73,7 @@ def household_edit(request, pk):
 
 @require_POST
 @object_access
+@rate_limit("picker")
 def family_add(request, pk):
     case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = FamilyAddForm(request.POST)

@@ -186,7 +186,7 @@ CASE_UNSEEN_DAYS = env.int("CASE_UNSEEN_DAYS", default=30)
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "core.backends.LockoutBackend",  # django-axes, hashing even when locked (AU-05)
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -219,6 +219,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.views.auth.lockout_response"
 AXES_VERBOSE = False
+
+# --- Rate limits and the client address (RL-01, AU-05, docs/adr/0025) ----------------------
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 = the peer is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+# "count/period", period in s, m, h or d, optionally multiplied ("20/15m"); counted in the default
+# cache by django-ratelimit. Sign-in counts failures only; the others count every request.
+RATE_LIMITS = {
+    "sign_in_address": env("RATE_LIMIT_SIGN_IN_ADDRESS", default="20/15m"),
+    "sign_in_username": env("RATE_LIMIT_SIGN_IN_USERNAME", default="10/15m"),
+    "password_reset_address": env("RATE_LIMIT_PASSWORD_RESET_ADDRESS", default="5/h"),
+    "password_reset_account": env("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", default="3/h"),
+    "search": env("RATE_LIMIT_SEARCH", default="30/m"),
+    "picker": env("RATE_LIMIT_PICKER", default="40/m"),
+    "export": env("RATE_LIMIT_EXPORT", default="10/10m"),
+    "import": env("RATE_LIMIT_IMPORT", default="10/h"),
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # a broken cache lets requests through (core/ratelimits.py logs it)
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10))

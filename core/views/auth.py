@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ..access import public, signed_in
 from ..audit import Action, record, record_attempt
 from ..models import User
+from ..ratelimits import address_key, email_key, hit, over, too_many_requests, username_key
 
 # One message for a wrong password, an unknown or inactive user and a locked-out pair, so the
 # answer never tells an attacker which one it was (AU-01).
@@ -43,6 +44,18 @@ class SignInView(auth_views.LoginView):
     template_name = "core/auth/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Failed sign-ins are counted per address across usernames and per username across
+        # addresses (core/signals.py); over either rate the attempt is refused unread (RL-01).
+        username = request.POST.get("username", "")
+        wait = max(
+            over(request, "sign_in_address", address_key(request)) or 0,
+            over(request, "sign_in_username", username_key(username) if username else None) or 0,
+        )
+        if wait:
+            return too_many_requests(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -97,6 +110,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "core/auth/password_reset_email.txt"
     subject_template_name = "core/auth/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per address and per typed e-mail address, known or not, so the limit tells nothing
+        # about which addresses have an account (RL-01, AU-04).
+        email = request.POST.get("email", "")
+        wait = max(
+            hit(request, "password_reset_address", address_key(request)) or 0,
+            hit(request, "password_reset_account", email_key(email) if email else None) or 0,
+        )
+        if wait:
+            return too_many_requests(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # The same answer whether or not the address is known (AU-04); nothing about it is kept.

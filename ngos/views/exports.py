@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from core.access import require_permission
 from core.exports import Dates, export_language, export_response, joined
 from core.permissions import Perm
+from core.ratelimits import rate_limit
 
 from ..models import Focus, RegisteringAuthority, StaffLanguage
 from ..selectors import organisation_list
@@ -73,6 +74,7 @@ def organisation_rows(queryset, lang):
 
 
 @require_permission(Perm.DIRECTORY_VIEW)
+@rate_limit("export")
 def directory_export(request, fmt):
     organisations = organisation_list(user=request.user, filters=request.GET)
     lang = export_language()

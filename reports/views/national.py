@@ -10,6 +10,7 @@ from core import audit
 from core.access import require_permission
 from core.models import Province
 from core.permissions import Perm
+from core.ratelimits import rate_limit
 from core.xlsx import tables_xlsx
 
 from .. import periods
@@ -92,6 +93,7 @@ def national_dashboard(request):
 
 
 @require_permission(Perm.NATIONAL_DASHBOARD)
+@rate_limit("export")
 def national_export(request, fmt):
     """The dashboard's tables as XLSX or CSV: the same protected figures as the page."""
     if fmt not in ("csv", "xlsx"):

@@ -1,5 +1,6 @@
 // Forms on every page: after a failed save the error summary (or the duplicate warning) takes the
-// focus, its links put the cursor in the field they name, and date inputs get a calendar button.
+// focus, its links put the cursor in the field they name, and date inputs get a calendar button;
+// an htmx answer refused for too many requests is shown in place.
 // Everything here is an addition: without it the page still works and dates are typed.
 (function () {
   var script = document.currentScript;
@@ -185,6 +186,15 @@
     if (jalali.length) setUpJalali(jalali);
     if (gregorian.length) setUpGregorian(gregorian);
   }
+
+  // htmx 2 drops error answers; a 429 (RL-01) carries a short message saying when to try again,
+  // so it is shown where the answer would have gone.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpErrorSummary();
