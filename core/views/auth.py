@@ -114,10 +114,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Per address and per typed e-mail address, known or not, so the limit tells nothing
         # about which addresses have an account (RL-01, AU-04).
+        # An address over its rate does not use up the typed account's allowance as well.
         email = request.POST.get("email", "")
-        wait = max(
-            hit(request, "password_reset_address", address_key(request)) or 0,
-            hit(request, "password_reset_account", email_key(email) if email else None) or 0,
+        wait = hit(request, "password_reset_address", address_key(request)) or hit(
+            request, "password_reset_account", email_key(email) if email else None
         )
         if wait:
             return too_many_requests(request, wait)

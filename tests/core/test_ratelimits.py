@@ -121,6 +121,14 @@ def test_password_reset_is_limited_per_email_address_known_or_not(rates, cw_a):
         assert ask_reset(client, email.upper(), ip="10.2.0.2").status_code == 429
 
 
+def test_an_address_over_its_reset_rate_does_not_use_up_an_accounts_allowance(rates, db):
+    rates(password_reset_address="1/h", password_reset_account="1/h")
+    client = Client()
+    assert ask_reset(client, "first@example.org", ip="10.6.0.1").status_code == 302
+    assert ask_reset(client, "victim@example.org", ip="10.6.0.1").status_code == 429
+    assert ask_reset(client, "victim@example.org", ip="10.6.0.2").status_code == 302
+
+
 def test_search_is_limited_per_user_and_another_user_is_not_touched(rates, client_as, cw_a, mgr_a):
     rates(search="2/m")
     first = client_as(cw_a)
