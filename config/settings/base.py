@@ -309,3 +309,7 @@ LOGGING = {
         },
     },
 }
+
+# --- Backups and retention (RE-06, RT-01) ----------------------------------------------------
+# `make backup` writes one dated folder here (core/backup.py); keep it off the database's disk.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / ".local/backups")))
