@@ -46,8 +46,7 @@ RESTART_AFTER = 10  # seconds of writing before the server stops
 DOWN_FOR = 3  # seconds the server stays down
 QUEUE = "drill"
 
-SETUP = f"""
-from django.contrib.auth import get_user_model
+SETUP = """
 from core.models import Province
 from core.permissions import Role
 from tests.factories import OrganisationFactory, member
