@@ -281,3 +281,20 @@ def test_an_anonymised_case_cannot_be_put_under_legal_hold(cw_a, mgr_a, register
     case.refresh_from_db()
     with pytest.raises(Exception, match="anonymised"):
         case_legal_hold_set(by=mgr_a, case=case, hold=True, reason="x")
+
+
+def test_the_case_page_offers_the_legal_hold_to_a_manager_only(cw_a, mgr_a, register, client_as):
+    case = old_case(register, cw_a)
+    url = reverse("children:case_detail", args=[case.pk])
+    assert 'data-testid="legal-hold-form"' in client_as(mgr_a).get(url).content.decode()
+    assert 'data-testid="legal-hold-form"' not in client_as(cw_a).get(url).content.decode()
+
+
+def test_an_anonymised_case_page_says_so_and_offers_no_hold(cw_a, mgr_a, register, client_as):
+    case = old_case(register, cw_a, given_name="کیانوش")
+    case_anonymise(case_id=case.pk, today=TODAY, rule=RULE)
+    page = client_as(mgr_a).get(reverse("children:case_detail", args=[case.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="case-anonymised"' in html and "کیانوش" not in html
+    assert 'data-testid="legal-hold-form"' not in html

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             result = backup(directory, include_files=not options["no_files"])
         except BackupError as problem:
             raise CommandError(str(problem)) from problem
+        files = "no files" if options["no_files"] else f"{result.files} files"
         self.stdout.write(
-            f"backup written to {result.folder} "
-            f"(database {result.dump_bytes} bytes, {result.files} files)"
+            f"backup written to {result.folder} (database {result.dump_bytes} bytes, {files})"
         )
