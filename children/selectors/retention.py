@@ -109,13 +109,16 @@ class RetentionCounts:
     anonymised_before: int
 
 
-def retention_counts(today: datetime.date, rule: Rule | None = None) -> RetentionCounts:
+def retention_counts(
+    today: datetime.date, rule: Rule | None = None, due: list[int] | None = None
+) -> RetentionCounts:
+    """The dry run's figures; `due` is due_case_ids' answer when the caller has it already."""
     rule = rule or Rule.configured()
     held = Case.objects.filter(
         status=CaseStatus.CLOSED, legal_hold=True, closed_at__lt=rule.closed_before(today)
     ).count()
     return RetentionCounts(
-        due=len(due_case_ids(today, rule)),
+        due=len(due if due is not None else due_case_ids(today, rule)),
         held=held,
         anonymised_before=Case.objects.filter(anonymised_at__isnull=False).count(),
     )

@@ -38,6 +38,7 @@ from ..models import (
 from ..selectors.retention import Rule, due_case_ids, is_due, retention_counts
 
 logger = logging.getLogger(__name__)
+MAX_PER_RUN = 20_000
 Action = audit.Action
 
 # Case fields that name, locate or describe the child in free text, and their cleared value.
@@ -202,8 +203,8 @@ def retention_run(
     """Anonymise every case the rule reaches (one transaction each), or only count them."""
     today = today or timezone.localdate()
     rule = rule or Rule.configured()
-    counts = retention_counts(today, rule)
     ids = due_case_ids(today, rule)
+    counts = retention_counts(today, rule, due=ids)
     run = RetentionRun(
         dry_run=dry_run,
         due=counts.due,
@@ -213,7 +214,9 @@ def retention_run(
     )
     if dry_run:
         return run
-    for case_id in ids:
+    # A first run on years of old cases does the rest on the following nights, well inside the
+X
+    for case_id in ids[:MAX_PER_RUN]:
         if case_anonymise(case_id=case_id, today=today, rule=rule):
             run.anonymised += 1
     return run
