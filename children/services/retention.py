@@ -214,8 +214,9 @@ def retention_run(
     )
     if dry_run:
         return run
-    # A first run on years of old cases does the rest on the following nights, well inside the
-X
+    # A first run on years of old cases leaves the rest to the following nights: 20,000 cases at
+    # the ~27 ms a case measured on a shared 2-core machine is about 9 minutes, inside the
+    # task's 25-minute soft limit.
     for case_id in ids[:MAX_PER_RUN]:
         if case_anonymise(case_id=case_id, today=today, rule=rule):
             run.anonymised += 1
