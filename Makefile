@@ -12,6 +12,8 @@
 #   make bench        the benchmarks at national scale (SCALE=small: 1/100, a few minutes)
 #   make screenshots  the README's pictures from the demo data in a real browser (docs/screenshots)
 #   make mutate       mutation testing of the core modules and their kill rates (about 5 minutes)
+#   make backup       the database and stored files into a dated folder under BACKUP_DIR
+#   make restore      a backup into DB=name (new or empty; ARGS='--force', BACKUP=folder)
 #   make clean-local  delete .local (private databases, logs) when no private server runs
 
 PYTHON ?= python3
@@ -29,7 +31,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export PORT SCALE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test quick lint format messages lock bench clean-local mutate screenshots
+.PHONY: help venv run test quick lint format messages lock bench clean-local mutate screenshots \
+	backup restore
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -91,6 +94,16 @@ bench: venv
 screenshots: venv
 	$(VPY) -m core.devstack with-services -- env KOODAK_SCREENSHOTS=$(CURDIR)/docs/screenshots \
 		python -m pytest -q tests/browser/test_readme_screenshots.py
+
+# pg_dump (custom format) and a tar of the stored files: core/backup.py, README "Backups".
+backup: venv
+	$(VPY) -m core.devstack with-services -- python manage.py backup $(ARGS)
+
+DB ?=
+BACKUP ?=
+restore: venv
+	@test -n "$(DB)" || { echo "say which database to restore into: make restore DB=name"; exit 2; }
+	$(VPY) -m core.devstack with-services -- python manage.py restore $(BACKUP) --database $(DB) $(ARGS)
 
 clean-local:
 	$(PYTHON) -m core.devstack clean

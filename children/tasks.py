@@ -45,3 +45,14 @@ def send_approval_mail(self, organisation_id, kind, by_id=None):
     from .services.approvals import approval_mail
 
     return approval_mail(organisation_id=organisation_id, kind=kind, by_id=by_id)
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+
+@shared_task
+def anonymise_expired_cases():
+    """The retention rule (RT-01), nightly; only a dry run until RETENTION_ANONYMISE is on."""
+    from .services.retention import retention_job
+
+    return retention_job()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, exports, families, mywork, outreach, referrals, workflow
+from .views import cases, exports, families, mywork, outreach, referrals, retention, workflow
 
 app_name = "children"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/edit/<slug:section>/", cases.case_edit_section, name="case_edit_section"),
     path("cases/<int:pk>/notes/", cases.case_add_note, name="case_add_note"),
     path("cases/<int:pk>/reassign/", cases.case_reassign, name="case_reassign"),
+    path("cases/<int:pk>/legal-hold/", retention.case_legal_hold, name="case_legal_hold"),
     path("cases/<int:pk>/consent/", cases.consent_add, name="consent_add"),
     path(
         "cases/<int:pk>/consent/<int:consent_pk>/withdraw/",

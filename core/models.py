@@ -104,6 +104,7 @@ class AuditEvent(models.Model):
         PRINT = "print", _("Printed")
         IMPORT = "import", _("Imported")
         ACCESS_DENIED = "access_denied", _("Access denied")
+        ANONYMISE = "anonymise", _("Anonymised")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

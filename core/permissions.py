@@ -26,6 +26,7 @@ class Perm(StrEnum):
     CASE_EDIT = "case.edit"
     CASE_REASSIGN = "case.reassign"
     CASE_APPROVE_CLOSURE = "case.approve_closure"
+    CASE_LEGAL_HOLD = "case.legal_hold"
     OUTREACH_LOG = "outreach.log"
     REFERRAL_SEND = "referral.send"
     REFERRAL_ANSWER = "referral.answer"
@@ -63,6 +64,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.CASE_EDIT,
         Perm.CASE_REASSIGN,
         Perm.CASE_APPROVE_CLOSURE,
+        Perm.CASE_LEGAL_HOLD,
         Perm.OUTREACH_LOG,
         Perm.REFERRAL_SEND,
         Perm.REFERRAL_ANSWER,
@@ -123,6 +125,7 @@ class Role:
             | {
                 Perm.CASE_REASSIGN,
                 Perm.CASE_APPROVE_CLOSURE,
+                Perm.CASE_LEGAL_HOLD,
                 Perm.CONSENT_OVERRIDE,
                 Perm.ORG_VIEW_STAFF,
                 Perm.ORG_MANAGE_STAFF,

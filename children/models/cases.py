@@ -189,6 +189,12 @@ class Case(HouseholdAnswers):
     )
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
 
+    # Retention (RT-01, docs/adr/0028): a manager's legal hold keeps a closed case from being
+    # anonymised; anonymised_at says when the retention job cleared the child's identity.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.CharField(_("reason for the legal hold"), max_length=300, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+
     # Normalised copies for search and duplicate matching (core.persian); kept by the services.
     search_name = models.CharField(max_length=320, blank=True, editable=False)
     search_compact = models.CharField(max_length=320, blank=True, editable=False)
@@ -283,9 +289,17 @@ class Case(HouseholdAnswers):
                 condition=Q(income_share_percent__isnull=True) | Q(income_share_percent__lte=100),
                 name="case_income_share_is_a_percentage",
             ),
+            # An anonymised case keeps its documentation status (a reported figure) without
+            # the number (RT-01).
             models.CheckConstraint(
-                condition=~Q(documentation="national_id") | ~Q(id_number=""),
+                condition=~Q(documentation="national_id")
+                | ~Q(id_number="")
+                | Q(anonymised_at__isnull=False),
                 name="case_national_id_documentation_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_hold=False) | Q(anonymised_at__isnull=True),
+                name="case_anonymised_not_on_hold",
             ),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_at__isnull=False)

@@ -328,3 +328,18 @@ LOGGING = {
         },
     },
 }
+
+# --- Backups and retention (RE-06, RT-01) ----------------------------------------------------
+# `make backup` writes one dated folder here (core/backup.py); keep it off the database's disk.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / ".local/backups")))
+# Retention (docs/adr/0028): a closed case is anonymised once it has been closed this many years
+# AND the child is past 18 plus this margin. The nightly job only reports (a dry run) until
+# RETENTION_ANONYMISE is true; `manage.py anonymise_cases --dry-run` lists what it would do.
+RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=5)
+RETENTION_YEARS_AFTER_18 = env.int("RETENTION_YEARS_AFTER_18", default=2)
+RETENTION_ANONYMISE = env.bool("RETENTION_ANONYMISE", default=False)
+CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
+    # Every day at 02:45 Tehran time, after the night's reports: the retention rule (RT-01).
+    "task": "children.tasks.anonymise_expired_cases",
+    "schedule": crontab(hour=2, minute=45),
+}
