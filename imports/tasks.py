@@ -11,3 +11,11 @@ def run_import(job_id, dry_run):
     if dry_run:
         return import_job_preview(job_id=job_id).status
     return import_job_run(job_id=job_id).status
+
+
+@shared_task
+def purge_old_import_files():
+    """Nightly: remove import files and their row details past their keeping time (RT-01)."""
+    from .retention import import_files_purge
+
+    return import_files_purge()

@@ -22,6 +22,7 @@ from .forms import ImportUploadForm
 from .language import errors_in, page_language, retranslate
 from .models import AUDIT_OBJECT_TYPE, ImportJob
 from .registry import all_kinds, get_kind
+from .retention import FILES_REMOVED
 from .tasks import run_import
 from .word_views import check_again, unknown_values_form, words_context
 
@@ -153,7 +154,7 @@ def _context(job):
         and not summary.get("rows_undecided_values")
         and not summary.get("likely_pending")
         and not summary.get("already_imported")
-        and not summary.get("likely_pending")
+        and not summary.get(FILES_REMOVED)
         and job.rows_valid > 0,
     }
 

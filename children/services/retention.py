@@ -35,7 +35,7 @@ from ..models import (
     PlanGoal,
     Referral,
 )
-from ..selectors.retention import Rule, due_case_ids, is_due, retention_counts
+from ..selectors.retention import Rule, due_case_ids, is_due, retention_counts, years_after
 
 logger = logging.getLogger(__name__)
 MAX_PER_RUN = 20_000
@@ -223,9 +223,33 @@ def retention_run(
     return run
 
 
+def encounter_observations_clear(*, today: datetime.date, dry_run: bool = False) -> int:
+    """Clear the free-text observations of encounters older than the closure rule's years.
+
+    An observation may describe a child met on the street in words; after as many years as a
+    closed case is kept, the encounter keeps its place, date and counts (the hotspot figures) and
+    loses its words, unless a child met there is on a legal hold. Returns encounters cleared.
+    """
+    from ..models import Encounter
+
+    cutoff = years_after(today, -settings.RETENTION_YEARS_AFTER_CLOSURE)
+    due = (
+        Encounter.objects.filter(occurred_at__date__lt=cutoff)
+        .exclude(observations="")
+        .exclude(children__legal_hold=True)
+    )
+    if dry_run:
+        return due.count()
+    return due.update(observations="")
+
+
 def retention_job() -> dict[str, Any]:
     """The nightly job: a dry run unless RETENTION_ANONYMISE is on."""
     run = retention_run(dry_run=not settings.RETENTION_ANONYMISE)
+    observations = encounter_observations_clear(
+        today=timezone.localdate(), dry_run=not settings.RETENTION_ANONYMISE
+    )
+    logger.info("retention: %s encounters' observations cleared or due", observations)
     logger.info(
         "retention: %s due, %s held, %s anonymised (dry run: %s)",
         run.due,
@@ -233,7 +257,13 @@ def retention_job() -> dict[str, Any]:
         run.anonymised,
         run.dry_run,
     )
-    return {"due": run.due, "held": run.held, "anonymised": run.anonymised, "dry_run": run.dry_run}
+    return {
+        "due": run.due,
+        "held": run.held,
+        "anonymised": run.anonymised,
+        "observations": observations,
+        "dry_run": run.dry_run,
+    }
 
 
 @transaction.atomic

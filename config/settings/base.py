@@ -338,6 +338,13 @@ BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / ".local/backups")))
 RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=5)
 RETENTION_YEARS_AFTER_18 = env.int("RETENTION_YEARS_AFTER_18", default=2)
 RETENTION_ANONYMISE = env.bool("RETENTION_ANONYMISE", default=False)
+# An import's stored file and its row details (typed cells, changes) are removed this many days
+# after the job finished (imports/retention.py); the job's counts stay.
+IMPORT_FILES_KEEP_DAYS = env.int("IMPORT_FILES_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["purge-old-import-files"] = {
+    "task": "imports.tasks.purge_old_import_files",
+    "schedule": crontab(hour=2, minute=15),
+}
 CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
     # Every day at 02:45 Tehran time, after the night's reports: the retention rule (RT-01).
     "task": "children.tasks.anonymise_expired_cases",

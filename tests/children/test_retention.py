@@ -13,13 +13,18 @@ from children.models import Case, CaseNote, Household, Referral
 from children.models.choices import CaseStatus, ClosureReason
 from children.selectors.cases import cases_visible_to, search_cases
 from children.selectors.retention import Rule, due_case_ids, years_after
-from children.services.retention import case_anonymise, case_legal_hold_set, retention_run
+from children.services.retention import (
+    case_anonymise,
+    case_legal_hold_set,
+    encounter_observations_clear,
+    retention_run,
+)
 from children.tasks import anonymise_expired_cases
 from core.models import AuditEvent
 from reports.models import SummaryFact
 from reports.selectors.organisation import caseload
 from reports.summary import refresh_summaries
-from tests.factories import ReferralFactory
+from tests.factories import EncounterFactory, ReferralFactory
 
 TODAY = datetime.date(2031, 6, 15)
 RULE = Rule(years_after_closure=5, years_after_adulthood=2)
@@ -153,7 +158,13 @@ def test_the_nightly_job_only_counts_until_the_setting_allows_it(cw_a, register,
     case = old_case(register, cw_a, closed_on=datetime.date(2000, 1, 1))
     Case.objects.filter(pk=case.pk).update(birth_date=datetime.date(1990, 1, 1))
 
-    assert anonymise_expired_cases() == {"due": 1, "held": 0, "anonymised": 0, "dry_run": True}
+    assert anonymise_expired_cases() == {
+        "due": 1,
+        "held": 0,
+        "anonymised": 0,
+        "observations": 0,
+        "dry_run": True,
+    }
     assert Case.objects.get(pk=case.pk).anonymised_at is None
 
     settings.RETENTION_ANONYMISE = True
@@ -298,3 +309,32 @@ def test_an_anonymised_case_page_says_so_and_offers_no_hold(cw_a, mgr_a, registe
     assert page.status_code == 200
     assert 'data-testid="case-anonymised"' in html and "کیانوش" not in html
     assert 'data-testid="legal-hold-form"' not in html
+
+
+def test_old_encounters_lose_their_observations_and_keep_place_date_and_counts(
+    cw_a, org_a, register
+):
+    def met_on(day, **extra):
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        return EncounterFactory(
+            organisation=org_a,
+            caseworker=cw_a,
+            occurred_at=moment,
+            observations="پسری به نام علی با پدرش گل می‌فروخت",
+            anon_male_6_11=2,
+            **extra,
+        )
+
+    old = met_on(years_after(TODAY, -5) - datetime.timedelta(days=1))
+    young = met_on(years_after(TODAY, -5))
+    held = met_on(datetime.date(2020, 1, 1))
+    held_child = register(cw_a)
+    Case.objects.filter(pk=held_child.pk).update(legal_hold=True, legal_hold_reason="دادگاه")
+    held.children.through.objects.create(encounter=held, case=held_child)
+
+    assert encounter_observations_clear(today=TODAY, dry_run=True) == 1
+    assert encounter_observations_clear(today=TODAY) == 1
+    for encounter in (old, young, held):
+        encounter.refresh_from_db()
+    assert old.observations == "" and old.hotspot and old.anon_male_6_11 == 2
+    assert young.observations and held.observations
