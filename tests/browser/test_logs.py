@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from django.core.management import call_command
@@ -156,7 +157,8 @@ def details(demo):
                 found.add(value)
     for case in demo.values():
         found.add(case.family_name)
-    return found
+    # As a browser sends them in an address: percent-encoded, spaces as + or %20.
+    return found | {quote_plus(value) for value in found} | {quote(value) for value in found}
 
 
 @pytest.mark.parametrize("server", ["gunicorn", "runserver"])
