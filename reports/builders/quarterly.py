@@ -13,11 +13,12 @@ def build(report):
     # A provincial officer's copy holds his province only, as his dashboard does (AC-12).
     scope = report.province_id if report.province_id else ALL
     figures = summary(period, scope, trend_periods=trend)
-    subtitle = period.label()
+    title, subtitle = _("Quarterly national summary"), period.label()
     if report.province_id:
+        title = _("Quarterly provincial summary")
         subtitle = f"{report.province.name} · {subtitle}"
     return {
-        "title": _("Quarterly national summary"),
+        "title": title,
         "subtitle": subtitle,
         "tables": figures["tables"],
         "summary": {

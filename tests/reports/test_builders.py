@@ -330,6 +330,7 @@ def test_a_provincial_copy_of_the_quarterly_summary_holds_that_province_only(dat
         national = quarterly.build(report_for(Report.Kind.QUARTERLY_SUMMARY, Q3))
     assert "provinces" not in tables_of(content)
     assert "provinces" in tables_of(national)
+    assert content["title"] == "Quarterly provincial summary"
     assert content["subtitle"].startswith("Razavi Khorasan")
     assert content["summary"] != national["summary"]
     assert content["summary"]["registered"] == 0  # the 3 Razavi children came in Q2
