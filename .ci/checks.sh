@@ -12,6 +12,15 @@ ruff check .
 step "ruff format --check"
 ruff format --check .
 
+step "pip-audit over requirements.lock"
+# Fails on a pinned dependency with a known vulnerability; says so and goes on when the advisory
+# service cannot be reached, so a network outage does not fail CI (CF-02).
+if python -c 'import pip_audit' >/dev/null 2>&1; then
+  python .ci/audit_dependencies.py requirements.lock
+else
+  echo "pip-audit is not installed (it comes with the dev extra): dependency audit skipped"
+fi
+
 step "mypy"
 # Settings and the checked files come from [tool.mypy] in pyproject.toml; the cache in .mypy_cache
 # makes a rerun check only what changed.

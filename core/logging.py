@@ -1,6 +1,7 @@
 """Logging helpers: a request id on every line, and error reports without personal data."""
 
 import logging
+import re
 from types import FrameType
 from typing import Any
 
@@ -34,3 +35,45 @@ class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
         self, request: HttpRequest | None, tb_frame: FrameType
     ) -> list[tuple[str, Any]]:
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+
+# --- No child's data in any log line (LG-04) ----------------------------------------------------
+
+# A path followed by a query string, as in a request line or a URL inside a message.
+_QUERY = re.compile(r"(?P<path>(?:https?://[^\s\"'?]*)?/[^\s\"'?]*)\?[^\s\"']*")
+# PostgreSQL repeats the offending values in a constraint error's detail line.
+_KEY_DETAIL = re.compile(r"(Key \([^)]*\)=)\([^\n]*?\)( already exists| is not present|\.|$)")
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """`text` without query strings (search words, filters) or database key values."""
+    text = _QUERY.sub(r"\g<path>", text)
+    return _KEY_DETAIL.sub(rf"\1({REDACTED})\2", text)
+
+
+class NoQueryStringFilter(logging.Filter):
+    """Drops query strings and database key values from every record it sees (LG-04).
+
+    Search, the child picker and the list filters carry names, ID numbers and phone numbers in
+    their query strings; runserver's request log (`django.server`), gunicorn's error log and any
+    URL in an exception would write them out. Attached to handlers, so every logger is covered.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def add_no_query_filter(logger: logging.Logger) -> None:
+    """Put NoQueryStringFilter on each of `logger`'s handlers (Celery sets up its own)."""
+    for handler in logger.handlers:
+        if not any(isinstance(f, NoQueryStringFilter) for f in handler.filters):
+            handler.addFilter(NoQueryStringFilter())

@@ -87,7 +87,8 @@ class Report(models.Model):
     period_key = models.CharField(_("period"), max_length=16)
     period_start = models.DateField()
     period_end = models.DateField()  # exclusive
-    # The scope: one organisation (the identifiable backlog), else national.
+    # The scope: one organisation (the identifiable backlog), one province (the quarterly
+    # summary for a provincial officer, AC-12), else national.
     organisation = models.ForeignKey(
         "ngos.Organisation",
         null=True,
@@ -95,6 +96,14 @@ class Report(models.Model):
         on_delete=models.CASCADE,
         related_name="reports",
         verbose_name=_("organisation"),
+    )
+    province = models.ForeignKey(
+        "core.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
@@ -122,13 +131,19 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period_key", "organisation"],
+                fields=["kind", "period_key", "organisation", "province"],
                 name="report_one_per_kind_period_scope",
                 nulls_distinct=False,
             ),
+            # A backlog belongs to one organisation; only the quarterly summary exists per
+            # province; the other reports are national (AC-12).
             models.CheckConstraint(
-                condition=Q(kind="weekly_backlog", organisation__isnull=False)
-                | (~Q(kind="weekly_backlog") & Q(organisation__isnull=True)),
+                condition=Q(kind="weekly_backlog", organisation__isnull=False, province=None)
+                | Q(kind="quarterly_summary", organisation=None)
+                | (
+                    ~Q(kind__in=["weekly_backlog", "quarterly_summary"])
+                    & Q(organisation=None, province=None)
+                ),
                 name="report_scope_matches_kind",
             ),
             models.CheckConstraint(

@@ -13,12 +13,17 @@ from .models import Report
 
 def audience(report):
     """Who is told: the organisation's managers for a backlog, those who read the aggregate
-    reports (ministry officers) otherwise."""
+    reports (ministry officers) otherwise: national officers of a national report, the officers
+    of a province of its own report (AC-12)."""
     if report.is_identifiable:
         return managers_of(organisation=report.organisation)
     return (
         get_user_model()
-        .objects.filter(is_active=True, membership__role__in=roles_with(Perm.REPORTS_VIEW))
+        .objects.filter(
+            is_active=True,
+            membership__role__in=roles_with(Perm.REPORTS_VIEW),
+            membership__province=report.province_id,
+        )
         .exclude(Q(email="") | Q(email__isnull=True))
     )
 
@@ -31,7 +36,7 @@ def report_notify(*, report_id, run_id):
     )
     if not claimed:
         return 0  # a duplicate delivery, or a newer run replaced this one
-    report = Report.objects.select_related("organisation").get(pk=report_id)
+    report = Report.objects.select_related("organisation", "province").get(pk=report_id)
     url = site_url(reverse("reports:report_detail", args=[report.pk]))
     readers = list(audience(report))
     try:

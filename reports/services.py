@@ -29,14 +29,14 @@ from core.permissions import Perm, check_permission, roles_with
 from core.xlsx import tables_xlsx
 
 from . import periods
-from .access import kinds_for
+from .access import kinds_for, officer_province
 from .builders import BUILDERS, NEEDS_SUMMARIES
 from .files.pdf import render_report_pdf
 from .models import Report
 from .summary import refresh_summaries
 
 if TYPE_CHECKING:
-    from core.models import User
+    from core.models import Province, User
     from ngos.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -56,24 +56,35 @@ def report_request(
     kind: str,
     period: periods.Period,
     organisation: "Organisation | None" = None,
+    province: "Province | None" = None,
     user: "User | None" = None,
 ) -> Report:
-    """Create or re-queue the report of `kind` for `period` (and `organisation` for backlogs).
+    """Create or re-queue the report of `kind` for `period` (and `organisation` for backlogs,
+    `province` for a provincial quarterly summary).
 
-    `user` is who asked, checked like the report list checks them; None is the scheduler.
+    `user` is who asked, checked like the report list checks them; None is the scheduler. A
+    provincial officer asks only for his own province's reports (AC-12).
     """
     if user is not None:
         if kind not in kinds_for(user):
             raise ActionNotAllowed
         if organisation is not None:
             check_permission(user, Perm.ORG_DASHBOARD, organisation)
+        limited_to = officer_province(user)
+        if limited_to is not None and (province is None or province.pk != limited_to.pk):
+            raise ActionNotAllowed
     if period.kind != PERIOD_KIND[kind]:
         raise ValidationError(
             {"period": _("Choose a period of the kind this report covers.")}, code="kind"
         )
     if period.end > timezone.localdate():
         raise ValidationError({"period": _("This period has not ended yet.")}, code="not_ended")
-    scope = {"kind": kind, "period_key": period.key, "organisation": organisation}
+    scope = {
+        "kind": kind,
+        "period_key": period.key,
+        "organisation": organisation,
+        "province": province,
+    }
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(**scope).first()
         if report is None:
@@ -122,7 +133,7 @@ def _progress(report_id: int, run_id: str, percent: int) -> None:
 
 def report_build(*, report_id: int, run_id: str, fault: Callable[[], object] | None = None) -> str:
     """Build one report run; safe to repeat. `fault` is a test hook: a callable run midway."""
-    report = Report.objects.select_related("organisation").filter(pk=report_id).first()
+    report = Report.objects.select_related("organisation", "province").filter(pk=report_id).first()
     if report is None or str(report.run_id) != run_id:
         return "superseded"
     if report.status == Report.Status.READY and str(report.built_run_id) == run_id:
@@ -167,7 +178,12 @@ def _footer(built_at: datetime.datetime) -> str:
 
 
 def _file_name(report: Report, run_id: str, extension: str) -> str:
-    scope = f"org{report.organisation_id}" if report.organisation_id else "national"
+    if report.organisation_id:
+        scope = f"org{report.organisation_id}"
+    elif report.province_id:
+        scope = f"province{report.province_id}"
+    else:
+        scope = "national"
     return f"reports/{report.kind}/{report.period_key}-{scope}-{run_id}.{extension}"
 
 
@@ -227,7 +243,8 @@ def _queue_notification(report_id: int, run_id: str) -> None:
 def reports_build_due(*, today: datetime.date | None = None) -> int:
     """Ask for every periodic report whose period has just ended and that does not exist yet,
     and re-queue builds whose worker was lost. Safe to run any number of times a day."""
-    from ngos.models import Organisation
+    from core.models import Province
+    from ngos.models import Membership, Organisation
 
     today = today or timezone.localdate()
     asked = 0
@@ -237,9 +254,24 @@ def reports_build_due(*, today: datetime.date | None = None) -> int:
         Report.Kind.MONTHLY_RESOLUTIONS,
     ):
         period = periods.last_complete(PERIOD_KIND[kind], today)
-        if not Report.objects.filter(kind=kind, period_key=period.key).exists():
+        if not Report.objects.filter(
+            kind=kind, period_key=period.key, province__isnull=True
+        ).exists():
             report_request(kind=kind, period=period)
             asked += 1
+    # The quarterly summary of each province with a provincial officer to read it (AC-12).
+    quarter = periods.last_complete(periods.QUARTER, today)
+    done_provinces = Report.objects.filter(
+        kind=Report.Kind.QUARTERLY_SUMMARY, period_key=quarter.key, province__isnull=False
+    ).values("province_id")
+    officer_provinces = Province.objects.filter(
+        pk__in=Membership.objects.filter(
+            role__in=roles_with(Perm.REPORTS_VIEW), user__is_active=True, province__isnull=False
+        ).values("province_id")
+    ).exclude(pk__in=done_provinces)
+    for province in officer_provinces:
+        report_request(kind=Report.Kind.QUARTERLY_SUMMARY, period=quarter, province=province)
+        asked += 1
     week = periods.last_complete(periods.WEEK, today)
     done = set(
         Report.objects.filter(kind=Report.Kind.WEEKLY_BACKLOG, period_key=week.key).values_list(

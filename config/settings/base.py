@@ -308,7 +308,11 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "core.logging.RedactingExceptionReporterFilt
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        # No query string (search words, filters) or database key value in any line (LG-04).
+        "no_query": {"()": "core.logging.NoQueryStringFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
@@ -316,7 +320,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_query"],
         },
     },
     "root": {"handlers": ["console"], "level": "INFO"},
@@ -326,6 +330,8 @@ LOGGING = {
             "level": env("DJANGO_LOG_LEVEL", default="INFO"),
             "propagate": False,
         },
+        # runserver's request log, through the filtered handler instead of Django's own (LG-04).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

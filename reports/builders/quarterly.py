@@ -10,10 +10,16 @@ from ..selectors.national import ALL
 def build(report):
     period = report.period
     trend = periods.this_and_previous(period, TREND_QUARTERS)
-    figures = summary(period, ALL, trend_periods=trend)
+    # A provincial officer's copy holds his province only, as his dashboard does (AC-12).
+    scope = report.province_id if report.province_id else ALL
+    figures = summary(period, scope, trend_periods=trend)
+    title, subtitle = _("Quarterly national summary"), period.label()
+    if report.province_id:
+        title = _("Quarterly provincial summary")
+        subtitle = f"{report.province.name} · {subtitle}"
     return {
-        "title": _("Quarterly national summary"),
-        "subtitle": period.label(),
+        "title": title,
+        "subtitle": subtitle,
         "tables": figures["tables"],
         "summary": {
             tile["measure"]: tile["value"] for tile in [*figures["tiles"], figures["merged"]]

@@ -14,18 +14,13 @@ from core.ratelimits import rate_limit
 from core.xlsx import tables_xlsx
 
 from .. import periods
+from ..access import officer_province
 from ..files.csv import tables_csv
 from ..national_tables import TREND_QUARTERS, summary
 from ..selectors.national import ALL
 from .reports import CONTENT_TYPES
 
 QUARTER_CHOICES_COUNT = 12
-
-
-def officer_province(user):
-    """The province a provincial officer is limited to, or None for national officers."""
-    membership = user.membership_or_none
-    return membership.province if membership else None
 
 
 def current_quarter():

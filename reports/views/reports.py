@@ -11,7 +11,7 @@ from core.access import require_permission
 from core.permissions import Perm
 from core.refusals import refusal_on_form
 
-from ..access import get_report_for_user, kinds_for, reports_visible_to
+from ..access import get_report_for_user, kinds_for, officer_province, reports_visible_to
 from ..forms import ReportRequestForm
 from ..models import Report
 from ..services import report_request
@@ -84,6 +84,7 @@ def report_ask(request):
                 kind=kind,
                 period=form.cleaned_data["period"],
                 organisation=organisation,
+                province=officer_province(request.user),
                 user=request.user,
             )
             messages.success(request, _("The report is being built; this page shows its progress."))
@@ -99,7 +100,11 @@ def report_ask(request):
 def report_rebuild(request, pk):
     report = get_report_for_user(request.user, pk)
     report_request(
-        kind=report.kind, period=report.period, organisation=report.organisation, user=request.user
+        kind=report.kind,
+        period=report.period,
+        organisation=report.organisation,
+        province=report.province,
+        user=request.user,
     )
     messages.success(request, _("The report is being built again; this page shows its progress."))
     return redirect("reports:report_detail", pk=report.pk)

@@ -31,7 +31,7 @@ def today():
         yield
 
 
-def ready_report(kind, period, organisation=None):
+def ready_report(kind, period, organisation=None, province=None):
     """A finished report row with small stand-in files (the builds have tests of their own)."""
     run = uuid.uuid4()
     report = Report.objects.create(
@@ -40,6 +40,7 @@ def ready_report(kind, period, organisation=None):
         period_start=period.start,
         period_end=period.end,
         organisation=organisation,
+        **({"province": province} if province else {}),
         status=Report.Status.READY,
         run_id=run,
         built_run_id=run,
@@ -343,3 +344,78 @@ def test_polling_the_progress_of_a_backlog_does_not_flood_the_audit_log(client_a
     assert events("view", "reports.report") == []
     client.get(url)
     assert len(events("view", "reports.report")) == 1
+
+
+# --- Provincial officers and the periodic reports (AC-12, issue 18 finding 8) --------------------
+
+QUARTER = periods.from_key("1405-Q2")
+
+
+@pytest.fixture
+def quarterly(db):
+    """The national quarterly summary and the Razavi Khorasan and Tehran copies, with files."""
+    national = ready_report(Report.Kind.QUARTERLY_SUMMARY, QUARTER)
+    razavi = ready_report(
+        Report.Kind.QUARTERLY_SUMMARY, QUARTER, province=province("razavi-khorasan")
+    )
+    tehran_copy = ready_report(Report.Kind.QUARTERLY_SUMMARY, QUARTER, province=province("tehran"))
+    return {"national": national, "razavi": razavi, "tehran": tehran_copy}
+
+
+def test_finding_8_a_provincial_officer_cannot_download_the_national_quarterly_report(
+    client_as, provincial_officer
+):
+    national = ready_report(Report.Kind.QUARTERLY_SUMMARY, QUARTER)
+    client = client_as(provincial_officer)
+    assert client.get(reverse("reports:report_file", args=[national.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("reports:report_file", args=[national.pk, "xlsx"])).status_code == 404
+    assert national not in client.get(reverse("reports:report_list")).context["reports"]
+
+
+def report_urls(report):
+    return [
+        reverse("reports:report_detail", args=[report.pk]),
+        reverse("reports:report_file", args=[report.pk, "xlsx"]),
+        reverse("reports:report_file", args=[report.pk, "pdf"]),
+    ]
+
+
+def test_a_provincial_officer_gets_404_for_the_national_quarterly_report_and_its_files(
+    client_as, provincial_officer, reports, quarterly
+):
+    client = client_as(provincial_officer)
+    for report in (quarterly["national"], quarterly["tehran"], reports["aggregate"]):
+        for url in report_urls(report):
+            assert client.get(url).status_code == 404, url
+    for url in report_urls(quarterly["razavi"]):
+        assert client.get(url).status_code == 200, url
+    rebuild = client.post(reverse("reports:report_rebuild", args=[quarterly["national"].pk]))
+    assert rebuild.status_code == 404
+
+
+def test_a_provincial_officer_lists_and_asks_only_for_their_provinces_reports(
+    client_as, provincial_officer, reports, quarterly
+):
+    client = client_as(provincial_officer)
+    listed = client.get(reverse("reports:report_list"))
+    assert list(listed.context["reports"]) == [quarterly["razavi"]]
+    kinds = [k for k, _label in listed.context["form"].fields["kind"].choices]
+    assert kinds == [Report.Kind.QUARTERLY_SUMMARY]
+    previous = periods.from_key("1405-Q1")
+    response = client.post(
+        reverse("reports:report_ask"), {"kind": "quarterly_summary", "period": previous.key}
+    )
+    assert response.status_code == 302
+    asked = Report.objects.get(period_key=previous.key)
+    assert asked.province == province("razavi-khorasan")
+    refused = client.post(
+        reverse("reports:report_ask"), {"kind": "monthly_referrals", "period": ABAN.key}
+    )
+    assert refused.status_code == 400
+
+
+def test_a_national_officer_does_not_see_the_provincial_copies(
+    client_as, min_officer, reports, quarterly
+):
+    listed = client_as(min_officer).get(reverse("reports:report_list"))
+    assert set(listed.context["reports"]) == {reports["aggregate"], quarterly["national"]}

@@ -20,13 +20,14 @@ ABAN = periods.month(1405, 8)  # 23 October to 21 November 2026
 WEEK = periods.from_key("W1405-08-30")  # Saturday 21 to Friday 27 November 2026
 
 
-def report_for(kind, period, organisation=None):
+def report_for(kind, period, organisation=None, province=None):
     return Report.objects.create(
         kind=kind,
         period_key=period.key,
         period_start=period.start,
         period_end=period.end,
         organisation=organisation,
+        province=province,
     )
 
 
@@ -319,6 +320,20 @@ def test_weekly_backlog_of_the_other_organisation_sees_only_its_own(backlog_week
 
 
 # --- Quarterly summary ----------------------------------------------------------------------
+
+
+def test_a_provincial_copy_of_the_quarterly_summary_holds_that_province_only(dataset):
+    rk = province("razavi-khorasan")
+    report = report_for(Report.Kind.QUARTERLY_SUMMARY, Q3, province=rk)
+    with translation.override("en"):
+        content = quarterly.build(report)
+        national = quarterly.build(report_for(Report.Kind.QUARTERLY_SUMMARY, Q3))
+    assert "provinces" not in tables_of(content)
+    assert "provinces" in tables_of(national)
+    assert content["title"] == "Quarterly provincial summary"
+    assert content["subtitle"].startswith("Razavi Khorasan")
+    assert content["summary"] != national["summary"]
+    assert content["summary"]["registered"] == 0  # the 3 Razavi children came in Q2
 
 
 def test_quarterly_summary_is_the_dashboard_frozen(dataset):

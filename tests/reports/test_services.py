@@ -15,13 +15,14 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from core.exceptions import ActionNotAllowed
 from core.permissions import Role
 from reports import periods
 from reports.models import Report
-from reports.notifications import report_notify
+from reports.notifications import audience, report_notify
 from reports.services import report_build, report_request, reports_build_due
 from reports.tasks import build_report
-from tests.factories import member
+from tests.factories import member, province
 
 from .data import make_case, make_follow_up, tehran
 
@@ -342,3 +343,45 @@ def test_the_tasks_call_their_services(queued, django_capture_on_commit_callback
     assert tasks.refresh_summaries.apply().get() == 0  # no cases, no encounters: no figures
     with mock.patch.object(build_report, "delay"):
         assert tasks.build_due_reports.apply().get() == 2  # resolutions and the quarter
+
+
+# --- Provincial copies of the quarterly summary (AC-12) -----------------------------------------
+
+
+def test_build_due_builds_a_quarterly_copy_for_each_province_with_an_officer(db, ministry):
+    rk = province("razavi-khorasan")
+    member("min_rk", ministry, Role.MINISTRY_OFFICER, province=rk)
+    with mock.patch.object(build_report, "delay"):
+        reports_build_due()
+        copies = Report.objects.filter(province__isnull=False)
+        assert list(copies.values_list("kind", "period_key", "province_id")) == [
+            ("quarterly_summary", "1405-Q2", rk.pk)
+        ]
+        assert Report.objects.filter(kind="quarterly_summary", province__isnull=True).count() == 1
+        assert reports_build_due() == 0
+
+
+def test_a_provincial_copy_mails_only_that_provinces_officers_and_the_national_one_only_others(
+    db, ministry, min_officer
+):
+    rk = province("razavi-khorasan")
+    officer_rk = member("min_rk", ministry, Role.MINISTRY_OFFICER, province=rk)
+    member("min_th", ministry, Role.MINISTRY_OFFICER, province=province("tehran"))
+    quarter = periods.from_key("1405-Q2")
+    national = Report(kind=Report.Kind.QUARTERLY_SUMMARY, period_key=quarter.key)
+    copy = Report(kind=Report.Kind.QUARTERLY_SUMMARY, period_key=quarter.key, province=rk)
+    assert list(audience(national)) == [min_officer]
+    assert list(audience(copy)) == [officer_rk]
+
+
+def test_a_provincial_officer_cannot_ask_for_the_national_copy_or_another_province(db, ministry):
+    officer = member(
+        "min_rk", ministry, Role.MINISTRY_OFFICER, province=province("razavi-khorasan")
+    )
+    quarter = periods.from_key("1405-Q2")
+    for other in (None, province("tehran")):
+        with pytest.raises(ActionNotAllowed):
+            report_request(
+                kind=Report.Kind.QUARTERLY_SUMMARY, period=quarter, province=other, user=officer
+            )
+    assert not Report.objects.exists()
