@@ -1,0 +1,193 @@
+"""The application's database role owns nothing and only appends to the audit log (LG-03).
+
+Issue 18, finding 4: the application connected as the owner of the audit table, so TRUNCATE
+emptied it and the append-only trigger could be switched off from application code. The first
+test shows that an owner can still do both; the others open a real connection as a freshly
+created login role given the application's rights by `grant_app_role`, the way the web process
+connects in production, and show what it may and may not do. SET ROLE would prove nothing,
+since RESET ROLE gives the owner back.
+"""
+
+import contextlib
+import secrets
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from children import services
+from children.models import Case
+from core import dbroles
+from core.models import AuditEvent, AuditExportCase, User
+from tests.children.conftest import CONSENT, identity
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REFUSED = psycopg.errors.InsufficientPrivilege
+
+
+@pytest.fixture
+def app_role() -> Iterator[tuple[str, str]]:
+    """A login role made by `grant_app_role` for this test, dropped afterwards (roles belong to
+    the whole server, which other databases share)."""
+    role = f"koodak_app_test_{secrets.token_hex(4)}"
+    password = secrets.token_urlsafe(16)
+    call_command("grant_app_role", role=role, password=password, verbosity=0)
+    try:
+        yield role, password
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE "{role}"')
+
+
+def connect_as(role: tuple[str, str]) -> psycopg.Connection:
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=role[0],
+        password=role[1],
+        autocommit=True,
+    )
+
+
+@contextlib.contextmanager
+def django_as(role: tuple[str, str]) -> Iterator[None]:
+    """Django's own connection, logged in as `role` for the block: the application at work."""
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(USER=role[0], PASSWORD=role[1])
+    try:
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            assert cursor.fetchone()[0] == role[0]
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
+def an_audit_row() -> AuditEvent:
+    return AuditEvent.objects.create(action=AuditEvent.Action.VIEW, object_type="test.thing")
+
+
+def test_finding_4_the_owner_can_empty_the_audit_table_and_switch_its_trigger_off():
+    """Why the application must not be the owner: the owner's TRUNCATE passes the row trigger,
+    and the owner may disable the trigger and then rewrite rows."""
+    event = an_audit_row()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER ALL")
+            cursor.execute("UPDATE core_auditevent SET action = 'login' WHERE id = %s", [event.pk])
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER ALL")
+            cursor.execute("TRUNCATE core_auditevent CASCADE")
+            cursor.execute("SELECT count(*) FROM core_auditevent")
+            assert cursor.fetchone()[0] == 0
+        transaction.set_rollback(True)
+    assert AuditEvent.objects.get(pk=event.pk).action == AuditEvent.Action.VIEW
+
+
+def test_the_application_role_appends_to_the_audit_log(app_role):
+    with connect_as(app_role) as conn:
+        conn.execute(
+            "INSERT INTO core_auditevent (at, actor_username, role, action, object_type, "
+            "object_id, path, detail) VALUES (now(), 'x', '', 'view', 'test.thing', '1', '', '{}')"
+        )
+        assert conn.execute("SELECT count(*) FROM core_auditevent").fetchone()[0] == 1
+
+
+def test_the_application_role_cannot_update_delete_or_truncate_the_audit_log(app_role):
+    event = an_audit_row()
+    statements = [
+        "UPDATE core_auditevent SET action = 'login'",
+        "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
+        "TRUNCATE core_auditevent CASCADE",
+        "UPDATE core_auditexportcase SET case_id = 0",
+        "DELETE FROM core_auditexportcase",
+        "TRUNCATE core_auditexportcase",
+    ]
+    with connect_as(app_role) as conn:
+        for statement in statements:
+            with pytest.raises(REFUSED):
+                conn.execute(statement)
+        # pgtrigger's own way of skipping a trigger does not open the table either.
+        conn.execute("SELECT set_config('pgtrigger.ignore', '{core_auditevent:*}', false)")
+        with pytest.raises(REFUSED):
+            conn.execute("UPDATE core_auditevent SET action = 'login'")
+    assert AuditEvent.objects.get(pk=event.pk).action == AuditEvent.Action.VIEW
+
+
+def test_the_application_role_cannot_switch_the_trigger_off_drop_or_alter_the_audit_log(app_role):
+    an_audit_row()
+    statements = [
+        "ALTER TABLE core_auditevent DISABLE TRIGGER ALL",
+        "ALTER TABLE core_auditevent DISABLE TRIGGER pgtrigger_append_only_6d6e0",
+        "ALTER TABLE core_auditexportcase DISABLE TRIGGER ALL",
+        "DROP TRIGGER pgtrigger_append_only_6d6e0 ON core_auditevent",
+        "DROP TABLE core_auditevent CASCADE",
+        "ALTER TABLE core_auditevent RENAME TO core_auditevent_old",
+        "CREATE TABLE core_auditevent_copy (id int)",
+        "SET session_replication_role = replica",
+    ]
+    with connect_as(app_role) as conn:
+        for statement in statements:
+            with pytest.raises((REFUSED, psycopg.errors.InsufficientPrivilege)):
+                conn.execute(statement)
+        owned = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relowner = "
+            "(SELECT oid FROM pg_roles WHERE rolname = current_user)"
+        ).fetchone()[0]
+        assert owned == 0
+    assert AuditEvent.objects.count() == 1
+
+
+def test_the_application_role_cannot_rewrite_row_history(app_role, cw_a):
+    cw_a.first_name = "Changed"
+    cw_a.save()
+    history = User.pgh_event_model._meta.db_table
+    with connect_as(app_role) as conn:
+        for statement in (f"UPDATE {history} SET first_name = 'x'", f"DELETE FROM {history}"):
+            with pytest.raises(REFUSED):
+                conn.execute(statement)
+        with pytest.raises(REFUSED):
+            conn.execute(f"TRUNCATE {history}")
+    assert User.pgh_event_model.objects.filter(first_name="Changed").exists()
+
+
+def test_the_application_role_does_the_ordinary_work_of_a_case(app_role, cw_a):
+    """Registering a child as the application role: case, consent, audit row, row history."""
+    with django_as(app_role):
+        case = services.case_register(
+            by=cw_a,
+            organisation=cw_a.membership.organisation,
+            data=identity(),
+            consent=dict(CONSENT),
+        )
+        case.district = "۱۳"
+        case.save()
+        Case.objects.filter(pk=case.pk).update(city="ری")
+        AuditExportCase.objects.create(event=an_audit_row(), case_id=case.pk)
+    assert Case.objects.get(pk=case.pk).city == "ری"
+    assert AuditEvent.objects.filter(object_type="children.case", object_id=str(case.pk)).exists()
+
+
+def test_grant_refuses_to_make_the_owner_the_application_role():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        owner = cursor.fetchone()[0]
+    with pytest.raises(dbroles.RoleError):
+        dbroles.grant(owner)
+
+
+def test_every_pghistory_event_table_is_append_only():
+    tables = dbroles.append_only_tables()
+    assert {"core_auditevent", "core_auditexportcase", User.pgh_event_model._meta.db_table} <= set(
+        tables
+    )
+    assert "pghistory_context" not in tables
