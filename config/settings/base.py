@@ -105,7 +105,10 @@ def split_database_roles(databases):
     role = {"USER": app.get("USER", ""), "PASSWORD": app.get("PASSWORD", "")}
     if DATABASE_OWNER_URL:
         owner = env.db_url_config(DATABASE_OWNER_URL)
-        databases["default"] = {**app, **{key: owner[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}}
+        databases["default"] = {
+            **app,
+            **{key: owner[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        }
     return role
 
 

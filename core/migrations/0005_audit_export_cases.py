@@ -7,27 +7,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_province_abbreviation'),
+        ("core", "0004_province_abbreviation"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditExportCase',
+            name="AuditExportCase",
             fields=[
-                ('pk', models.CompositePrimaryKey('event', 'case_id', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('case_id', models.BigIntegerField(verbose_name='case')),
-                ('event', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.auditevent', verbose_name='audit event')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "event",
+                        "case_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("case_id", models.BigIntegerField(verbose_name="case")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.auditevent",
+                        verbose_name="audit event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case in an export',
-                'verbose_name_plural': 'cases in exports',
-                'indexes': [models.Index(fields=['case_id', 'event'], name='audit_export_case_idx')],
+                "verbose_name": "case in an export",
+                "verbose_name_plural": "cases in exports",
+                "indexes": [
+                    models.Index(fields=["case_id", "event"], name="audit_export_case_idx")
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='auditexportcase',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e3eb7fc49a9b8a94e16ce64b94ed53ad5262e8ee', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_4e6c3', table='core_auditexportcase', when='BEFORE')),
+            model_name="auditexportcase",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="e3eb7fc49a9b8a94e16ce64b94ed53ad5262e8ee",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_4e6c3",
+                    table="core_auditexportcase",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from psycopg import sql
 
 from children import services
 from children.models import Case
@@ -39,8 +40,8 @@ def app_role() -> Iterator[tuple[str, str]]:
         yield role, password
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP OWNED BY "{role}"')
-            cursor.execute(f'DROP ROLE "{role}"')
+            cursor.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            cursor.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
 def connect_as(role: tuple[str, str]) -> psycopg.Connection:
@@ -150,13 +151,15 @@ def test_the_application_role_cannot_switch_the_trigger_off_drop_or_alter_the_au
 def test_the_application_role_cannot_rewrite_row_history(app_role, cw_a):
     cw_a.first_name = "Changed"
     cw_a.save()
-    history = User.pgh_event_model._meta.db_table
+    history = sql.Identifier(User.pgh_event_model._meta.db_table)
     with connect_as(app_role) as conn:
-        for statement in (f"UPDATE {history} SET first_name = 'x'", f"DELETE FROM {history}"):
+        for statement in (
+            sql.SQL("UPDATE {} SET first_name = 'x'").format(history),
+            sql.SQL("DELETE FROM {}").format(history),
+            sql.SQL("TRUNCATE {}").format(history),
+        ):
             with pytest.raises(REFUSED):
                 conn.execute(statement)
-        with pytest.raises(REFUSED):
-            conn.execute(f"TRUNCATE {history}")
     assert User.pgh_event_model.objects.filter(first_name="Changed").exists()
 
 
