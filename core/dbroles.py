@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from psycopg import sql
 
 # Tables the application may only SELECT and INSERT.
@@ -58,7 +59,7 @@ def owner_configured() -> bool:
     return bool(settings.DATABASE_OWNER_URL)
 
 
-def _execute(cursor, statements: Iterable[sql.Composable]) -> None:
+def _execute(cursor: CursorWrapper, statements: Iterable[sql.Composable]) -> None:
     for statement in statements:
         cursor.execute(statement)
 
