@@ -95,7 +95,12 @@ def case_export(request, fmt):
     case_filter = CaseFilter(request.GET, queryset=cases_visible_to(request.user), request=request)
     cases = case_filter.qs
     audit_export(
-        request.user, what="children.case", fmt=fmt, filterset=case_filter, rows=cases.count()
+        request.user,
+        what="children.case",
+        fmt=fmt,
+        filterset=case_filter,
+        rows=cases.count(),
+        cases=cases.values_list("pk"),
     )
     lang = export_language()
     header, rows = case_rows(cases, lang)
@@ -236,6 +241,7 @@ def _referral_export(request, fmt, box):
         filterset=filterset,
         rows=referrals.count(),
         search=(),
+        cases=referrals.values_list("case_id"),
     )
     lang = export_language()
     header, rows = referral_rows(referrals, lang, box=box)
