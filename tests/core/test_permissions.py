@@ -103,6 +103,7 @@ ROLE_TABLE = {
         "case.edit",
         "case.reassign",
         "case.approve_closure",
+        "case.audit_view",
         "outreach.log",
         "referral.send",
         "referral.answer",
