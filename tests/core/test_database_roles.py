@@ -194,3 +194,18 @@ def test_every_pghistory_event_table_is_append_only():
         tables
     )
     assert "pghistory_context" not in tables
+
+
+def test_make_run_migrates_as_the_owner_and_runs_the_product_as_the_application_role():
+    from core.devstack.product import split_roles
+
+    private = {"DATABASE_URL": "postgres://postgres@/koodak?host=%2Ftmp", "PATH": "/bin"}
+    setup, product = split_roles(private, private=True)
+    assert setup["DATABASE_OWNER_URL"] == private["DATABASE_URL"]
+    assert setup["DATABASE_URL"] == product["DATABASE_URL"] == "postgres://koodak_app@/koodak?host=%2Ftmp"
+    assert "DATABASE_OWNER_URL" not in product
+    given = {"DATABASE_URL": "postgres://app:x@db/k", "DATABASE_OWNER_URL": "postgres://o:y@db/k"}
+    setup, product = split_roles(given, private=False)
+    assert setup == given and product == {"DATABASE_URL": "postgres://app:x@db/k"}
+    single = {"DATABASE_URL": "postgres://someone@db/k"}
+    assert split_roles(single, private=False) == (single, single)
