@@ -22,6 +22,7 @@ from children import services
 from children.models import Case
 from core import dbroles
 from core.models import AuditEvent, AuditExportCase, User
+from reports.summary import refresh_summaries
 from tests.children.conftest import CONSENT, identity
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,6 +177,8 @@ def test_the_application_role_does_the_ordinary_work_of_a_case(app_role, cw_a):
         case.save()
         Case.objects.filter(pk=case.pk).update(city="ری")
         AuditExportCase.objects.create(event=an_audit_row(), case_id=case.pk)
+        # The nightly dashboard rebuild: DELETE, temporary tables and ANALYZE of its own ones.
+        refresh_summaries()
     assert Case.objects.get(pk=case.pk).city == "ری"
     assert AuditEvent.objects.filter(object_type="children.case", object_id=str(case.pk)).exists()
 
@@ -202,7 +205,11 @@ def test_make_run_migrates_as_the_owner_and_runs_the_product_as_the_application_
     private = {"DATABASE_URL": "postgres://postgres@/koodak?host=%2Ftmp", "PATH": "/bin"}
     setup, product = split_roles(private, private=True)
     assert setup["DATABASE_OWNER_URL"] == private["DATABASE_URL"]
-    assert setup["DATABASE_URL"] == product["DATABASE_URL"] == "postgres://koodak_app@/koodak?host=%2Ftmp"
+    assert (
+        setup["DATABASE_URL"]
+        == product["DATABASE_URL"]
+        == "postgres://koodak_app@/koodak?host=%2Ftmp"
+    )
     assert "DATABASE_OWNER_URL" not in product
     given = {"DATABASE_URL": "postgres://app:x@db/k", "DATABASE_OWNER_URL": "postgres://o:y@db/k"}
     setup, product = split_roles(given, private=False)
