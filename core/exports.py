@@ -223,4 +223,5 @@ def record_export_cases(event: AuditEvent, cases: "QuerySet[Any]") -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [event.pk, *params])
-        return cursor.rowcount
+        linked: int = cursor.rowcount
+        return linked

@@ -4,14 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.formfields import JalaliDateField
-from core.models import AuditEvent
+from core.models import AuditEvent, User
 
 
 class CaseAuditFilterForm(forms.Form):
     since = JalaliDateField(label=_("From"), required=False)
     until = JalaliDateField(label=_("To"), required=False)
-    actor = forms.ModelChoiceField(
-        label=_("User"), queryset=None, required=False, empty_label=_("All")
+    actor: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("User"), queryset=User.objects.none(), required=False, empty_label=_("All")
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
 

@@ -2,10 +2,9 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from core.models import AuditEvent, AuditExportCase
+from core.models import AuditEvent, AuditExportCase, User
 
 from ..models import Case
 
@@ -40,7 +39,7 @@ def case_audit_trail(
     return events.select_related("actor", "organisation").order_by("-at", "-id")
 
 
-def case_audit_actors(case: Case) -> QuerySet:
+def case_audit_actors(case: Case) -> QuerySet[User]:
     """The people who appear in the case's trail, for the "who" filter."""
     actors = case_audit_trail(case).exclude(actor=None).values("actor_id")
-    return get_user_model().objects.filter(pk__in=actors).order_by("username")
+    return User.objects.filter(pk__in=actors).order_by("username")
