@@ -13,9 +13,11 @@ so a table added by a migration is covered before the application sees it.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -153,3 +155,32 @@ def grant_after_migrate(using: str = "default", **kwargs: object) -> None:
     """post_migrate: re-apply the rights when migrations ran as a separate owner."""
     if owner_configured() and using == "default":
         grant(app_role(), password=app_password() or None)
+
+
+def check_app_role(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """A warning when the application connects as the audit table's owner or a superuser
+    (finding 4 again). A database check: `migrate` and `check --database default` run it."""
+    if owner_configured() or not databases or "default" not in databases:
+        return []
+    table = apps.get_model(_APPEND_ONLY_MODELS[0])._meta.db_table
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT r.rolsuper, pg_has_role(current_user, c.relowner, 'USAGE') "
+            "FROM pg_roles r, pg_class c WHERE r.rolname = current_user "
+            "AND c.oid = to_regclass(%s)",
+            [table],
+        )
+        found = cursor.fetchone()
+    if found is None or not any(found):
+        return []
+    return [
+        checks.Warning(
+            "The application connects to the database as the owner of the audit log or as a "
+            "superuser, so application code could empty it or switch its trigger off (LG-03).",
+            hint="Set DATABASE_URL to a role that owns nothing and DATABASE_OWNER_URL to the "
+            "owner for migrate only (docs/adr/0026).",
+            id="core.W026",
+        )
+    ]

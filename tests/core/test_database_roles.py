@@ -216,3 +216,9 @@ def test_make_run_migrates_as_the_owner_and_runs_the_product_as_the_application_
     assert setup == given and product == {"DATABASE_URL": "postgres://app:x@db/k"}
     single = {"DATABASE_URL": "postgres://someone@db/k"}
     assert split_roles(single, private=False) == (single, single)
+
+
+def test_a_database_check_warns_when_the_application_connects_as_the_owner(app_role):
+    assert [m.id for m in dbroles.check_app_role(databases=["default"])] == ["core.W026"]
+    with django_as(app_role):
+        assert dbroles.check_app_role(databases=["default"]) == []
