@@ -5,9 +5,9 @@ A list's export view starts from the same selector and FilterSet as its page (AC
 itself with `audit_export` when the rows name children or staff (LG-01; with the cases the file
 held, LG-05), and answers with `export_response`. Every cell goes through `safe_cell`
 (core/formulas.py, FU-04). CSV is streamed in batches of rows, with a byte-order mark so Excel
-reads Persian; XLSX is written by `core.xlsx` into a temporary file and streamed from it. Headers come in the reader's language;
-dates are written as the page shows them (Jalali with Persian digits in Persian, ISO in
-English), as text.
+reads Persian; XLSX is written by `core.xlsx` into a temporary file and streamed from it.
+Headers come in the reader's language; dates are written as the page shows them (Jalali with
+Persian digits in Persian, ISO in English), as text.
 """
 
 import csv
