@@ -12,6 +12,7 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 
+import pghistory
 import psycopg
 import pytest
 from django.core.management import call_command
@@ -173,14 +174,17 @@ def test_the_application_role_does_the_ordinary_work_of_a_case(app_role, cw_a):
             data=identity(),
             consent=dict(CONSENT),
         )
-        case.district = "۱۳"
-        case.save()
-        Case.objects.filter(pk=case.pk).update(city="ری")
+        # As in a request: pghistory's middleware opens a context, which its triggers upsert.
+        with pghistory.context(user=cw_a.pk, url="/test/"):
+            case.district = "۱۳"
+            case.save()
+            Case.objects.filter(pk=case.pk).update(city="ری")
         AuditExportCase.objects.create(event=an_audit_row(), case_id=case.pk)
         # The nightly dashboard rebuild: DELETE, temporary tables and ANALYZE of its own ones.
         refresh_summaries()
     assert Case.objects.get(pk=case.pk).city == "ری"
     assert AuditEvent.objects.filter(object_type="children.case", object_id=str(case.pk)).exists()
+    assert pghistory.models.Context.objects.filter(metadata__url="/test/").exists()
 
 
 def test_grant_refuses_to_make_the_owner_the_application_role():
