@@ -22,9 +22,14 @@ from psycopg import sql
 from children import services
 from children.models import Case
 from core import dbroles
+from core.devstack.product import split_roles
 from core.models import AuditEvent, AuditExportCase, User
+from imports.models import ImportJob
+from imports.services import import_job_create, import_job_run
 from reports.summary import refresh_summaries
 from tests.children.conftest import CONSENT, identity
+from tests.children.test_imports import FA, csv_bytes, good_rows
+from tests.factories import province
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -204,8 +209,6 @@ def test_every_pghistory_event_table_is_append_only():
 
 
 def test_make_run_migrates_as_the_owner_and_runs_the_product_as_the_application_role():
-    from core.devstack.product import split_roles
-
     private = {"DATABASE_URL": "postgres://postgres@/koodak?host=%2Ftmp", "PATH": "/bin"}
     setup, product = split_roles(private, private=True)
     assert setup["DATABASE_OWNER_URL"] == private["DATABASE_URL"]
@@ -226,3 +229,14 @@ def test_a_database_check_warns_when_the_application_connects_as_the_owner(app_r
     assert [m.id for m in dbroles.check_app_role(databases=["default"])] == ["core.W026"]
     with django_as(app_role):
         assert dbroles.check_app_role(databases=["default"]) == []
+
+
+def test_the_application_role_imports_a_children_file(app_role, adm, org_a, mgr_a):
+    """The import's COPY into temporary tables, its ANALYZE and its writer thread, as the role."""
+    province("tehran")
+    with django_as(app_role):
+        data = csv_bytes(FA, good_rows(3))
+        job = import_job_create(by=adm, organisation=org_a, name="children.csv", data=data)
+        job = import_job_run(job_id=job.pk)
+    assert job.status == ImportJob.Status.DONE
+    assert Case.objects.filter(organisation=org_a).count() == 3
