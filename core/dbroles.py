@@ -32,6 +32,32 @@ _READ_ONLY_TABLES = ("django_migrations",)
 _NO_DELETE_TABLES = ("pghistory_context",)
 
 
+# History columns an app may clear in place (RT-01: anonymising a case clears the child's name
+# from its row history too), by event model label. Only these columns get UPDATE; the rest of
+# each history row, and DELETE and TRUNCATE, stay refused. Apps add to it in `ready()`.
+_HISTORY_CLEARABLE: dict[str, set[str]] = {}
+
+
+def allow_clearing_history(model_label: str, columns: Iterable[str]) -> None:
+    """Let the application UPDATE `columns` of the event table of `model_label` (only those)."""
+    _HISTORY_CLEARABLE.setdefault(model_label, set()).update(columns)
+
+
+def clearable_history_columns() -> dict[str, list[str]]:
+    """{event table: its clearable columns that exist}, for the grants."""
+    found: dict[str, list[str]] = {}
+    for label, names in _HISTORY_CLEARABLE.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        existing = {field.column for field in model._meta.concrete_fields}
+        columns = sorted(names & existing)
+        if columns:
+            found[model._meta.db_table] = columns
+    return found
+
+
 class RoleError(Exception):
     """The rights cannot be applied safely (e.g. the application role would be the owner)."""
 
@@ -94,6 +120,15 @@ def grant_statements(role: str, owner: str, schema: str) -> list[sql.Composable]
     for table in append_only_tables():
         statements.append(
             sql.SQL("REVOKE UPDATE, DELETE ON {}.{} FROM {}").format(s, sql.Identifier(table), r)
+        )
+    for table, columns in clearable_history_columns().items():
+        statements.append(
+            sql.SQL("GRANT UPDATE ({}) ON {}.{} TO {}").format(
+                sql.SQL(", ").join(sql.Identifier(column) for column in columns),
+                s,
+                sql.Identifier(table),
+                r,
+            )
         )
     for table in _READ_ONLY_TABLES:
         statements.append(

@@ -240,3 +240,27 @@ def test_the_application_role_imports_a_children_file(app_role, adm, org_a, mgr_
         job = import_job_run(job_id=job.pk)
     assert job.status == ImportJob.Status.DONE
     assert Case.objects.filter(organisation=org_a).count() == 3
+
+
+def test_anonymising_may_clear_a_childs_name_from_history_and_nothing_else(app_role, cw_a):
+    """RT-01 clears identity in the row history; every other column stays append-only."""
+    case = services.case_register(
+        by=cw_a, organisation=cw_a.membership.organisation, data=identity(), consent=dict(CONSENT)
+    )
+    history = sql.Identifier(Case.pgh_event_model._meta.db_table)
+    with connect_as(app_role) as conn:
+        cleared = conn.execute(
+            sql.SQL("UPDATE {} SET given_name = '', family_name = '' WHERE pgh_obj_id = %s").format(
+                history
+            ),
+            [case.pk],
+        )
+        assert cleared.rowcount >= 1
+        for statement in (
+            sql.SQL("UPDATE {} SET pgh_label = 'x'").format(history),
+            sql.SQL("UPDATE {} SET status = 'closed'").format(history),
+            sql.SQL("DELETE FROM {}").format(history),
+        ):
+            with pytest.raises(REFUSED):
+                conn.execute(statement)
+    assert not Case.pgh_event_model.objects.filter(pgh_obj_id=case.pk).exclude(given_name="")
