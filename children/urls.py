@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import cases, exports, families, mywork, outreach, referrals, retention, workflow
+from .views import (
+    audit,
+    cases,
+    exports,
+    families,
+    mywork,
+    outreach,
+    referrals,
+    retention,
+    workflow,
+)
 
 app_name = "children"
 
@@ -22,6 +32,7 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("cases/<int:pk>/duplicates/", cases.case_duplicates, name="case_duplicates"),
+    path("cases/<int:pk>/audit/", audit.case_audit, name="case_audit"),
     path(
         "cases/<int:pk>/links/<int:target_pk>/request/",
         cases.case_link_request,

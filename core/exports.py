@@ -2,12 +2,12 @@
 memory.
 
 A list's export view starts from the same selector and FilterSet as its page (AC-02), audits
-itself with `audit_export` when the rows name children or staff (LG-01), and answers with
-`export_response`. Every cell goes through `safe_cell` (core/formulas.py, FU-04). CSV is
-streamed in batches of rows, with a byte-order mark so Excel reads Persian; XLSX is written by
-`core.xlsx` into a temporary file and streamed from it. Headers come in the reader's language;
-dates are written as the page shows them (Jalali with Persian digits in Persian, ISO in
-English), as text.
+itself with `audit_export` when the rows name children or staff (LG-01; with the cases the file
+held, LG-05), and answers with `export_response`. Every cell goes through `safe_cell`
+(core/formulas.py, FU-04). CSV is streamed in batches of rows, with a byte-order mark so Excel
+reads Persian; XLSX is written by `core.xlsx` into a temporary file and streamed from it.
+Headers come in the reader's language; dates are written as the page shows them (Jalali with
+Persian digits in Persian, ISO in English), as text.
 """
 
 import csv
@@ -16,6 +16,8 @@ import io
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from django_filters import FilterSet
 from . import audit, jalali, xlsx
 from .formulas import safe_cell
 from .i18n import is_persian
-from .models import AuditEvent
+from .models import AuditEvent, AuditExportCase
 from .persian import to_persian_digits
 from .types import AnyUser
 
@@ -189,12 +191,37 @@ def audit_export(
     rows: int,
     search: Sequence[str] = ("q",),
     object_id: str = "list",
+    cases: "QuerySet[Any] | None" = None,
 ) -> AuditEvent:
-    """One audit row for an export of an identifiable list: what, format, filters, row count."""
-    return audit.record(
-        audit.Action.EXPORT,
-        user=user,
-        object_type=what,
-        object_id=object_id,
-        detail={"format": fmt, "filters": filter_detail(filterset, search=search), "rows": rows},
+    """One audit row for an export of an identifiable list: what, format, filters, row count,
+    and, when the rows name children, which cases the file held (`cases`: a queryset of one
+    column, the case ids; LG-05)."""
+    detail: dict[str, Any] = {
+        "format": fmt,
+        "filters": filter_detail(filterset, search=search),
+        "rows": rows,
+    }
+    event = audit.record(
+        audit.Action.EXPORT, user=user, object_type=what, object_id=object_id, detail=detail
     )
+    if cases is not None:
+        record_export_cases(event, cases)
+    return event
+
+
+def record_export_cases(event: AuditEvent, cases: "QuerySet[Any]") -> int:
+    """Link `event` to each case id `cases` selects, in the database: one INSERT ... SELECT from
+    the export's own query, so a 100,000-row export sends no id through Python and holds none
+    in memory. Returns how many cases were linked."""
+    query, params = cases.order_by().query.sql_with_params()
+    table = connection.ops.quote_name(AuditExportCase._meta.db_table)
+    # Both parts are SQL the code builds (a quoted table name, Django's own compiled query); the
+    # values travel as parameters.
+    statement = (
+        f"INSERT INTO {table} (event_id, case_id) SELECT DISTINCT %s, held.id "  # noqa: S608
+        f"FROM ({query}) AS held(id) WHERE held.id IS NOT NULL ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [event.pk, *params])
+        linked: int = cursor.rowcount
+        return linked

@@ -152,3 +152,37 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditExportCase(models.Model):
+    """One case an export held: the export's audit row and the case's id (LG-05).
+
+    A row per case rather than a list inside the audit row, so that a case's audit trail can list
+    the exports that held it with an index, and a 100,000-row export adds rows written by one
+    INSERT ... SELECT instead of a megabyte of JSON. Append-only like the audit log (LG-03). The
+    case id is a plain number: the record of an export outlives the case row.
+    """
+
+    pk = models.CompositePrimaryKey("event", "case_id")
+    event = models.ForeignKey(
+        AuditEvent,
+        verbose_name=_("audit event"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the primary key starts with it
+    )
+    case_id = models.BigIntegerField(_("case"))
+
+    class Meta:
+        verbose_name = _("case in an export")
+        verbose_name_plural = _("cases in exports")
+        indexes = [models.Index(fields=["case_id", "event"], name="audit_export_case_idx")]
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.case_id}"

@@ -32,6 +32,8 @@ class Perm(StrEnum):
     REFERRAL_ANSWER = "referral.answer"
     CONSENT_OVERRIDE = "consent.override"
     FOLLOWUP_MANAGE = "followup.manage"
+    # Who opened, changed or exported the organisation's cases: the audit trail (LG-05).
+    CASE_AUDIT_VIEW = "case.audit_view"
     # The organisation itself.
     ORG_VIEW_STAFF = "org.view_staff"
     ORG_MANAGE_STAFF = "org.manage_staff"
@@ -69,6 +71,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.REFERRAL_SEND,
         Perm.REFERRAL_ANSWER,
         Perm.FOLLOWUP_MANAGE,
+        Perm.CASE_AUDIT_VIEW,
         Perm.ORG_VIEW_STAFF,
         Perm.ORG_MANAGE_STAFF,
         Perm.ORG_EDIT_PROFILE,
@@ -126,6 +129,7 @@ class Role:
                 Perm.CASE_REASSIGN,
                 Perm.CASE_APPROVE_CLOSURE,
                 Perm.CASE_LEGAL_HOLD,
+                Perm.CASE_AUDIT_VIEW,
                 Perm.CONSENT_OVERRIDE,
                 Perm.ORG_VIEW_STAFF,
                 Perm.ORG_MANAGE_STAFF,

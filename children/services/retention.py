@@ -85,6 +85,20 @@ RELATED_TEXT: list[tuple[type[Any], str, tuple[str, ...]]] = [
     (ClosureRequest, "case", ("note", "comment")),
 ]
 HOUSEHOLD_IDENTITY = {"guardian_name": "", "guardian_phone": ""}
+CONSENT_IDENTITY = {"given_by_name": "", "withdrawal_reason": ""}
+# Row history is append-only for the application (LG-03) except these columns, which this rule
+# clears in the history too; children/apps.py hands them to core.dbroles at start.
+HISTORY_CLEARED_ON_ANONYMISING = {
+    "children.CaseEvent": (
+        *CASE_IDENTITY,
+        "birth_date",
+        "birth_year",
+        "estimated_age",
+        "estimated_age_on",
+    ),
+    "children.ConsentEvent": tuple(CONSENT_IDENTITY),
+    "children.HouseholdEvent": tuple(HOUSEHOLD_IDENTITY),
+}
 # What replaces free text that was written: language-neutral, and not empty, so the checks that
 # want a reason (a declined referral, a consent override) still hold.
 CLEARED_TEXT = "—"
@@ -155,9 +169,7 @@ def case_anonymise(*, case_id: int, today: datetime.date, rule: Rule | None = No
         rows = model.objects.filter(**{path: case.pk})
         counts[model._meta.model_name] = rows.update(**{name: _cleared(name) for name in fields})
     consent_ids = list(Consent.objects.filter(case=case.pk).values_list("pk", flat=True))
-    scrubbed += _scrub_history(
-        _event_table(Consent), consent_ids, {"given_by_name": "", "withdrawal_reason": ""}
-    )
+    scrubbed += _scrub_history(_event_table(Consent), consent_ids, CONSENT_IDENTITY)
     if case.household_id is not None:
         scrubbed += _household_scrub(case.household_id)
 

@@ -90,6 +90,29 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Persian names match while the trigram index still serves the query.
 TRIGRAM_OPTIONS = "-c pg_trgm.word_similarity_threshold=0.4 -c pg_trgm.similarity_threshold=0.3"
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = TRIGRAM_OPTIONS
+
+
+# --- Database roles (LG-03) -----------------------------------------------------------------------
+# DATABASE_URL is the application's role, which owns nothing (core/dbroles.py, ADR 0026). Give
+# DATABASE_OWNER_URL only to the migration step: a process that has it connects as the tables'
+# owner, and `migrate` then (re)grants the application role named by DATABASE_URL its rights.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+
+
+def split_database_roles(databases):
+    """Remember the application role of `databases`; connect as the owner if one is set."""
+    app = databases["default"]
+    role = {"USER": app.get("USER", ""), "PASSWORD": app.get("PASSWORD", "")}
+    if DATABASE_OWNER_URL:
+        owner = env.db_url_config(DATABASE_OWNER_URL)
+        databases["default"] = {
+            **app,
+            **{key: owner[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        }
+    return role
+
+
+DATABASE_APP_ROLE = split_database_roles(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ----------------------------------------------------------------------

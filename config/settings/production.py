@@ -1,7 +1,7 @@
 """Production settings: secrets and addresses come from the environment, with no defaults."""
 
 from .base import *  # noqa: F403
-from .base import TRIGRAM_OPTIONS, env
+from .base import TRIGRAM_OPTIONS, env, split_database_roles
 
 DEBUG = False
 # No default: a missing value stops the process at start rather than running insecurely.
@@ -11,6 +11,7 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = TRIGRAM_OPTIONS
+DATABASE_APP_ROLE = split_database_roles(DATABASES)  # LG-03
 REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -28,6 +28,9 @@ from .services import Services, exit_code, ignore_signals, install_signal_handle
 
 # --- run ----------------------------------------------------------------------------------------
 
+# The role the product's processes connect as on the private server: it owns nothing (LG-03).
+APP_ROLE = "koodak_app"
+
 
 def python():
     return str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
@@ -94,6 +97,26 @@ def watch(children):
         time.sleep(0.5)
 
 
+def split_roles(env, private):
+    """(environment of the setup steps, environment of the product's processes).
+
+    The setup steps (migrate, demo data) run as the tables' owner, with DATABASE_OWNER_URL; the
+    web process, worker and beat get only DATABASE_URL, the application role (LG-03). On the
+    private server (trust authentication) the role is `koodak_app`; given URLs are used as they
+    are: both when DATABASE_OWNER_URL is set, else the one DATABASE_URL for everything.
+    """
+    if env.get("DATABASE_OWNER_URL"):
+        owner_env = dict(env)
+    elif private and env.get("DATABASE_URL", "").startswith("postgres://postgres@"):
+        owner = env["DATABASE_URL"]
+        app = owner.replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)
+        owner_env = {**env, "DATABASE_URL": app, "DATABASE_OWNER_URL": owner}
+    else:
+        return dict(env), dict(env)
+    app_env = {key: value for key, value in owner_env.items() if key != "DATABASE_OWNER_URL"}
+    return owner_env, app_env
+
+
 def run_product():
     port = int(os.environ.get("PORT", "8000"))
     services = Services()
@@ -105,8 +128,10 @@ def run_product():
         env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
         # The product as its users see it: friendly error pages, not Django's debug pages.
         env.setdefault("DEBUG", "false")
-        step([python(), "manage.py", "migrate", "--noinput"], env)
-        step([python(), "manage.py", "seed_demo"], env)
+        setup_env, env = split_roles(env, private=services.pg is not None)
+        # migrate grants the application role its rights at its end (core/dbroles.py).
+        step([python(), "manage.py", "migrate", "--noinput"], setup_env)
+        step([python(), "manage.py", "seed_demo"], setup_env)
         children = start_children(port, env)
         announce_when_listening(port, children)
         return watch(children)

@@ -8,6 +8,9 @@ The demo's data fill the lists (tests/browser/test_journeys.py seeds it the same
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from children.models import Case
+from core.models import User
+
 from .test_journeys import PHONE, _phone, _sign_in, demo  # noqa: F401 - the demo fixture
 
 pytestmark = [
@@ -47,8 +50,11 @@ def test_list_rows_become_cards_that_name_each_value_on_a_phone(browser, live_se
     context, page = _phone(browser, live_server, language)
     try:
         _sign_in(page, "manager.a")
+        manager = User.objects.get(username="manager.a")
+        case = Case.objects.filter(organisation=manager.membership.organisation).first()
         for path, testid in [
             ("/cases/", "case-table"),
+            (f"/cases/{case.pk}/audit/", "audit-table"),
             ("/referrals/inbox/", "referral-table"),
             ("/outreach/", "encounter-table"),
             ("/meetings/tracker/", "tracker-list"),

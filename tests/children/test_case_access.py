@@ -102,6 +102,7 @@ CASE_ROUTES = {
         lambda w: {"reason": "خانواده نخواست"},
     ),
     "duplicates": Route("case_duplicates", "get", lambda w: [w.case.pk]),
+    "audit-trail": Route("case_audit", "get", lambda w: [w.case.pk], who="mgr_a"),
     "link-request": Route("case_link_request", "post", lambda w: [w.case.pk, w.target.pk]),
     "link-answer": Route(
         "case_link_answer", "post", lambda w: [w.case.pk, w.link.pk], lambda w: {"answer": "accept"}
