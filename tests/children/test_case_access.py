@@ -103,6 +103,13 @@ CASE_ROUTES = {
     ),
     "duplicates": Route("case_duplicates", "get", lambda w: [w.case.pk]),
     "audit-trail": Route("case_audit", "get", lambda w: [w.case.pk], who="mgr_a"),
+    "legal-hold": Route(
+        "case_legal_hold",
+        "post",
+        lambda w: [w.case.pk],
+        lambda w: {"hold": "on", "reason": "دستور دادگاه"},
+        who="mgr_a",
+    ),
     "link-request": Route("case_link_request", "post", lambda w: [w.case.pk, w.target.pk]),
     "link-answer": Route(
         "case_link_answer", "post", lambda w: [w.case.pk, w.link.pk], lambda w: {"answer": "accept"}
