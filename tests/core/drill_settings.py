@@ -8,7 +8,7 @@ from config.settings.test import *  # noqa: F403
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ["KOODAK_DRILL_MEDIA"]},
+        "OPTIONS": {"location": os.environ["KOODAK_DRILL_MEDIA"]},  # type: ignore[dict-item]
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

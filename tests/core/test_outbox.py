@@ -3,6 +3,9 @@ without a broker. The drills with a real Redis and worker are in test_fault_dril
 
 import ast
 import datetime
+import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -256,3 +259,12 @@ def test_the_default_cache_is_the_forgiving_one_when_redis_is_configured():
     if not settings.REDIS_URL:
         pytest.skip("no REDIS_URL: an in-process cache")
     assert settings.CACHES["default"]["BACKEND"] == "core.cache.ForgivingRedisCache"
+
+
+def test_a_lease_left_by_a_dead_process_of_this_host_is_taken_over_at_once(db):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    dead.wait()
+    holder = f"{socket.gethostname()}:{dead.pid}:left-behind"
+    assert leases.acquire("job:3", holder)  # as a pool process killed mid-job leaves it
+    assert leases.acquire("job:3", leases.new_holder())
+    assert not leases.acquire("job:3", leases.new_holder())  # this live process holds it now
