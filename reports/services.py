@@ -272,8 +272,10 @@ def reports_build_due(*, today: datetime.date | None = None) -> int:
 
 def sweep_reports(before: datetime.datetime) -> int:
     """Queue again each build that is queued or building with no live worker since before
-    `before` (RE-07, called by the stuck-work sweep). A new run id fences off the lost run,
-    should its worker come back: its result is discarded as superseded."""
+    `before` (RE-07, called by the stuck-work sweep). A build that started gets a new run id,
+    which fences off the lost run should its worker come back (its result is discarded as
+    superseded); one that never started keeps its run id, so a long queue does not push it back
+    again and again (whichever copy runs first builds it, the other finds it built)."""
     from .tasks import build_report
 
     queued = 0
@@ -291,10 +293,11 @@ def sweep_reports(before: datetime.datetime) -> int:
             report = Report.objects.select_for_update().filter(pk=report_id, run_id=run_id).first()
             if report is None:
                 continue  # asked for again meanwhile
-            report.run_id = uuid.uuid4()
-            report.status = Report.Status.QUEUED
-            report.progress = 0
-            report.save(update_fields=["run_id", "status", "progress"])
+            if report.status == Report.Status.BUILDING:
+                report.run_id = uuid.uuid4()
+                report.status = Report.Status.QUEUED
+                report.progress = 0
+                report.save(update_fields=["run_id", "status", "progress"])
             _queue_build(report)
         queued += 1
     return queued

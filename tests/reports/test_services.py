@@ -331,6 +331,23 @@ def test_the_sweep_requeues_a_build_whose_worker_was_lost(db, django_capture_on_
     assert mock.call(report.pk, str(lost_run)) not in delay.call_args_list
 
 
+def test_the_sweep_queues_a_build_that_never_started_again_under_the_same_run_id(
+    db, django_capture_on_commit_callbacks
+):
+    report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    Report.objects.filter(pk=report.pk).update(requested_at=long_ago)
+    OutboxMessage.objects.update(created_at=long_ago, sent_at=long_ago)  # lost with its broker
+    with (
+        mock.patch.object(build_report, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert stuck.sweep()["reports"] == 1
+    report.refresh_from_db()
+    delay.assert_called_once_with(report.pk, str(report.run_id))
+    assert report.status == Report.Status.QUEUED
+
+
 def test_the_sweep_leaves_a_build_that_is_alive_or_still_waiting_to_be_sent(db):
     report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
     long_ago = timezone.now() - datetime.timedelta(minutes=30)
