@@ -117,7 +117,7 @@ class Worker:
         environment = {
             **os.environ,
             "DATABASE_URL": _database_url(),
-            "DJANGO_SETTINGS_MODULE": "tests.core.drill_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.core.outbox_drill_settings",
             "CELERY_TASK_ALWAYS_EAGER": "False",
             "CELERY_BROKER_URL": redis.broker_url,
             "REDIS_URL": redis.cache_url,
