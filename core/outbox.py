@@ -141,6 +141,7 @@ def _publish(message: OutboxMessage, connection: Any) -> None:
         kwargs=message.kwargs,
         connection=connection,
         retry=False,
+        task_id=f"outbox-{message.pk}",  # a copy sent twice shows under one id in the logs
     )
 
 
