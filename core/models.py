@@ -186,3 +186,51 @@ class AuditExportCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}:{self.case_id}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, written in the same transaction as the work that asks for it (RE-04).
+
+    `core.outbox.enqueue` writes the row; right after commit it is sent, and if the broker is
+    down the relay sends it later. `sent_at` is set once the broker took it.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        indexes = [
+            # The relay reads only the unsent rows, oldest first.
+            models.Index(
+                fields=["id"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent_idx"
+            ),
+            models.Index(fields=["task", "created_at"], name="outbox_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else "waiting"
+        return f"{self.task}{tuple(self.args)} {state}"
+
+
+class Lease(models.Model):
+    """Who is running a long job now (RE-07): the holder renews `expires_at` while it works, so a
+    redelivered copy of a job that is still alive steps aside, and a job whose worker died is
+    free to run again once the lease expires."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+
+    def __str__(self) -> str:
+        return f"{self.key} until {self.expires_at:%H:%M:%S}"

@@ -2,15 +2,14 @@
 
 from celery import shared_task
 
-from .services import import_job_preview, import_job_run
-
 
 @shared_task
 def run_import(job_id, dry_run):
-    """Validate (dry run) or import one uploaded file; progress is written to the job row."""
-    if dry_run:
-        return import_job_preview(job_id=job_id).status
-    return import_job_run(job_id=job_id).status
+    """Validate (dry run) or import one uploaded file; progress is written to the job row.
+    Safe to deliver twice (imports.worker)."""
+    from .worker import import_job_work
+
+    return import_job_work(job_id=job_id, dry_run=dry_run)
 
 
 @shared_task

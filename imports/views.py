@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import audit
+from core import audit, outbox
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
 from core.ratelimits import rate_limit
@@ -44,18 +44,19 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.import_job_create(
-                by=request.user,
-                organisation=form.cleaned_data["organisation"],
-                name=upload.name,
-                data=upload.read(),
-                language=page_language(),
-                kind=form.cleaned_data["kind"],
-            )
+            with transaction.atomic():  # the job and its task together (RE-04)
+                job = services.import_job_create(
+                    by=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    name=upload.name,
+                    data=upload.read(),
+                    language=page_language(),
+                    kind=form.cleaned_data["kind"],
+                )
+                outbox.enqueue(run_import, job.pk, True)
         except reading.UnsafeFile as error:
             form.add_error("file", str(error))
         else:
-            transaction.on_commit(lambda: run_import.delay(job.pk, True))
             return redirect("imports:import_detail", job.pk)
     jobs = list(ImportJob.objects.select_related("organisation", "created_by")[:10])
     for job in jobs:
@@ -178,8 +179,9 @@ def import_confirm(request, pk):
     job = _job(request, pk)
     if not _context(job)["can_import"]:
         return redirect("imports:import_detail", job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress=0)
-    transaction.on_commit(lambda: run_import.delay(job.pk, False))
+    with transaction.atomic():  # the state and its task together (RE-04)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress=0)
+        outbox.enqueue(run_import, job.pk, False)
     return redirect("imports:import_detail", job.pk)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import outbox
 from core.access import get_for_user_or_404, require_permission
 from core.permissions import Perm
 
@@ -39,8 +40,9 @@ def _by(request: HttpRequest) -> "User":
 
 def check_again(job: ImportJob) -> None:
     """Run the job's dry run again on the same stored file (never rewritten), after a decision."""
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
-    transaction.on_commit(lambda: run_import.delay(job.pk, True))
+    with transaction.atomic():  # the state and its task together (RE-04)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress=0)
+        outbox.enqueue(run_import, job.pk, True)
 
 
 def unknown_values_form(job: ImportJob, data: Any = None) -> UnknownValuesForm | None:

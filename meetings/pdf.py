@@ -10,6 +10,7 @@ change, so the file never goes stale.
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from core import outbox
 from core.pdf import render_pdf
 
 from .models import Minutes
@@ -67,5 +68,5 @@ def minutes_pdf_for_request(minutes):
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as file:
             return file.read()
-    build_minutes_pdf.delay(minutes.pk)
+    outbox.enqueue(build_minutes_pdf, minutes.pk)
     return None

@@ -1,7 +1,7 @@
 """Writes about working groups, meetings, minutes and resolutions.
 
 Each service checks that `by` may act, runs in one transaction, writes its audit row in that
-transaction and queues mail with `delay_on_commit`, so a rolled-back change sends nothing.
+transaction and queues mail through `core.outbox.enqueue`, so a rolled-back change sends nothing.
 Refusals follow ADR 0013: acting without the authority raises `ActionNotAllowed` (a 403);
 a step the current state does not allow (approving twice, editing approved minutes, confirming
 an unfinished resolution) raises `InvalidState`; missing or wrong input a `ValidationError`.
@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.audit import Action, record
 from core.exceptions import ActionNotAllowed, InvalidState
 from core.permissions import Perm, check_permission
@@ -596,7 +597,6 @@ def resolutions_send_overdue_reminders(*, today: datetime.date | None = None) ->
                     "due_date": resolution.due_date.isoformat(),
                 },
             )
-            # celery-types does not know Task.delay_on_commit (Celery 5.4).
-            send_overdue_reminder.delay_on_commit(resolution.pk)  # type: ignore[attr-defined]
+            outbox.enqueue(send_overdue_reminder, resolution.pk)
             sent += 1
     return sent

@@ -1,7 +1,7 @@
 """Writes about organisations and their staff.
 
 Each service checks that `by` may act, runs in one transaction, writes its audit row in that
-transaction and queues mail with `delay_on_commit`, so a rolled-back change sends nothing.
+transaction and queues mail through `core.outbox.enqueue`, so a rolled-back change sends nothing.
 Refusals follow ADR 0013: acting without the permission raises `ActionNotAllowed` (a 403);
 a step the organisation's or person's state does not allow raises `InvalidState`; input a
 person can fix is a `ValidationError` with a message to show beside the form.
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.audit import Action, record
 from core.exceptions import ActionNotAllowed, InvalidState
 from core.permissions import Perm, Role, check_permission, has_permission, roles_with
@@ -152,8 +153,7 @@ def _save_offerings(
 
 
 def _notify_managers(event: "AuditEvent") -> None:
-    # celery-types does not know Task.delay_on_commit (Celery 5.4).
-    send_organisation_notice.delay_on_commit(event.pk)  # type: ignore[attr-defined]
+    outbox.enqueue(send_organisation_notice, event.pk)
 
 
 def _verifiable(by: "User", organisation: Organisation) -> None:
@@ -333,7 +333,7 @@ def staff_invite(*, by: "User", organisation: Organisation, data: Mapping[str, A
             obj=membership,
             detail=_staff_detail("staff_invited", membership, role=role),
         )
-        send_invitation.delay_on_commit(membership.pk)  # type: ignore[attr-defined]
+        outbox.enqueue(send_invitation, membership.pk)
     return membership
 
 
@@ -354,7 +354,7 @@ def staff_invite_resend(*, by: "User", membership: Membership) -> Membership:
             obj=membership,
             detail=_staff_detail("invitation_resent", membership),
         )
-        send_invitation.delay_on_commit(membership.pk)  # type: ignore[attr-defined]
+        outbox.enqueue(send_invitation, membership.pk)
     return membership
 
 
@@ -447,7 +447,7 @@ def staff_deactivate(
                 reassigned_to=reassign_to.username if reassign_to is not None else "",
             ),
         )
-        end_user_sessions.delay_on_commit(leaver.pk)  # type: ignore[attr-defined]
+        outbox.enqueue(end_user_sessions, leaver.pk)
     return moved
 
 

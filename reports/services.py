@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, leases, outbox, stuck
 from core.exceptions import ActionNotAllowed
 from core.jalali import format_datetime
 from core.permissions import Perm, check_permission, roles_with
@@ -47,8 +47,6 @@ PERIOD_KIND: dict[str, str] = {
     Report.Kind.QUARTERLY_SUMMARY: periods.QUARTER,
     Report.Kind.MONTHLY_RESOLUTIONS: periods.MONTH,
 }
-# A build still "building" after this long lost its worker for good: the daily job requeues it.
-STALE_BUILD_SECONDS = 2 * 3600
 
 
 def report_request(
@@ -124,15 +122,31 @@ def _queue_build(report: Report) -> None:
     from .tasks import build_report
 
     report_id, run_id = report.pk, str(report.run_id)
-    transaction.on_commit(lambda: build_report.delay(report_id, run_id))
+    outbox.enqueue(build_report, report_id, run_id)
 
 
 def _progress(report_id: int, run_id: str, percent: int) -> None:
     Report.objects.filter(pk=report_id, run_id=run_id).update(progress=percent)
 
 
+def build_lease_key(report_id: int, run_id: object) -> str:
+    return f"reports.build:{report_id}:{run_id}"
+
+
 def report_build(*, report_id: int, run_id: str, fault: Callable[[], object] | None = None) -> str:
-    """Build one report run; safe to repeat. `fault` is a test hook: a callable run midway."""
+    """Build one report run; safe to repeat. `fault` is a test hook: a callable run midway.
+
+    The run holds a lease while it works (RE-07): a copy of the task delivered while it is still
+    alive (the broker's visibility timeout is shorter than a long build) steps aside.
+    """
+    try:
+        with leases.held(build_lease_key(report_id, run_id)):
+            return _build(report_id, run_id, fault)
+    except leases.LeaseHeld:
+        return "running elsewhere"
+
+
+def _build(report_id: int, run_id: str, fault: Callable[[], object] | None) -> str:
     report = Report.objects.select_related("organisation", "province").filter(pk=report_id).first()
     if report is None or str(report.run_id) != run_id:
         return "superseded"
@@ -222,7 +236,7 @@ def _store(
         row.save()
         stale = [name for name in old if name not in (xlsx_name, pdf_name)]
         transaction.on_commit(lambda: _delete_files(stale))
-        transaction.on_commit(lambda: _queue_notification(row.pk, run_id))
+        _queue_notification(row.pk, run_id)
     return "built"
 
 
@@ -237,12 +251,12 @@ def _delete_files(names: Iterable[str]) -> None:
 def _queue_notification(report_id: int, run_id: str) -> None:
     from .tasks import notify_report_ready
 
-    notify_report_ready.delay(report_id, run_id)
+    outbox.enqueue(notify_report_ready, report_id, run_id)
 
 
 def reports_build_due(*, today: datetime.date | None = None) -> int:
-    """Ask for every periodic report whose period has just ended and that does not exist yet,
-    and re-queue builds whose worker was lost. Safe to run any number of times a day."""
+    """Ask for every periodic report whose period has just ended and that does not exist yet.
+    Safe to run any number of times a day. (Builds whose worker was lost: `sweep_reports`.)"""
     from core.models import Province
     from ngos.models import Membership, Organisation
 
@@ -285,13 +299,37 @@ def reports_build_due(*, today: datetime.date | None = None) -> int:
     for organisation in organisations.exclude(pk__in=done):
         report_request(kind=Report.Kind.WEEKLY_BACKLOG, period=week, organisation=organisation)
         asked += 1
-    stale = Report.objects.filter(
-        status__in=[Report.Status.QUEUED, Report.Status.BUILDING],
-        requested_at__lt=timezone.now() - datetime.timedelta(seconds=STALE_BUILD_SECONDS),
-    )
-    for report in stale:
-        with transaction.atomic():
-            Report.objects.filter(pk=report.pk).update(run_id=uuid.uuid4(), progress=0)
-            report.refresh_from_db()
-            _queue_build(report)
     return asked
+
+
+def sweep_reports(before: datetime.datetime) -> int:
+    """Queue again each build that is queued or building with no live worker since before
+    `before` (RE-07, called by the stuck-work sweep). A build that started gets a new run id,
+    which fences off the lost run should its worker come back (its result is discarded as
+    superseded); one that never started keeps its run id, so a long queue does not push it back
+    again and again (whichever copy runs first builds it, the other finds it built)."""
+    from .tasks import build_report
+
+    queued = 0
+    waiting = Report.objects.filter(status__in=[Report.Status.QUEUED, Report.Status.BUILDING])
+    for report_id, run_id, requested_at in waiting.values_list("pk", "run_id", "requested_at"):
+        if not stuck.is_stuck(
+            lease_key=build_lease_key(report_id, run_id),
+            task=build_report.name,
+            args=(report_id, str(run_id)),
+            since=requested_at,
+            before=before,
+        ):
+            continue
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(pk=report_id, run_id=run_id).first()
+            if report is None:
+                continue  # asked for again meanwhile
+            if report.status == Report.Status.BUILDING:
+                report.run_id = uuid.uuid4()
+                report.status = Report.Status.QUEUED
+                report.progress = 0
+                report.save(update_fields=["run_id", "status", "progress"])
+            _queue_build(report)
+        queued += 1
+    return queued

@@ -7,6 +7,7 @@ request that rolls back mails nobody.
 
 from django.urls import reverse
 
+from core import outbox
 from core.mail import send_templated_mail, site_url
 from ngos.selectors import managers_of
 
@@ -21,7 +22,7 @@ def approval_arrived(*, organisation_id: int, kind: str, by_id: int | None) -> N
     """Queue the mail to `organisation_id`'s managers once the caller's transaction commits."""
     from ..tasks import send_approval_mail
 
-    send_approval_mail.delay_on_commit(organisation_id, kind, by_id)  # type: ignore[attr-defined]
+    outbox.enqueue(send_approval_mail, organisation_id, kind, by_id)
 
 
 def approval_mail(*, organisation_id: int, kind: str, by_id: int | None = None) -> int:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import audit
+from core import audit, outbox
 from core.exceptions import ActionNotAllowed, InvalidState
 from core.mail import send_templated_mail, site_url
 from core.models import User
@@ -390,7 +390,7 @@ def referral_send_overdue_reminders(now: datetime.datetime | None = None) -> int
         for pk, organisation_id in due:
             by_organisation.setdefault(organisation_id, []).append(pk)
         for organisation_id, referral_ids in by_organisation.items():
-            send_referral_reminder_mail.delay_on_commit(organisation_id, referral_ids)  # type: ignore[attr-defined]
+            outbox.enqueue(send_referral_reminder_mail, organisation_id, referral_ids)
     return len(due)
 
 

@@ -118,9 +118,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Redis down: cached figures miss and the pages compute them from the database (RE-04).
+    CACHES = {"default": {"BACKEND": "core.cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 2}
 else:
     # Only for `make run` on a machine without redis-server; production requires REDIS_URL.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -138,9 +138,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_processed": str(_broker_dir / "processed"),
     }
 else:
-    # Redis hands an unacknowledged task to another worker after this long (one hour by default):
-    # longer than the longest job, so a slow report is not delivered twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+    # Redis hands an unacknowledged task to another worker after this long (one hour by default).
+    # Short, so a job whose worker was killed whole runs again within minutes (RE-07); every
+    # job is safe to repeat and a long one that is still alive holds a lease (core.leases), so
+    # its redelivered copy steps aside. Mail retries wait less than this (core.mail).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -198,6 +204,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_due_reports",
         "schedule": crontab(hour=1, minute=30),
     },
+}
+
+# --- Outbox, leases and stuck work (RE-04, RE-07) ------------------------------------------
+# Tasks are written to an outbox table with the work and sent after commit; a broker that does
+# not answer within this many seconds leaves them to the relay (a page never waits longer).
+OUTBOX_BROKER_TIMEOUT = env.float("OUTBOX_BROKER_TIMEOUT", default=2.0)
+# Sent messages are kept this long (the stuck-work sweep reads when a job was last queued).
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# A long job renews its lease every third of this; a killed worker's lease expires after it.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=90)
+# An import or report build still queued or running this long with no live worker is queued
+# again by the sweep.
+STUCK_WORK_MINUTES = env.int("STUCK_WORK_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE |= {
+    # Every minute: send the tasks that could not be sent when their change was committed.
+    "relay-outbox": {"task": "core.tasks.relay_outbox", "schedule": 60.0},
+    # Every two minutes: queue again the imports and report builds whose worker is gone.
+    "sweep-stuck-work": {"task": "core.tasks.sweep_stuck_work", "schedule": 120.0},
 }
 
 # --- Case work ---------------------------------------------------------------------------

@@ -14,7 +14,11 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = TRIGRAM_OPTIONS
 DATABASE_APP_ROLE = split_database_roles(DATABASES)  # LG-03
 REDIS_URL = env("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "core.cache.ForgivingRedisCache",  # RE-04: Redis down is a cache miss
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 

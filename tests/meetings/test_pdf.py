@@ -81,15 +81,19 @@ def test_demo_holds_the_founding_meeting(demo):
     assert seed_meetings() is None  # idempotent
 
 
-def test_long_minutes_are_built_in_the_background_once(demo, monkeypatch):
+def test_long_minutes_are_built_in_the_background_once(
+    demo, monkeypatch, django_capture_on_commit_callbacks
+):
     from meetings import pdf
 
     monkeypatch.setattr(pdf, "LONG_MINUTES_STATEMENTS", 0)
     minutes = Meeting.objects.get(working_group=demo, number=1).minutes_versions.get(
         status="approved"
     )
-    # The first request queues the build (run in-process here) and answers "being prepared".
-    assert pdf.minutes_pdf_for_request(minutes) is None
+    # The first request queues the build (run in-process here, once the request's work is
+    # committed: the outbox sends after commit) and answers "being prepared".
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pdf.minutes_pdf_for_request(minutes) is None
     stored = pdf.minutes_pdf_for_request(minutes)
     assert stored.startswith(b"%PDF")
     # A rerun of the job replaces the file rather than adding a second one.

@@ -13,14 +13,16 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
+from core import leases, stuck
 from core.exceptions import ActionNotAllowed
+from core.models import OutboxMessage
 from core.permissions import Role
 from reports import periods
 from reports.models import Report
 from reports.notifications import audience, report_notify
-from reports.services import report_build, report_request, reports_build_due
+from reports.services import build_lease_key, report_build, report_request, reports_build_due
 from reports.tasks import build_report
 from tests.factories import member, province
 
@@ -312,22 +314,52 @@ def test_build_due_asks_once_for_each_ended_period(db, org_a, org_b, mgr_a, cw_b
         assert Report.objects.count() == 4
 
 
-def test_build_due_requeues_a_build_whose_worker_was_lost(db, django_capture_on_commit_callbacks):
+def test_the_sweep_requeues_a_build_whose_worker_was_lost(db, django_capture_on_commit_callbacks):
     report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
-    Report.objects.filter(pk=report.pk).update(
-        status=Report.Status.BUILDING, requested_at=TODAY - datetime.timedelta(hours=3)
-    )
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.BUILDING, requested_at=long_ago)
+    OutboxMessage.objects.update(created_at=long_ago, sent_at=long_ago)  # went to the lost worker
     with (
         mock.patch.object(build_report, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        reports_build_due()
+        assert stuck.sweep()["reports"] == 1
     lost_run = report.run_id
     report.refresh_from_db()
     # A new run id fences off the lost worker, should it come back; the build is asked for it.
     assert report.run_id != lost_run
     assert mock.call(report.pk, str(report.run_id)) in delay.call_args_list
     assert mock.call(report.pk, str(lost_run)) not in delay.call_args_list
+
+
+def test_the_sweep_queues_a_build_that_never_started_again_under_the_same_run_id(
+    db, django_capture_on_commit_callbacks
+):
+    report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    Report.objects.filter(pk=report.pk).update(requested_at=long_ago)
+    OutboxMessage.objects.update(created_at=long_ago, sent_at=long_ago)  # lost with its broker
+    with (
+        mock.patch.object(build_report, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert stuck.sweep()["reports"] == 1
+    report.refresh_from_db()
+    delay.assert_called_once_with(report.pk, str(report.run_id))
+    assert report.status == Report.Status.QUEUED
+
+
+def test_the_sweep_leaves_a_build_that_is_alive_or_still_waiting_to_be_sent(db):
+    report = report_request(kind=Report.Kind.MONTHLY_REFERRALS, period=ABAN)
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.BUILDING, requested_at=long_ago)
+    OutboxMessage.objects.update(created_at=long_ago)  # not sent yet: the relay will send it
+    assert stuck.sweep()["reports"] == 0
+    OutboxMessage.objects.update(sent_at=long_ago)
+    assert leases.acquire(build_lease_key(report.pk, report.run_id), "a live worker")
+    assert stuck.sweep()["reports"] == 0
+    report.refresh_from_db()
+    assert report.status == Report.Status.BUILDING
 
 
 # --- The Celery tasks are thin wrappers -------------------------------------------------------

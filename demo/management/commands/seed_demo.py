@@ -27,8 +27,10 @@ class Command(BaseCommand):
         have ended, as the nightly job would. Eager (test) runs skip it: nothing to wait for."""
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
             return
+        from core import outbox
         from reports.tasks import build_due_reports, refresh_summaries
 
-        refresh_summaries.delay()
-        build_due_reports.delay()
+        # Through the outbox (RE-04): a seed run while Redis is down still queues them.
+        outbox.enqueue(refresh_summaries)
+        outbox.enqueue(build_due_reports)
         self.stdout.write("Queued for the worker: dashboard summaries and the periodic reports.")
