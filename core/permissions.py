@@ -95,6 +95,8 @@ class RoleDefinition:
     label: "StrOrPromise"
     description: "StrOrPromise"
     permissions: frozenset[Perm]
+    # Holders confirm a one-time code after their password before any page with data (AU-03).
+    second_factor: bool = False
 
 
 class Role:
@@ -130,6 +132,7 @@ class Role:
                 Perm.ORG_DASHBOARD,
                 Perm.RESOLUTION_UPDATE,
             },
+            second_factor=True,
         ),
         MINISTRY_OFFICER: RoleDefinition(
             MINISTRY_OFFICER,
@@ -151,6 +154,7 @@ class Role:
                     Perm.ORG_VIEW_STAFF,
                 }
             ),
+            second_factor=True,
         ),
         ADMINISTRATOR: RoleDefinition(
             ADMINISTRATOR,
@@ -169,6 +173,7 @@ class Role:
                     Perm.ORG_EDIT_PROFILE,
                 }
             ),
+            second_factor=True,
         ),
     }
 
@@ -197,6 +202,12 @@ def role_of(user: "AnyUser | None") -> RoleDefinition | None:
     membership = user.membership_or_none
     definition: RoleDefinition | None = membership.role_definition if membership else None
     return definition
+
+
+def role_needs_second_factor(user: "AnyUser | None") -> bool:
+    """Whether the user's role asks for the second factor (AU-03); voluntary enrolment aside."""
+    role = role_of(user)
+    return role is not None and role.second_factor
 
 
 def has_permission(user: "AnyUser | None", perm: Perm, organisation: object = None) -> bool:
