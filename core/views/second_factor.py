@@ -101,7 +101,7 @@ def verify(request: HttpRequest) -> HttpResponseBase:
                 request,
                 _(
                     "You signed in with a recovery code; %(count)s are left. If your phone is "
-                    "lost, ask another administrator to reset your second factor."
+                    "lost, ask an administrator to reset your second factor."
                 )
                 % {"count": sf.recovery_codes_left(user)},
             )
