@@ -65,6 +65,29 @@ def test_a_caseworker_is_asked_only_after_choosing_to_set_it_up(cw_a):
     assert response["Location"].startswith(VERIFY)
 
 
+def test_a_caseworker_sets_it_up_from_the_second_factor_page_and_is_asked_from_then_on(cw_a):
+    client = signed_in_without_code(cw_a)
+    page = client.get(reverse("second_factor")).content.decode()
+    assert ENROL in page
+    client.get(ENROL)
+    key = client.session[second_factor.PENDING_KEY]
+    assert client.post(ENROL, {"code": code_for_key(key)}).status_code == 302
+    assert client.get("/").status_code == 200  # verified in this session
+    later = signed_in_without_code(cw_a)
+    assert later.get("/")["Location"].startswith(VERIFY)
+
+
+def test_new_recovery_codes_replace_the_old_ones_and_are_audited(client_as, mgr_a):
+    old = second_factor.make_recovery_codes(mgr_a)
+    client = client_as(mgr_a)
+    response = client.post(reverse("second_factor"))
+    assert response["Location"] == reverse("second_factor_codes")
+    new = set(StaticToken.objects.filter(device__user=mgr_a).values_list("token", flat=True))
+    assert len(new) == second_factor.RECOVERY_CODES and not new & set(old)
+    event = AuditEvent.objects.get(action="second_factor_enrolled")
+    assert event.detail == {"recovery_codes": second_factor.RECOVERY_CODES, "replaced": True}
+
+
 def test_before_the_code_only_sign_out_the_language_switch_and_the_factor_pages_answer(mgr_a):
     give_device(mgr_a)
     client = signed_in_without_code(mgr_a)
