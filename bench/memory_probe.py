@@ -73,14 +73,13 @@ def _export(url_name, user_id):
     from unittest import mock
 
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.urls import reverse
 
+    from bench.context import signed_in_client
     from children.models import Case
     from children.views import exports
 
-    client = Client()
-    client.force_login(get_user_model().objects.get(pk=user_id))
+    client = signed_in_client(get_user_model().objects.get(pk=user_id))
     peaks = {"after setup": _peak_mb()}
     # The file holds every case in the database (no organisation has 200,000).
     with mock.patch.object(exports, "cases_visible_to", lambda user: Case.objects.all()):

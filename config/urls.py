@@ -2,6 +2,10 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# Django admin only for a session verified with the second factor (AC-10).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -38,6 +38,14 @@ def signed_in(view: View) -> View:
     return view
 
 
+def before_second_factor(view: View) -> View:
+    """Signed in, and reachable before the second factor is confirmed: only the pages that set it
+    up or ask for it (AU-03). Everything else waits for the code."""
+    view.access_rule = "signed_in"  # type: ignore[attr-defined]
+    view.before_second_factor = True  # type: ignore[attr-defined]
+    return view
+
+
 def object_access(view: View) -> View:
     """Access is decided by the helper that loads the view's object: anyone outside its scope (any
     role, ministry included) gets the same 404 as for a missing id, and a member who may see the

@@ -120,3 +120,36 @@ class PersianFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SecondFactorMiddleware:
+    """After the password, a user who needs the second factor and has not confirmed a code in
+    this session reaches only public pages (sign-out, the language switch) and the views marked
+    `before_second_factor` (enrolment, the code page); anything else sends them there (AU-03).
+    Django admin is behind it too (AC-10)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        from django.contrib.auth.views import redirect_to_login
+        from django.urls import reverse
+
+        from . import second_factor
+
+        user = request.user
+        if not user.is_authenticated or second_factor.is_verified(request):
+            return None
+        if getattr(view_func, "access_rule", None) == "public" or getattr(
+            view_func, "before_second_factor", False
+        ):
+            return None
+        if not second_factor.required_for(user):
+            return None
+        step = "second_factor_verify" if second_factor.is_enrolled(user) else "second_factor_enrol"
+        return redirect_to_login(request.get_full_path(), reverse(step))

@@ -105,6 +105,11 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Imported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         ANONYMISE = "anonymise", _("Anonymised")
+        # The second factor (AU-03).
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor set up")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong one-time code")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

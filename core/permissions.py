@@ -100,6 +100,8 @@ class RoleDefinition:
     label: "StrOrPromise"
     description: "StrOrPromise"
     permissions: frozenset[Perm]
+    # Holders confirm a one-time code after their password before any page with data (AU-03).
+    second_factor: bool = False
 
 
 class Role:
@@ -137,6 +139,7 @@ class Role:
                 Perm.ORG_DASHBOARD,
                 Perm.RESOLUTION_UPDATE,
             },
+            second_factor=True,
         ),
         MINISTRY_OFFICER: RoleDefinition(
             MINISTRY_OFFICER,
@@ -158,6 +161,7 @@ class Role:
                     Perm.ORG_VIEW_STAFF,
                 }
             ),
+            second_factor=True,
         ),
         ADMINISTRATOR: RoleDefinition(
             ADMINISTRATOR,
@@ -176,6 +180,7 @@ class Role:
                     Perm.ORG_EDIT_PROFILE,
                 }
             ),
+            second_factor=True,
         ),
     }
 
@@ -204,6 +209,12 @@ def role_of(user: "AnyUser | None") -> RoleDefinition | None:
     membership = user.membership_or_none
     definition: RoleDefinition | None = membership.role_definition if membership else None
     return definition
+
+
+def role_needs_second_factor(user: "AnyUser | None") -> bool:
+    """Whether the user's role asks for the second factor (AU-03); voluntary enrolment aside."""
+    role = role_of(user)
+    return role is not None and role.second_factor
 
 
 def has_permission(user: "AnyUser | None", perm: Perm, organisation: object = None) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, health, pages
+from .views import auth, health, pages, second_factor
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -16,6 +16,19 @@ urlpatterns = [
         "accounts/password/reset/<uidb64>/<token>/",
         auth.password_reset_confirm,
         name="password_reset_confirm",
+    ),
+    path("accounts/second-factor/", second_factor.overview, name="second_factor"),
+    path("accounts/second-factor/set-up/", second_factor.enrol, name="second_factor_enrol"),
+    path("accounts/second-factor/code/", second_factor.verify, name="second_factor_verify"),
+    path(
+        "accounts/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_codes",
+    ),
+    path(
+        "accounts/<int:user_id>/second-factor/reset/",
+        second_factor.reset,
+        name="second_factor_reset",
     ),
     path(
         "accounts/password/reset/complete/",

@@ -1,7 +1,8 @@
-"""Administrators' view of organisations and memberships.
+"""Administrators' view of organisations and memberships: read-only (AC-10).
 
-Verification and suspension are read-only here: they are ministry decisions, made on the
-organisation's page through `ngos.services`, which audits them and tells the managers.
+Organisations, their services, memberships and roles change only on the product's own screens
+(`ngos.services`), which audit each change and refuse one's own role; here an administrator
+could otherwise make himself an NGO's manager without a trace (issue 18, finding 3).
 """
 
 from django.contrib import admin
@@ -9,13 +10,26 @@ from django.contrib import admin
 from .models import Membership, Organisation, Service, ServiceOffering
 
 
-class ServiceOfferingInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Listed and opened, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceOfferingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ServiceOffering
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name_fa", "name_en", "code", "kind", "home_province", "status", "verified_at"]
     list_filter = ["kind", "status", "home_province"]
     search_fields = ["name_fa", "name_en", "code", "registration_number", "search_name"]
@@ -44,7 +58,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "province"]
     list_filter = ["role", "organisation"]
     search_fields = [

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from core.permissions import Role
 from ngos.reference import ensure_services
 from tests.factories import OrganisationFactory, member, province
+from tests.second_factor import verify_session
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects on the markers
@@ -119,11 +120,12 @@ def adm(ministry):
 
 @pytest.fixture
 def client_as():
-    """`client_as(user)` gives a test client signed in as that user."""
+    """`client_as(user)` gives a test client signed in as that user, past the second factor for
+    those who need it (a device is made and the session marked verified, as after a code)."""
 
     def make(user):
         client = Client()
         client.force_login(user)
-        return client
+        return verify_session(client, user)
 
     return make

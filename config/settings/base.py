@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "ngos",
     "children",
@@ -51,8 +54,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
+    # Sets request.user.is_verified(): whether this session confirmed a one-time code (AU-03).
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the password, those who need the second factor see only its pages until verified.
+    "core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -403,3 +410,11 @@ CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
     "task": "children.tasks.anonymise_expired_cases",
     "schedule": crontab(hour=2, minute=45),
 }
+# --- Second factor (AU-03, AC-10; ADR 0024) ------------------------------------------------
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("OTP_ISSUER", default="Koodak")
+# Each wrong code doubles the wait before the next try (1, 2, 4, 8 ... seconds) on that device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The demo's fixed TOTP key and `demo_code` work only with this on (or DEBUG); never in production.
+DEMO_SECOND_FACTOR = env.bool("DEMO_SECOND_FACTOR", default=False)

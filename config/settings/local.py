@@ -20,3 +20,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The demo people's fixed second-factor key and `manage.py demo_code` (ADR 0024).
+DEMO_SECOND_FACTOR = env.bool("DEMO_SECOND_FACTOR", default=True)

@@ -201,3 +201,9 @@
     setUpDatePickers();
   });
 })();
+
+// A "Print" button (data-print), e.g. on the recovery codes page: inline handlers are refused by
+// the Content Security Policy.
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});

@@ -11,7 +11,8 @@ from children import services
 from children.models import Case, Encounter
 from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
 from core.permissions import Role
-from tests.factories import TEST_PASSWORD, OrganisationFactory, member, province
+from tests.browser.signing_in import sign_in
+from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
 
@@ -50,14 +51,6 @@ def cast(transactional_db):
         },
     )
     return {"worker_a": worker_a, "other_case": other}
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_caseworker_day_on_a_phone(phone_page, cast, screenshot):

@@ -11,7 +11,8 @@ import pytest
 from children.models import Case
 from core.permissions import Role
 from imports.models import ImportJob
-from tests.factories import TEST_PASSWORD, OrganisationFactory, member, province
+from tests.browser.signing_in import sign_in
+from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
 
@@ -88,14 +89,6 @@ def cast(transactional_db):
     admin = member("admin", ministry, Role.ADMINISTRATOR)
     manager = member("maryam", org, Role.ORG_MANAGER)
     return {"org": org, "admin": admin, "manager": manager}
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def upload(page, org, name, data):

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from demo.people import DEMO_PASSWORD
+from tests.browser.signing_in import sign_in
 
 from ..conftest import load_reference_rows
 from .journeys import check_page, crawl
@@ -48,14 +49,6 @@ def _phone(browser, live_server, language):
     return context, page
 
 
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
-
-
 @pytest.mark.parametrize("journey", list(JOURNEYS))
 def test_every_page_of_the_journey_fits_a_phone_and_passes_axe(browser, live_server, demo, journey):
     axe = Axe()
@@ -64,7 +57,7 @@ def test_every_page_of_the_journey_fits_a_phone_and_passes_axe(browser, live_ser
     for language in ("fa", "en"):
         context, page = _phone(browser, live_server, language)
         try:
-            _sign_in(page, JOURNEYS[journey])
+            sign_in(page, JOURNEYS[journey], DEMO_PASSWORD)
             # The user's own language would override the cookie at sign-in only if none was
             # chosen; the cookie is the choice here.
             if pages is None:

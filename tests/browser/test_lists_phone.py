@@ -10,8 +10,10 @@ from axe_playwright_python.sync_playwright import Axe
 
 from children.models import Case
 from core.models import User
+from demo.people import DEMO_PASSWORD
+from tests.browser.signing_in import sign_in
 
-from .test_journeys import PHONE, _phone, _sign_in, demo  # noqa: F401 - the demo fixture
+from .test_journeys import PHONE, _phone, demo  # noqa: F401 - the demo fixture
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,7 +51,7 @@ def _cards(page, testid):
 def test_list_rows_become_cards_that_name_each_value_on_a_phone(browser, live_server, language):
     context, page = _phone(browser, live_server, language)
     try:
-        _sign_in(page, "manager.a")
+        sign_in(page, "manager.a", DEMO_PASSWORD)
         manager = User.objects.get(username="manager.a")
         case = Case.objects.filter(organisation=manager.membership.organisation).first()
         for path, testid in [
@@ -91,7 +93,7 @@ def test_the_staff_list_does_not_widen_the_page_with_its_hidden_heading(browser,
     table's box and widened the whole page by 100 px."""
     context, page = _phone(browser, live_server, "fa")
     try:
-        _sign_in(page, "manager.a")
+        sign_in(page, "manager.a", DEMO_PASSWORD)
         page.goto(page.locator("nav a[href$='/staff/']").first.get_attribute("href"))
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert set(_cards(page, "staff-table")["display"]) == {"grid"}
@@ -105,7 +107,7 @@ def test_my_work_has_no_tap_target_under_24_px(browser, live_server, language):
     """30 of 34 links of "My work" were 22 px tall (WCAG 2.2 asks 24 × 24 px)."""
     context, page = _phone(browser, live_server, language)
     try:
-        _sign_in(page, "manager.a")
+        sign_in(page, "manager.a", DEMO_PASSWORD)
         page.goto("/my-work/")
         assert page.locator("main .work-link").count() >= 5
         assert page.evaluate(SMALL_TARGETS) == []
@@ -119,7 +121,7 @@ def test_my_work_has_no_tap_target_under_24_px(browser, live_server, language):
 def test_coverage_on_a_phone_opens_one_province_at_a_time(browser, live_server):
     context, page = _phone(browser, live_server, "fa")
     try:
-        _sign_in(page, "ministry")
+        sign_in(page, "ministry", DEMO_PASSWORD)
         page.goto("/organisations/coverage/")
         assert not page.get_by_test_id("coverage-table").is_visible()
         provinces = page.get_by_test_id("coverage-list").locator("details")

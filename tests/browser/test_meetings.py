@@ -13,7 +13,8 @@ from core.permissions import Role
 from core.persian import to_persian_digits
 from meetings import services
 from meetings.models import Meeting, Resolution
-from tests.factories import TEST_PASSWORD, OrganisationFactory, member
+from tests.browser.signing_in import sign_in
+from tests.factories import OrganisationFactory, member
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +73,6 @@ def cast(transactional_db):
         "ngo_b": ngo_b,
         "overdue": overdue,
     }
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def sign_out(page):

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from core.permissions import Role
-from tests.factories import TEST_PASSWORD, OrganisationFactory, member, province
+from tests.browser.signing_in import sign_in
+from tests.factories import OrganisationFactory, member, province
 from tests.reports.organisation_data import make_case, make_follow_up, make_referral, meet
 
 pytestmark = pytest.mark.browser
@@ -102,14 +103,6 @@ def organisation(transactional_db):
             boys_6_11=index % 4,
         )
     return manager
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def charts_drawn(page):

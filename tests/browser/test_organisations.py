@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core.permissions import Role
 from ngos.models import Organisation
+from tests.browser.signing_in import sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     CaseFactory,
     OrganisationFactory,
     ServiceOfferingFactory,
@@ -24,14 +24,6 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "seven ordinary words in a row"
-
-
-def sign_in(page, username, password=TEST_PASSWORD):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def verified(organisation, officer):

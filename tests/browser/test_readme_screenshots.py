@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from demo.people import DEMO_PASSWORD
 from reports.summary import refresh_summaries
+from tests.browser.signing_in import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICES = {
@@ -131,11 +132,7 @@ def test_take_the_readme_pictures(browser, live_server):
                 page = context.new_page()
                 page.set_default_timeout(20_000)
                 try:
-                    page.goto("/accounts/login/")
-                    page.fill("input[name=username]", shot.user)
-                    page.fill("input[name=password]", DEMO_PASSWORD)
-                    page.click("form[data-testid=login-form] button[type=submit]")
-                    page.wait_for_url("**/")
+                    sign_in(page, shot.user, DEMO_PASSWORD)
                     response = page.goto(path)
                     assert response is not None and response.status == 200, (shot, path)
                     page.wait_for_function(

@@ -14,7 +14,8 @@ from children.models.choices import ConsentGiver, ConsentScope, Documentation, N
 from core.permissions import Role
 from ngos.models import ServiceOffering
 from ngos.reference import ensure_services
-from tests.factories import TEST_PASSWORD, OrganisationFactory, member, province
+from tests.browser.signing_in import sign_in
+from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
 
@@ -63,14 +64,6 @@ def cast(transactional_db):
         },
     )
     return {"case": case, "org_b": org_b}
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def sign_out(page):

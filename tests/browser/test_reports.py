@@ -14,7 +14,8 @@ from reports import periods
 from reports.models import Report
 from reports.services import report_build, report_request
 from reports.summary import refresh_summaries
-from tests.factories import TEST_PASSWORD, OrganisationFactory, member, province
+from tests.browser.signing_in import sign_in
+from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
 
@@ -80,14 +81,6 @@ def figures(transactional_db):
     report = report_request(kind=Report.Kind.QUARTERLY_SUMMARY, period=last)
     report_build(report_id=report.pk, run_id=str(report.run_id))  # a no-op if already built
     return officer
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_ministry_officer_reads_the_dashboard_and_downloads_the_quarterly_report(

@@ -18,6 +18,7 @@ from reports.models import Report
 from reports.services import report_request
 from reports.suppression import SUPPRESSED
 from tests.factories import member, province
+from tests.second_factor import verify_session
 
 from .data import Q2, tehran
 
@@ -188,7 +189,9 @@ def test_caseworkers_cannot_ask_or_rebuild(client_as, cw_a, reports):
 @pytest.mark.parametrize("who", ["min_officer", "mgr_a"])
 def test_posts_without_a_csrf_token_are_refused(who, request, reports):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(request.getfixturevalue(who))
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    verify_session(client, user)
     report = reports["aggregate" if who == "min_officer" else "backlog_a"]
     ask = client.post(reverse("reports:report_ask"), {"kind": "weekly_backlog", "period": WEEK.key})
     rebuild = client.post(reverse("reports:report_rebuild", args=[report.pk]))

@@ -8,7 +8,7 @@ from children.demo import seed_children
 from meetings.demo import seed_meetings
 from ngos.demo import seed_organisation_profiles
 
-from ...people import DEMO_PASSWORD, print_logins, seed_people
+from ...people import DEMO_PASSWORD, give_demo_devices, print_logins, seed_people
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         seed_organisation_profiles(password=DEMO_PASSWORD, stdout=self.stdout)
         seed_children(stdout=self.stdout)
         seed_meetings(stdout=self.stdout)
+        give_demo_devices()  # the people the apps' demos added too
         self._queue_reports()
         print_logins(self.stdout)
 
