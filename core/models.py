@@ -105,6 +105,8 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Imported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         ANONYMISE = "anonymise", _("Anonymised")
+        # One request made with an API token (AC-11): every use of a token is audited.
+        API_CALL = "api_call", _("API call")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
