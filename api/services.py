@@ -20,7 +20,7 @@ from ngos.models import Membership, Organisation
 from .models import ApiToken
 from .scopes import Scope
 
-TOKEN_PREFIX = "kdk_"
+TOKEN_PREFIX = "kdk_"  # noqa: S105 - a marker that a string is a token, not a secret
 MAX_LIFETIME = datetime.timedelta(days=366)
 
 
