@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.access import signed_in
@@ -21,5 +22,16 @@ class SchemaView(SpectacularAPIView, ApiView):  # type: ignore[misc]
 
 
 def docs_view() -> Any:
-    """Swagger UI from files served here (no outside script, the CSP allows only 'self')."""
-    return signed_in(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+    """Swagger UI from files served here (no outside script, the CSP allows only 'self').
+
+    DRF exempts its views from Django's login middleware; this page is for people signed in to
+    the product, so it is wrapped in a plain view that the middleware does guard.
+    """
+    swagger = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+
+    @signed_in
+    def docs(request: HttpRequest) -> HttpResponseBase:
+        response: HttpResponseBase = swagger(request)
+        return response
+
+    return docs
