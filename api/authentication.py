@@ -47,7 +47,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class BearerTokenScheme(OpenApiAuthenticationExtension):
     """How the schema describes the token: HTTP bearer."""
 
     target_class = "api.authentication.BearerTokenAuthentication"

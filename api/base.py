@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
@@ -85,7 +85,7 @@ class ApiView(APIView):
         return exception_handler
 
 
-def form_errors(form: Form) -> Response:
+def form_errors(form: BaseForm) -> Response:
     """A form's errors as a 400, field by field, as the page shows them beside each field."""
     return Response(
         {name: [str(e) for e in errors] for name, errors in form.errors.items()},
@@ -100,6 +100,6 @@ def api_route(view_class: type[ApiView], **initkwargs: Any) -> Callable[..., Any
     signs the request in by token or session instead, and answers 401 to anyone else.
     """
     callback = login_not_required(view_class.as_view(**initkwargs))
-    callback.access_rule = f"api:{view_class.access_rule}"  # type: ignore[attr-defined]
-    callback.rate_limit = "api"  # type: ignore[attr-defined]
+    callback.access_rule = f"api:{view_class.access_rule}"
+    callback.rate_limit = "api"
     return callback

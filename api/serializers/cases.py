@@ -27,11 +27,11 @@ CASE_HEADER_FIELDS = [
 
 
 def section_fields(section: str) -> list[str]:
-    fields: list[str] = list(SECTIONS[section][1]._meta.fields)
-    return fields
+    form_class: Any = SECTIONS[section][1]
+    return list(form_class._meta.fields)
 
 
-class CaseSummarySerializer(serializers.ModelSerializer[Case]):
+class CaseSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
@@ -54,7 +54,7 @@ class CaseSummarySerializer(serializers.ModelSerializer[Case]):
 @extend_schema_field(
     {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": True}}
 )
-class CaseSectionsField(serializers.Field):  # type: ignore[type-arg]
+class CaseSectionsField(serializers.Field):
     """Every section of the case, each as {field: value}, as the case page shows them."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -84,7 +84,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-class CaseDetailSerializer(serializers.ModelSerializer[Case]):
+class CaseDetailSerializer(serializers.ModelSerializer):
     sections = CaseSectionsField()
 
     class Meta:
@@ -93,14 +93,14 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
         read_only_fields = fields
 
 
-class SectionUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SectionUpdateSerializer(serializers.Serializer):
     """Only for the schema: the body of a section update."""
 
     version = serializers.IntegerField(help_text="The case version these values were read at.")
     values = serializers.DictField(help_text="Fields of the section to change, by name.")
 
 
-class CaseRegisterSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CaseRegisterSerializer(serializers.Serializer):
     """Only for the schema: registration takes the registration form's fields."""
 
     given_name = serializers.CharField()
@@ -115,14 +115,14 @@ class CaseRegisterSerializer(serializers.Serializer):  # type: ignore[type-arg]
     confirm_not_duplicate = serializers.BooleanField(required=False)
 
 
-class NoteSerializer(serializers.ModelSerializer[CaseNote]):
+class NoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseNote
         fields = ["id", "author", "body", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
 
 
-class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+class FollowUpSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUp
         fields = [
@@ -140,12 +140,12 @@ class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
         read_only_fields = fields
 
 
-class FollowUpOutcomeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FollowUpOutcomeSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=["done", "missed"])
     outcome = serializers.CharField()
 
 
-class EncounterSerializer(serializers.ModelSerializer[Encounter]):
+class EncounterSerializer(serializers.ModelSerializer):
     cases = serializers.PrimaryKeyRelatedField(source="children", many=True, read_only=True)
 
     class Meta:

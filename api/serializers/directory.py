@@ -6,14 +6,14 @@ from meetings.models import Resolution
 from ngos.models import Organisation, Service
 
 
-class ServiceSerializer(serializers.ModelSerializer[Service]):
+class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = ["code", "name_fa", "name_en"]
         read_only_fields = fields
 
 
-class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+class OrganisationSerializer(serializers.ModelSerializer):
     provinces = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     home_province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     services = serializers.SerializerMethodField()
@@ -36,7 +36,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         return sorted({o.service.code for o in organisation.service_offerings.all()})
 
 
-class ResolutionSerializer(serializers.ModelSerializer[Resolution]):
+class ResolutionSerializer(serializers.ModelSerializer):
     meeting_date = serializers.DateField(source="meeting.held_on", read_only=True)
     working_group = serializers.IntegerField(source="meeting.working_group_id", read_only=True)
     responsible_organisations = serializers.SerializerMethodField()

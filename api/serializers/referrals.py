@@ -9,7 +9,7 @@ from children.models import Referral
 from children.selectors.referrals import shared_fields
 
 
-class ReferralSerializer(serializers.ModelSerializer[Referral]):
+class ReferralSerializer(serializers.ModelSerializer):
     service = serializers.SlugRelatedField(slug_field="code", read_only=True)
     child = serializers.SerializerMethodField()
     direction = serializers.SerializerMethodField()
@@ -60,7 +60,7 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
         return data
 
 
-class ReferralSendSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReferralSendSerializer(serializers.Serializer):
     service = serializers.CharField(help_text="A service code, e.g. education.")
     to_organisation = serializers.IntegerField()
     need = serializers.CharField()
@@ -69,7 +69,7 @@ class ReferralSendSerializer(serializers.Serializer):  # type: ignore[type-arg]
     consent_override_reason = serializers.CharField(required=False)
 
 
-class ReferralAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ReferralAnswerSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=["accept", "decline", "complete"])
     reason = serializers.CharField(required=False, help_text="Required to decline.")
     completed = serializers.ChoiceField(choices=["yes", "no"], required=False)

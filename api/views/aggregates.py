@@ -18,7 +18,7 @@ from ..base import ApiView, form_errors
 from ..scopes import Scope
 
 
-class FigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FigureSerializer(serializers.Serializer):
     measure = serializers.CharField()
     province = serializers.CharField(help_text='A province id, or "all" for the nation.')
     dimension = serializers.CharField(allow_blank=True)
@@ -26,7 +26,7 @@ class FigureSerializer(serializers.Serializer):  # type: ignore[type-arg]
     value = serializers.CharField(help_text='A count, "<5" (1 to 4) or "*" (hidden).')
 
 
-class AggregatesSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AggregatesSerializer(serializers.Serializer):
     period = serializers.CharField()
     province = serializers.CharField()
     figures = FigureSerializer(many=True)

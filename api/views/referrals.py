@@ -130,14 +130,14 @@ class ReferralAnswerView(ApiView):
                 by=request.user, referral=referral, reason=form.cleaned_data["reason"]
             )
         elif answer == "complete":
-            form = CompleteForm(request.data)
-            if not form.is_valid():
-                return form_errors(form)
+            complete = CompleteForm(request.data)
+            if not complete.is_valid():
+                return form_errors(complete)
             referral = referral_complete(
                 by=request.user,
                 referral=referral,
-                completed=form.cleaned_data["completed"],
-                notes=form.cleaned_data["notes"],
+                completed=complete.cleaned_data["completed"],
+                notes=complete.cleaned_data["notes"],
             )
         else:
             return Response({"answer": ["accept, decline or complete"]}, status=400)

@@ -10,7 +10,7 @@ from core.access import signed_in
 from ..base import ApiView
 
 
-class SchemaView(SpectacularAPIView, ApiView):  # type: ignore[misc]
+class SchemaView(SpectacularAPIView, ApiView):
     access_rule = "signed_in"
     authentication_classes = ApiView.authentication_classes
     permission_classes = ApiView.permission_classes

@@ -18,7 +18,9 @@ def make_token(adm):
 
     def make(organisation, scopes=None, kind=ApiToken.Kind.ORGANISATION, days=30, province=None):
         if scopes is None:
-            scopes = Scope.FOR_AGGREGATES if kind == ApiToken.Kind.AGGREGATES else Scope.FOR_ORGANISATION
+            scopes = (
+                Scope.FOR_AGGREGATES if kind == ApiToken.Kind.AGGREGATES else Scope.FOR_ORGANISATION
+            )
         return token_create(
             by=adm,
             name="سامانه بهزیستی",

@@ -271,7 +271,9 @@ def test_the_receiver_reads_only_what_a_referral_shares(session_client, cw_b, ca
     assert body["case"] is None
     assert set(body["child"]) == {"given_name", "family_name", "age", "sex"}
     assert client.get(f"/api/v1/cases/{case_a.pk}/").status_code == 404
-    response = client.post(f"/api/v1/referrals/{referral.pk}/answer/", {"answer": "accept"}, format="json")
+    response = client.post(
+        f"/api/v1/referrals/{referral.pk}/answer/", {"answer": "accept"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["state"] == "accepted"
 
 

@@ -39,9 +39,7 @@ def test_administrator_creates_a_token_and_sees_it_once(client_as, adm, org_a):
 
 
 def test_a_token_for_aggregates_refuses_case_scopes(client_as, adm, ministry):
-    response = client_as(adm).post(
-        reverse("api:token_create"), _form(ministry, kind="aggregates")
-    )
+    response = client_as(adm).post(reverse("api:token_create"), _form(ministry, kind="aggregates"))
     assert response.status_code == 200
     assert not ApiToken.objects.exists()
     assert "scopes" in response.context["form"].errors

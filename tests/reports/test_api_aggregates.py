@@ -40,7 +40,9 @@ def test_api_figures_are_the_dashboards_protected_cells(client_as, min_officer, 
     cells = figures(response)
     cube = period_cube(Q2)
     for (measure, place, dimension, category), value in cells.items():
-        assert cube.get(measure, place if place == "all" else int(place), dimension, category) == value
+        assert (
+            cube.get(measure, place if place == "all" else int(place), dimension, category) == value
+        )
     assert cells[("registered", "all", "", "")] == 19
     razavi = str(dataset["razavi"])
     assert cells[("registered", razavi, "", "")] == SUPPRESSED  # 3 children
@@ -55,7 +57,9 @@ def test_api_figures_are_the_dashboards_protected_cells(client_as, min_officer, 
 def test_no_api_figure_is_a_count_from_one_to_four(min_officer, dataset):
     client = APIClient()
     client.force_login(min_officer)
-    values = [f["value"] for f in client.get("/api/v1/aggregates/", {"quarter": Q2.key}).json()["figures"]]
+    values = [
+        f["value"] for f in client.get("/api/v1/aggregates/", {"quarter": Q2.key}).json()["figures"]
+    ]
     assert not [v for v in values if isinstance(v, int) and 0 < v < 5]
 
 
@@ -71,9 +75,7 @@ def test_a_provincial_aggregates_token_reaches_only_its_province(adm, ministry, 
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    response = client.get(
-        "/api/v1/aggregates/", {"quarter": Q2.key, "province": dataset["tehran"]}
-    )
+    response = client.get("/api/v1/aggregates/", {"quarter": Q2.key, "province": dataset["tehran"]})
     assert response.status_code == 200
     assert {f["province"] for f in response.json()["figures"]} == {str(dataset["razavi"])}
 
