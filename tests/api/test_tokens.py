@@ -135,3 +135,20 @@ def test_a_token_cannot_sign_in_to_the_pages(make_token, org_a, client):
     assert not token.user.has_usable_password()
     response = client.get(reverse("children:case_list"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 302  # the pages know sessions only
+
+
+def test_a_tokens_account_is_not_on_the_staff_screens(make_token, org_a, mgr_a, client_as):
+    """Only the token screens change a token: its manager cannot change its role (AC-11)."""
+    token, _secret = make_token(org_a)
+    client = client_as(mgr_a)
+    staff = client.get(reverse("ngos:staff_list", args=[org_a.pk])).content.decode()
+    assert token.user.username not in staff
+    response = client.get(reverse("ngos:staff_edit", args=[org_a.pk, token.user.membership.pk]))
+    assert response.status_code == 404
+
+
+def test_a_tokens_account_cannot_be_given_cases(make_token, org_a):
+    from children.selectors.cases import case_holders
+
+    token, _secret = make_token(org_a)
+    assert token.user not in case_holders(org_a)
