@@ -334,3 +334,24 @@ def test_session_writes_need_the_csrf_token(cw_a, case_a):
     response = client.post(f"/api/v1/cases/{case_a.pk}/notes/", {"body": "x"}, format="json")
     assert response.status_code == 403
     assert case_a.notes.count() == 0
+
+
+def test_every_api_route_that_names_a_case_is_checked():
+    """A new API route naming a case, encounter or referral fails here until it joins CASE_SCOPED."""
+    import re
+
+    from tests.core.test_access import project_views
+
+    named = set()
+    for route, pattern in project_views():
+        if not route.startswith("api/v1/") or "<int:" not in route:
+            continue
+        if route.startswith(("api/v1/cases/", "api/v1/encounters/", "api/v1/referrals/")):
+            named.add("/" + re.sub(r"<int:(\w+)>", lambda m: "{" + m.group(1) + "}", route))
+    listed = {
+        route.replace("{case}", "{pk}").replace("{encounter}", "{pk}").replace("{referral}", "{pk}")
+        for _method, route in CASE_SCOPED
+    }
+    listed = {r.replace("identity", "{section}") for r in listed}
+    named = {r.replace("<slug:section>", "{section}") for r in named}
+    assert named == {r.replace("{followup}", "{followup_pk}") for r in listed}
