@@ -23,7 +23,9 @@ class TokenForm(forms.Form):
         help_text=_("Which partner system uses it, e.g. the State Welfare Organisation's system."),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=ApiToken.Kind.choices, widget=forms.RadioSelect
+        label=_("Kind"),
+        choices=ApiToken.Kind.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -40,7 +42,9 @@ class TokenForm(forms.Form):
         empty_label=_("All provinces"),
     )
     scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=Scope.CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Scopes"),
+        choices=Scope.CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     expires_on = JalaliDateField(label=_("Expires on"))
 
