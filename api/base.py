@@ -62,12 +62,15 @@ class ApiView(APIView):
     required_perms: tuple[Perm, ...] = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
+        # Sign in first (once: DRF keeps the user on the request), then count the request, so a
+        # caller is limited whether or not this route then refuses it.
+        self.perform_authentication(request)
         wait = hit(request._request, "api", rate_key(request))
         if wait is None and is_search(request._request):
             wait = hit(request._request, "search", rate_key(request))
         if wait is not None:
             raise exceptions.Throttled(wait)
+        super().initial(request, *args, **kwargs)
         if self.required_perms and not any(
             has_permission(request.user, perm) for perm in self.required_perms
         ):

@@ -355,3 +355,14 @@ def test_every_api_route_that_names_a_case_is_checked():
     listed = {r.replace("identity", "{section}") for r in listed}
     named = {r.replace("<slug:section>", "{section}") for r in named}
     assert named == {r.replace("{followup}", "{followup_pk}") for r in listed}
+
+
+def test_a_refused_step_answers_400_with_the_services_message(session_client, cw_b, case_a, org_b):
+    """An answer the referral's state no longer allows is the service's refusal, not an error."""
+    referral = ReferralFactory(case=case_a, to_organisation=org_b)
+    client = session_client(cw_b)
+    url = f"/api/v1/referrals/{referral.pk}/answer/"
+    assert client.post(url, {"answer": "accept"}, format="json").status_code == 200
+    again = client.post(url, {"answer": "accept"}, format="json")
+    assert again.status_code == 400
+    assert again.json()["detail"]

@@ -63,3 +63,12 @@ def test_api_searches_count_against_the_search_rate(session_client, cw_a):
     client = session_client(cw_a)
     answers = [client.get("/api/v1/cases/", {"q": "علی"}).status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+@override_settings(RATE_LIMITS={"api": "2/m", "search": "30/m"})
+def test_requests_a_token_may_not_make_still_count_against_its_rate(
+    make_token, token_client, org_a
+):
+    _token, secret = make_token(org_a, scopes=["directory:read"])
+    client = token_client(secret)
+    assert [client.get("/api/v1/cases/").status_code for _ in range(3)] == [403, 403, 429]
