@@ -343,7 +343,7 @@ def test_every_api_route_that_names_a_case_is_checked():
     from tests.core.test_access import project_views
 
     named = set()
-    for route, pattern in project_views():
+    for route, _pattern in project_views():
         if not route.startswith("api/v1/") or "<int:" not in route:
             continue
         if route.startswith(("api/v1/cases/", "api/v1/encounters/", "api/v1/referrals/")):

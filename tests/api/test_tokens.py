@@ -152,3 +152,15 @@ def test_a_tokens_account_cannot_be_given_cases(make_token, org_a):
 
     token, _secret = make_token(org_a)
     assert token.user not in case_holders(org_a)
+
+
+def test_a_tokens_account_is_not_offered_as_a_caseworker_on_the_pages(
+    make_token, org_a, cw_a, client_as
+):
+    token, _secret = make_token(org_a)
+    register = client_as(cw_a).get(reverse("children:case_register"))
+    choices = {c[0].value for c in register.context["form"].fields["assigned_to"].choices if c[0]}
+    assert cw_a.pk in choices and token.user.pk not in choices
+    listing = client_as(cw_a).get(reverse("children:case_list"))
+    colleagues = listing.context["filter"].form.fields["assigned_to"].queryset
+    assert token.user not in colleagues
