@@ -27,7 +27,9 @@ def docs_view() -> Any:
     DRF exempts its views from Django's login middleware; this page is for people signed in to
     the product, so it is wrapped in a plain view that the middleware does guard.
     """
-    swagger = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+    swagger = SpectacularSwaggerSplitView.as_view(
+        url_name="api:schema", template_name="api/swagger_ui.html"
+    )
 
     @signed_in
     def docs(request: HttpRequest) -> HttpResponseBase:

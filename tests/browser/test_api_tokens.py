@@ -50,3 +50,14 @@ def test_an_administrator_creates_and_revokes_a_token_on_a_phone(
     page.wait_for_load_state()
     assert page.get_by_test_id(f"revoke-{prefix}").count() == 0
     screenshot(page, "4-revoked")
+
+
+def test_the_api_docs_render_under_the_content_security_policy(page, admin_and_org, screenshot):
+    refused = []
+    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    sign_in(page, "sara")
+    page.goto("/api/docs/")
+    page.locator(".swagger-ui .info").wait_for()
+    assert page.locator(".opblock").count() > 10
+    assert not [text for text in refused if "Content Security Policy" in text]
+    screenshot(page, "docs")
