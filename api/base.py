@@ -5,6 +5,7 @@ and the access declaration the URL walker reads (AC-03, AC-11, RL-01)."""
 from collections.abc import Callable
 from typing import Any
 
+import pghistory
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -71,6 +72,10 @@ class ApiView(APIView):
         if wait is not None:
             raise exceptions.Throttled(wait)
         super().initial(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            # Row history (pghistory) took its user at the request's start, before a token was
+            # read: name the token's account for this request's changes too.
+            pghistory.context(user=request.user.pk)
         if self.required_perms and not any(
             has_permission(request.user, perm) for perm in self.required_perms
         ):

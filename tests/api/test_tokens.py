@@ -164,3 +164,30 @@ def test_a_tokens_account_is_not_offered_as_a_caseworker_on_the_pages(
     listing = client_as(cw_a).get(reverse("children:case_list"))
     colleagues = listing.context["filter"].form.fields["assigned_to"].queryset
     assert token.user not in colleagues
+
+
+def test_answers_to_a_token_are_not_kept_by_caches(make_token, token_client, org_a, case_a):
+    """The JSON holds children's details: no browser or proxy may keep it (CF-01)."""
+    _token, secret = make_token(org_a)
+    response = token_client(secret).get(f"/api/v1/cases/{case_a.pk}/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_row_history_names_the_tokens_account(make_token, token_client, org_a, case_a):
+    """A change made with a token is attributed in the case's row history too (LG-01)."""
+    from django.apps import apps
+
+    token, secret = make_token(org_a)
+    response = token_client(secret).patch(
+        f"/api/v1/cases/{case_a.pk}/sections/work/",
+        {"version": case_a.version, "values": {"workplace": "کارگاه"}},
+        format="json",
+    )
+    assert response.status_code == 200
+    event = (
+        apps.get_model("children", "CaseEvent")
+        .objects.filter(pgh_obj_id=case_a.pk, pgh_label="update")
+        .latest("pgh_id")
+    )
+    assert event.pgh_context.metadata["user"] == token.user.pk
