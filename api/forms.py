@@ -63,6 +63,16 @@ class TokenForm(forms.Form):
             self.add_error(
                 "scopes", _("Some of these scopes are not allowed for this kind of token.")
             )
+        organisation = cleaned.get("organisation")
+        if (
+            kind == ApiToken.Kind.AGGREGATES
+            and organisation is not None
+            and organisation.kind == Organisation.Kind.NGO
+        ):
+            self.add_error(
+                "organisation",
+                _("A token for aggregate figures belongs to a government body, not an NGO."),
+            )
         expires_on = cleaned.get("expires_on")
         today = timezone.localdate()
         if isinstance(expires_on, datetime.date) and not (

@@ -62,6 +62,12 @@ def token_create(
         raise ValidationError(_("A token must expire within a year."), code="expires_at")
     if kind != ApiToken.Kind.AGGREGATES:
         province = None
+    elif organisation.kind == Organisation.Kind.NGO:
+        # National figures are for the ministry's and agencies' systems, not an NGO's.
+        raise ValidationError(
+            _("A token for aggregate figures belongs to a government body, not an NGO."),
+            code="organisation",
+        )
     prefix, key = _new_key()
     user = get_user_model().objects.create(
         username=f"api-{prefix}",

@@ -191,3 +191,11 @@ def test_row_history_names_the_tokens_account(make_token, token_client, org_a, c
         .latest("pgh_id")
     )
     assert event.pgh_context.metadata["user"] == token.user.pk
+
+
+def test_an_aggregates_token_is_for_a_government_body_only(make_token, org_a):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        make_token(org_a, kind=ApiToken.Kind.AGGREGATES)
+    assert not ApiToken.objects.exists()
