@@ -27,7 +27,10 @@ def _colleagues(request):
         return get_user_model().objects.none()
     return (
         get_user_model()
-        .objects.filter(membership__organisation_id=request.user.membership.organisation_id)
+        .objects.filter(
+            membership__organisation_id=request.user.membership.organisation_id,
+            api_token__isnull=True,  # API tokens' service accounts are not colleagues (AC-11)
+        )
         .order_by("first_name", "last_name")
     )
 

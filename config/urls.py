@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
+    # The JSON API (docs/adr/0031-api.md); the offline app's /api/v1/sync/ comes before it.
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -110,6 +110,8 @@ class AuditEvent(models.Model):
         SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong one-time code")
         SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
         RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        # One request made with an API token (AC-11): every use of a token is audited.
+        API_CALL = "api_call", _("API call")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

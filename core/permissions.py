@@ -57,6 +57,8 @@ class Perm(StrEnum):
     USERS_MANAGE_ALL = "users.manage_all"
     # Every organisation's profile, its identity (kind, code) included.
     ORGS_MANAGE_ALL = "orgs.manage_all"
+    # API tokens for partner systems: create, list, revoke (AC-11).
+    API_TOKENS_MANAGE = "api.tokens"
 
 
 # Permissions that only ever apply inside the holder's own organisation.
@@ -172,6 +174,7 @@ class Role:
                     Perm.DATA_IMPORT,
                     Perm.USERS_MANAGE_ALL,
                     Perm.ORGS_MANAGE_ALL,
+                    Perm.API_TOKENS_MANAGE,
                     Perm.DIRECTORY_VIEW,
                     Perm.COVERAGE_VIEW,
                     Perm.ORG_HISTORY_VIEW,

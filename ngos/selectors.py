@@ -196,8 +196,10 @@ def organisations_with_manageable_staff(*, user: User) -> QuerySet[Organisation]
 
 
 def staff_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's people. The service accounts of API tokens are left out: they are
+    managed on the token screens only, so no staff screen can change a token's role (AC-11)."""
     return (
-        Membership.objects.filter(organisation=organisation)
+        Membership.objects.filter(organisation=organisation, user__api_token__isnull=True)
         .select_related("user", "province")
         .order_by("-user__is_active", "role", "user__last_name", "user__first_name")
     )

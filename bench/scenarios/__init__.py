@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 SCENARIOS: list[tuple[str, Callable[..., Any]]] = []
 ORDER = [
     "case list",
+    "api case list",
     "case search by sound",
     "case page",
     "duplicate check",
@@ -58,6 +59,7 @@ def url_or_none(name, *args):
 def all_scenarios():
     # Imported for their registrations, in table order.
     from . import (  # noqa: F401
+        api,
         cases,
         children_import,
         exports,

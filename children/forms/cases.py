@@ -123,7 +123,10 @@ class RegistrationForm(IdentityFieldsMixin):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = (
             get_user_model()
-            .objects.filter(membership__organisation=organisation, is_active=True)
+            # An API token's service account is not a person to give a case to (AC-11).
+            .objects.filter(
+                membership__organisation=organisation, is_active=True, api_token__isnull=True
+            )
             .order_by("first_name", "last_name")
         )
         self.fields["assigned_to"].initial = user.pk

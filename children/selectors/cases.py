@@ -41,6 +41,8 @@ def case_holders(organisation: Organisation | int) -> QuerySet[User]:
             membership__organisation=organisation,
             membership__role__in=roles_with(Perm.CASE_EDIT),
             is_active=True,
+            # An API token's service account holds no case (AC-11).
+            api_token__isnull=True,
         )
         .order_by("first_name", "last_name")
     )

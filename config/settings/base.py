@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +293,8 @@ RATE_LIMITS = {
     "picker": env("RATE_LIMIT_PICKER", default="40/m"),
     "export": env("RATE_LIMIT_EXPORT", default="10/10m"),
     "import": env("RATE_LIMIT_IMPORT", default="10/h"),
+    # Every API request, per token (or per user for the app's session) (RL-01, AC-11).
+    "api": env("RATE_LIMIT_API", default="600/m"),
 }
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # a broken cache lets requests through (core/ratelimits.py logs it)
@@ -418,3 +424,36 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # The demo's fixed TOTP key and `demo_code` work only with this on (or DEBUG); never in production.
 DEMO_SECOND_FACTOR = env.bool("DEMO_SECOND_FACTOR", default=False)
+
+# --- The JSON API (issue 19, docs/adr/0031-api.md, AC-11) -----------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.base.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Koodak API",
+    "DESCRIPTION": "Cases, referrals, the directory and aggregate figures for partner systems.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Swagger UI from this server's own static files: the CSP allows only 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "children.models.choices.CaseStatus",
+        "FollowUpStatusEnum": "children.models.choices.FollowUpStatus",
+        "ResolutionStatusEnum": "meetings.models.Resolution.Status",
+    },
+}

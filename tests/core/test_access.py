@@ -58,11 +58,29 @@ def test_public_views_are_exactly_the_reviewed_list():
     assert public == PUBLIC_VIEWS
 
 
+def is_api(pattern):
+    """An API route (AC-11): DRF signs it in by token or session and answers 401, not a redirect."""
+    return getattr(pattern.callback, "access_rule", "").startswith("api:")
+
+
 def test_every_non_public_view_requires_login():
     for _route, pattern in project_views():
-        if pattern.name in PUBLIC_VIEWS:
+        if pattern.name in PUBLIC_VIEWS or is_api(pattern):
             continue
         assert getattr(pattern.callback, "login_required", True) is not False, pattern.name
+
+
+def test_every_api_route_requires_a_signed_in_caller():
+    """AC-03 for the API: each route declares its rule, signs in by token or session only and
+    refuses anyone else."""
+    from api.base import ApiView
+
+    routes = [(route, pattern) for route, pattern in project_views() if is_api(pattern)]
+    assert routes
+    for route, pattern in routes:
+        view_class = pattern.callback.cls
+        assert issubclass(view_class, ApiView), route
+        assert "IsAuthenticated" in {p.__name__ for p in view_class.permission_classes}, route
 
 
 def _sample_url(route):
@@ -79,6 +97,9 @@ def test_anonymous_requests_to_non_public_views_go_to_sign_in():
         if pattern.name in PUBLIC_VIEWS:
             continue
         response = client.get(_sample_url(route))
+        if is_api(pattern):
+            assert response.status_code == 401, route
+            continue
         assert response.status_code == 302, route
         assert response["Location"].startswith(reverse("login")), route
 

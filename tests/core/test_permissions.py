@@ -133,6 +133,7 @@ ROLE_TABLE = {
         "data.import",
         "users.manage_all",
         "orgs.manage_all",
+        "api.tokens",
         "directory.view",
         "directory.coverage",
         "org.history",
