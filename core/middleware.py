@@ -151,5 +151,12 @@ class SecondFactorMiddleware:
             return None
         if not second_factor.required_for(user):
             return None
+        if str(getattr(view_func, "access_rule", "")).startswith("api:"):
+            # The app's session on the JSON API: an answer it can read, not a sign-in page.
+            from django.http import JsonResponse
+            from django.utils.translation import gettext
+
+            detail = gettext("Confirm the one-time code from your phone first.")
+            return JsonResponse({"detail": detail}, status=403)
         step = "second_factor_verify" if second_factor.is_enrolled(user) else "second_factor_enrol"
         return redirect_to_login(request.get_full_path(), reverse(step))

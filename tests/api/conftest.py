@@ -10,6 +10,7 @@ from api.models import ApiToken
 from api.scopes import Scope
 from api.services import token_create
 from tests.factories import CaseFactory
+from tests.second_factor import verify_session
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def session_client():
     def make(user):
         client = APIClient()
         client.force_login(user)
-        return client
+        return verify_session(client, user)
 
     return make
 

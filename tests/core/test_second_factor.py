@@ -43,6 +43,15 @@ def test_each_role_that_needs_it_is_sent_to_the_code_page_before_any_data_page(r
         assert unquote(response["Location"]).endswith("next=" + page)
 
 
+def test_the_api_answers_an_unconfirmed_session_with_403_not_a_sign_in_page(mgr_a):
+    give_device(mgr_a)
+    client = signed_in_without_code(mgr_a)
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
 @pytest.mark.parametrize("who", ["mgr_a", "min_officer", "adm"])
 def test_a_user_whose_role_needs_it_and_who_has_none_is_sent_to_set_it_up(request, who):
     client = signed_in_without_code(request.getfixturevalue(who))

@@ -15,6 +15,7 @@ from core.permissions import Role
 from reports.selectors.national import period_cube
 from reports.suppression import SUPPRESSED
 from tests.factories import member, province
+from tests.second_factor import verify_session
 
 from .data import Q2
 
@@ -35,6 +36,7 @@ def figures(response, **match):
 def test_api_figures_are_the_dashboards_protected_cells(client_as, min_officer, dataset):
     client = APIClient()
     client.force_login(min_officer)
+    verify_session(client, min_officer)
     response = client.get("/api/v1/aggregates/", {"quarter": Q2.key})
     assert response.status_code == 200
     cells = figures(response)
@@ -57,6 +59,7 @@ def test_api_figures_are_the_dashboards_protected_cells(client_as, min_officer, 
 def test_no_api_figure_is_a_count_from_one_to_four(min_officer, dataset):
     client = APIClient()
     client.force_login(min_officer)
+    verify_session(client, min_officer)
     values = [
         f["value"] for f in client.get("/api/v1/aggregates/", {"quarter": Q2.key}).json()["figures"]
     ]
@@ -83,5 +86,6 @@ def test_a_provincial_aggregates_token_reaches_only_its_province(adm, ministry, 
 def test_a_provincial_officer_session_reaches_only_its_province(provincial_officer, dataset):
     client = APIClient()
     client.force_login(provincial_officer)
+    verify_session(client, provincial_officer)
     response = client.get("/api/v1/aggregates/", {"quarter": Q2.key})
     assert {f["province"] for f in response.json()["figures"]} == {str(dataset["razavi"])}
