@@ -4,6 +4,9 @@ from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
 
+# The offline app's received items live in their package but belong to this app (RE-08).
+from ..sync.models import SyncItem  # noqa: E402
+
 __all__ = [
     "Assessment",
     "ClosureRequest",
@@ -23,4 +26,5 @@ __all__ = [
     "EncounterChild",
     "Household",
     "SHARED_FIELDS",
+    "SyncItem",
 ]

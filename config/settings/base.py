@@ -343,3 +343,14 @@ CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
     "task": "children.tasks.anonymise_expired_cases",
     "schedule": crontab(hour=2, minute=45),
 }
+
+# The offline app (RE-08): DRF serves its two endpoints with the pages' session and CSRF; the
+# release name goes into the service worker's cache name (children/sync/pages.py).
+INSTALLED_APPS += ["rest_framework"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+OFFLINE_RELEASE = env("RELEASE", default="")
