@@ -72,6 +72,8 @@ class BundleView(_OfflineView):
 
 
 # The URLconf's access test needs each view to declare its rule (AC-03); DRF checks the same
-# permissions again and answers 403 in JSON for anyone without them.
+# permissions again. DRF marks its views as exempt from Django's login middleware: these are
+# not, so a signed-out phone is sent to sign in like on any page, and the app reads that.
 sync = require_permission(Perm.OUTREACH_LOG)(SyncView.as_view())
 bundle = require_permission(Perm.OUTREACH_LOG)(BundleView.as_view())
+sync.login_required = bundle.login_required = True  # type: ignore[attr-defined]

@@ -99,10 +99,9 @@ def _case(user: User, item: Mapping[str, Any], perm: Perm) -> Case:
     return case
 
 
-def _encounter(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
+def _encounter(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
     data = dict(item["data"])
-    if item.get("case"):
-        case = _case(user, item, Perm.OUTREACH_LOG)
+    if case is not None:
         data["cases"] = [str(case.pk)]
     organisation = user.membership.organisation
     form = EncounterForm(data, cases=cases_visible_to(user), organisation=organisation)
@@ -118,7 +117,7 @@ def _encounter(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
     return "children.encounter", encounter
 
 
-def _registration(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
+def _registration(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
     organisation = user.membership.organisation
     data = dict(item["data"])
     data.setdefault("assigned_to", str(user.pk))
@@ -153,8 +152,8 @@ def _registration(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
     return "children.case", case
 
 
-def _note(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
-    case = _case(user, item, Perm.CASE_EDIT)
+def _note(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
+    assert case is not None  # noqa: S101 (CASE_PERM requires one)
     form = NoteForm(item["data"])
     if not form.is_valid():
         raise Refused(_errors(form))
@@ -162,8 +161,8 @@ def _note(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
     return "children.casenote", note
 
 
-def _followup_outcome(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
-    case = _case(user, item, Perm.FOLLOWUP_MANAGE)
+def _followup_outcome(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
+    assert case is not None  # noqa: S101 (CASE_PERM requires one)
     data = item["data"]
     followup = case.follow_ups.filter(pk=_integer(data.get("followup"))).first()
     if followup is None:
@@ -195,8 +194,8 @@ def _followup_outcome(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
     return "children.followup", followup
 
 
-def _section_update(user: User, item: Mapping[str, Any]) -> tuple[str, Any]:
-    case = _case(user, item, Perm.CASE_EDIT)
+def _section_update(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
+    assert case is not None  # noqa: S101 (CASE_PERM requires one)
     data = dict(item["data"])
     section = str(data.pop("section", ""))
     allowed = SECTION_FIELDS.get(section)
@@ -248,6 +247,24 @@ APPLY = {
     SyncItem.Kind.FOLLOWUP_OUTCOME: _followup_outcome,
     SyncItem.Kind.SECTION_UPDATE: _section_update,
 }
+
+
+# The permission each kind needs on the item's case; None: the kind needs no case (an encounter
+# may name one, checked with the outreach permission).
+CASE_PERM: dict[str, Perm | None] = {
+    SyncItem.Kind.ENCOUNTER: None,
+    SyncItem.Kind.REGISTRATION: None,
+    SyncItem.Kind.NOTE: Perm.CASE_EDIT,
+    SyncItem.Kind.FOLLOWUP_OUTCOME: Perm.FOLLOWUP_MANAGE,
+    SyncItem.Kind.SECTION_UPDATE: Perm.CASE_EDIT,
+}
+
+
+def _item_case(user: User, item: Mapping[str, Any], kind: str) -> Case | None:
+    perm = CASE_PERM[kind]
+    if kind == SyncItem.Kind.REGISTRATION or (perm is None and not item.get("case")):
+        return None
+    return _case(user, item, perm or Perm.OUTREACH_LOG)
 
 
 def _integer(value: Any) -> int | None:
@@ -306,9 +323,11 @@ def sync_item_apply(*, by: User, item: Any) -> dict[str, Any]:
         done = SyncItem.objects.filter(user=by, client_id=client_id).first()
         if done is not None:
             return answer | _received(done)
+        # Outside the transaction: a refused look-up's audit row stays (AC-01).
+        case = _item_case(by, item, kind)
         try:
             with transaction.atomic():
-                object_type, obj = APPLY[kind](by, item)
+                object_type, obj = APPLY[kind](by, item, case)
                 SyncItem.objects.create(
                     user=by,
                     client_id=client_id,

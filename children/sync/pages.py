@@ -8,6 +8,7 @@ shell, which shows the same thing from the phone's copy.
 """
 
 import hashlib
+import json
 from functools import lru_cache
 
 from django.conf import settings
@@ -69,9 +70,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     body = render_to_string(
         "children/offline/sw.js",
         {
-            "cache_name": f"koodak-static-{static_version()}",
-            "static_urls": [staticfiles_storage.url(name) for name in SHELL_STATIC],
-            "shell_url": reverse("children:offline_app"),
+            # JSON literals of our own values, written into the script as they are.
+            "cache_name": json.dumps(f"koodak-static-{static_version()}"),
+            "static_urls": json.dumps([staticfiles_storage.url(name) for name in SHELL_STATIC]),
+            "shell_url": json.dumps(reverse("children:offline_app")),
         },
     )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

@@ -2,9 +2,9 @@
 // It caches static files under the release's version and the offline shell, which holds no
 // child's data; the child data the app keeps is encrypted in IndexedDB by the page, never here.
 "use strict";
-const CACHE = "{{ cache_name|escapejs }}";
-const SHELL = "{{ shell_url|escapejs }}";
-const STATIC = [{% for url in static_urls %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+const CACHE = {{ cache_name }};
+const SHELL = {{ shell_url }};
+const STATIC = {{ static_urls }};
 // The pages a street day needs; offline they open as the shell, which shows them from the
 // phone's copy. Everything else offline gets the browser's own "no connection" page.
 const OFFLINE_PAGES = [/^\/my-work\/$/, /^\/outreach\/new\/$/, /^\/cases\/register\/$/, /^\/cases\/\d+\/$/, /^\/cases\/\d+\/follow-ups\/\d+\/.*$/, /^\/offline\/$/];
