@@ -139,7 +139,11 @@ def _registration(user: User, item: Mapping[str, Any], case: Case | None) -> tup
             if c.case.organisation_id == organisation.pk
         ]
         elsewhere = sorted(
-            {str(c.case.organisation) for c in duplicates if c.case.organisation_id != organisation.pk}
+            {
+                str(c.case.organisation)
+                for c in duplicates
+                if c.case.organisation_id != organisation.pk
+            }
         )
         raise NeedsDecision({"own": own, "elsewhere": elsewhere})
     case = services.case_register(
@@ -365,5 +369,8 @@ def sync_item_apply(*, by: User, item: Any) -> dict[str, Any]:
 
 def _validation_errors(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in ValidationError(msgs).messages] for field, msgs in error.error_dict.items()}
+        return {
+            field: [str(m) for m in ValidationError(msgs).messages]
+            for field, msgs in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}

@@ -88,7 +88,9 @@ def _offline_text() -> dict[str, str]:
         "queued": _("Saved on this phone. It is sent when the connection returns."),
         "synced": _("Everything made offline has arrived."),
         "needs_attention": _("Some items came back: they need your attention."),
-        "signed_out": _("You are signed out: the cases kept on this phone are deleted. Sign in to send what waits."),
+        "signed_out": _(
+            "You are signed out: the cases kept on this phone are deleted. Sign in to send what waits."
+        ),
         "case_not_kept": _("This case is not kept on this phone."),
         "case_number": _("Case number"),
         "father_name": _("Father's name"),

@@ -4,7 +4,6 @@ organisation's case, and the bundle holds the least a street day needs."""
 import json
 import uuid
 
-import pytest
 from django.urls import reverse
 
 from children.models import Case, CaseNote, Encounter, FollowUp, SyncItem
@@ -28,7 +27,9 @@ def item(kind, data, *, case=None, base_version=None, client_id=None):
 
 
 def send(client, *items):
-    response = client.post(SYNC, json.dumps({"items": list(items)}), content_type="application/json")
+    response = client.post(
+        SYNC, json.dumps({"items": list(items)}), content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     return response.json()["results"]
 
@@ -166,7 +167,12 @@ def test_an_item_from_a_stale_case_version_is_a_conflict_with_both_values(
     )[0]
     assert result["status"] == "conflict"
     assert result["conflict"] == [
-        {"field": "given_name", "label": result["conflict"][0]["label"], "saved": "علیرضا", "yours": "علی‌اکبر"}
+        {
+            "field": "given_name",
+            "label": result["conflict"][0]["label"],
+            "saved": "علیرضا",
+            "yours": "علی‌اکبر",
+        }
     ]
     assert result["current_version"] == stale + 1
     case_a.refresh_from_db()
