@@ -1,11 +1,10 @@
+# The offline app's received items live in their package but belong to this app (RE-08).
+from ..sync.models import SyncItem  # noqa: E402
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
-
-# The offline app's received items live in their package but belong to this app (RE-08).
-from ..sync.models import SyncItem  # noqa: E402
 
 __all__ = [
     "Assessment",

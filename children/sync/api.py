@@ -76,4 +76,4 @@ class BundleView(_OfflineView):
 # not, so a signed-out phone is sent to sign in like on any page, and the app reads that.
 sync = require_permission(Perm.OUTREACH_LOG)(SyncView.as_view())
 bundle = require_permission(Perm.OUTREACH_LOG)(BundleView.as_view())
-sync.login_required = bundle.login_required = True  # type: ignore[attr-defined]
+sync.login_required = bundle.login_required = True

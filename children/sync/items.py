@@ -20,7 +20,7 @@ the audit rows, the timeline and the duplicate check are the pages'. The answer 
 
 import copy
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -168,7 +168,7 @@ def _note(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, 
 def _followup_outcome(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
     assert case is not None  # noqa: S101 (CASE_PERM requires one)
     data = item["data"]
-    followup = case.follow_ups.filter(pk=_integer(data.get("followup"))).first()
+    followup = case.follow_ups.filter(pk=_integer(data.get("followup")) or 0).first()
     if followup is None:
         raise _refuse("followup", _("This follow-up does not exist."))
     form = FollowUpOutcomeForm(data)
@@ -244,7 +244,7 @@ def _section_update(user: User, item: Mapping[str, Any], case: Case | None) -> t
     return "children.case", current
 
 
-APPLY = {
+APPLY: dict[str, Callable[[User, Mapping[str, Any], Case | None], tuple[str, Any]]] = {
     SyncItem.Kind.ENCOUNTER: _encounter,
     SyncItem.Kind.REGISTRATION: _registration,
     SyncItem.Kind.NOTE: _note,
