@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -81,6 +82,18 @@ class StaleItem(Exception):
         self.current_version = current_version
 
 
+def _valid(form: Any) -> bool:
+    """`form.is_valid()`, taking one value where the page would post a list of one (a client
+    that sends JSON need not know which fields are lists)."""
+    for name, field in form.fields.items():
+        value = form.data.get(name)
+        if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) and (
+            isinstance(value, str | int)
+        ):
+            form.data[name] = [value]
+    return bool(form.is_valid())
+
+
 def _errors(form: Any) -> dict[str, list[str]]:
     return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
 
@@ -105,7 +118,7 @@ def _encounter(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[
         data["cases"] = [str(case.pk)]
     organisation = user.membership.organisation
     form = EncounterForm(data, cases=cases_visible_to(user), organisation=organisation)
-    if not form.is_valid():
+    if not _valid(form):
         raise Refused(_errors(form))
     encounter = services.encounter_log(
         by=user,
@@ -122,7 +135,7 @@ def _registration(user: User, item: Mapping[str, Any], case: Case | None) -> tup
     data = dict(item["data"])
     data.setdefault("assigned_to", str(user.pk))
     form = RegistrationForm(data, organisation=organisation, user=user)
-    if not form.is_valid():
+    if not _valid(form):
         raise Refused(_errors(form))
     # The pages' duplicate check, with the pages' rule for what another organisation's match
     # may show: its organisation's name, nothing about the child (AC-01).
@@ -159,7 +172,7 @@ def _registration(user: User, item: Mapping[str, Any], case: Case | None) -> tup
 def _note(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
     assert case is not None  # noqa: S101 (CASE_PERM requires one)
     form = NoteForm(item["data"])
-    if not form.is_valid():
+    if not _valid(form):
         raise Refused(_errors(form))
     note = services.case_add_note(by=user, case=case, body=form.cleaned_data["body"])
     return "children.casenote", note
@@ -172,7 +185,7 @@ def _followup_outcome(user: User, item: Mapping[str, Any], case: Case | None) ->
     if followup is None:
         raise _refuse("followup", _("This follow-up does not exist."))
     form = FollowUpOutcomeForm(data)
-    if not form.is_valid():
+    if not _valid(form):
         raise Refused(_errors(form))
     try:
         services.followup_record(
@@ -215,7 +228,7 @@ def _section_update(user: User, item: Mapping[str, Any], case: Case | None) -> t
     merged.update(data)
     merged["version"] = item.get("base_version")
     form = section_form(section, merged, instance=copy.copy(case))
-    if not form.is_valid():
+    if not _valid(form):
         raise Refused(_errors(form))
     try:
         current = services.case_update(

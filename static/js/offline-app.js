@@ -104,8 +104,10 @@
     const data = {};
     new FormData(form).forEach((value, name) => {
       if (name === "csrfmiddlewaretoken") return;
+      const field = $(`[name="${name}"]`, form);
+      const many = (field.type === "checkbox" && $$(`[name="${name}"]`, form).length > 1) || field.multiple;
       if (name in data) data[name] = [].concat(data[name], value);
-      else data[name] = form.elements[name] && form.elements[name].type === "checkbox" && $$(`[name="${name}"]`, form).length > 1 ? [value] : value;
+      else data[name] = many ? [value] : value;
     });
     return data;
   }
@@ -198,6 +200,7 @@
       $("#offline-attention-link").hidden = !attention;
     } catch (error) {
       // The connection dropped again: the items stay in the outbox for the next try.
+      console.warn("outbox not sent", error);
     } finally {
       syncing = false;
       await refreshStatus();

@@ -346,3 +346,10 @@ def test_the_offline_shell_holds_no_childs_data(cw_a, case_a, client_as):
     page = response.content.decode()
     assert case_a.given_name not in page
     assert case_a.case_number not in page
+
+
+def test_a_list_field_sent_as_one_value_is_read_as_a_list_of_one(cw_a, client_as):
+    data = registration_post(cw_a, consent_scope="record", languages="dari")
+    result = send(client_as(cw_a), item("registration", data))[0]
+    assert result["status"] == "created"
+    assert Case.objects.get().languages == ["dari"]

@@ -25,7 +25,12 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   // Sent by the page when a signed-in caseworker opens the app, and at sign-out.
   if (event.data === "cache-shell") {
-    event.waitUntil(caches.open(CACHE + "-shell").then((cache) => cache.add(new Request(SHELL, { credentials: "same-origin" }))));
+    // Only the signed-in shell is kept: a sign-in page met after a redirect is not.
+    event.waitUntil(
+      fetch(SHELL, { credentials: "same-origin", cache: "no-store" })
+        .then((response) => (response.ok && !response.redirected ? caches.open(CACHE + "-shell").then((cache) => cache.put(SHELL, response)) : null))
+        .catch(() => null)
+    );
   } else if (event.data === "wipe") {
     event.waitUntil(caches.keys().then((names) => Promise.all(names.filter((n) => n.endsWith("-shell")).map((n) => caches.delete(n)))));
   }
