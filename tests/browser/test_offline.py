@@ -17,7 +17,7 @@ from children import services
 from children.models import Case, CaseNote, Encounter, SyncItem
 from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
 from core.permissions import Role
-from tests.browser.axe_checks import axe_phone_page, serious_axe_findings  # noqa: F401
+from tests.browser.axe_checks import axe_phone_page, serious_axe_findings  # noqa: F401, F811 - a fixture
 from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
@@ -196,7 +196,11 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
     )
     context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    wait_until(page, "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۱'", 30)
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۱'",
+        30,
+    )
     assert Encounter.objects.filter(caseworker=street["worker"]).count() == 3
     assert Case.objects.filter(given_name="سارا", family_name="احمدی").count() == 1
     assert CaseNote.objects.filter(case=case, body="در بازار دیدمش").count() == 1
@@ -223,7 +227,10 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
     assert "امیدعلی" in card.text_content() and "امیررضا" in card.text_content()
     screenshot(page, "2-conflict")
     card.locator("button").first.click()  # keep the saved value
-    wait_until(page, "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۰'")
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۰'",
+    )
 
     # Sign-out leaves nothing readable.
     page.click("button.navbar-toggler")
@@ -235,7 +242,12 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
-def test_the_offline_app_fits_a_phone_and_is_axe_clean(axe_phone_page, street, language, screenshot):
+def test_the_offline_app_fits_a_phone_and_is_axe_clean(
+    axe_phone_page,  # noqa: F811 - the fixture imported above
+    street,
+    language,
+    screenshot,
+):
     page = axe_phone_page
     sign_in(page, "fatemeh")
     if language == "en":
