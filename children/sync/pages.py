@@ -113,7 +113,7 @@ def _offline_text() -> dict[str, str]:
         "kind_note": _("Note"),
         "kind_followup_outcome": _("Follow-up outcome"),
         "kind_section_update": _("Name correction"),
-        "status_conflict": _("changed by someone else since"),
+        "status_conflict": _("changed by someone else meanwhile"),
         "status_refused": _("not accepted"),
         "status_needs_decision": _("possible duplicate"),
     }
