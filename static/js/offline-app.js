@@ -298,9 +298,12 @@
 
   $("#offline-pin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const pin = event.target.elements.pin.value;
+    // Persian and Arabic digits are the same PIN as Latin ones, whatever keyboard the phone has.
+    const pin = event.target.elements.pin.value.trim()
+      .replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d)))
+      .replace(/[٠-٩]/g, (d) => String("٠١٢٣٤٥٦٧٨٩".indexOf(d)));
     const error = $("#offline-pin-error");
-    if (!/^\d{4,}$/.test(pin)) { error.hidden = false; return; }
+    if (!/^\d{6,}$/.test(pin)) { error.hidden = false; return; }
     error.hidden = true;
     if (await store.hasPin()) {
       if (!(await store.unlock(pin))) { error.hidden = false; return; }

@@ -22,7 +22,7 @@ from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
 
-PIN = "2468"
+PIN = "246813"
 
 
 @pytest.fixture
