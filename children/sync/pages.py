@@ -92,6 +92,7 @@ def _offline_text() -> dict[str, str]:
             "You are signed out: the cases kept on this phone are deleted. Sign in to send what waits."
         ),
         "case_not_kept": _("This case is not kept on this phone."),
+        "nothing_changed": _("Nothing was changed."),
         "case_number": _("Case number"),
         "father_name": _("Father's name"),
         "age": _("Age"),

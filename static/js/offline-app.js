@@ -45,7 +45,7 @@
     const where = route();
     say("");
     if (where.startsWith("case/")) return renderCase(where.split("/")[1]);
-    if (where === "encounter" || where === "register") return show(where);
+    if (where === "encounter" || where === "register") { stampNow(); return show(where); }
     if (where === "attention") return renderAttention();
     return renderWork();
   }
@@ -63,6 +63,24 @@
       ]));
     });
     show("work");
+  }
+
+  // The shell was cached on some earlier day: the date and time fields get today's, on the
+  // server's calendar day (Tehran), as the page would have filled them.
+  function stampNow() {
+    const now = new Date();
+    const zone = "Asia/Tehran";
+    let today;
+    if (document.documentElement.lang === "fa") {
+      const parts = Object.fromEntries(new Intl.DateTimeFormat("fa-IR-u-ca-persian", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+        .formatToParts(now).map((p) => [p.type, p.value]));
+      today = parts.year + "/" + parts.month + "/" + parts.day;
+    } else {
+      today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(now);
+    }
+    const time = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hour12: false }).format(now);
+    $$("form[data-kind] input[name=date], form[data-kind] input[name=consent_given_on]", root).forEach((input) => (input.value = today));
+    $$("form[data-kind] input[name=time]", root).forEach((input) => (input.value = time));
   }
 
   function findCase(id) {
@@ -118,7 +136,13 @@
     const kind = form.dataset.kind;
     const data = formData(form);
     if (kind === "followup_outcome") data.followup = form.dataset.followup;
-    if (kind === "section_update") data.section = "identity";
+    if (kind === "section_update") {
+      // Only what the caseworker changed: a field left as it was cannot conflict with anyone.
+      const kept = findCase(form.dataset.case) || {};
+      Object.keys(data).forEach((name) => kept[name] === data[name] && delete data[name]);
+      if (!Object.keys(data).length) { say(text.nothing_changed, "info"); return; }
+      data.section = "identity";
+    }
     const item = {
       client_id: form.dataset.clientId || crypto.randomUUID(),
       kind,
@@ -131,6 +155,7 @@
     delete form.dataset.clientId;
     $$(".offline-error", form).forEach((e) => e.remove());
     form.reset();
+    stampNow();
     await refreshStatus();
     say(text.queued);
     requestSync();
