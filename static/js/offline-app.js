@@ -117,18 +117,7 @@
     return new Intl.DateTimeFormat(calendar, { dateStyle: "medium" }).format(new Date(iso + "T12:00:00"));
   }
 
-  // A form's fields as the page would post them: several values of one name become a list.
-  function formData(form) {
-    const data = {};
-    new FormData(form).forEach((value, name) => {
-      if (name === "csrfmiddlewaretoken") return;
-      const field = $(`[name="${name}"]`, form);
-      const many = (field.type === "checkbox" && $$(`[name="${name}"]`, form).length > 1) || field.multiple;
-      if (name in data) data[name] = [].concat(data[name], value);
-      else data[name] = many ? [value] : value;
-    });
-    return data;
-  }
+  const formData = store.formData;
 
   async function submitForm(event) {
     event.preventDefault();

@@ -32,6 +32,86 @@
     window.addEventListener("online", refresh);
   }
 
+  // A page's form saved with no connection goes into the outbox instead of being lost: the
+  // caseworker types the PIN in a small dialog, and the item is encrypted like the app's own.
+  function pinDialog() {
+    let dialog = document.getElementById("outbox-pin-dialog");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.id = "outbox-pin-dialog";
+    dialog.className = "border rounded p-3";
+    dialog.setAttribute("aria-labelledby", "outbox-pin-title");
+    dialog.innerHTML = '<form method="dialog"><p id="outbox-pin-title" class="mb-2"></p>' +
+      '<label class="form-label" for="outbox-pin"></label>' +
+      '<input id="outbox-pin" type="password" inputmode="numeric" autocomplete="off" class="form-control mb-2" data-testid="outbox-pin">' +
+      '<div class="invalid-feedback d-block mb-2" hidden data-error></div>' +
+      '<div class="d-flex gap-2"><button value="ok" class="btn btn-primary" data-testid="outbox-pin-ok"></button>' +
+      '<button value="cancel" class="btn btn-outline-secondary"></button></div></form>';
+    dialog.querySelector("p").textContent = box.dataset.offlineTitle;
+    dialog.querySelector("label").textContent = box.dataset.pinLabel;
+    const [ok, cancel] = dialog.querySelectorAll("button");
+    ok.textContent = box.dataset.save;
+    cancel.textContent = box.dataset.cancel;
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  function askPin() {
+    const dialog = pinDialog();
+    const input = dialog.querySelector("input");
+    input.value = "";
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? input.value : null), { once: true });
+      dialog.showModal();
+    });
+  }
+
+  function toLatin(digits) {
+    return digits.trim().replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d))).replace(/[٠-٩]/g, (d) => String("٠١٢٣٤٥٦٧٨٩".indexOf(d)));
+  }
+
+  function notice(form, message, kind) {
+    let note = form.querySelector("[data-outbox-notice]");
+    if (!note) {
+      note = document.createElement("div");
+      note.setAttribute("data-outbox-notice", "");
+      note.setAttribute("role", "status");
+      note.setAttribute("data-testid", "outbox-notice");
+      form.prepend(note);
+    }
+    note.className = "alert py-2 alert-" + kind;
+    note.textContent = message;
+  }
+
+  if (box) {
+    document.querySelectorAll("form[data-offline-kind]").forEach((form) => {
+      form.addEventListener("submit", async (event) => {
+        if (navigator.onLine) return;
+        event.preventDefault();
+        if (!(await store.hasPin())) { notice(form, box.dataset.noPin, "warning"); return; }
+        while (!store.isUnlocked()) {
+          const pin = await askPin();
+          if (pin === null) return;
+          if (!(await store.unlock(toLatin(pin)))) pinDialog().querySelector("[data-error]").hidden = false;
+        }
+        const item = {
+          client_id: crypto.randomUUID(),
+          kind: form.dataset.offlineKind,
+          case: form.dataset.case ? Number(form.dataset.case) : null,
+          base_version: null,
+          data: store.formData(form),
+          made_at: new Date().toISOString(),
+        };
+        await store.queue(item);
+        await refresh();
+        notice(form, box.dataset.queued, "success");
+        if (navigator.serviceWorker && window.SyncManager) {
+          navigator.serviceWorker.ready.then((reg) => reg.sync.register("outbox")).catch(() => {});
+        }
+      });
+    });
+  }
+
   // Sign-out wipes the phone's copy before the server forgets the session. Unsent items are
   // named first: the caseworker may stay signed in and send them.
   document.querySelectorAll("form[data-signout]").forEach((form) => {

@@ -65,7 +65,21 @@
     return JSON.parse(new TextDecoder().decode(plain));
   }
 
+  // A form's fields as the page would post them: several values of one name become a list.
+  function formData(form) {
+    const data = {};
+    new FormData(form).forEach((value, name) => {
+      if (name === "csrfmiddlewaretoken") return;
+      const field = form.querySelector(`[name="${name}"]`);
+      const many = (field.type === "checkbox" && form.querySelectorAll(`[name="${name}"]`).length > 1) || field.multiple;
+      if (name in data) data[name] = [].concat(data[name], value);
+      else data[name] = many ? [value] : value;
+    });
+    return data;
+  }
+
   const store = {
+    formData,
     isUnlocked: () => keyInMemory !== null,
     hasPin: async () => Boolean(await meta.get("salt")),
     // First use: a new salt and a check value that tells a wrong PIN from a right one.

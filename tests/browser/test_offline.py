@@ -264,3 +264,30 @@ def test_the_offline_app_fits_a_phone_and_is_axe_clean(
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert serious_axe_findings(page) == []
     screenshot(page, f"offline-register-{language}")
+
+
+def test_a_page_form_saved_as_the_connection_drops_is_kept_and_sent_later(phone_page, street):
+    page, context = phone_page, phone_page.context
+    sign_in(page, "fatemeh")
+    open_app(page)  # the PIN is chosen once, with a connection
+    page.goto("/outreach/new/")
+    # The signal goes while the caseworker fills the page's own form.
+    context.set_offline(True)
+    page.select_option("select[name=activity]", "first_contact")
+    page.fill("input[name=city]", "تهران")
+    page.fill("input[name=hotspot]", "زیرگذر امام علی")
+    page.click("form[data-testid=encounter-form] button[type=submit]")
+    page.fill("[data-testid=outbox-pin]", PIN)
+    page.click("[data-testid=outbox-pin-ok]")
+    page.wait_for_selector("[data-testid=outbox-notice]")
+    assert waiting(page) == "۱"
+    assert Encounter.objects.count() == 0
+
+    context.set_offline(False)
+    open_app(page)
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۰'",
+        30,
+    )
+    assert Encounter.objects.get().hotspot == "زیرگذر امام علی"
