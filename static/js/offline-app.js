@@ -299,11 +299,21 @@
     await refreshStatus();
   }
 
+  // The session's absolute limit (SE-02) holds on the phone too: past it the kept cases go,
+  // checked on opening and every minute while the app stays open.
+  async function enforceLimit() {
+    const wipeAfter = await store.wipeAfter();
+    if (!wipeAfter || new Date(wipeAfter) >= new Date()) return false;
+    await store.dropBundle();
+    bundle = null;
+    return true;
+  }
+
   async function unlocked() {
     $("#offline-lock").hidden = true;
     $("#offline-body").hidden = false;
-    const wipeAfter = await store.wipeAfter();
-    if (wipeAfter && new Date(wipeAfter) < new Date()) await store.dropBundle();
+    await enforceLimit();
+    window.setInterval(async () => { if (await enforceLimit()) { render(); say(text.signed_out, "warning"); } }, 60000);
     bundle = await store.bundle();
     if (navigator.onLine) { try { await loadBundle(); } catch (error) { /* offline after all */ } }
     render();
