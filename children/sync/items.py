@@ -112,6 +112,13 @@ def _case(user: User, item: Mapping[str, Any], perm: Perm) -> Case:
     return case
 
 
+def _required(case: Case | None) -> Case:
+    """The case of a kind that needs one (CASE_PERM); `_item_case` has loaded it already."""
+    if case is None:
+        raise _refuse("case", _("This case does not exist or is not yours to change."))
+    return case
+
+
 def _encounter(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
     data = dict(item["data"])
     if case is not None:
@@ -170,7 +177,7 @@ def _registration(user: User, item: Mapping[str, Any], case: Case | None) -> tup
 
 
 def _note(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
-    assert case is not None  # noqa: S101 (CASE_PERM requires one)
+    case = _required(case)
     form = NoteForm(item["data"])
     if not _valid(form):
         raise Refused(_errors(form))
@@ -179,7 +186,7 @@ def _note(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, 
 
 
 def _followup_outcome(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
-    assert case is not None  # noqa: S101 (CASE_PERM requires one)
+    case = _required(case)
     data = item["data"]
     followup = case.follow_ups.filter(pk=_integer(data.get("followup")) or 0).first()
     if followup is None:
@@ -212,7 +219,7 @@ def _followup_outcome(user: User, item: Mapping[str, Any], case: Case | None) ->
 
 
 def _section_update(user: User, item: Mapping[str, Any], case: Case | None) -> tuple[str, Any]:
-    assert case is not None  # noqa: S101 (CASE_PERM requires one)
+    case = _required(case)
     data = dict(item["data"])
     section = str(data.pop("section", ""))
     allowed = SECTION_FIELDS.get(section)
