@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .sync import pages as offline
 from .views import (
     audit,
     cases,
@@ -76,6 +77,7 @@ urlpatterns = [
         name="followup_outcome",
     ),
     path("my-work/", mywork.my_work, name="my_work"),
+    path("offline/", offline.offline_app, name="offline_app"),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
     path(

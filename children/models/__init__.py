@@ -1,3 +1,5 @@
+# The offline app's received items live in their package but belong to this app (RE-08).
+from ..sync.models import SyncItem  # noqa: E402
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
@@ -23,4 +25,5 @@ __all__ = [
     "EncounterChild",
     "Household",
     "SHARED_FIELDS",
+    "SyncItem",
 ]

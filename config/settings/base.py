@@ -457,3 +457,7 @@ SPECTACULAR_SETTINGS = {
         "ResolutionStatusEnum": "meetings.models.Resolution.Status",
     },
 }
+
+# The offline app (RE-08; children/sync): its two endpoints use the pages' session and CSRF (the
+# REST_FRAMEWORK block above); the release name goes into the service worker's cache name.
+OFFLINE_RELEASE = env("RELEASE", default="")

@@ -22,6 +22,8 @@ PUBLIC_VIEWS = {
     "favicon",
     "switch_language",
     "invitation_accept",
+    # The offline app's worker: a browser checks for a new one signed in or not; it holds no data.
+    "service_worker",
 }
 
 
