@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -46,6 +48,18 @@ class _OfflineView(APIView):
 
 
 class SyncView(_OfflineView):
+    @extend_schema(
+        summary="Send the offline app's outbox",
+        description=(
+            "Items {id, kind, case, base_version, data}, each answered on its own: created, "
+            "already received, conflict (both values), refused (errors by field) or needs a "
+            "decision (likely duplicates). The id made on the phone is the idempotency key. "
+            "The browser's session and CSRF token only (docs/adr/0033)."
+        ),
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        tags=["offline"],
+    )
     def post(self, request: Request) -> Response:
         items = request.data.get("items") if isinstance(request.data, dict) else None
         if not isinstance(items, list):
@@ -63,6 +77,15 @@ class SyncView(_OfflineView):
 
 
 class BundleView(_OfflineView):
+    @extend_schema(
+        summary="What the phone may keep offline",
+        description=(
+            "The caseworker's own open cases with the least fields, hotspots and reference "
+            "lists, and when the phone must wipe them (docs/adr/0032). Audited."
+        ),
+        responses=OpenApiTypes.OBJECT,
+        tags=["offline"],
+    )
     def get(self, request: Request) -> Response:
         started = request.session.get(SessionTimeoutMiddleware.STARTED)
         session_started = (
