@@ -13,10 +13,12 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, cast
 
 import defusedxml.ElementTree
 from django.utils.translation import gettext_lazy as _
+
+from . import sheet_stream
 
 MAX_BYTES = 40 * 1024 * 1024  # an upload over this is refused before it is read (100k rows fit)
 MAX_ROWS = 200_000
@@ -50,6 +52,13 @@ _DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="[A-Z]+\d+:[A-Z]+(\d{1,9})"')
 _ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d{1,9})"')
 # A cell past column AZ (the template has 17 columns): one search, no loop over every cell.
 _WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="(?:[A-Z]{3,}|[B-Z][A-Z])\d')
+
+
+class Readable(Protocol):
+    """A file opened for reading in binary (a stored file, a BytesIO)."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
 
 
 class UnsafeFile(ValueError):
@@ -163,12 +172,12 @@ def decode_csv(data: bytes) -> str:
     raise UnsafeFile(_("The file's text encoding is not UTF-8 or Windows Arabic (1256)."))
 
 
-def read_rows(kind: str, data: "bytes | BinaryIO") -> Iterator[list[Any]]:
+def read_rows(kind: str, data: "bytes | Readable") -> Iterator[list[Any]]:
     """Yield each row as a list of cells, at most MAX_ROWS (then UnsafeFile).
 
     ``data``: the file's bytes, or the file opened for reading (binary, seekable): a CSV file is
     then read a piece at a time, never held whole (issue 16: a worker's memory)."""
-    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source = cast("BinaryIO", io.BytesIO(data) if isinstance(data, bytes | bytearray) else data)
     del data
     rows = _read_csv(source) if kind == "csv" else _read_xlsx(source)
     for count, row in enumerate(rows, start=1):
@@ -177,11 +186,11 @@ def read_rows(kind: str, data: "bytes | BinaryIO") -> Iterator[list[Any]]:
         yield row
 
 
-def rows_expected(kind: str, data: "bytes | BinaryIO") -> int:
+def rows_expected(kind: str, data: "bytes | Readable") -> int:
     """About how many rows the file holds, cheaply, for a progress bar (never for a decision):
     a CSV's line ends; the last row of an XLSX sheet's declared range (0 when it has none).
     A file object is read from its start and left there."""
-    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source = cast("BinaryIO", io.BytesIO(data) if isinstance(data, bytes | bytearray) else data)
     if kind == "csv":
         source.seek(0)
         lines, last = 0, b""
@@ -253,6 +262,15 @@ def _read_csv(source: BinaryIO) -> Iterator[list[str]]:
 def _read_xlsx(source: BinaryIO) -> Iterator[list[Any]]:
     from python_calamine import CalamineWorkbook
 
+    # Read a row at a time where the sheet allows it; calamine holds the whole sheet (issue 16).
+    streamed = sheet_stream.rows(source)
+    if streamed is not None:
+        try:
+            for row in streamed:
+                yield [None if cell == "" else cell for cell in row]
+        except (IndexError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError):
+            raise UnsafeFile(_("The spreadsheet cannot be read.")) from None
+        return
     try:
         source.seek(0)
         workbook = CalamineWorkbook.from_filelike(source)
