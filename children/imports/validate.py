@@ -516,7 +516,8 @@ class LikelyCheck:
             cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute("SET LOCAL enable_nestloop = off")
             pk = self.organisation.pk
-            cursor.execute(_LIKELY_SQL, [*self.probes, pk, pk, *self.ids])
+            probes = [_array_literal(column) for column in (*self.probes, *self.ids)]
+            cursor.execute(_LIKELY_SQL, [*probes[:5], pk, pk, *probes[5:]])
             found = cursor.fetchall()
         self._empty()
         found.sort()
@@ -528,6 +529,20 @@ class LikelyCheck:
         if len(details) >= LIKELY_LISTED:  # rows come in file order; keep the first ones
             for number in sorted(details)[LIKELY_LISTED:]:
                 del details[number]
+
+
+def _array_literal(values):
+    """``values`` (ints or strings) as one PostgreSQL array literal: psycopg adapts a list item by
+    item in Python (0.9 s for a 100,000-row file's probes); this is a join."""
+    if values and values[0].__class__ is int:
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join(map(_quoted_item, values)) + "}"
+
+
+def _quoted_item(text):
+    if '"' in text or "\\" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def _organisation_names(ids):
