@@ -118,7 +118,15 @@ class ParsedCache:
     ) -> Iterator[list[Any]]:
         """Pass ``chunks`` on, writing each to a temporary file as it goes (one chunk in memory
         at a time); the file is stored once the last chunk is read. ``beside()``, called once a
-        chunk is read, gives what is kept with it (what reading it changed on the table)."""
+        chunk is read, gives what is kept with it (what reading it changed on the table).
+
+        The import (``read``) that found no valid cache keeps nothing: what it would write is
+        deleted once the file is in, and pickling 100,000 rows costs about 0.5 s (issue 16)."""
+        if self.read:
+            for chunk in chunks:
+                self.rows += len(chunk)
+                yield chunk
+            return
         with tempfile.TemporaryFile() as spool:
             mac = _mac(self.key)
             spool.write(_MAGIC + self.key)
