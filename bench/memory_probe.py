@@ -1,10 +1,10 @@
 """Peak memory of an import as a worker process has it, and of an export as a web worker has
 it: a fresh interpreter (spawned, so it shares nothing with the bench process, which holds the
 generated data), Django set up, then the import's phases on the given files, each rolled back,
-or one export read whole. ``ru_maxrss`` is the process's high-water mark (VmHWM: the high-water
-mark of this process's own memory map, which starts afresh at exec; ``ru_maxrss`` would not,
-since Linux carries it over from the forking bench process), read after setup and after each
-phase.
+or one export read whole. The import's files are stored on disk, as a worker stores them.
+``ru_maxrss`` is the process's high-water mark (VmHWM: the high-water mark of this process's
+own memory map, which starts afresh at exec; ``ru_maxrss`` would not, since Linux carries it
+over from the forking bench process), read after setup and after each phase.
 
 This module imports nothing from Django at load time: the spawned child unpickles the function
 before ``django.setup()`` has run.
@@ -26,9 +26,30 @@ def _peak_mb():
 
 
 def _phases(files, organisation_id, user_id):
+    import tempfile
+
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.test import override_settings
+
+    # A worker keeps uploads on disk (config/settings/base.py); the bench's settings keep them
+    # in memory, which would count the stored file and the dry run's typed rows as the worker's.
+    with (
+        tempfile.TemporaryDirectory() as media,
+        override_settings(
+            MEDIA_ROOT=media,
+            STORAGES={
+                **settings.STORAGES,
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            },
+        ),
+    ):
+        return _run_phases(files, organisation_id, user_id)
+
+
+def _run_phases(files, organisation_id, user_id):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 

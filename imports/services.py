@@ -132,13 +132,14 @@ class _StoredRows:
         return self._expected
 
     def __iter__(self) -> Iterator[list[Any]]:
+        # Read from the stored file as the rows are needed, never held whole (a worker's
+        # memory, issue 16).
         with self.job.stored_file.open("rb") as handle:
-            data = handle.read()
-        self._expected = reading.rows_expected(self.job.file_kind, data)
-        try:
-            yield from reading.read_rows(self.job.file_kind, data)
-        except reading.UnsafeFile as error:
-            self.error = str(error)
+            self._expected = reading.rows_expected(self.job.file_kind, handle)
+            try:
+                yield from reading.read_rows(self.job.file_kind, handle)
+            except reading.UnsafeFile as error:
+                self.error = str(error)
 
     def refused(self, preview: "Preview") -> "Preview":
         """``preview`` with the reading error, if there was one, as its file error."""
