@@ -41,3 +41,10 @@ def type_code(page, username):
     page.fill("form[data-testid=second-factor-form] input[name=code]", current_code(user))
     page.click("form[data-testid=second-factor-form] button[type=submit]")
     page.wait_for_url(lambda url: _path(url) != verify)
+
+
+def sign_out(page):
+    """Click "Sign out" and wait until the browser has left the page: the offline app first
+    wipes the phone's store, so the form is sent a moment after the click (RE-08)."""
+    with page.expect_navigation():
+        page.click("[data-testid=logout]")

@@ -11,7 +11,7 @@ import pytest
 from children.models import Case
 from core.permissions import Role
 from imports.models import ImportJob
-from tests.browser.signing_in import sign_in
+from tests.browser.signing_in import sign_in, sign_out
 from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
@@ -137,7 +137,7 @@ def test_administrator_fixes_a_messy_file_and_imports_it(page, cast, screenshot)
     assert Case.objects.filter(organisation=cast["org"]).count() == 36
     assert ImportJob.objects.filter(status="done").count() == 1
 
-    page.click("[data-testid=logout]")
+    sign_out(page)
     sign_in(page, "maryam")
     page.goto("/cases/")
     page.fill("input[name=q]", "محمدرضا")

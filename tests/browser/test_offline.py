@@ -18,6 +18,7 @@ from children.models import Case, CaseNote, Encounter, SyncItem
 from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
 from core.permissions import Role
 from tests.browser.axe_checks import axe_phone_page, serious_axe_findings  # noqa: F401, F811 - a fixture
+from tests.browser.signing_in import sign_in, sign_out
 from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
@@ -60,16 +61,6 @@ def street(transactional_db):
     return {"worker": worker, "colleague": colleague, "case": case}
 
 
-def sign_in(page, username):
-    from tests.factories import TEST_PASSWORD
-
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/")
-
-
 def wait_until(page, script, timeout=15):
     """Poll an async page function until it returns true (wait_for_function would need eval)."""
     deadline = datetime.datetime.now() + datetime.timedelta(seconds=timeout)
@@ -89,6 +80,16 @@ def open_app(page):
 
 def waiting(page):
     return page.text_content("[data-testid=outbox-waiting]").strip()
+
+
+def waiting_becomes(page, digits):
+    """The outbox count is refreshed after the item is stored: wait for it, then read it."""
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === "
+        + repr(digits),
+    )
+    return waiting(page)
 
 
 def log_encounter(page, hotspot):
@@ -140,7 +141,7 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
     context.set_offline(True)
     for hotspot in ("چهارراه ولیعصر", "بازار تجریش", "پایانه جنوب"):
         log_encounter(page, hotspot)
-    assert waiting(page) == "۳"
+    assert waiting_becomes(page, "۳") == "۳"
 
     page.click("[data-testid=offline-nav-register]")
     form = "form[data-testid=offline-register-form]"
@@ -176,7 +177,7 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
     page.fill("form[data-testid=offline-names-form] input[name=given_name]", "امیررضا")
     page.click("form[data-testid=offline-names-form] button[type=submit]")
     page.wait_for_selector("[data-testid=offline-message]:not([hidden])")
-    assert waiting(page) == "۶"
+    assert waiting_becomes(page, "۶") == "۶"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "1-offline-outbox")
 
@@ -185,7 +186,7 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
     page.fill("[data-testid=pin]", PIN)
     page.click("[data-testid=pin-form] button[type=submit]")
     page.wait_for_selector("#offline-body:not([hidden])")
-    assert waiting(page) == "۶"
+    assert waiting_becomes(page, "۶") == "۶"
     assert Encounter.objects.count() == 0
 
     # Back online: everything is sent, once.
@@ -234,7 +235,7 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
 
     # Sign-out leaves nothing readable.
     page.click("button.navbar-toggler")
-    page.click("[data-testid=logout]")
+    sign_out(page)
     page.wait_for_url(re.compile(r"/accounts/login/"))
     left = json.dumps(page.evaluate(STORAGE_SCRIPT), ensure_ascii=False)
     for name in ("امید", "سارا", "احمدی", "نوری", "یوسف"):
@@ -280,7 +281,7 @@ def test_a_page_form_saved_as_the_connection_drops_is_kept_and_sent_later(phone_
     page.fill("[data-testid=outbox-pin]", PIN)
     page.click("[data-testid=outbox-pin-ok]")
     page.wait_for_selector("[data-testid=outbox-notice]")
-    assert waiting(page) == "۱"
+    assert waiting_becomes(page, "۱") == "۱"
     assert Encounter.objects.count() == 0
 
     context.set_offline(False)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -290,8 +291,9 @@ def test_an_anonymised_case_cannot_be_put_under_legal_hold(cw_a, mgr_a, register
     case = old_case(register, cw_a)
     case_anonymise(case_id=case.pk, today=TODAY, rule=RULE)
     case.refresh_from_db()
-    with pytest.raises(Exception, match="anonymised"):
+    with pytest.raises(ValidationError) as refused:
         case_legal_hold_set(by=mgr_a, case=case, hold=True, reason="x")
+    assert refused.value.code == "anonymised"
 
 
 def test_the_case_page_offers_the_legal_hold_to_a_manager_only(cw_a, mgr_a, register, client_as):

@@ -25,10 +25,11 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   // Sent by the page when a signed-in caseworker opens the app, and at sign-out.
   if (event.data === "cache-shell") {
-    // Only the signed-in shell is kept: a sign-in page met after a redirect is not.
+    // Only the signed-in shell is kept. A signed-out answer (a redirect) is not followed: the
+    // sign-in page would set a new CSRF cookie under a sign-in form open in another tab.
     event.waitUntil(
-      fetch(SHELL, { credentials: "same-origin", cache: "no-store" })
-        .then((response) => (response.ok && !response.redirected ? caches.open(CACHE + "-shell").then((cache) => cache.put(SHELL, response)) : null))
+      fetch(SHELL, { credentials: "same-origin", cache: "no-store", redirect: "manual" })
+        .then((response) => (response.ok && response.type === "basic" ? caches.open(CACHE + "-shell").then((cache) => cache.put(SHELL, response)) : null))
         .catch(() => null)
     );
   } else if (event.data === "wipe") {
