@@ -145,21 +145,13 @@ class CaseSectionView(ApiView):
         if not form.is_valid():
             return form_errors(form)
         try:
-            if section == "household":
-                services.case_household_update(
-                    by=request.user,
-                    case=case,
-                    data=form.section_data(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            else:
-                services.case_update(
-                    by=request.user,
-                    case=case,
-                    data=form.section_data(),
-                    expected_version=form.cleaned_data["version"],
-                    section=section,
-                )
+            services.case_section_save(
+                by=request.user,
+                case=case,
+                section=section,
+                data=form.section_data(),
+                expected_version=form.cleaned_data["version"],
+            )
         except Conflict as conflict:
             current = conflict.current
             changed = [

@@ -11,6 +11,7 @@ from .cases import (
 )
 from .families import (
     case_household_update,
+    case_section_save,
     household_add_case,
     household_remove_case,
     household_update,
@@ -48,6 +49,7 @@ from .workflow import (
 
 __all__ = [
     "case_household_update",
+    "case_section_save",
     "household_add_case",
     "household_remove_case",
     "household_update",

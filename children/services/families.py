@@ -224,6 +224,18 @@ def household_update(
 
 
 @transaction.atomic
+def case_section_save(
+    *, by: User, case: Case, section: str, data: Mapping[str, Any], expected_version: int
+) -> Case:
+    """Save one section of a case as its form gave it: the household section through the family
+    (docs/adr/0016), any other on the case alone. The page and the API both save this way."""
+    if section == "household":
+        return case_household_update(by=by, case=case, data=data, expected_version=expected_version)
+    return case_update(
+        by=by, case=case, data=data, expected_version=expected_version, section=section
+    )
+
+
 def case_household_update(
     *, by: User, case: Case, data: Mapping[str, Any], expected_version: int
 ) -> Case:

@@ -191,22 +191,13 @@ def case_edit_section(request, pk, section):
             request, "children/case_section_form.html", {"case": case, "form": form, "title": title}
         )
     try:
-        if section == "household":
-            # For a child in a family the shared answers are the household's (docs/adr/0016).
-            services.case_household_update(
-                by=request.user,
-                case=case,
-                data=form.section_data(),
-                expected_version=form.cleaned_data["version"],
-            )
-        else:
-            services.case_update(
-                by=request.user,
-                case=case,
-                data=form.section_data(),
-                expected_version=form.cleaned_data["version"],
-                section=section,
-            )
+        services.case_section_save(
+            by=request.user,
+            case=case,
+            section=section,
+            data=form.section_data(),
+            expected_version=form.cleaned_data["version"],
+        )
     except Conflict as conflict:
         return _render_conflict(request, case, section, title, form, conflict.current)
     messages.success(request, _("Saved."))
