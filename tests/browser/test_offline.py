@@ -12,6 +12,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from children import services
 from children.models import Case, CaseNote, Encounter, SyncItem
@@ -159,7 +160,8 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
 
     page.click("[data-testid=offline-nav-work]")
     page.click("[data-testid=offline-case]")
-    assert page.text_content("[data-testid=offline-case-name]") == "امید نوری"
+    # The case is decrypted from the phone's store after the click: wait for its name.
+    expect(page.locator("[data-testid=offline-case-name]")).to_have_text("امید نوری")
     page.fill("form[data-testid=offline-note-form] textarea[name=body]", "در بازار دیدمش")
     page.click("form[data-testid=offline-note-form] button[type=submit]")
     page.wait_for_selector("[data-testid=offline-message]:not([hidden])")
@@ -207,7 +209,7 @@ def test_a_street_day_offline_arrives_once_and_conflicts_are_shown(phone_page, s
     assert CaseNote.objects.filter(case=case, body="در بازار دیدمش").count() == 1
     case.refresh_from_db()
     assert case.given_name == "امیدعلی"
-    assert page.text_content("[data-testid=outbox-last-sync]").strip() != ""
+    expect(page.locator("[data-testid=outbox-last-sync]")).not_to_have_text("")
 
     # The same outbox sent again creates nothing.
     token = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
