@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.access import object_access
-from core.i18n import is_persian
 from core.permissions import Perm, Role
-from core.persian import to_persian_digits
+from core.templatetags.persian_dates import localdigits
 
 from ..access import get_case_for_user
 from ..forms.audit import CaseAuditFilterForm
@@ -22,10 +21,6 @@ def _role_label(key):
     return Role.get(key).label if key in Role.DEFINITIONS else ""
 
 
-def localise_digits(number):
-    return to_persian_digits(str(number)) if is_persian() else str(number)
-
-
 def _summary(event):
     """A few words on what the row was, beyond its action."""
     detail = event.detail if isinstance(event.detail, dict) else {}
@@ -33,7 +28,7 @@ def _summary(event):
         return _("Read this audit trail")
     if event.action == audit.Action.EXPORT and "rows" in detail:
         return _("A file of %(rows)s rows (%(format)s) holding this case") % {
-            "rows": localise_digits(detail["rows"]),
+            "rows": localdigits(detail["rows"]),
             "format": str(detail.get("format", "")).upper(),
         }
     if detail.get("referral"):
