@@ -26,6 +26,7 @@ from core import audit, leases, outbox, stuck
 from core.exceptions import ActionNotAllowed
 from core.jalali import format_datetime
 from core.permissions import Perm, check_permission, roles_with
+from core.replica import replica_reads
 from core.xlsx import tables_xlsx
 
 from . import periods
@@ -161,7 +162,9 @@ def _build(report_id: int, run_id: str, fault: Callable[[], object] | None) -> s
             refresh_summaries()
         _progress(report_id, run_id, 25)
         with translation.override("fa"):
-            content = BUILDERS[report.kind](report)
+            # The figures may come from the replica (docs/adr/0040); the run's rows stay here.
+            with replica_reads():
+                content = BUILDERS[report.kind](report)
             _progress(report_id, run_id, 50)
             if fault:
                 fault()

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "core.middleware.NoStoreForSignedInMiddleware",
     "core.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: it calls the view itself, after every other view hook ran (core/replica.py).
+    "core.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +126,33 @@ def split_database_roles(databases):
 
 
 DATABASE_APP_ROLE = split_database_roles(DATABASES)
+
+# --- Read replica (docs/adr/0040) ------------------------------------------------------------------
+# With DATABASE_REPLICA_URL set, dashboards, exports and report builds read from a streaming replica
+# of the primary; writes and the pages of one case stay on the primary (core/replica.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"options": TRIGRAM_OPTIONS},
+        # The tests have no replica: the alias reads the test database through its own connection.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# Views whose reads go to the replica: aggregates and exports, never a page right after a write.
+REPLICA_READ_VIEWS = frozenset(
+    {
+        "reports:national_dashboard",
+        "reports:national_export",
+        "reports:organisation_dashboard",
+        "children:case_export_xlsx",
+        "children:case_export_csv",
+        "api:aggregates",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ import os
 import secrets
 
 from .base import *  # noqa: F403
-from .base import CACHES, env
+from .base import CACHES, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
@@ -34,3 +34,8 @@ STORAGES = {
 # Serve static files straight from the source folders (no collectstatic needed here).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A replica that is the test database itself (Django's test mirror, another connection). Routing
+# stays off; the tests of core/replica.py switch it on with DATABASE_REPLICA="replica".
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_REPLICA = ""
