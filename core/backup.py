@@ -4,10 +4,12 @@ A backup is one folder under BACKUP_DIR named after the moment it was taken in U
 
     koodak-20261206T114500Z/
         database.dump   pg_dump --format=custom of the whole database
-        files.tar       the default storage's folder (MEDIA_ROOT), paths relative to it
+        files.tar       the default storage's files (MEDIA_ROOT, or the bucket: ADR 0041),
+                        paths relative to it
         manifest.json   when, from which database and server, file count, SHA-256 of both parts
 
-`restore` loads such a folder into a named database (created when missing) and a files folder.
+`restore` loads such a folder into a named database (created when missing) and a files folder
+(with a bucket, copy that folder into it with the store's own tool, e.g. `mc cp --recursive`).
 It refuses a database that already has tables and a folder that already has files, unless told
 to overwrite them. pg_dump and pg_restore must be at least as new as the server: the tools are
 looked up on PATH first, then in Debian's /usr/lib/postgresql/<major>/bin, then in the pgserver
@@ -25,6 +27,8 @@ import re
 import shutil
 import subprocess
 import tarfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,17 +147,35 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
 # --- files ----------------------------------------------------------------------------------------
 
 
-def files_root() -> Path:
-    """The default storage's folder; other storages (S3 ...) need their own backup tool."""
+def _stored_names(storage: Any, folder: str = "") -> Iterator[str]:
+    """Every file of a storage that is not a local folder (a bucket), depth first, sorted."""
+    directories, files = storage.listdir(folder)
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for name in sorted(directories):
+        yield from _stored_names(storage, f"{folder}/{name}" if folder else name)
+
+
+def _archive_files(archive: tarfile.TarFile) -> int:
+    """Add the default storage's files to `archive`: from the folder, or read from the bucket."""
     from django.core.files.storage import FileSystemStorage, storages
 
     storage = storages["default"]
-    if not isinstance(storage, FileSystemStorage):
-        raise BackupError(
-            "the default storage is not a folder on this machine; back it up with its own tool "
-            "and pass --no-files"
-        )
-    return Path(storage.location)
+    count = 0
+    if isinstance(storage, FileSystemStorage):
+        root = Path(storage.location)
+        for path in _files_in(root):
+            archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
+            count += 1
+        return count
+    for name in _stored_names(storage):
+        member = tarfile.TarInfo(name)
+        member.size = storage.size(name)
+        member.mtime = int(time.time())
+        with storage.open(name, "rb") as handle:
+            archive.addfile(member, handle)
+        count += 1
+    return count
 
 
 def _sha256(path: Path) -> str:
@@ -225,11 +247,8 @@ def _write_backup(
     )
     count = 0
     if include_files:
-        root = files_root()
         with tarfile.open(partial / FILES_NAME, "w") as archive:
-            for path in _files_in(root):
-                archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
-                count += 1
+            count = _archive_files(archive)
     manifest: dict[str, Any] = {
         "taken_at": moment.isoformat(),
         "database": target.name,

@@ -198,6 +198,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tehran"
+# One beat at a time: a second one stands by on a PostgreSQL advisory lock (core/beat.py).
+CELERY_BEAT_SCHEDULER = "core.beat.SingleBeatScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Every periodic job, in one place. Beat runs as its own process (never `worker -B`).
@@ -378,6 +380,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# With S3_BUCKET set, uploads, meeting documents, report files and import files go to that bucket
+# of an S3-compatible store (MinIO, or any S3), so several web and worker machines share them
+# without a shared disk (docs/adr/0041). Credentials: S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY, or
+# boto3's own (environment, instance role).
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    from core.storage import s3_storage  # noqa: E402
+
+    STORAGES["default"] = s3_storage(
+        bucket=S3_BUCKET,
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+        access_key=env.str("S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+    )
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
