@@ -132,15 +132,22 @@ DATABASE_APP_ROLE = split_database_roles(DATABASES)
 # of the primary; writes and the pages of one case stay on the primary (core/replica.py).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 DATABASE_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = {
-        **env.db_url_config(DATABASE_REPLICA_URL),
-        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"options": TRIGRAM_OPTIONS},
-        # The tests have no replica: the alias reads the test database through its own connection.
-        "TEST": {"MIRROR": "default"},
-    }
+
+
+def add_replica(databases):
+    """The `replica` connection, when DATABASE_REPLICA_URL names one (production calls it too)."""
+    if DATABASE_REPLICA_URL:
+        databases["replica"] = {
+            **env.db_url_config(DATABASE_REPLICA_URL),
+            "CONN_MAX_AGE": databases["default"]["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"options": TRIGRAM_OPTIONS},
+            # Under the tests the alias is the test database itself, through its own connection.
+            "TEST": {"MIRROR": "default"},
+        }
+
+
+add_replica(DATABASES)
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # Views whose reads go to the replica: aggregates and exports, never a page right after a write.
 REPLICA_READ_VIEWS = frozenset(

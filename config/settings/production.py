@@ -1,7 +1,7 @@
 """Production settings: secrets and addresses come from the environment, with no defaults."""
 
 from .base import *  # noqa: F403
-from .base import TRIGRAM_OPTIONS, env, split_database_roles
+from .base import TRIGRAM_OPTIONS, add_replica, env, split_database_roles
 
 DEBUG = False
 # No default: a missing value stops the process at start rather than running insecurely.
@@ -12,6 +12,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = TRIGRAM_OPTIONS
 DATABASE_APP_ROLE = split_database_roles(DATABASES)  # LG-03
+add_replica(DATABASES)  # ADR 0040
 REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {

@@ -81,3 +81,28 @@ def test_a_case_page_and_its_writes_stay_on_the_primary(client_as, cw_a):
         response = client.get(reverse("children:case_detail", args=[case.pk]))
     assert response.status_code == 200
     assert replica.captured_queries == []
+
+
+def test_the_production_settings_keep_the_replica():
+    """Production redefines DATABASES from its own variables: the replica must survive that."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x" * 64,
+        "ALLOWED_HOSTS": "koodak.example.org",
+        "DATABASE_URL": "postgres://koodak@primary:5432/koodak",
+        "DATABASE_REPLICA_URL": "postgres://koodak@replica:5432/koodak",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASE_REPLICA, s.DATABASES['replica']['HOST'], s.DATABASE_ROUTERS[0])"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["replica", "replica", "core.replica.ReplicaRouter"]
