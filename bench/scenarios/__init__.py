@@ -26,6 +26,7 @@ ORDER = [
     "children import",
     "case export",
     "reports",
+    "load test",
     "not built yet",
 ]
 
@@ -65,6 +66,7 @@ def all_scenarios():
         children_import,
         exports,
         imports,
+        load,
         offline,
         outreach,
         pending,
