@@ -1,0 +1,192 @@
+"""Child labour and Iran's Labour Law (قانون کار): which of a child's work the law bars.
+
+The one place the rules live (docs/adr/0035). Pure functions: no database, no clock unless
+given a date. The services store the flags on the case (``Case.labour_flags``) when a case is
+saved or imported, and a daily job rechecks the cases whose age crossed 15 or 18
+(``Case.labour_flags_recheck_on``), so that the case list filters on a column.
+
+The articles (Labour Law of 1369 / 1990):
+
+- Article 79: employing a person under 15 full years of age is prohibited.
+- Article 80: a worker aged 15 to 18 full years is a "young worker" (کارگر نوجوان).
+- Article 82: a young worker's working day is half an hour shorter than other workers'.
+- Article 83: overtime, night work, hard, harmful or dangerous work and carrying loads by hand
+  beyond the limit are prohibited for young workers.
+- Article 84: in work that by its nature or conditions harms the health or morals of the young,
+  the minimum age is 18 full years (the Ministry of Labour decides which work that is).
+- Article 51 (with its 1380 amendment): the ordinary working week is 44 hours, over six days.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models.choices import Hazard, LabourFlag, WorkType
+
+# Article 79: no employment under 15 full years. Article 80: a young worker is 15 to 18.
+MINIMUM_WORKING_AGE = 15
+ADULT_AGE = 18
+# Article 51: 44 hours a week for adults, over six working days. Article 82: a young worker's day
+# is half an hour shorter, so at most 44 - 6 × 0.5 = 41 hours a week; Article 83 bars overtime.
+ADULT_HOURS_PER_WEEK = 44
+WORKING_DAYS_PER_WEEK = 6
+YOUNG_WORKER_HOURS_PER_WEEK = ADULT_HOURS_PER_WEEK - WORKING_DAYS_PER_WEEK // 2  # 41
+
+# Article 84 (and 83's "hard, harmful or dangerous work and carrying loads by hand"): the hazards
+# the case records that make work harmful to a child's health. Traffic, weather and violence are
+# recorded for protection, but the law does not bar work because of them. Night work is
+# Article 83's own rule (YOUNG_WORKER_HOURS below), barred for young workers, not a hazard here.
+HARMFUL_HAZARDS = frozenset({Hazard.HEAVY_LOADS, Hazard.CHEMICALS, Hazard.MACHINERY})
+# Work that is harmful by its nature: waste collection (زباله‌گردی), which the Ministry of Labour
+# names among the worst forms of child labour, and carrying loads (Article 83).
+HARMFUL_WORK_TYPES = frozenset({WorkType.WASTE_PICKING, WorkType.PORTERING})
+
+
+ARTICLES = {
+    LabourFlag.UNDER_15: _("Labour Law, Article 79"),
+    LabourFlag.HAZARDOUS: _("Labour Law, Articles 83 and 84"),
+    LabourFlag.YOUNG_WORKER_HOURS: _("Labour Law, Articles 82 and 83"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flag with why it holds, for the case page."""
+
+    flag: LabourFlag
+    reason: str
+
+    @property
+    def label(self):
+        return self.flag.label
+
+    @property
+    def article(self):
+        return ARTICLES[self.flag]
+
+
+def is_working(work_type, hours_per_week):
+    """A child works when a type of work is recorded, or hours of work without a type.
+
+    "Not working" recorded by the caseworker wins over stray hours.
+    """
+    if work_type == WorkType.NONE:
+        return False
+    return bool(work_type) or bool(hours_per_week)
+
+
+def findings(*, age, work_type, hours_per_week, hazards):
+    """The flags that hold for a child of `age` (None: not known) doing this work, with reasons.
+
+    An unknown age raises no flag: the law's lines are ages, and a guess would accuse wrongly.
+    From 18 the Labour Law's rules for children no longer apply.
+    """
+    if age is None or age >= ADULT_AGE or not is_working(work_type, hours_per_week):
+        return []
+    hazards = set(hazards or ())
+    found = []
+    if age < MINIMUM_WORKING_AGE:
+        found.append(
+            Finding(
+                LabourFlag.UNDER_15,
+                str(_("Employing a child under 15 is prohibited.")),
+            )
+        )
+    harmful = sorted(hazards & HARMFUL_HAZARDS)
+    if harmful or work_type in HARMFUL_WORK_TYPES:
+        what = [str(Hazard(h).label) for h in harmful]
+        if work_type in HARMFUL_WORK_TYPES:
+            what.insert(0, str(WorkType(work_type).label))
+        found.append(
+            Finding(
+                LabourFlag.HAZARDOUS,
+                str(_("Harmful work is barred under 18: %(what)s.")) % {"what": ", ".join(what)},
+            )
+        )
+    if age >= MINIMUM_WORKING_AGE:
+        reasons = []
+        if Hazard.NIGHT_WORK in hazards:
+            reasons.append(str(_("works at night")))
+        if hours_per_week is not None and hours_per_week > YOUNG_WORKER_HOURS_PER_WEEK:
+            reasons.append(
+                str(_("works %(hours)s hours a week, more than %(limit)s"))
+                % {"hours": hours_per_week, "limit": YOUNG_WORKER_HOURS_PER_WEEK}
+            )
+        if reasons:
+            found.append(
+                Finding(
+                    LabourFlag.YOUNG_WORKER_HOURS,
+                    str(_("A young worker (15 to 17) %(what)s.")) % {"what": "; ".join(reasons)},
+                )
+            )
+    return found
+
+
+def flags(*, age, work_type, hours_per_week, hazards):
+    """The flags' keys, in LabourFlag's order (what is stored on the case)."""
+    found = {
+        f.flag
+        for f in findings(
+            age=age, work_type=work_type, hours_per_week=hours_per_week, hazards=hazards
+        )
+    }
+    return [flag.value for flag in LabourFlag if flag in found]
+
+
+def age_on(*, birth_date, estimated_age, estimated_age_on, on):
+    """A child's age in whole years on `on`: the same rule as ``Case.age`` (birth date, else the
+    estimate and the date it was true on), for rows that are not Case objects (imports)."""
+    if birth_date:
+        before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+        return on.year - birth_date.year - before_birthday
+    if estimated_age is not None and estimated_age_on is not None:
+        return estimated_age + max(0, (on - estimated_age_on).days // 365)
+    return None
+
+
+def next_age_line(*, birth_date, estimated_age, estimated_age_on, on):
+    """The first day after `on` on which the child turns 15 or 18 (when the flags may change),
+    None when both are past or the age is not known."""
+    age = age_on(
+        birth_date=birth_date, estimated_age=estimated_age, estimated_age_on=estimated_age_on, on=on
+    )
+    if age is None or age >= ADULT_AGE:
+        return None
+    line = MINIMUM_WORKING_AGE if age < MINIMUM_WORKING_AGE else ADULT_AGE
+    if birth_date:
+        try:
+            return birth_date.replace(year=birth_date.year + line)
+        except ValueError:  # born on 29 February: the birthday is 1 March in other years
+            return datetime.date(birth_date.year + line, 3, 1)
+    assert estimated_age is not None and estimated_age_on is not None
+    # age_on adds a year every 365 days since the estimate.
+    return estimated_age_on + datetime.timedelta(days=365 * (line - estimated_age))
+
+
+def case_values(case, on):
+    """(labour_flags, labour_flags_recheck_on) of a Case (or any object with its fields) on `on`."""
+    since = case.estimated_age_on or case.registered_on
+    dates = {
+        "birth_date": case.birth_date,
+        "estimated_age": case.estimated_age,
+        "estimated_age_on": since,
+        "on": on,
+    }
+    stored = flags(
+        age=age_on(**dates),
+        work_type=case.work_type,
+        hours_per_week=case.work_hours_per_week,
+        hazards=case.hazards,
+    )
+    return stored, next_age_line(**dates)
+
+
+def case_findings(case, on):
+    """The findings shown on the case page, computed from the case as it is on `on`."""
+    return findings(
+        age=case.age(on=on),
+        work_type=case.work_type,
+        hours_per_week=case.work_hours_per_week,
+        hazards=case.hazards,
+    )
