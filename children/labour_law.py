@@ -18,7 +18,9 @@ The articles (Labour Law of 1369 / 1990):
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -58,15 +60,15 @@ class Finding:
     reason: str
 
     @property
-    def label(self):
-        return self.flag.label
+    def label(self) -> str:
+        return str(self.flag.label)
 
     @property
-    def article(self):
-        return ARTICLES[self.flag]
+    def article(self) -> str:
+        return str(ARTICLES[self.flag])
 
 
-def is_working(work_type, hours_per_week):
+def is_working(work_type: str, hours_per_week: int | None) -> bool:
     """A child works when a type of work is recorded, or hours of work without a type.
 
     "Not working" recorded by the caseworker wins over stray hours.
@@ -76,7 +78,9 @@ def is_working(work_type, hours_per_week):
     return bool(work_type) or bool(hours_per_week)
 
 
-def findings(*, age, work_type, hours_per_week, hazards):
+def findings(
+    *, age: int | None, work_type: str, hours_per_week: int | None, hazards: Iterable[str]
+) -> list[Finding]:
     """The flags that hold for a child of `age` (None: not known) doing this work, with reasons.
 
     An unknown age raises no flag: the law's lines are ages, and a guess would accuse wrongly.
@@ -123,7 +127,9 @@ def findings(*, age, work_type, hours_per_week, hazards):
     return found
 
 
-def flags(*, age, work_type, hours_per_week, hazards):
+def flags(
+    *, age: int | None, work_type: str, hours_per_week: int | None, hazards: Iterable[str]
+) -> list[str]:
     """The flags' keys, in LabourFlag's order (what is stored on the case)."""
     found = {
         f.flag
@@ -134,7 +140,13 @@ def flags(*, age, work_type, hours_per_week, hazards):
     return [flag.value for flag in LabourFlag if flag in found]
 
 
-def age_on(*, birth_date, estimated_age, estimated_age_on, on):
+def age_on(
+    *,
+    birth_date: datetime.date | None,
+    estimated_age: int | None,
+    estimated_age_on: datetime.date | None,
+    on: datetime.date,
+) -> int | None:
     """A child's age in whole years on `on`: the same rule as ``Case.age`` (birth date, else the
     estimate and the date it was true on), for rows that are not Case objects (imports)."""
     if birth_date:
@@ -145,7 +157,13 @@ def age_on(*, birth_date, estimated_age, estimated_age_on, on):
     return None
 
 
-def next_age_line(*, birth_date, estimated_age, estimated_age_on, on):
+def next_age_line(
+    *,
+    birth_date: datetime.date | None,
+    estimated_age: int | None,
+    estimated_age_on: datetime.date | None,
+    on: datetime.date,
+) -> datetime.date | None:
     """The first day after `on` on which the child turns 15 or 18 (when the flags may change),
     None when both are past or the age is not known."""
     age = age_on(
@@ -159,15 +177,16 @@ def next_age_line(*, birth_date, estimated_age, estimated_age_on, on):
             return birth_date.replace(year=birth_date.year + line)
         except ValueError:  # born on 29 February: the birthday is 1 March in other years
             return datetime.date(birth_date.year + line, 3, 1)
-    assert estimated_age is not None and estimated_age_on is not None
+    if estimated_age is None or estimated_age_on is None:
+        return None
     # age_on adds a year every 365 days since the estimate.
     return estimated_age_on + datetime.timedelta(days=365 * (line - estimated_age))
 
 
-def case_values(case, on):
+def case_values(case: Any, on: datetime.date) -> tuple[list[str], datetime.date | None]:
     """(labour_flags, labour_flags_recheck_on) of a Case (or any object with its fields) on `on`."""
     since = case.estimated_age_on or case.registered_on
-    dates = {
+    dates: dict[str, Any] = {
         "birth_date": case.birth_date,
         "estimated_age": case.estimated_age,
         "estimated_age_on": since,
@@ -182,7 +201,7 @@ def case_values(case, on):
     return stored, next_age_line(**dates)
 
 
-def case_findings(case, on):
+def case_findings(case: Any, on: datetime.date) -> list[Finding]:
     """The findings shown on the case page, computed from the case as it is on `on`."""
     return findings(
         age=case.age(on=on),

@@ -88,7 +88,7 @@ def labour_flags_refresh(
         for values in rows.values_list(*FLAG_INPUTS).iterator(chunk_size=CHUNK):
             row = _Row(values)
             flags, recheck = labour_law.case_values(row, on)
-            batch.append((values[0], ",".join(flags), recheck))  # type: ignore[arg-type]
+            batch.append((int(values[0]), ",".join(flags), recheck))
             if len(batch) >= CHUNK:
                 changed += _write(batch)
                 batch = []
