@@ -1,11 +1,19 @@
 """The children import sets the Labour Law flags and keeps schooling changes, set-based
 (docs/adr/0035)."""
 
+import pytest
+
 from children.models import Case, SchoolStatusChange
 from imports.models import ImportJob
-from tests.children.test_imports import EN, csv_bytes, run, tehran  # noqa: F401
+from tests.children.test_imports import EN, csv_bytes, run
+from tests.factories import province
 
 HEADER = [*EN, "Type of work", "Schooling"]
+
+
+@pytest.fixture
+def tehran(db):
+    return province("tehran")
 
 
 def row(name, born, work, school):
