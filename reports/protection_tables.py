@@ -20,12 +20,24 @@ def _places(scope):
     return [(key, label) for key, label in places if key == scope]
 
 
+def _without_empty_provinces(rows, scope):
+    """The nation's rows without the provinces whose every cell is 0: a zero reveals nothing
+    and adds nothing to a total, and 30 rows of zeros bury the few that matter on a phone."""
+    if scope != ALL:
+        return rows
+    kept = [row for row in rows if any(cell != 0 for cell in row[1:])]
+    return kept or rows[:0]
+
+
 def labour_table(cube, scope=ALL):
     flags = LabourFlag.choices
-    rows = [
-        [label, *[cube.get(LABOUR, key, FLAG, flag) for flag, _l in flags]]
-        for key, label in _places(scope)
-    ]
+    rows = _without_empty_provinces(
+        [
+            [label, *[cube.get(LABOUR, key, FLAG, flag) for flag, _l in flags]]
+            for key, label in _places(scope)
+        ],
+        scope,
+    )
     total = None
     if scope == ALL:
         total = [_("All provinces"), *[cube.get(LABOUR, ALL, FLAG, flag) for flag, _l in flags]]
@@ -39,7 +51,9 @@ def labour_table(cube, scope=ALL):
         note=_(
             "Children registered in the quarter whose case now records work barred by the Labour"
             " Law (Articles 79, 82 to 84). A child can have more than one flag."
-        ),
+        )
+        + " "
+        + _("Provinces with none are not listed."),
     )
     data["chart"] = column_chart(data, list(range(1, len(columns))), horizontal=True)
     return data
@@ -66,10 +80,13 @@ def labour_trend_table(periods, scope=ALL, refresh=None):
 
 
 def back_to_school_table(cube, scope=ALL):
-    rows = [
-        [label, cube.get(REENROLLED, key), cube.get(REENROLLED_YEAR, key)]
-        for key, label in _places(scope)
-    ]
+    rows = _without_empty_provinces(
+        [
+            [label, cube.get(REENROLLED, key), cube.get(REENROLLED_YEAR, key)]
+            for key, label in _places(scope)
+        ],
+        scope,
+    )
     total = None
     if scope == ALL:
         total = [_("All provinces"), cube.get(REENROLLED, ALL), cube.get(REENROLLED_YEAR, ALL)]
@@ -87,7 +104,9 @@ def back_to_school_table(cube, scope=ALL):
         note=_(
             "Children whose schooling changed to enrolled after dropping out or never enrolling;"
             " the school year starts on 1 Mehr. A child is counted once a school year."
-        ),
+        )
+        + " "
+        + _("Provinces with none are not listed."),
     )
     data["chart"] = column_chart(data, [2], horizontal=True)
     return data
