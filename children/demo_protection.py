@@ -74,6 +74,6 @@ def seed_labour_and_schooling(registered):
                 section="schooling",
             )
             back_on = start + datetime.timedelta(days=(index * span) // BACK_TO_SCHOOL)
-            SchoolStatusChange.objects.filter(
-                case=case, to_status=SchoolStatus.ENROLLED
-            ).update(changed_on=back_on)
+            SchoolStatusChange.objects.filter(case=case, to_status=SchoolStatus.ENROLLED).update(
+                changed_on=back_on
+            )

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .ages import age_on
 from .models.choices import Hazard, LabourFlag, WorkType
 
 # Article 79: no employment under 15 full years. Article 80: a young worker is 15 to 18.
@@ -138,23 +139,6 @@ def flags(
         )
     }
     return [flag.value for flag in LabourFlag if flag in found]
-
-
-def age_on(
-    *,
-    birth_date: datetime.date | None,
-    estimated_age: int | None,
-    estimated_age_on: datetime.date | None,
-    on: datetime.date,
-) -> int | None:
-    """A child's age in whole years on `on`: the same rule as ``Case.age`` (birth date, else the
-    estimate and the date it was true on), for rows that are not Case objects (imports)."""
-    if birth_date:
-        before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
-        return on.year - birth_date.year - before_birthday
-    if estimated_age is not None and estimated_age_on is not None:
-        return estimated_age + max(0, (on - estimated_age_on).days // 365)
-    return None
 
 
 def next_age_line(

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..ages import age_on
 from .choices import (
     SECTION_TITLES,
     CaseStatus,
@@ -335,14 +336,12 @@ class Case(HouseholdAnswers):
 
     def age(self, on=None):
         """Age in whole years today (or `on`), from the birth date or the dated estimate."""
-        on = on or timezone.localdate()
-        if self.birth_date:
-            before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
-            return on.year - self.birth_date.year - before_birthday
-        if self.estimated_age is not None:
-            since = self.estimated_age_on or self.registered_on
-            return self.estimated_age + max(0, (on - since).days // 365)
-        return None
+        return age_on(
+            birth_date=self.birth_date,
+            estimated_age=self.estimated_age,
+            estimated_age_on=self.estimated_age_on or self.registered_on,
+            on=on or timezone.localdate(),
+        )
 
     @property
     def is_closed(self):
