@@ -79,10 +79,11 @@ def is_working(work_type: str, hours_per_week: int | None) -> bool:
     return bool(work_type) or bool(hours_per_week)
 
 
-def findings(
+def flags(
     *, age: int | None, work_type: str, hours_per_week: int | None, hazards: Iterable[str]
-) -> list[Finding]:
-    """The flags that hold for a child of `age` (None: not known) doing this work, with reasons.
+) -> list[str]:
+    """The flags that hold for a child of `age` (None: not known) doing this work, as stored on
+    the case, in LabourFlag's order. The rules themselves; `findings` explains them.
 
     An unknown age raises no flag: the law's lines are ages, and a guess would accuse wrongly.
     From 18 the Labour Law's rules for children no longer apply.
@@ -91,54 +92,46 @@ def findings(
         return []
     hazards = set(hazards or ())
     found = []
-    if age < MINIMUM_WORKING_AGE:
-        found.append(
-            Finding(
-                LabourFlag.UNDER_15,
-                str(_("Employing a child under 15 is prohibited.")),
-            )
-        )
-    harmful = sorted(hazards & HARMFUL_HAZARDS)
-    if harmful or work_type in HARMFUL_WORK_TYPES:
-        what = [str(Hazard(h).label) for h in harmful]
-        if work_type in HARMFUL_WORK_TYPES:
-            what.insert(0, str(WorkType(work_type).label))
-        found.append(
-            Finding(
-                LabourFlag.HAZARDOUS,
-                str(_("Harmful work is barred under 18: %(what)s.")) % {"what": ", ".join(what)},
-            )
-        )
-    if age >= MINIMUM_WORKING_AGE:
-        reasons = []
-        if Hazard.NIGHT_WORK in hazards:
-            reasons.append(str(_("works at night")))
-        if hours_per_week is not None and hours_per_week > YOUNG_WORKER_HOURS_PER_WEEK:
-            reasons.append(
-                str(_("works %(hours)s hours a week, more than %(limit)s"))
-                % {"hours": hours_per_week, "limit": YOUNG_WORKER_HOURS_PER_WEEK}
-            )
-        if reasons:
-            found.append(
-                Finding(
-                    LabourFlag.YOUNG_WORKER_HOURS,
-                    str(_("A young worker (15 to 17) %(what)s.")) % {"what": "; ".join(reasons)},
-                )
-            )
+    if age < MINIMUM_WORKING_AGE:  # Article 79
+        found.append(LabourFlag.UNDER_15.value)
+    if hazards & HARMFUL_HAZARDS or work_type in HARMFUL_WORK_TYPES:  # Articles 83, 84
+        found.append(LabourFlag.HAZARDOUS.value)
+    if age >= MINIMUM_WORKING_AGE and (  # Articles 80, 82, 83: young workers
+        Hazard.NIGHT_WORK in hazards
+        or (hours_per_week is not None and hours_per_week > YOUNG_WORKER_HOURS_PER_WEEK)
+    ):
+        found.append(LabourFlag.YOUNG_WORKER_HOURS.value)
     return found
 
 
-def flags(
+def findings(
     *, age: int | None, work_type: str, hours_per_week: int | None, hazards: Iterable[str]
-) -> list[str]:
-    """The flags' keys, in LabourFlag's order (what is stored on the case)."""
-    found = {
-        f.flag
-        for f in findings(
-            age=age, work_type=work_type, hours_per_week=hours_per_week, hazards=hazards
-        )
-    }
-    return [flag.value for flag in LabourFlag if flag in found]
+) -> list[Finding]:
+    """The flags of `flags`, each with the reason it holds, in the reader's language."""
+    hazards = set(hazards or ())
+    found = []
+    for flag in flags(age=age, work_type=work_type, hours_per_week=hours_per_week, hazards=hazards):
+        if flag == LabourFlag.UNDER_15:
+            reason = str(_("Employing a child under 15 is prohibited."))
+        elif flag == LabourFlag.HAZARDOUS:
+            what = [str(Hazard(h).label) for h in sorted(hazards & HARMFUL_HAZARDS)]
+            if work_type in HARMFUL_WORK_TYPES:
+                what.insert(0, str(WorkType(work_type).label))
+            reason = str(_("Harmful work is barred under 18: %(what)s.")) % {
+                "what": ", ".join(what)
+            }
+        else:
+            parts = []
+            if Hazard.NIGHT_WORK in hazards:
+                parts.append(str(_("works at night")))
+            if hours_per_week is not None and hours_per_week > YOUNG_WORKER_HOURS_PER_WEEK:
+                parts.append(
+                    str(_("works %(hours)s hours a week, more than %(limit)s"))
+                    % {"hours": hours_per_week, "limit": YOUNG_WORKER_HOURS_PER_WEEK}
+                )
+            reason = str(_("A young worker (15 to 17) %(what)s.")) % {"what": "; ".join(parts)}
+        found.append(Finding(LabourFlag(flag), reason))
+    return found
 
 
 def next_age_line(
