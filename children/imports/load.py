@@ -151,24 +151,37 @@ def _staged_row(row, today):
             age_on=age_on,
         )
     )
-    flags, recheck = labour_law.case_values(_LabourInputs(values, registered, age_on), today)
-    out.extend((",".join(flags), recheck))
+    out.extend(
+        _labour_values(
+            values.get("birth_date"), age, age_on, registered, values.get("work_type") or "", today
+        )
+    )
     return out
 
 
+@lru_cache(maxsize=1 << 15)
+def _labour_values(birth_date, estimated_age, estimated_age_on, registered_on, work_type, today):
+    """(flags as staged text, recheck date) of a new row, cached: files repeat birth dates and
+    types of work. The file has no hours or hazards (they are filled in on the case page)."""
+    flags, recheck = labour_law.case_values(
+        _LabourInputs(birth_date, estimated_age, estimated_age_on, registered_on, work_type),
+        today,
+    )
+    return ",".join(flags), recheck
+
+
 class _LabourInputs:
-    """A staged row's values as labour_law.case_values reads a case (the file has no hours or
-    hazards: those are filled in on the case page)."""
+    """A staged row's values as labour_law.case_values reads a case."""
 
     work_hours_per_week = None
     hazards = ()
 
-    def __init__(self, values, registered, age_on):
-        self.birth_date = values.get("birth_date")
-        self.estimated_age = values.get("estimated_age")
-        self.estimated_age_on = age_on
-        self.registered_on = registered
-        self.work_type = values.get("work_type") or ""
+    def __init__(self, birth_date, estimated_age, estimated_age_on, registered_on, work_type):
+        self.birth_date = birth_date
+        self.estimated_age = estimated_age
+        self.estimated_age_on = estimated_age_on
+        self.registered_on = registered_on
+        self.work_type = work_type
 
 
 class ChildrenLoader:
