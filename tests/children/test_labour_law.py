@@ -252,3 +252,12 @@ def test_outsider_gets_404_on_a_flagged_case(client, cw_b, cw_a, register):
     assert client.get(reverse("children:case_detail", args=[case.pk])).status_code == 404
     response = client.get(reverse("children:case_list"), {"labour_flag": UNDER_15})
     assert list(response.context["page"]) == []
+
+
+@pytest.mark.django_db
+def test_ministry_officer_never_sees_a_flagged_child(client_as, min_officer, cw_a, register):
+    case = register(cw_a, work_type=WorkType.STREET_VENDING)
+    client = client_as(min_officer)
+    assert client.get(reverse("children:case_detail", args=[case.pk])).status_code == 404
+    response = client.get(reverse("children:case_list"), {"labour_flag": UNDER_15})
+    assert response.status_code in (403, 404)
