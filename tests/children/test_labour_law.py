@@ -261,3 +261,13 @@ def test_ministry_officer_never_sees_a_flagged_child(client_as, min_officer, cw_
     assert client.get(reverse("children:case_detail", args=[case.pk])).status_code == 404
     response = client.get(reverse("children:case_list"), {"labour_flag": UNDER_15})
     assert response.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_the_daily_recheck_is_scheduled_and_runs(settings, cw_a, register):
+    from children.tasks import recheck_labour_flags
+
+    entry = settings.CELERY_BEAT_SCHEDULE["recheck-labour-flags"]
+    assert entry["task"] == "children.tasks.recheck_labour_flags"
+    register(cw_a, work_type=WorkType.STREET_VENDING)
+    assert recheck_labour_flags() == 0  # nobody crosses 15 or 18 today
