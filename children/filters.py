@@ -10,7 +10,7 @@ from core.models import Province
 from core.persian import to_latin_digits, to_persian_digits
 
 from .models import Case, Encounter
-from .models.choices import Activity, CaseStatus, RiskLevel, Sex
+from .models.choices import Activity, CaseStatus, LabourFlag, RiskLevel, Sex
 from .selectors.cases import search_cases
 
 
@@ -50,10 +50,20 @@ class CaseFilter(django_filters.FilterSet):
     assigned_to = django_filters.ModelChoiceFilter(
         label=_("Caseworker"), empty_label=_("All"), queryset=_colleagues
     )
+    # The stored flags (children/labour_law.py, docs/adr/0035): a column, not the rules in SQL.
+    labour_flag = django_filters.ChoiceFilter(
+        label=_("Labour Law"),
+        empty_label=_("All"),
+        choices=LabourFlag.choices,
+        method="filter_labour_flag",
+    )
 
     class Meta:
         model = Case
-        fields = ["q", "status", "risk_level", "sex", "province", "assigned_to"]
+        fields = ["q", "status", "risk_level", "sex", "province", "assigned_to", "labour_flag"]
+
+    def filter_labour_flag(self, queryset, name, value):
+        return queryset.filter(labour_flags__contains=[value])
 
     def filter_search(self, queryset, name, value):
         return search_cases(queryset, value)

@@ -56,3 +56,14 @@ def anonymise_expired_cases():
     from .services.retention import retention_job
 
     return retention_job()
+
+
+# --- Child labour and the law ----------------------------------------------------------------
+
+
+@shared_task
+def recheck_labour_flags():
+    """The Labour Law flags of the children who crossed 15 or 18 (daily, docs/adr/0035)."""
+    from .services.labour import labour_flags_recheck_due
+
+    return labour_flags_recheck_due()

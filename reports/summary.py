@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import summary_protection
 from .models import CalendarDay, SummaryFact, SummaryRefresh
 
 # The calendar covers 1370 (1991) onwards: older dates in imported files are not reported on.
@@ -211,6 +212,7 @@ def refresh_summaries():
         cursor.execute(CASES_SQL)
         cursor.execute(CLOSED_SQL, params)
         cursor.execute(MERGED_SQL)
+        summary_protection.refresh(cursor, LINKED_TABLE)
         cursor.execute(ENCOUNTERS_SQL, params)
         facts = SummaryFact.objects.count()
         refresh = SummaryRefresh.objects.create(

@@ -100,7 +100,7 @@ class ChildrenKind(ImportKind):
                 return preview, None
             counts = loader.finish(preview.present_fields)
             # Twins are written once: the first row's case takes the others' values (ADR 0019).
-            write_twins(validation.twins.merges(), organisation)
+            write_twins(validation.twins.merges(), organisation, by)
             counts["merged"] = preview.count("merge")
             counts["skipped"] = preview.count("skip")
             return preview, counts

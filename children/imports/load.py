@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from core.jalali import to_jalali
 
+from .. import labour_law
 from ..models import Case, Consent
 from ..models.cases import BULK_HISTORY_SETTING
 from ..models.choices import CaseStatus, ConsentGiver, ConsentScope
 from ..services.case_numbers import reserve_case_numbers
 from ..services.cases import refresh_search_fields, search_values
+from ..services.labour import labour_flags_refresh
 from .columns import CASE_FIELDS
 from .households import spread_to_households
 
@@ -37,6 +39,9 @@ SEARCH_FIELDS = (
     "search_digits",
     "birth_year",
 )
+# The Labour Law flags (children/labour_law.py, docs/adr/0035), computed per row in Python like
+# the search keys; the flags are staged as one comma-separated text.
+LABOUR_FIELDS = ("labour_flags", "labour_flags_recheck_on")
 # Staged per row: the file's fields, then what the loader computes.
 STAGED = (
     "row_no",
@@ -46,6 +51,7 @@ STAGED = (
     *(("province_id" if f == "province" else f) for f in CASE_FIELDS),
     "estimated_age_on",
     *SEARCH_FIELDS,
+    *LABOUR_FIELDS,
 )
 _FIELD_COLUMNS = {f.name: f.column for f in Case._meta.concrete_fields}
 
@@ -145,7 +151,37 @@ def _staged_row(row, today):
             age_on=age_on,
         )
     )
+    out.extend(
+        _labour_values(
+            values.get("birth_date"), age, age_on, registered, values.get("work_type") or "", today
+        )
+    )
     return out
+
+
+@lru_cache(maxsize=1 << 15)
+def _labour_values(birth_date, estimated_age, estimated_age_on, registered_on, work_type, today):
+    """(flags as staged text, recheck date) of a new row, cached: files repeat birth dates and
+    types of work. The file has no hours or hazards (they are filled in on the case page)."""
+    flags, recheck = labour_law.case_values(
+        _LabourInputs(birth_date, estimated_age, estimated_age_on, registered_on, work_type),
+        today,
+    )
+    return ",".join(flags), recheck
+
+
+class _LabourInputs:
+    """A staged row's values as labour_law.case_values reads a case."""
+
+    work_hours_per_week = None
+    hazards = ()
+
+    def __init__(self, birth_date, estimated_age, estimated_age_on, registered_on, work_type):
+        self.birth_date = birth_date
+        self.estimated_age = estimated_age
+        self.estimated_age_on = estimated_age_on
+        self.registered_on = registered_on
+        self.work_type = work_type
 
 
 class ChildrenLoader:
@@ -262,6 +298,8 @@ class ChildrenLoader:
                 # A child in a family: the household and its other members follow.
                 siblings = spread_to_households(cursor, present_fields, self.by, self.job_id)
                 _refresh_search_of(cursor, [*self.updated_ids, *siblings])
+            # From the whole rows, as the search keys: a file may lack some of the inputs.
+            labour_flags_refresh(self.updated_ids)
         return dict(self.counts)
 
     def _start(self, statements):
@@ -301,7 +339,7 @@ def _jalali_year(day):
 
 
 def _staging_types():
-    types = {"row_no": "integer", "case_id": "integer", "action": "text"}
+    types = {"row_no": "integer", "case_id": "integer", "action": "text", "labour_flags": "text"}
     for name in STAGED:
         if name in types:
             continue
@@ -327,7 +365,9 @@ def _insert_sql(organisation, by, assigned_to, job_id, context_id):
         if field.primary_key:
             continue
         columns.append(field.column)
-        if field.column in staged:
+        if field.column == "labour_flags":
+            expressions.append("string_to_array(s.labour_flags, ',')::varchar(16)[]")
+        elif field.column in staged:
             expressions.append(f"s.{field.column}")
         elif field.column == "last_contact_on":
             expressions.append("s.registered_on")
@@ -360,6 +400,12 @@ def _insert_sql(organisation, by, assigned_to, job_id, context_id):
                  withdrawal_reason, import_job_id)
             SELECT id, %s, '', %s, %s, %s, %s, '', %s FROM new
             RETURNING *
+        ), schooling AS (
+            -- The school status each new child came with, dated on its registration
+            -- (docs/adr/0035).
+            INSERT INTO children_schoolstatuschange
+                (case_id, from_status, to_status, changed_on, recorded_by_id)
+            SELECT id, '', school_status, registered_on, %s FROM new WHERE school_status <> ''
         )
         {consent_events}
         """,  # noqa: S608
@@ -372,6 +418,7 @@ def _insert_sql(organisation, by, assigned_to, job_id, context_id):
             by.pk,
             now,
             job_id,
+            by.pk,
             *consent_event_params,
         ],
     )
@@ -396,6 +443,8 @@ def _update_existing(cursor, present_fields, by, job_id):
             sets.append(f"{name} = s.{name}")
     sets += ["version = c.version + 1", "updated_at = %s"]
     now = timezone.now()
+    if "school_status" in fields:
+        _record_school_changes(cursor, "import_stage_update", "s.school_status", by)
     cursor.execute(
         f"UPDATE children_case c SET {', '.join(sets)} FROM import_stage_update s "  # noqa: S608
         "WHERE c.id = s.case_id",
@@ -412,6 +461,21 @@ def _update_existing(cursor, present_fields, by, job_id):
             [now, by.pk, json.dumps({"import": job_id})],
         )
     return updated
+
+
+def _record_school_changes(cursor, stage, new_status, by, where="TRUE"):
+    """Keep each staged change of a case's school status, dated today (docs/adr/0035): one
+    ``INSERT … SELECT`` before the cases are updated, while the old status is still there."""
+    cursor.execute(
+        f"""
+        INSERT INTO children_schoolstatuschange
+            (case_id, from_status, to_status, changed_on, recorded_by_id)
+        SELECT c.id, c.school_status, {new_status}, %s, %s
+        FROM children_case c JOIN {stage} s ON c.id = s.case_id
+        WHERE c.school_status IS DISTINCT FROM {new_status} AND {where}
+        """,  # noqa: S608 - constant names only
+        [timezone.localdate(), by.pk if by is not None else None],
+    )
 
 
 def _refresh_search_of(cursor, case_ids):
@@ -463,7 +527,7 @@ def _twin_search_row(row):
     ]
 
 
-def write_twins(merges, organisation):
+def write_twins(merges, organisation, by=None):
     """Give each twin group's case the values its later rows add: ``merges`` is
     [(case id or None, new case's number or None, {field: value})] from ``TwinIndex.merges``.
     Set-based, after the chunks: one COPY into a staging table and one ``UPDATE … FROM``, where
@@ -534,6 +598,9 @@ def write_twins(merges, organisation):
             "updated_at = %s",
             *(f"{name} = k.{name}" for name in SEARCH_FIELDS),
         ]
+        _record_school_changes(
+            cursor, "import_twins", "s.school_status", by, where="'school_status' = ANY(s.sets)"
+        )
         # Column and field names come from the model, values from the staging tables.
         cursor.execute(
             f"UPDATE children_case c SET {', '.join(sets)} "  # noqa: S608
@@ -542,4 +609,5 @@ def write_twins(merges, organisation):
             [today, timezone.now()],
         )
         changed = [row[0] for row in cursor.fetchall()]
+    labour_flags_refresh(changed)
     return len(changed)

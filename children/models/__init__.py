@@ -4,6 +4,7 @@ from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, Timeli
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
+from .schooling import SchoolStatusChange
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "PlanAction",
     "PlanGoal",
     "Referral",
+    "SchoolStatusChange",
     "ANONYMOUS_FIELDS",
     "Case",
     "CaseLink",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..ages import age_on
 from .choices import (
     SECTION_TITLES,
     CaseStatus,
@@ -20,6 +21,7 @@ from .choices import (
     ConsentScope,
     Documentation,
     Hazard,
+    LabourFlag,
     Language,
     LivingSituation,
     Nationality,
@@ -167,6 +169,17 @@ class Case(HouseholdAnswers):
     )
     hazards = _choices_array(Hazard, verbose_name=_("hazards at work"))
     workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+    # What the Labour Law bars in this work (children/labour_law.py, docs/adr/0035): written by
+    # the services and imports from the work and the age, rechecked by a daily job on the day the
+    # child turns 15 or 18 (labour_flags_recheck_on), so the case list filters on a column.
+    labour_flags = ArrayField(
+        models.CharField(max_length=16, choices=LabourFlag.choices),
+        verbose_name=_("Labour Law flags"),
+        default=list,
+        blank=True,
+        editable=False,
+    )
+    labour_flags_recheck_on = models.DateField(null=True, blank=True, editable=False)
 
     # Schooling
     school_status = models.CharField(
@@ -268,6 +281,12 @@ class Case(HouseholdAnswers):
             # and the duplicate check rechecks every name match in the country).
             models.Index(fields=["id"], condition=Q(search_father=""), name="case_no_father_idx"),
             GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
+            # The daily recheck of the Labour Law flags reads the few cases due (docs/adr/0035).
+            models.Index(
+                fields=["labour_flags_recheck_on"],
+                condition=Q(labour_flags_recheck_on__isnull=False),
+                name="case_labour_recheck_idx",
+            ),
             # Most cases have no household: only the members are indexed.
             models.Index(
                 fields=["household"],
@@ -317,14 +336,12 @@ class Case(HouseholdAnswers):
 
     def age(self, on=None):
         """Age in whole years today (or `on`), from the birth date or the dated estimate."""
-        on = on or timezone.localdate()
-        if self.birth_date:
-            before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
-            return on.year - self.birth_date.year - before_birthday
-        if self.estimated_age is not None:
-            since = self.estimated_age_on or self.registered_on
-            return self.estimated_age + max(0, (on - since).days // 365)
-        return None
+        return age_on(
+            birth_date=self.birth_date,
+            estimated_age=self.estimated_age,
+            estimated_age_on=self.estimated_age_on or self.registered_on,
+            on=on or timezone.localdate(),
+        )
 
     @property
     def is_closed(self):

@@ -104,6 +104,14 @@ class Hazard(models.TextChoices):
     WEATHER = "weather", _("Heat or cold")
 
 
+class LabourFlag(models.TextChoices):
+    """What the Labour Law bars in a child's work; the rules are children/labour_law.py."""
+
+    UNDER_15 = "under_15", _("Working under 15")
+    HAZARDOUS = "hazardous", _("Harmful work under 18")
+    YOUNG_WORKER_HOURS = "young_hours", _("Night work or long hours at 15 to 17")
+
+
 class SchoolStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     DROPPED_OUT = "dropped_out", _("Dropped out")

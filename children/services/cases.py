@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..models.choices import OPEN_STATUSES, AgeBand
 from .case_numbers import next_case_number
+from .labour import apply_labour_flags, record_school_change
 
 Action = audit.Action
 
@@ -144,8 +145,12 @@ def case_register(
     case.case_number = next_case_number(organisation, case.registered_on)
     case.last_contact_on = case.registered_on
     refresh_search_fields(case)
+    apply_labour_flags(case)
     case.save()
     Consent.objects.create(case=case, recorded_by=by, **_clean_strings(consent))
+    record_school_change(
+        case=case, from_status="", to_status=case.school_status, by=by, on=case.registered_on
+    )
     audit.record(Action.CREATE, user=by, obj=case)
     if from_encounter is not None:
         _link_registered_child(case, from_encounter, by)
@@ -178,13 +183,18 @@ def case_update(
     changed = sorted(name for name, value in data.items() if getattr(current, name) != value)
     if not changed:
         return current
+    school_before = current.school_status
     for name in changed:
         setattr(current, name, data[name])
     if "estimated_age" in changed and current.estimated_age is not None:
         current.estimated_age_on = timezone.localdate()
     current.version = F("version") + 1
     refresh_search_fields(current)
+    apply_labour_flags(current)
     current.save()
+    record_school_change(
+        case=current, from_status=school_before, to_status=current.school_status, by=by
+    )
     current.refresh_from_db()
     _timeline(current, TimelineEntry.Kind.UPDATED, by, section=section, fields=changed)
     audit.record(

@@ -469,6 +469,12 @@ CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
     "task": "children.tasks.anonymise_expired_cases",
     "schedule": crontab(hour=2, minute=45),
 }
+CELERY_BEAT_SCHEDULE["recheck-labour-flags"] = {
+    # Every day at 00:20 Tehran time: the Labour Law flags of children who turned 15 or 18
+    # today (docs/adr/0035), before the summaries and the day's lists read them.
+    "task": "children.tasks.recheck_labour_flags",
+    "schedule": crontab(hour=0, minute=20),
+}
 # --- Second factor (AU-03, AC-10; ADR 0024) ------------------------------------------------
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = env("OTP_ISSUER", default="Koodak")

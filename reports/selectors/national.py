@@ -27,6 +27,7 @@ from core.models import Province
 from .. import suppression
 from ..models import SummaryFact
 from ..summary import last_refresh
+from . import protection
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -145,6 +146,7 @@ def _raw_counts(period: "Period") -> dict[str, int]:
     # Open at the start (the end of the period before): the stock-flow identity below.
     for province, measure, total in stock.filter(jalali_month__lt=months[0]):
         add(START, province, "", "", total if measure == "registered" else -total)
+    counts.update(protection.raw_counts(period, UNRECORDED, ALL))  # labour law, back to school
     return counts
 
 
@@ -182,6 +184,7 @@ def _relations(province_keys: Sequence[int | str]) -> list[Relation]:
                 )
             if dimension == "sex_age":
                 relations += _sex_age_margins(measure, places, province_keys)
+    relations += protection.relations(province_keys, ALL)  # labour law, back to school
     return relations
 
 
@@ -217,6 +220,7 @@ def build_cube(period: "Period", previous: dict[str, Any] | None = None) -> Cube
         _key(START, place): suppression.is_hidden(previous.get(_key("active", place), 0))
         for place in [*province_keys, ALL]
     }
+    fixed.update(protection.fixed(period, previous, [*province_keys, ALL]))
     protected = suppression.protect(_raw_counts(period), _relations(province_keys), fixed)
     return Cube(period_key=period.key, values=protected)
 

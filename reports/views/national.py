@@ -17,6 +17,7 @@ from .. import periods
 from ..access import officer_province
 from ..files.csv import tables_csv
 from ..national_tables import TREND_QUARTERS, summary
+from ..protection_tables import protection_summary
 from ..selectors.national import ALL
 from .reports import CONTENT_TYPES
 
@@ -83,6 +84,7 @@ def national_dashboard(request):
             "is_national": scope == ALL,
             "figures": figures,
             "refresh": figures["refresh"],
+            "protection": protection_summary(period, scope, trend, figures["refresh"]),
         },
     )
 
@@ -95,6 +97,7 @@ def national_export(request, fmt):
         raise Http404
     form, period, scope, scope_label = dashboard_scope(request)
     figures = summary(period, scope)
+    figures["tables"] = figures["tables"] + protection_summary(period, scope)["tables"]
     title = _("Ministry dashboard")
     subtitle = f"{scope_label} · {period.label()}"
     name = f"dashboard-{period.key}.{fmt}"
