@@ -4,10 +4,14 @@ from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, Timeli
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
+from .transfers import CaseTransfer, TransferState, TransferSummary
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
 
 __all__ = [
     "Assessment",
+    "CaseTransfer",
+    "TransferState",
+    "TransferSummary",
     "ClosureRequest",
     "DigestSent",
     "FollowUp",
