@@ -217,11 +217,11 @@ def _require_receiver(by: User, transfer: CaseTransfer) -> None:
         )
 
 
-def _require_waiting(transfer: CaseTransfer, verb: str) -> None:
+def _require_waiting(transfer: CaseTransfer) -> None:
     if not transfer.is_pending or transfer.consent.withdrawn_at is not None:
         raise InvalidState(
-            _("Only a transfer waiting for an answer can be %(verb)s. This one is %(state)s.")
-            % {"verb": verb, "state": transfer.get_state_display()}
+            _("Only a transfer waiting for an answer can be answered. This one is %(state)s.")
+            % {"state": transfer.get_state_display()}
         )
 
 
@@ -230,7 +230,7 @@ def transfer_decline(*, by: User, transfer: CaseTransfer, reason: str) -> CaseTr
     """The receiver says no, with the reason the sender reads. The case stays where it is."""
     transfer = _locked(transfer)
     _require_receiver(by, transfer)
-    _require_waiting(transfer, _("declined"))
+    _require_waiting(transfer)
     reason = _text(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for declining.")})
@@ -259,7 +259,7 @@ def transfer_accept(*, by: User, transfer: CaseTransfer, assigned_to: User) -> C
     """
     transfer = _locked(transfer)
     _require_receiver(by, transfer)
-    _require_waiting(transfer, _("accepted"))
+    _require_waiting(transfer)
     case = Case.objects.select_for_update(of=("self",)).get(pk=transfer.case_id)
     if case.organisation_id != transfer.from_organisation_id or case.status not in OPEN_STATUSES:
         raise InvalidState(_("The case is no longer open at the organisation that asked."))
