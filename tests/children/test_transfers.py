@@ -495,3 +495,54 @@ def test_the_case_page_offers_the_transfer_to_managers_in_both_languages(
     assert (
         reverse("children:transfer_create", args=[child.pk]) not in caseworker_page.content.decode()
     )
+
+
+def test_the_receiver_declines_and_the_sender_reads_the_reason(pending, mgr_a, mgr_b, client_as):
+    client = client_as(mgr_b)
+    url = reverse("children:transfer_decline", args=[pending.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "ظرفیت این ماه پر است"}).status_code == 302
+    pending.refresh_from_db()
+    assert pending.state == TransferState.DECLINED
+    # The receiver no longer opens it; the sender reads why.
+    assert client.get(reverse("children:transfer_detail", args=[pending.pk])).status_code == 404
+    page = client_as(mgr_a).get(reverse("children:transfer_detail", args=[pending.pk]))
+    assert "ظرفیت این ماه پر است" in page.content.decode()
+
+
+def test_the_sender_withdraws_on_the_page(pending, mgr_a, client_as):
+    client = client_as(mgr_a)
+    url = reverse("children:transfer_withdraw", args=[pending.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "خانواده ماند"}).status_code == 302
+    pending.refresh_from_db()
+    assert pending.state == TransferState.WITHDRAWN
+
+
+def test_posting_extra_fields_on_acceptance_changes_nothing_else(
+    pending, child, mgr_b, cw_b, org_a, client_as
+):
+    """AC-06: the accept form takes a caseworker and nothing else."""
+    client_as(mgr_b).post(
+        reverse("children:transfer_accept", args=[pending.pk]),
+        {
+            "assigned_to": cw_b.pk,
+            "organisation": org_a.pk,
+            "case_number": "X-1",
+            "state": "declined",
+        },
+    )
+    case = Case.objects.get(pk=child.pk)
+    assert case.organisation == pending.to_organisation
+    assert case.case_number != "X-1"
+    pending.refresh_from_db()
+    assert pending.state == TransferState.ACCEPTED
+
+
+def test_the_senders_caseworker_sees_the_waiting_transfer_but_no_button(
+    pending, child, cw_a, client_as
+):
+    page = client_as(cw_a).get(reverse("children:case_detail", args=[child.pk])).content.decode()
+    assert 'data-testid="transfer-pending"' in page
+    assert reverse("children:transfer_create", args=[child.pk]) not in page
+    assert reverse("children:transfer_detail", args=[pending.pk]) not in page
