@@ -56,3 +56,14 @@ def anonymise_expired_cases():
     from .services.retention import retention_job
 
     return retention_job()
+
+
+# --- Transfers (docs/adr/0037) ------------------------------------------------------------------
+
+
+@shared_task(bind=True, **MAIL_RETRY)
+def send_transfer_arrived_mail(self, transfer_id):
+    """Tell the receiving organisation's managers that a case transfer waits for their answer."""
+    from .services.transfers import transfer_arrived_mail
+
+    return transfer_arrived_mail(transfer_id=transfer_id)

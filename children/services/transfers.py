@@ -18,15 +18,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import audit
+from core import audit, outbox
 from core.exceptions import ActionNotAllowed, InvalidState
+from core.mail import send_templated_mail, site_url
 from core.models import User
 from core.permissions import Perm, check_permission, has_permission
 from core.persian import clean_text
 from ngos.models import Organisation
+from ngos.selectors import managers_of
 
 from ..models import (
     Case,
@@ -180,7 +183,37 @@ def transfer_request(
         consent=consent.pk,
         timeline={"to": receiver.pk},
     )
+    from ..tasks import send_transfer_arrived_mail
+
+    # Sent once the request commits; a request that rolls back mails nobody.
+    outbox.enqueue(send_transfer_arrived_mail, transfer.pk)
     return transfer
+
+
+def transfer_arrived_mail(*, transfer_id: int) -> int:
+    """Mail the receiving organisation's managers that a transfer waits, while it still does.
+
+    The mail names the organisation that asks and links to the list, never the child. Called by
+    the mail task after the request commits; returns how many messages went out.
+    """
+    transfer = (
+        CaseTransfer.objects.filter(pk=transfer_id, state=TransferState.PENDING)
+        .select_related("from_organisation", "to_organisation")
+        .first()
+    )
+    if transfer is None:
+        return 0
+    list_url = site_url(reverse("children:transfers_received") + "?state=pending")
+    sent = 0
+    for manager in managers_of(organisation=transfer.to_organisation):
+        send_templated_mail(
+            to=manager.email,
+            template="children/transfers/email/arrived",
+            language=manager.language,
+            context={"manager": manager, "transfer": transfer, "list_url": list_url},
+        )
+        sent += 1
+    return sent
 
 
 @transaction.atomic

@@ -546,3 +546,29 @@ def test_the_senders_caseworker_sees_the_waiting_transfer_but_no_button(
     assert 'data-testid="transfer-pending"' in page
     assert reverse("children:transfer_create", args=[child.pk]) not in page
     assert reverse("children:transfer_detail", args=[pending.pk]) not in page
+
+
+def test_the_receivers_managers_are_mailed_without_the_child(
+    django_capture_on_commit_callbacks, child, mgr_a, mgr_b, org_b
+):
+    from django.core import mail
+
+    mgr_b.language = "en"
+    mgr_b.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer_request(by=mgr_a, case=child, to_organisation=org_b, reason=REASON)
+    assert [message.to[0] for message in mail.outbox] == [mgr_b.email]
+    message = mail.outbox[0]
+    assert message.subject == "A case transfer is waiting for your answer"
+    text = message.body + message.alternatives[0][0]
+    for secret in (child.given_name, child.family_name, child.case_number, REASON):
+        assert secret not in text
+    assert "/transfers/received/?state=pending" in text
+
+
+def test_a_refused_request_mails_nobody(django_capture_on_commit_callbacks, case_a, mgr_a, org_b):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransferConsentRequired):
+        transfer_request(by=mgr_a, case=case_a, to_organisation=org_b, reason=REASON)
+    assert mail.outbox == []
