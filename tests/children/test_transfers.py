@@ -506,6 +506,9 @@ def test_the_receiver_declines_and_the_sender_reads_the_reason(pending, mgr_a, m
     assert pending.state == TransferState.DECLINED
     # The receiver no longer opens it; the sender reads why.
     assert client.get(reverse("children:transfer_detail", args=[pending.pk])).status_code == 404
+    listing = client.get(reverse("children:transfers_received")).content.decode()
+    assert "رضایی" not in listing
+    assert reverse("children:transfer_detail", args=[pending.pk]) not in listing
     page = client_as(mgr_a).get(reverse("children:transfer_detail", args=[pending.pk]))
     assert "ظرفیت این ماه پر است" in page.content.decode()
 
