@@ -10,6 +10,7 @@ from .models import Encounter
 from .selectors.cases import cases_visible_to
 from .selectors.families import households_visible_to
 from .selectors.referrals import referrals_visible_to
+from .selectors.transfers import summaries_visible_to, transfers_visible_to
 
 
 def get_case_for_user(user, pk, *, action=audit.Action.VIEW, perm=Perm.CASE_VIEW):
@@ -61,3 +62,28 @@ def get_referral_for_user(user, pk, *, action=audit.Action.VIEW):
     if action is not None:
         audit.record(action, user=user, obj=referral.case, detail={"referral": referral.pk})
     return referral
+
+
+def get_transfer_for_user(user, pk, *, action=audit.Action.VIEW):
+    """The transfer request `pk` if `user` may see it now (404 otherwise, audited).
+
+    Decided afresh on each request (docs/adr/0037): the receiver sees it only while it waits and
+    its consent stands, or once the case is theirs; the sender only while the case is still
+    theirs. A read writes a `view` row about the case, with the transfer in its detail (LG-01).
+    """
+    queryset = transfers_visible_to(user).select_related(
+        "case", "from_organisation", "to_organisation", "requested_by", "consent"
+    )
+    transfer = get_for_user_or_404(user, queryset, pk=pk)
+    if action is not None:
+        audit.record(action, user=user, obj=transfer.case, detail={"transfer": transfer.pk})
+    return transfer
+
+
+def get_transfer_summary_for_user(user, pk):
+    """A closing summary of the user's organisation (404 otherwise, audited)."""
+    summary = get_for_user_or_404(
+        user, summaries_visible_to(user).select_related("transfer__to_organisation"), pk=pk
+    )
+    audit.record(audit.Action.VIEW, user=user, obj=summary)
+    return summary

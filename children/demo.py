@@ -14,6 +14,7 @@ from ngos.models import Membership, Organisation
 from . import demo_names, services
 from .demo_history import add_history
 from .demo_protection import seed_labour_and_schooling
+from .demo_transfers import seed_transfers
 from .models import Case
 from .models.choices import (
     Activity,
@@ -181,6 +182,7 @@ def seed_children(stdout=None):
     add_history(rng, registered)
     _families(registered)
     seed_labour_and_schooling(registered)
+    seed_transfers(registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()

@@ -67,3 +67,14 @@ def recheck_labour_flags():
     from .services.labour import labour_flags_recheck_due
 
     return labour_flags_recheck_due()
+
+
+# --- Transfers (docs/adr/0037) ------------------------------------------------------------------
+
+
+@shared_task(bind=True, **MAIL_RETRY)
+def send_transfer_arrived_mail(self, transfer_id):
+    """Tell the receiving organisation's managers that a case transfer waits for their answer."""
+    from .services.transfers import transfer_arrived_mail
+
+    return transfer_arrived_mail(transfer_id=transfer_id)

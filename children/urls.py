@@ -128,3 +128,8 @@ urlpatterns = [
     path("outreach/hotspots/", outreach.hotspots, name="hotspots"),
     path("outreach/<int:pk>/", outreach.encounter_detail, name="encounter_detail"),
 ]
+
+# Transfers of a case to another organisation (docs/adr/0037).
+from .urls_transfers import urlpatterns as transfer_urlpatterns  # noqa: E402
+
+urlpatterns += transfer_urlpatterns

@@ -27,6 +27,8 @@ class Perm(StrEnum):
     CASE_REASSIGN = "case.reassign"
     CASE_APPROVE_CLOSURE = "case.approve_closure"
     CASE_LEGAL_HOLD = "case.legal_hold"
+    # Send a case to another organisation, and answer one sent to this one (docs/adr/0037).
+    CASE_TRANSFER = "case.transfer"
     OUTREACH_LOG = "outreach.log"
     REFERRAL_SEND = "referral.send"
     REFERRAL_ANSWER = "referral.answer"
@@ -69,6 +71,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.CASE_REASSIGN,
         Perm.CASE_APPROVE_CLOSURE,
         Perm.CASE_LEGAL_HOLD,
+        Perm.CASE_TRANSFER,
         Perm.OUTREACH_LOG,
         Perm.REFERRAL_SEND,
         Perm.REFERRAL_ANSWER,
@@ -133,6 +136,7 @@ class Role:
                 Perm.CASE_REASSIGN,
                 Perm.CASE_APPROVE_CLOSURE,
                 Perm.CASE_LEGAL_HOLD,
+                Perm.CASE_TRANSFER,
                 Perm.CASE_AUDIT_VIEW,
                 Perm.CONSENT_OVERRIDE,
                 Perm.ORG_VIEW_STAFF,

@@ -5,10 +5,14 @@ from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
 from .schooling import SchoolStatusChange
+from .transfers import CaseTransfer, TransferState, TransferSummary
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
 
 __all__ = [
     "Assessment",
+    "CaseTransfer",
+    "TransferState",
+    "TransferSummary",
     "ClosureRequest",
     "DigestSent",
     "FollowUp",

@@ -482,6 +482,7 @@ class TimelineEntry(models.Model):
         LINKED = "linked", _("Linked with another organisation's case")
         FAMILY = "family", _("Family changed")
         STATUS = "status", _("Status changed")
+        TRANSFER = "transfer", _("Transfer")
 
     # Indexed by timeline_case_at_idx (case first).
     case = models.ForeignKey(

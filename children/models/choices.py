@@ -162,6 +162,8 @@ class ConsentScope(models.TextChoices):
     REFERRAL = "referral", _("Sharing with services in a referral")
     PHOTO = "photo", _("Photographs")
     FOLLOW_UP = "follow_up", _("Home visits and follow-up contact")
+    # Moving the whole case to another organisation (docs/adr/0037).
+    TRANSFER = "transfer", _("Transferring the case to another organisation")
 
 
 class Activity(models.TextChoices):

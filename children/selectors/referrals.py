@@ -40,7 +40,9 @@ def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
         return Referral.objects.none()
     scope = Q(pk__in=[])
     if has_permission(user, Perm.CASE_VIEW):
-        scope |= Q(from_organisation_id=organisation_id)
+        # The organisation holding the case now: the sender, unless the case was transferred
+        # since, then the organisation it went to (docs/adr/0037).
+        scope |= Q(case__organisation_id=organisation_id)
     if has_permission(user, Perm.REFERRAL_ANSWER):
         scope |= Q(to_organisation_id=organisation_id) & SHARED_WITH_RECEIVER
     return Referral.objects.filter(scope)
@@ -109,7 +111,10 @@ def referral_outbox(*, user: AnyUser, filters: Any = None) -> ReferralFilter:
     if organisation_id is None or not has_permission(user, Perm.CASE_VIEW):
         queryset = Referral.objects.none()
     else:
-        queryset = Referral.objects.filter(from_organisation_id=organisation_id)
+        # Not those of a case transferred away since (docs/adr/0037).
+        queryset = Referral.objects.filter(
+            from_organisation_id=organisation_id, case__organisation_id=organisation_id
+        )
     queryset = _with_flags(
         queryset.select_related("to_organisation", "service", "case").order_by("-sent_at", "-pk")
     )

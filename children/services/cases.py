@@ -238,6 +238,10 @@ def consent_withdraw(*, by: User, consent: Consent, reason: str) -> Consent:
     from .referrals import referrals_end_sharing_for_consent
 
     referrals_end_sharing_for_consent(by=by, consent=consent)
+    # ... and a transfer waiting on it (docs/adr/0037).
+    from .transfers import transfers_end_for_consent
+
+    transfers_end_for_consent(by=by, consent=consent)
     return consent
 
 

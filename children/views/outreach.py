@@ -81,7 +81,8 @@ def encounter_detail(request, pk):
         "encounter": encounter,
         "anonymous": anonymous,
         "bands": AgeBand,
-        "cases": encounter.children.all(),
+        # Only the children whose case is still this organisation's (a transferred one is not: ADR 0037).
+        "cases": encounter.children.filter(organisation_id=encounter.organisation_id),
         "has_anonymous": any(getattr(encounter, name) for name in ANONYMOUS_FIELDS.values()),
     }
     return render(request, "children/encounter_detail.html", context)

@@ -143,7 +143,8 @@ def referral_sent_view(request):
 
 
 def _is_sender(user, referral):
-    return user.membership.organisation_id == referral.from_organisation_id
+    # The organisation holding the case (its sender, or where it was transferred: ADR 0037).
+    return user.membership.organisation_id == referral.case.organisation_id
 
 
 def _render_detail(request, referral, *, status=200, **forms):

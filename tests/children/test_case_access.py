@@ -176,6 +176,14 @@ CASE_ROUTES = {
         lambda w: {"case_number": w.target.case_number},
     ),
     "family-remove": Route("family_remove", "post", lambda w: [w.case.pk, w.case.pk]),
+    "transfer-get": Route("transfer_create", "get", lambda w: [w.case.pk], who="mgr_a"),
+    "transfer-post": Route(
+        "transfer_create",
+        "post",
+        lambda w: [w.case.pk],
+        lambda w: {"to_organisation": w.outsider.membership.organisation_id, "reason": "جابه‌جایی"},
+        who="mgr_a",
+    ),
     "encounter-detail": Route(
         "encounter_detail", "get", lambda w: [w.encounter.pk], kind="children.encounter"
     ),

@@ -104,6 +104,7 @@ ROLE_TABLE = {
         "case.reassign",
         "case.approve_closure",
         "case.legal_hold",
+        "case.transfer",
         "case.audit_view",
         "outreach.log",
         "referral.send",

@@ -1,0 +1,145 @@
+"""Reads about case transfers, always starting from what the user may see (docs/adr/0037).
+
+Three organisations can be concerned, and see differently:
+- the sender's managers see their request while the case is still theirs; once accepted, only
+  the `TransferSummary` (its staff who read cases see that too);
+- the receiver's managers see what the request shares (the child's names, age and sex, and the
+  reason) while it waits and its consent stands; once accepted, the whole case, as its owner;
+- anyone else, ministry included, sees nothing.
+"""
+
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from core.permissions import Perm, has_permission
+from core.types import AnyUser
+
+from ..models import Case, CaseTransfer, TransferState, TransferSummary
+
+# Requests whose shared fields the receiving organisation may read now.
+SHARED_WITH_RECEIVER = Q(state=TransferState.PENDING, consent__withdrawn_at__isnull=True)
+
+
+def _organisation_id(user: AnyUser) -> int | None:
+    membership = getattr(user, "membership_or_none", None)
+    organisation_id: int | None = membership.organisation_id if membership is not None else None
+    return organisation_id
+
+
+def transfers_visible_to(user: AnyUser) -> QuerySet[CaseTransfer]:
+    """The transfer requests `user` may open: as sender while the case is still theirs, as
+    receiver while it waits (shared fields only) or once the case is theirs."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
+        return CaseTransfer.objects.none()
+    ours = Q(case__organisation_id=organisation_id)
+    return CaseTransfer.objects.filter(
+        (Q(from_organisation_id=organisation_id) & ours)
+        | (Q(to_organisation_id=organisation_id) & (SHARED_WITH_RECEIVER | ours))
+    )
+
+
+def summaries_visible_to(user: AnyUser) -> QuerySet[TransferSummary]:
+    """The closing summaries of the cases `user`'s organisation transferred away."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_VIEW):
+        return TransferSummary.objects.none()
+    return TransferSummary.objects.filter(organisation_id=organisation_id)
+
+
+def _with_flags(queryset: QuerySet[CaseTransfer], organisation_id: int) -> QuerySet[CaseTransfer]:
+    return queryset.annotate(
+        shared=ExpressionWrapper(SHARED_WITH_RECEIVER, output_field=BooleanField()),
+        case_is_ours=ExpressionWrapper(
+            Q(case__organisation_id=organisation_id), output_field=BooleanField()
+        ),
+    )
+
+
+def transfers_received(*, user: AnyUser, state: str = "") -> QuerySet[CaseTransfer]:
+    """Requests sent to `user`'s organisation, waiting ones first, then newest first.
+
+    Every one is listed, so the organisation keeps its history; the template shows the child's
+    name only while shared (`shared`) or once the case is the organisation's (`case_is_ours`).
+    """
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
+        return CaseTransfer.objects.none()
+    queryset = CaseTransfer.objects.filter(to_organisation_id=organisation_id)
+    if state:
+        queryset = queryset.filter(state=state)
+    return _with_flags(
+        queryset.select_related("from_organisation", "case").order_by("-requested_at", "-pk"),
+        organisation_id,
+    )
+
+
+def transfers_sent(*, user: AnyUser, state: str = "") -> QuerySet[CaseTransfer]:
+    """Requests `user`'s organisation made, newest first; accepted ones carry their summary."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
+        return CaseTransfer.objects.none()
+    queryset = CaseTransfer.objects.filter(from_organisation_id=organisation_id)
+    if state:
+        queryset = queryset.filter(state=state)
+    return _with_flags(
+        queryset.select_related("to_organisation", "case", "summary").order_by(
+            "-requested_at", "-pk"
+        ),
+        organisation_id,
+    )
+
+
+def pending_transfer_for(case: Case) -> CaseTransfer | None:
+    """The request waiting on `case`, for its owner's case page."""
+    return (
+        case.transfers.filter(state=TransferState.PENDING)
+        .select_related("to_organisation", "requested_by")
+        .first()
+    )
+
+
+def arrival_for(case: Case) -> CaseTransfer | None:
+    """The transfer that brought `case` to its organisation, for the receiver's case page."""
+    return (
+        case.transfers.filter(state=TransferState.ACCEPTED, to_organisation_id=case.organisation_id)
+        .select_related("from_organisation")
+        .order_by("-answered_at")
+        .first()
+    )
+
+
+def shared_fields(transfer: CaseTransfer) -> dict[str, Any]:
+    """What the receiver reads before accepting: as little as a referral shares (AC-06)."""
+    case = transfer.case
+    return {
+        "given_name": case.given_name,
+        "family_name": case.family_name,
+        "age": case.age(),
+        "sex": case.get_sex_display(),
+    }
+
+
+def transfers_my_work(*, user: AnyUser) -> dict[str, Any]:
+    """For a manager's "My work": requests waiting on the organisation, both ways."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
+        return {"shown": False}
+    incoming = CaseTransfer.objects.filter(to_organisation_id=organisation_id).filter(
+        SHARED_WITH_RECEIVER
+    )
+    outgoing = CaseTransfer.objects.filter(
+        from_organisation_id=organisation_id, state=TransferState.PENDING
+    )
+    return {
+        "shown": True,
+        "incoming": incoming.select_related("from_organisation", "case").order_by("requested_at")[
+            :20
+        ],
+        "incoming_count": incoming.count(),
+        "outgoing": outgoing.select_related("to_organisation", "case").order_by("requested_at")[
+            :20
+        ],
+        "outgoing_count": outgoing.count(),
+    }
