@@ -69,7 +69,8 @@
   function formData(form) {
     const data = {};
     new FormData(form).forEach((value, name) => {
-      if (name === "csrfmiddlewaretoken") return;
+      // The token and the phone-made id travel beside the data, not in it.
+      if (name === "csrfmiddlewaretoken" || name === "client_id") return;
       const field = form.querySelector(`[name="${name}"]`);
       const many = (field.type === "checkbox" && form.querySelectorAll(`[name="${name}"]`).length > 1) || field.multiple;
       if (name in data) data[name] = [].concat(data[name], value);
