@@ -42,6 +42,16 @@ def posted_client_id(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
+def applied_before(request: HttpRequest) -> SyncItem | None:
+    """The row of an earlier post (or outbox item) with the form's phone-made id, if any: a
+    page checks it before anything else that would answer differently the second time (the
+    registration's duplicate check would find the child the first post registered)."""
+    client_id = posted_client_id(request)
+    if client_id is None:
+        return None
+    return SyncItem.objects.filter(user=cast(User, request.user), client_id=client_id).first()
+
+
 def page_post_once(
     request: HttpRequest, kind: str, write: Callable[[], Written]
 ) -> Written | SyncItem:
@@ -54,7 +64,7 @@ def page_post_once(
     if client_id is None:
         return write()
     user = cast(User, request.user)  # the views are behind their access decorators
-    earlier = SyncItem.objects.filter(user=user, client_id=client_id).first()
+    earlier = applied_before(request)
     if earlier is not None:
         return earlier
     try:

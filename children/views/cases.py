@@ -41,7 +41,7 @@ from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..selectors.families import case_family
 from ..sync.models import SyncItem
-from ..sync.once import ALREADY_SAVED, page_post_once
+from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from .families import sibling_initial
 
 PAGE_SIZE = 25
@@ -103,6 +103,10 @@ def case_register(request):
         request.POST or None, initial=initial, organisation=organisation, user=request.user
     )
     context = {"form": form, "encounter": encounter, "sibling_of": sibling_of}
+    earlier = applied_before(request) if request.method == "POST" else None
+    if earlier is not None:
+        messages.info(request, ALREADY_SAVED)
+        return redirect("children:case_detail", pk=earlier.object_id)
     if request.method == "POST" and form.is_valid():
         duplicates = likely_duplicates(form.case_data())
         if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
