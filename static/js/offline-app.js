@@ -262,9 +262,7 @@
   // The session's absolute limit (SE-02) holds on the phone too: past it the kept cases go,
   // checked on opening and every minute while the app stays open.
   async function enforceLimit() {
-    const wipeAfter = await store.wipeAfter();
-    if (!wipeAfter || new Date(wipeAfter) >= new Date()) return false;
-    await store.dropBundle();
+    if (!(await store.dropBundleIfExpired())) return false;
     bundle = null;
     return true;
   }

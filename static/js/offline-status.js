@@ -26,6 +26,13 @@
       box.dataset.count = String(waiting);
     } catch (error) { /* storage unavailable (private mode): nothing to show */ }
   }
+  // The session's absolute limit holds on every signed-in page, not only in the app: past it the
+  // kept cases go, on opening any page and every minute while one stays open (docs/adr/0032).
+  if (box) {
+    store.dropBundleIfExpired().catch(() => {});
+    window.setInterval(() => store.dropBundleIfExpired().catch(() => {}), 60000);
+  }
+
   let refreshed = Promise.resolve();
   if (box) {
     window.koodakStatus = { refresh };

@@ -185,3 +185,57 @@ def test_without_a_pin_the_form_stays_filled_with_try_again(
     page.click("[data-testid=outbox-try-again]")
     page.wait_for_url(re.compile(r"/outreach/\d+/$"))
     assert Encounter.objects.get().hotspot == "پایانه جنوب"
+
+
+KEPT_CASES = """async () => {
+  const db = await new Promise((ok) => { const r = indexedDB.open('koodak-offline'); r.onsuccess = () => ok(r.result); });
+  const found = await new Promise((ok) => { const r = db.transaction('vault').objectStore('vault').count('bundle'); r.onsuccess = () => ok(r.result); });
+  db.close();
+  return found;
+}"""
+
+
+WRONG_PINS = """async () => {
+  const db = await new Promise((ok) => { const r = indexedDB.open('koodak-offline'); r.onsuccess = () => ok(r.result); });
+  const wrong = await new Promise((ok) => { const r = db.transaction('meta').objectStore('meta').get('wrongPins'); r.onsuccess = () => ok(r.result); });
+  db.close();
+  return wrong === N;
+}"""
+
+
+def test_the_kept_cases_go_when_the_server_has_signed_the_phone_out(
+    phone_page,
+    street,  # noqa: F811 - the fixture imported above
+):
+    """Signed out elsewhere, past the session's limit or deactivated: the next page the phone
+    opens is the sign-in page, which drops the kept cases without the app being opened."""
+    page = phone_page
+    sign_in(page, "fatemeh")
+    open_app(page)
+    page.wait_for_selector("[data-testid=offline-case]")
+    assert page.evaluate(KEPT_CASES) == 1
+    page.context.clear_cookies()
+    page.goto("/my-work/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    wait_until(page, KEPT_CASES.replace("return found;", "return found === 0;"))
+
+
+def test_ten_wrong_pins_drop_the_kept_cases(
+    phone_page,
+    street,  # noqa: F811 - the fixture imported above
+):
+    page = phone_page
+    sign_in(page, "fatemeh")
+    open_app(page)
+    page.wait_for_selector("[data-testid=offline-case]")
+    page.reload()
+    for attempt in range(1, 11):
+        page.fill("[data-testid=pin]", "000000")
+        page.click("[data-testid=pin-form] button[type=submit]")
+        wait_until(page, WRONG_PINS.replace("N", str(attempt)))
+        if attempt < 10:
+            assert page.evaluate(KEPT_CASES) == 1
+    wait_until(page, KEPT_CASES.replace("return found;", "return found === 0;"))
+    # The right PIN still opens the app, which fetches the cases again with a connection.
+    open_app(page)
+    page.wait_for_selector("[data-testid=offline-case]")
