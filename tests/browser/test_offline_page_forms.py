@@ -24,18 +24,25 @@ from tests.browser.test_offline import (  # noqa: F401 - `street` is a fixture
 pytestmark = pytest.mark.browser
 
 
-def dead_posts(page, path, *, arrives=False):
-    """Posts to `path` get no answer; with `arrives`, the server gets them first."""
+EVERYTHING = re.compile(r".*")
+
+
+def dead_connection(page, path, *, arrives=False):
+    """From here the connection carries nothing, though the phone believes in it; with
+    `arrives`, the form's post to `path` reaches the server and only its answer is lost."""
 
     def handle(route):
-        if route.request.method != "POST":
-            return route.continue_()
-        if arrives:
+        request = route.request
+        if arrives and request.method == "POST" and request.url.endswith(path):
             route.fetch()
-        return route.abort("internetdisconnected")
+        route.abort("internetdisconnected")
 
-    page.route(re.compile(re.escape(path) + r"$"), handle)
+    page.route(EVERYTHING, handle)
     return handle
+
+
+def connection_back(page, handle):
+    page.unroute(EVERYTHING, handle)
 
 
 def csrf(page):
@@ -54,7 +61,7 @@ def test_encounter_and_note_with_a_dead_connection_are_kept_and_arrive_once(
 
     # An encounter whose post never reaches the server.
     page.goto("/outreach/new/")
-    dead = dead_posts(page, "/outreach/new/")
+    dead = dead_connection(page, "/outreach/new/")
     page.select_option("select[name=activity]", "first_contact")
     page.fill("input[name=city]", "تهران")
     page.fill("input[name=hotspot]", "زیرگذر امام علی")
@@ -75,7 +82,7 @@ def test_encounter_and_note_with_a_dead_connection_are_kept_and_arrive_once(
     )
 
     # The connection returns; the caseworker never opens "Work offline": the page sends it.
-    page.unroute(re.compile(re.escape("/outreach/new/") + "$"), dead)
+    connection_back(page, dead)
     wait_until(
         page,
         "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۰'",
@@ -87,7 +94,7 @@ def test_encounter_and_note_with_a_dead_connection_are_kept_and_arrive_once(
 
     # A note whose post arrives but whose answer is lost: the outbox's copy creates nothing.
     page.goto(f"/cases/{case.pk}/")
-    dead = dead_posts(page, f"/cases/{case.pk}/notes/", arrives=True)
+    dead = dead_connection(page, f"/cases/{case.pk}/notes/", arrives=True)
     page.fill("form[data-offline-kind=note] textarea[name=body]", "در زیرگذر دیدمش")
     page.click("form[data-offline-kind=note] button")
     page.fill("[data-testid=outbox-pin]", PIN)
@@ -100,7 +107,7 @@ def test_encounter_and_note_with_a_dead_connection_are_kept_and_arrive_once(
         "response",
         lambda response: response.url.endswith("/api/v1/sync/") and sent.append(response.json()),
     )
-    page.unroute(re.compile(re.escape(f"/cases/{case.pk}/notes/") + "$"), dead)
+    connection_back(page, dead)
     wait_until(
         page,
         "() => document.querySelector('[data-testid=outbox-waiting]').textContent.trim() === '۰'",
@@ -167,7 +174,7 @@ def test_without_a_pin_the_form_stays_filled_with_try_again(
     if language == "en":
         page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
     page.goto("/outreach/new/")
-    dead = dead_posts(page, "/outreach/new/")
+    dead = dead_connection(page, "/outreach/new/")
     page.select_option("select[name=activity]", "first_contact")
     page.fill("input[name=city]", "تهران")
     page.fill("input[name=hotspot]", "پایانه جنوب")
@@ -181,7 +188,7 @@ def test_without_a_pin_the_form_stays_filled_with_try_again(
     screenshot(page, f"no-pin-{language}")
     assert Encounter.objects.count() == 0
 
-    page.unroute(re.compile(re.escape("/outreach/new/") + "$"), dead)
+    connection_back(page, dead)
     page.click("[data-testid=outbox-try-again]")
     page.wait_for_url(re.compile(r"/outreach/\d+/$"))
     assert Encounter.objects.get().hotspot == "پایانه جنوب"
