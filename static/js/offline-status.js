@@ -52,7 +52,7 @@
     dialog.innerHTML = '<form method="dialog"><p id="outbox-pin-title" class="mb-2"></p>' +
       '<label class="form-label" for="outbox-pin"></label>' +
       '<input id="outbox-pin" type="password" inputmode="numeric" autocomplete="off" class="form-control mb-2" data-testid="outbox-pin">' +
-      '<div class="invalid-feedback d-block mb-2" hidden data-error></div>' +
+      '<div class="text-danger small mb-2" hidden data-error data-testid="outbox-pin-error"></div>' +
       '<div class="d-flex gap-2"><button value="ok" class="btn btn-primary" data-testid="outbox-pin-ok"></button>' +
       '<button value="cancel" class="btn btn-outline-secondary" data-testid="outbox-pin-cancel"></button></div></form>';
     dialog.querySelector("label").textContent = box.dataset.pinLabel;

@@ -67,6 +67,8 @@ def test_encounter_and_note_with_a_dead_connection_are_kept_and_arrive_once(
     page.fill("input[name=hotspot]", "زیرگذر امام علی")
     page.click("form[data-testid=encounter-form] button[type=submit]")
     # This page has no key yet: the PIN once, then the item is encrypted into the outbox.
+    expect(page.locator("[data-testid=outbox-pin]")).to_be_visible()
+    expect(page.locator("[data-testid=outbox-pin-error]")).to_be_hidden()
     page.fill("[data-testid=outbox-pin]", PIN)
     page.click("[data-testid=outbox-pin-ok]")
     notice = page.locator("[data-testid=outbox-notice]")
@@ -246,3 +248,33 @@ def test_ten_wrong_pins_drop_the_kept_cases(
     # The right PIN still opens the app, which fetches the cases again with a connection.
     open_app(page)
     page.wait_for_selector("[data-testid=offline-case]")
+
+
+def test_on_another_page_send_now_asks_the_pin_and_sends_what_waits(
+    phone_page,
+    street,  # noqa: F811 - the fixture imported above
+):
+    """The key lives only in the page that was given the PIN: after moving on, the status bar
+    offers "Send now", which asks the PIN once and sends (docs/adr/0032)."""
+    page = phone_page
+    sign_in(page, "fatemeh")
+    open_app(page)
+    page.goto("/outreach/new/")
+    dead = dead_connection(page, "/outreach/new/")
+    page.select_option("select[name=activity]", "first_contact")
+    page.fill("input[name=city]", "تهران")
+    page.fill("input[name=hotspot]", "میدان راه‌آهن")
+    page.click("form[data-testid=encounter-form] button[type=submit]")
+    page.fill("[data-testid=outbox-pin]", PIN)
+    page.click("[data-testid=outbox-pin-ok]")
+    assert waiting_becomes(page, "۱") == "۱"
+    connection_back(page, dead)
+    page.goto("/my-work/")
+    send_now = page.locator("[data-testid=outbox-send-now]")
+    expect(send_now).to_be_visible()
+    send_now.click()
+    page.fill("[data-testid=outbox-pin]", PIN)
+    page.click("[data-testid=outbox-pin-ok]")
+    assert waiting_becomes(page, "۰") == "۰"
+    expect(send_now).to_be_hidden()
+    assert Encounter.objects.get().hotspot == "میدان راه‌آهن"
