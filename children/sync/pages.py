@@ -42,6 +42,8 @@ SHELL_STATIC = (
     "js/offline-store.js",
     "js/offline-app.js",
     "js/offline-status.js",
+    "js/offline-outbox.js",
+    "js/offline-forms.js",
     "offline/manifest.webmanifest",
 )
 

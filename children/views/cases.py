@@ -40,6 +40,8 @@ from ..presenters_workflow import workflow_context
 from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..selectors.families import case_family
+from ..sync.models import SyncItem
+from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from .families import sibling_initial
 
 PAGE_SIZE = 25
@@ -101,6 +103,10 @@ def case_register(request):
         request.POST or None, initial=initial, organisation=organisation, user=request.user
     )
     context = {"form": form, "encounter": encounter, "sibling_of": sibling_of}
+    earlier = applied_before(request) if request.method == "POST" else None
+    if earlier is not None:
+        messages.info(request, ALREADY_SAVED)
+        return redirect("children:case_detail", pk=earlier.object_id)
     if request.method == "POST" and form.is_valid():
         duplicates = likely_duplicates(form.case_data())
         if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
@@ -109,16 +115,17 @@ def case_register(request):
             form.data["confirm_not_duplicate"] = "on"
             context.update(own_duplicates=own, duplicates_elsewhere=elsewhere)
             return render(request, "children/case_register.html", context)
-        if sibling_of is not None:
-            case = services.sibling_register(
-                by=request.user,
-                case=sibling_of,
-                data=form.case_data(),
-                consent=form.consent_data(),
-                assigned_to=form.cleaned_data["assigned_to"],
-            )
-        else:
-            case = services.case_register(
+
+        def write() -> Case:
+            if sibling_of is not None:
+                return services.sibling_register(
+                    by=request.user,
+                    case=sibling_of,
+                    data=form.case_data(),
+                    consent=form.consent_data(),
+                    assigned_to=form.cleaned_data["assigned_to"],
+                )
+            return services.case_register(
                 by=request.user,
                 organisation=organisation,
                 data=form.case_data(),
@@ -126,6 +133,12 @@ def case_register(request):
                 assigned_to=form.cleaned_data["assigned_to"],
                 from_encounter=encounter,
             )
+
+        # Once per phone-made id: a post whose answer was lost may arrive again (RE-08).
+        case = page_post_once(request, SyncItem.Kind.REGISTRATION, write)
+        if isinstance(case, SyncItem):
+            messages.info(request, ALREADY_SAVED)
+            return redirect("children:case_detail", pk=case.object_id)
         messages.success(
             request, _("The child is registered as case %(number)s.") % {"number": case.case_number}
         )
@@ -236,8 +249,18 @@ def case_add_note(request, pk):
     case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.case_add_note(by=request.user, case=case, body=form.cleaned_data["body"])
-        messages.success(request, _("The note is saved."))
+        # Once per phone-made id: a post whose answer was lost may arrive again (RE-08).
+        note = page_post_once(
+            request,
+            SyncItem.Kind.NOTE,
+            lambda: services.case_add_note(
+                by=request.user, case=case, body=form.cleaned_data["body"]
+            ),
+        )
+        if isinstance(note, SyncItem):
+            messages.info(request, ALREADY_SAVED)
+        else:
+            messages.success(request, _("The note is saved."))
     else:
         messages.error(request, _("The note is empty or too long."))
     return redirect("children:case_detail", pk=case.pk)

@@ -20,6 +20,8 @@ from ..models import ANONYMOUS_FIELDS
 from ..models.choices import AgeBand, Sex
 from ..selectors.cases import cases_visible_to
 from ..selectors.outreach import hotspot_summary
+from ..sync.models import SyncItem
+from ..sync.once import ALREADY_SAVED, page_post_once
 
 PAGE_SIZE = 25
 HOTSPOT_DEFAULT_PERIOD = datetime.timedelta(days=90)
@@ -32,13 +34,21 @@ def encounter_create(request):
         request.POST or None, cases=cases_visible_to(request.user), organisation=organisation
     )
     if request.method == "POST" and form.is_valid():
-        encounter = services.encounter_log(
-            by=request.user,
-            organisation=organisation,
-            data=form.encounter_data(),
-            cases=form.cleaned_data["cases"],
-            anonymous=form.anonymous_counts(),
+        # Once per phone-made id: a post whose answer was lost may arrive again (RE-08).
+        encounter = page_post_once(
+            request,
+            SyncItem.Kind.ENCOUNTER,
+            lambda: services.encounter_log(
+                by=request.user,
+                organisation=organisation,
+                data=form.encounter_data(),
+                cases=form.cleaned_data["cases"],
+                anonymous=form.anonymous_counts(),
+            ),
         )
+        if isinstance(encounter, SyncItem):
+            messages.info(request, ALREADY_SAVED)
+            return redirect("children:encounter_detail", pk=encounter.object_id)
         messages.success(request, _("The encounter is saved."))
         return redirect("children:encounter_detail", pk=encounter.pk)
     picked = [pk for pk in request.POST.getlist("cases") if pk.isdigit()]

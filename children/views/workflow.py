@@ -26,6 +26,8 @@ from ..forms import (
 )
 from ..models import ClosureRequest, PlanAction
 from ..models.workflow import propose_risk
+from ..sync.models import SyncItem
+from ..sync.once import ALREADY_SAVED, page_post_once
 
 
 def _back(case):
@@ -181,13 +183,21 @@ def followup_outcome(request, pk, followup_pk):
     reschedule_form = RescheduleForm(request.POST if "reschedule" in request.POST else None)
     with refusal_as_message(request) as attempt:
         if outcome_form.is_bound and outcome_form.is_valid():
-            services.followup_record(
-                by=request.user,
-                followup=followup,
-                done=outcome_form.cleaned_data["result"] == "done",
-                outcome=outcome_form.cleaned_data["outcome"],
+            # Once per phone-made id: a post whose answer was lost may arrive again (RE-08).
+            recorded = page_post_once(
+                request,
+                SyncItem.Kind.FOLLOWUP_OUTCOME,
+                lambda: services.followup_record(
+                    by=request.user,
+                    followup=followup,
+                    done=outcome_form.cleaned_data["result"] == "done",
+                    outcome=outcome_form.cleaned_data["outcome"],
+                ),
             )
-            messages.success(request, _("The follow-up is recorded."))
+            if isinstance(recorded, SyncItem):
+                messages.info(request, ALREADY_SAVED)
+            else:
+                messages.success(request, _("The follow-up is recorded."))
             return _back(case)
         if reschedule_form.is_bound and reschedule_form.is_valid():
             services.followup_reschedule(

@@ -7,9 +7,7 @@
   const root = document.getElementById("offline-app");
   if (!root || !store) return;
   const text = JSON.parse(document.getElementById("offline-text").textContent);
-  const BATCH = 50;
   let bundle = null;
-  let syncing = false;
 
   const $ = (selector, scope) => (scope || document).querySelector(selector);
   const $$ = (selector, scope) => Array.from((scope || document).querySelectorAll(selector));
@@ -151,20 +149,7 @@
     sync();
   }
 
-  function requestSync() {
-    if (navigator.serviceWorker && window.SyncManager) {
-      navigator.serviceWorker.ready.then((reg) => reg.sync.register("outbox")).catch(() => {});
-    }
-  }
-
-  async function freshToken() {
-    // The shell in the cache may carry last session's token; the page itself is the source.
-    const response = await fetch(root.dataset.shellUrl, { credentials: "same-origin", cache: "no-store" });
-    if (response.redirected || !response.ok) return null;
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const input = page.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : null;
-  }
+  const requestSync = () => window.koodakOutbox.requestBackgroundSync();
 
   async function signedOut() {
     // The server no longer knows this caseworker (signed out, session over, account
@@ -182,41 +167,16 @@
     await store.saveBundle(bundle);
   }
 
+  // The outbox goes through the one sender every page uses (static/js/offline-outbox.js).
   async function sync() {
-    if (syncing || !navigator.onLine || !store.isUnlocked()) return;
-    syncing = true;
     try {
-      const waiting = (await store.items()).filter((i) => i._state === "waiting");
-      if (!waiting.length) return;
-      const token = await freshToken();
-      if (!token) return signedOut();
-      for (let start = 0; start < waiting.length; start += BATCH) {
-        const batch = waiting.slice(start, start + BATCH).map(({ _state, answer, ...item }) => item);
-        const response = await fetch(root.dataset.syncUrl, {
-          method: "POST", credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-          body: JSON.stringify({ items: batch }),
-        });
-        if (response.redirected || response.status === 401 || response.status === 403) return signedOut();
-        if (!response.ok) return;
-        const answer = await response.json();
-        for (const result of answer.results) {
-          const item = batch.find((i) => i.client_id === result.client_id);
-          if (!item) continue;
-          if (result.status === "created" || result.status === "already_received") await store.remove(item.client_id);
-          else { item.answer = result; await store.queue(item, result.status); }
-        }
-        await store.setLastSync(answer.synced_at);
-      }
-      await loadBundle();
-      const attention = (await store.items()).filter((i) => i._state !== "waiting").length;
-      say(attention ? text.needs_attention : text.synced, attention ? "warning" : "success");
-      $("#offline-attention-link").hidden = !attention;
-    } catch (error) {
-      // The connection dropped again: the items stay in the outbox for the next try.
-      console.warn("outbox not sent", error);
+      const result = await window.koodakOutbox.send({ syncUrl: root.dataset.syncUrl, shellUrl: root.dataset.shellUrl });
+      if (result.status === "signed_out") return signedOut();
+      if (result.status !== "sent") return;
+      try { await loadBundle(); } catch (error) { /* the connection dropped again */ }
+      say(result.attention ? text.needs_attention : text.synced, result.attention ? "warning" : "success");
+      $("#offline-attention-link").hidden = !result.attention;
     } finally {
-      syncing = false;
       await refreshStatus();
     }
   }
@@ -302,9 +262,7 @@
   // The session's absolute limit (SE-02) holds on the phone too: past it the kept cases go,
   // checked on opening and every minute while the app stays open.
   async function enforceLimit() {
-    const wipeAfter = await store.wipeAfter();
-    if (!wipeAfter || new Date(wipeAfter) >= new Date()) return false;
-    await store.dropBundle();
+    if (!(await store.dropBundleIfExpired())) return false;
     bundle = null;
     return true;
   }

@@ -26,14 +26,22 @@
       box.dataset.count = String(waiting);
     } catch (error) { /* storage unavailable (private mode): nothing to show */ }
   }
+  // The session's absolute limit holds on every signed-in page, not only in the app: past it the
+  // kept cases go, on opening any page and every minute while one stays open (docs/adr/0032).
+  if (box) {
+    store.dropBundleIfExpired().catch(() => {});
+    window.setInterval(() => store.dropBundleIfExpired().catch(() => {}), 60000);
+  }
+
+  let refreshed = Promise.resolve();
   if (box) {
     window.koodakStatus = { refresh };
-    refresh();
+    refreshed = refresh();
     window.addEventListener("online", refresh);
   }
 
-  // A page's form saved with no connection goes into the outbox instead of being lost: the
-  // caseworker types the PIN in a small dialog, and the item is encrypted like the app's own.
+  // The PIN, asked in a small dialog on any page: the outbox's items are encrypted with its key,
+  // which lives only in the memory of a page that was given it (docs/adr/0032).
   function pinDialog() {
     let dialog = document.getElementById("outbox-pin-dialog");
     if (dialog) return dialog;
@@ -44,21 +52,21 @@
     dialog.innerHTML = '<form method="dialog"><p id="outbox-pin-title" class="mb-2"></p>' +
       '<label class="form-label" for="outbox-pin"></label>' +
       '<input id="outbox-pin" type="password" inputmode="numeric" autocomplete="off" class="form-control mb-2" data-testid="outbox-pin">' +
-      '<div class="invalid-feedback d-block mb-2" hidden data-error></div>' +
+      '<div class="text-danger small mb-2" hidden data-error data-testid="outbox-pin-error"></div>' +
       '<div class="d-flex gap-2"><button value="ok" class="btn btn-primary" data-testid="outbox-pin-ok"></button>' +
-      '<button value="cancel" class="btn btn-outline-secondary"></button></div></form>';
-    dialog.querySelector("p").textContent = box.dataset.offlineTitle;
+      '<button value="cancel" class="btn btn-outline-secondary" data-testid="outbox-pin-cancel"></button></div></form>';
     dialog.querySelector("label").textContent = box.dataset.pinLabel;
-    const [ok, cancel] = dialog.querySelectorAll("button");
-    ok.textContent = box.dataset.save;
-    cancel.textContent = box.dataset.cancel;
+    dialog.querySelector("[data-error]").textContent = box.dataset.pinWrong;
+    dialog.querySelector("button[value=cancel]").textContent = box.dataset.cancel;
     document.body.appendChild(dialog);
     return dialog;
   }
 
-  function askPin() {
+  function askPin(title, ok) {
     const dialog = pinDialog();
     const input = dialog.querySelector("input");
+    dialog.querySelector("p").textContent = title;
+    dialog.querySelector("button[value=ok]").textContent = ok;
     input.value = "";
     return new Promise((resolve) => {
       dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? input.value : null), { once: true });
@@ -70,47 +78,52 @@
     return digits.trim().replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d))).replace(/[٠-٩]/g, (d) => String("٠١٢٣٤٥٦٧٨٩".indexOf(d)));
   }
 
-  function notice(form, message, kind) {
-    let note = form.querySelector("[data-outbox-notice]");
-    if (!note) {
-      note = document.createElement("div");
-      note.setAttribute("data-outbox-notice", "");
-      note.setAttribute("role", "status");
-      note.setAttribute("data-testid", "outbox-notice");
-      form.prepend(note);
+  // Unlocks the store for this page, asking the PIN until it is right or the caseworker cancels.
+  async function unlock(title, ok) {
+    if (!(await store.hasPin())) return false;
+    pinDialog().querySelector("[data-error]").hidden = true;
+    while (!store.isUnlocked()) {
+      const pin = await askPin(title, ok);
+      if (pin === null) return false;
+      if (!(await store.unlock(toLatin(pin)))) pinDialog().querySelector("[data-error]").hidden = false;
     }
-    note.className = "alert py-2 alert-" + kind;
-    note.textContent = message;
+    return true;
   }
 
-  if (box) {
-    document.querySelectorAll("form[data-offline-kind]").forEach((form) => {
-      form.addEventListener("submit", async (event) => {
-        if (navigator.onLine) return;
-        event.preventDefault();
-        if (!(await store.hasPin())) { notice(form, box.dataset.noPin, "warning"); return; }
-        while (!store.isUnlocked()) {
-          const pin = await askPin();
-          if (pin === null) return;
-          if (!(await store.unlock(toLatin(pin)))) pinDialog().querySelector("[data-error]").hidden = false;
-        }
-        const item = {
-          client_id: crypto.randomUUID(),
-          kind: form.dataset.offlineKind,
-          case: form.dataset.case ? Number(form.dataset.case) : null,
-          base_version: null,
-          data: store.formData(form),
-          made_at: new Date().toISOString(),
-        };
-        await store.queue(item);
-        await refresh();
-        notice(form, box.dataset.queued, "success");
-        if (navigator.serviceWorker && window.SyncManager) {
-          navigator.serviceWorker.ready.then((reg) => reg.sync.register("outbox")).catch(() => {});
-        }
-      });
-    });
+  // Sending from any page (static/js/offline-outbox.js): when the connection returns, when
+  // Background Sync wakes the page, and every few seconds while items wait, because a dead
+  // connection the browser still believes in never fires "online" when it comes back.
+  const outbox = window.koodakOutbox;
+  const urls = box && { syncUrl: box.dataset.syncUrl, shellUrl: box.dataset.shellUrl };
+  async function flush() {
+    if (!outbox || !box || !store.isUnlocked()) return null;
+    const result = await outbox.send(urls);
+    await refresh();
+    return result;
   }
+
+  const sendNow = box && document.querySelector("[data-testid=outbox-send-now]");
+  async function showSendNow() {
+    // Items wait and this page has no key: one button asks the PIN and sends them.
+    if (!sendNow) return;
+    sendNow.hidden = !(count() > 0 && navigator.onLine && !store.isUnlocked() && (await store.hasPin()));
+  }
+
+  if (box && outbox) {
+    const retry = Number(box.dataset.retrySeconds || "20") * 1000;
+    window.addEventListener("online", () => { flush(); showSendNow(); });
+    window.addEventListener("offline", showSendNow);
+    if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("message", (e) => e.data === "sync-outbox" && flush());
+    window.setInterval(() => { if (count() > 0) flush(); }, retry);
+    if (sendNow) {
+      sendNow.addEventListener("click", async () => {
+        if (await unlock(box.dataset.sendTitle, box.dataset.send)) await flush();
+        showSendNow();
+      });
+      refreshed.then(showSendNow);
+    }
+  }
+  if (box) Object.assign(window.koodakStatus, { flush, unlock, showSendNow });
 
   // Sign-out wipes the phone's copy before the server forgets the session. Unsent items are
   // named first: the caseworker may stay signed in and send them.

@@ -6,7 +6,13 @@
 "use strict";
 (function () {
   const DB_NAME = "koodak-offline";
-  const ITERATIONS = 310000;
+  // OWASP's figure for PBKDF2-HMAC-SHA-256 (2023). A store made before keeps the count it was
+  // made with (its "iterations" record, or 310,000 when it has none).
+  const ITERATIONS = 600000;
+  const OLD_ITERATIONS = 310000;
+  // Wrong PINs in a row after which the kept cases go (the outbox stays: it is the caseworker's
+  // unsent work). Someone trying PINs on a picked-up phone gets ten tries at the cases.
+  const MAX_WRONG_PINS = 10;
   const CHECK = "koodak-offline-check";
   let keyInMemory = null;
 
@@ -43,10 +49,10 @@
     set: (key, value) => run("meta", "readwrite", (s) => s.put(value, key)),
   };
 
-  async function deriveKey(pin, salt) {
+  async function deriveKey(pin, salt, iterations) {
     const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
     return crypto.subtle.deriveKey(
-      { name: "PBKDF2", salt, iterations: ITERATIONS, hash: "SHA-256" },
+      { name: "PBKDF2", salt, iterations, hash: "SHA-256" },
       material, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]
     );
   }
@@ -69,7 +75,8 @@
   function formData(form) {
     const data = {};
     new FormData(form).forEach((value, name) => {
-      if (name === "csrfmiddlewaretoken") return;
+      // The token and the phone-made id travel beside the data, not in it.
+      if (name === "csrfmiddlewaretoken" || name === "client_id") return;
       const field = form.querySelector(`[name="${name}"]`);
       const many = (field.type === "checkbox" && form.querySelectorAll(`[name="${name}"]`).length > 1) || field.multiple;
       if (name in data) data[name] = [].concat(data[name], value);
@@ -85,17 +92,24 @@
     // First use: a new salt and a check value that tells a wrong PIN from a right one.
     async setPin(pin) {
       const salt = crypto.getRandomValues(new Uint8Array(16));
-      keyInMemory = await deriveKey(pin, salt);
+      keyInMemory = await deriveKey(pin, salt, ITERATIONS);
+      await meta.set("iterations", ITERATIONS);
       await meta.set("salt", salt);
       await meta.set("check", await seal(CHECK));
     },
     async unlock(pin) {
       const salt = await meta.get("salt");
-      keyInMemory = await deriveKey(pin, salt);
+      keyInMemory = await deriveKey(pin, salt, (await meta.get("iterations")) || OLD_ITERATIONS);
       try {
-        if ((await unseal(await meta.get("check"))) === CHECK) return true;
+        if ((await unseal(await meta.get("check"))) === CHECK) {
+          await meta.set("wrongPins", 0);
+          return true;
+        }
       } catch (error) { /* a wrong PIN fails to decrypt */ }
       keyInMemory = null;
+      const wrong = ((await meta.get("wrongPins")) || 0) + 1;
+      await meta.set("wrongPins", wrong);
+      if (wrong >= MAX_WRONG_PINS) await store.dropBundle();
       return false;
     },
     lock() { keyInMemory = null; },
@@ -110,6 +124,18 @@
       return box ? unseal(box) : null;
     },
     async dropBundle() { await run("vault", "readwrite", (s) => s.delete("bundle")); },
+    // Past the session's absolute limit (SE-02) the kept cases go; no PIN is needed to delete.
+    async dropBundleIfExpired() {
+      const wipeAfter = await meta.get("wipeAfter");
+      if (!wipeAfter || new Date(wipeAfter) >= new Date()) return false;
+      await store.dropBundle();
+      return true;
+    },
+    // Is there a store on this phone at all? Asked before opening it where opening would make one.
+    async exists() {
+      if (!indexedDB.databases) return true;
+      return (await indexedDB.databases()).some((db) => db.name === DB_NAME);
+    },
     async queue(item, state) {
       const box = await seal(item);
       await run("outbox", "readwrite", (s) => s.put({ id: item.client_id, state: state || "waiting", iv: box.iv, ct: box.ct }));
