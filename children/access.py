@@ -6,7 +6,7 @@ from core import audit
 from core.access import get_for_user_or_404
 from core.permissions import Perm, has_permission
 
-from .models import Encounter
+from .models import CaseDocument, DocumentPolicyChange, Encounter
 from .selectors.cases import cases_visible_to
 from .selectors.families import households_visible_to
 from .selectors.referrals import referrals_visible_to
@@ -61,3 +61,22 @@ def get_referral_for_user(user, pk, *, action=audit.Action.VIEW):
     if action is not None:
         audit.record(action, user=user, obj=referral.case, detail={"referral": referral.pk})
     return referral
+
+
+def get_case_document_for_user(user, pk, document_pk, *, perm=Perm.CASE_VIEW):
+    """(case, document) when `user` may see case `pk` and it holds document `document_pk`; an
+    audited 404 otherwise, the same for another organisation's case as for a missing one."""
+    case = get_case_for_user(user, pk, action=None, perm=perm)
+    document = get_for_user_or_404(
+        user, CaseDocument.objects.filter(case=case).select_related("case"), pk=document_pk
+    )
+    return case, document
+
+
+def get_policy_change_for_user(user, pk, *, perm):
+    """A document policy change (no case data in it) for holders of `perm`; 404 otherwise."""
+    if not has_permission(user, perm):
+        queryset = DocumentPolicyChange.objects.none()
+    else:
+        queryset = DocumentPolicyChange.objects.all()
+    return get_for_user_or_404(user, queryset, pk=pk)

@@ -465,6 +465,7 @@ class TimelineEntry(models.Model):
         LINKED = "linked", _("Linked with another organisation's case")
         FAMILY = "family", _("Family changed")
         STATUS = "status", _("Status changed")
+        DOCUMENT = "document", _("Documents changed")
 
     # Indexed by timeline_case_at_idx (case first).
     case = models.ForeignKey(
