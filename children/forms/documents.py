@@ -21,9 +21,7 @@ class DocumentForm(forms.ModelForm):
         required=False,
         help_text=_("PDF or an image (PNG, JPEG, WebP); up to %(limit)s MB.")
         % {"limit": DOCUMENT_MAX_BYTES // (1024 * 1024)},
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp"}),
     )
     remove_scan = forms.BooleanField(label=_("Remove the scan"), required=False)
 

@@ -13,11 +13,11 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from children import services
-from children.services import documents as document_services
 from children import urls as children_urls
 from children.forms import SECTIONS
 from children.models import Case, CaseLink, Encounter, TimelineEntry
 from children.models.choices import CaseStatus, Sex
+from children.services import documents as document_services
 from core.models import AuditEvent
 
 from .conftest import (
