@@ -8,8 +8,9 @@ is refused. DOCX is a ZIP, so its content check also looks for the Word part in 
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _is_docx(file, head):
+def _is_docx(file: Any, head: bytes) -> bool:
     if not head.startswith(b"PK\x03\x04"):
         return False
     position = file.tell()
@@ -35,7 +36,8 @@ def _is_docx(file, head):
 
 
 # Name suffix -> (content type, test on the first bytes and the file).
-DOCUMENT_FORMATS = {
+Formats = dict[str, tuple[str, Callable[[bytes, Any], bool]]]
+DOCUMENT_FORMATS: Formats = {
     ".pdf": ("application/pdf", lambda head, f: head.startswith(b"%PDF-")),
     ".docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -54,7 +56,7 @@ SCAN_FORMATS = {
 }
 
 
-def document_content_type(file: "File[bytes]", formats: dict | None = None) -> str:
+def document_content_type(file: "File[bytes]", formats: Formats | None = None) -> str:
     """Check an uploaded file; return its content type or raise ValidationError.
 
     `formats` narrows the accepted kinds (SCAN_FORMATS); by default any of DOCUMENT_FORMATS.
@@ -86,7 +88,7 @@ def document_content_type(file: "File[bytes]", formats: dict | None = None) -> s
 _UNSAFE = re.compile(r"[^\w.\- ()\u200c]+")
 
 
-def safe_download_name(name, fallback="document"):
+def safe_download_name(name: object, fallback: str = "document") -> str:
     """A file name safe for a Content-Disposition header: no path, no control or quote
     characters, no leading dots, at most 120 characters; Persian letters are kept."""
     base = PurePosixPath(str(name or "").replace("\\", "/")).name

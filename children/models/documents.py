@@ -47,7 +47,7 @@ def scan_upload_to(instance, filename):
     return f"case-documents/{uuid.uuid4().hex}{suffix}"
 
 
-class CaseDocumentQuerySet(models.QuerySet):
+class CaseDocumentQuerySet(models.QuerySet["CaseDocument"]):
     def of_open_cases(self):
         return self.exclude(case__status="closed")
 

@@ -13,6 +13,7 @@ from core.permissions import Perm, has_permission
 
 from ..models import Case, CaseDocument, DocumentPolicyChange
 from ..models.choices import OPEN_STATUSES
+from ..models.documents import CaseDocumentQuerySet
 
 LIMIT = 50
 
@@ -22,7 +23,7 @@ def documents_for_case(case: Case) -> QuerySet[CaseDocument]:
     return case.documents.order_by("expires_on", "id")
 
 
-def organisation_documents(*, user: User) -> QuerySet[CaseDocument]:
+def organisation_documents(*, user: User) -> CaseDocumentQuerySet:
     """Documents of the open cases of the user's organisation, for those who read its cases."""
     membership = user.membership_or_none
     if membership is None or not has_permission(user, Perm.CASE_VIEW):

@@ -49,7 +49,7 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _delete_later(storage: Storage, name: str) -> None:
+def _delete_later(storage: Storage, name: str | None) -> None:
     if name:
         transaction.on_commit(partial(_delete_file, storage, name))
 
@@ -119,7 +119,7 @@ def document_update(
         changed.append("scan")
     elif remove_scan and current.scan:
         _delete_later(current.scan.storage, current.scan.name)
-        current.scan = ""  # type: ignore[assignment]
+        current.scan = ""
         current.scan_name = current.scan_content_type = ""
         changed.append("scan")
     if not changed:

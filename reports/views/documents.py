@@ -24,7 +24,12 @@ def policy_table(change, provinces, fixed_province=None):
     raw = {province.pk: counts.get(province.pk, 0) for province in provinces}
     raw[TOTAL] = sum(raw.values())
     protected = protect(raw, [(TOTAL, [province.pk for province in provinces])])
-    shown = [p for p in provinces if fixed_province is None or p.pk == fixed_province.pk]
+    if fixed_province is not None:
+        shown = [p for p in provinces if p.pk == fixed_province.pk]
+    else:
+        # Provinces with none affected are left out: a zero identifies nobody, and 31 rows of
+        # mostly zeros hide the few that matter.
+        shown = [p for p in provinces if protected[p.pk] != 0]
     rows = [[province.name, protected[province.pk]] for province in shown]
     total = None if fixed_province is not None else [_("Total"), protected[TOTAL]]
     title = _("%(type)s: no longer valid from %(date)s") % {
