@@ -63,13 +63,17 @@ def get_referral_for_user(user, pk, *, action=audit.Action.VIEW):
     return referral
 
 
-def get_case_document_for_user(user, pk, document_pk, *, perm=Perm.CASE_VIEW):
+def get_case_document_for_user(user, pk, document_pk, *, perm=Perm.CASE_VIEW, action=None):
     """(case, document) when `user` may see case `pk` and it holds document `document_pk`; an
-    audited 404 otherwise, the same for another organisation's case as for a missing one."""
+    audited 404 otherwise, the same for another organisation's case as for a missing one.
+
+    With an `action`, the read is audited on the case (LG-01); writes audit their own."""
     case = get_case_for_user(user, pk, action=None, perm=perm)
     document = get_for_user_or_404(
         user, CaseDocument.objects.filter(case=case).select_related("case"), pk=document_pk
     )
+    if action is not None:
+        audit.record(action, user=user, obj=case, detail={"document": document.pk})
     return case, document
 
 

@@ -53,8 +53,11 @@ def _render_form(request, case, form, document=None, status=200):
 
 @object_access
 def document_add(request, pk):
-    case = get_case_for_user(request.user, pk, action=None, perm=Perm.CASE_EDIT)
-    if request.method != "POST":
+    reading = request.method != "POST"
+    case = get_case_for_user(
+        request.user, pk, action=audit.Action.VIEW if reading else None, perm=Perm.CASE_EDIT
+    )
+    if reading:
         return _render_form(request, case, DocumentForm(initial=_first_document_initial(case)))
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -73,8 +76,15 @@ def document_add(request, pk):
 
 @object_access
 def document_edit(request, pk, document_pk):
-    case, document = get_case_document_for_user(request.user, pk, document_pk, perm=Perm.CASE_EDIT)
-    if request.method != "POST":
+    reading = request.method != "POST"
+    case, document = get_case_document_for_user(
+        request.user,
+        pk,
+        document_pk,
+        perm=Perm.CASE_EDIT,
+        action=audit.Action.VIEW if reading else None,
+    )
+    if reading:
         return _render_form(request, case, DocumentForm(instance=document), document)
     form = DocumentForm(request.POST, request.FILES, instance=document)
     if form.is_valid():
