@@ -442,3 +442,25 @@ def test_anonymising_a_case_clears_its_document_numbers_and_scans(
     assert not storage.exists(name)
     history = CaseDocument.pgh_event_model.objects.filter(pgh_obj_id=document.pk)
     assert all(event.number == "" for event in history)
+
+
+# --- AC-07: one table of roles against the documents' organisation-level pages ------------------
+
+MATRIX = [
+    ("children:document_list", {"cw_a": 200, "mgr_a": 200, "min_officer": 403, "adm": 403}),
+    ("children:document_policy_list", {"cw_a": 403, "mgr_a": 200, "min_officer": 200, "adm": 200}),
+    (
+        "reports:document_policy_figures",
+        {"cw_a": 403, "mgr_a": 403, "min_officer": 200, "adm": 403},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "status"),
+    [(name, who, status) for name, table in MATRIX for who, status in table.items()],
+)
+def test_role_by_documents_endpoint(request, client_as, name, who, status):
+    response = client_as(request.getfixturevalue(who)).get(reverse(name))
+
+    assert response.status_code == status
