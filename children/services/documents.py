@@ -69,12 +69,12 @@ def _attach_scan(document: CaseDocument, scan: "File[bytes]") -> None:
     _delete_later(document.scan.storage, old)
 
 
-def _timeline(case: Case, by: User, event: str, document: CaseDocument) -> None:
+def _timeline(case: Case, by: User, event: str, document_pk: int, kind: str) -> None:
     TimelineEntry.objects.create(
         case=case,
         kind=TimelineEntry.Kind.DOCUMENT,
         actor=by,
-        detail={"event": event, "document": document.pk, "type": document.type},
+        detail={"event": event, "document": document_pk, "type": kind},
     )
 
 
@@ -88,7 +88,7 @@ def document_add(
     if scan is not None:
         _attach_scan(document, scan)
     document.save()
-    _timeline(case, by, "added", document)
+    _timeline(case, by, "added", document.pk, document.type)
     audit.record(
         Action.UPDATE,
         user=by,
@@ -125,7 +125,7 @@ def document_update(
     if not changed:
         return current
     current.save()
-    _timeline(current.case, by, "changed", current)
+    _timeline(current.case, by, "changed", current.pk, current.type)
     audit.record(
         Action.UPDATE,
         user=by,
@@ -144,12 +144,7 @@ def document_remove(*, by: User, document: CaseDocument) -> None:
         _delete_later(document.scan.storage, document.scan.name)
     pk, kind = document.pk, document.type
     document.delete()
-    TimelineEntry.objects.create(
-        case=case,
-        kind=TimelineEntry.Kind.DOCUMENT,
-        actor=by,
-        detail={"event": "removed", "document": pk, "type": kind},
-    )
+    _timeline(case, by, "removed", pk, kind)
     audit.record(
         Action.UPDATE, user=by, obj=case, detail={"document": pk, "event": "document_removed"}
     )

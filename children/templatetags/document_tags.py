@@ -4,6 +4,7 @@ so the case view needs no document queries of its own."""
 from django import template
 from django.utils import timezone
 
+from ..models import DocumentType
 from ..selectors.documents import documents_for_case
 
 register = template.Library()
@@ -17,3 +18,12 @@ def case_documents_card(context, case):
     for document in documents:
         document.state = document.status(today)
     return {"case": case, "documents": documents, "can": context.get("can", {})}
+
+
+@register.filter
+def document_type_label(key):
+    """The label of a stored document type key (a timeline line keeps the key)."""
+    try:
+        return DocumentType(key).label
+    except ValueError:
+        return ""

@@ -51,7 +51,7 @@ def policy_table(change, provinces, fixed_province=None):
 @require_permission(Perm.NATIONAL_DASHBOARD)
 def document_policy_figures(request):
     fixed = officer_province(request.user)
-    provinces = list(Province.objects.order_by("name_fa"))
+    provinces = sorted(Province.objects.all(), key=lambda province: province.name)
     tables = [policy_table(change, provinces, fixed) for change in reporting.policy_changes()]
     return render(
         request,

@@ -94,6 +94,7 @@ def test_the_case_page_in_english_names_the_document_and_its_state(client_as, cw
 
     [shown] = by_testid(page, "case-document")
     assert "Census slip" in shown and "Expired" in shown
+    assert "Document added: Census slip" in by_testid(page, "timeline")[0]
 
 
 def test_the_first_document_is_offered_from_the_identity_section(client_as, cw_a, register):
