@@ -6,7 +6,7 @@ from core import audit
 from core.access import get_for_user_or_404
 from core.permissions import Perm, has_permission
 
-from .models import Encounter
+from .models import CaseDocument, DocumentPolicyChange, Encounter
 from .selectors.cases import cases_visible_to
 from .selectors.families import households_visible_to
 from .selectors.referrals import referrals_visible_to
@@ -87,3 +87,26 @@ def get_transfer_summary_for_user(user, pk):
     )
     audit.record(audit.Action.VIEW, user=user, obj=summary)
     return summary
+
+
+def get_case_document_for_user(user, pk, document_pk, *, perm=Perm.CASE_VIEW, action=None):
+    """(case, document) when `user` may see case `pk` and it holds document `document_pk`; an
+    audited 404 otherwise, the same for another organisation's case as for a missing one.
+
+    With an `action`, the read is audited on the case (LG-01); writes audit their own."""
+    case = get_case_for_user(user, pk, action=None, perm=perm)
+    document = get_for_user_or_404(
+        user, CaseDocument.objects.filter(case=case).select_related("case"), pk=document_pk
+    )
+    if action is not None:
+        audit.record(action, user=user, obj=case, detail={"document": document.pk})
+    return case, document
+
+
+def get_policy_change_for_user(user, pk, *, perm):
+    """A document policy change (no case data in it) for holders of `perm`; 404 otherwise."""
+    if not has_permission(user, perm):
+        queryset = DocumentPolicyChange.objects.none()
+    else:
+        queryset = DocumentPolicyChange.objects.all()
+    return get_for_user_or_404(user, queryset, pk=pk)

@@ -4,6 +4,7 @@ from .sync import pages as offline
 from .views import (
     audit,
     cases,
+    documents,
     exports,
     families,
     mywork,
@@ -75,6 +76,29 @@ urlpatterns = [
         "cases/<int:pk>/follow-ups/<int:followup_pk>/",
         workflow.followup_outcome,
         name="followup_outcome",
+    ),
+    path("cases/<int:pk>/documents/add/", documents.document_add, name="document_add"),
+    path(
+        "cases/<int:pk>/documents/<int:document_pk>/edit/",
+        documents.document_edit,
+        name="document_edit",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document_pk>/remove/",
+        documents.document_remove,
+        name="document_remove",
+    ),
+    path(
+        "cases/<int:pk>/documents/<int:document_pk>/scan/",
+        documents.document_scan,
+        name="document_scan",
+    ),
+    path("documents/", documents.document_list, name="document_list"),
+    path("documents/policy/", documents.policy_list, name="document_policy_list"),
+    path(
+        "documents/policy/<int:pk>/affected/",
+        documents.policy_affected,
+        name="document_policy_affected",
     ),
     path("my-work/", mywork.my_work, name="my_work"),
     path("offline/", offline.offline_app, name="offline_app"),

@@ -34,6 +34,8 @@ class Perm(StrEnum):
     REFERRAL_ANSWER = "referral.answer"
     CONSENT_OVERRIDE = "consent.override"
     FOLLOWUP_MANAGE = "followup.manage"
+    # The organisation's open cases holding a document a policy change made invalid.
+    DOCUMENT_POLICY_CASES = "documents.policy_cases"
     # Who opened, changed or exported the organisation's cases: the audit trail (LG-05).
     CASE_AUDIT_VIEW = "case.audit_view"
     # The organisation itself.
@@ -53,6 +55,8 @@ class Perm(StrEnum):
     MEETINGS_MANAGE = "meetings.manage"
     MEETINGS_VIEW = "meetings.view"
     RESOLUTION_UPDATE = "resolution.update"
+    # Record that a document type stops being valid from a date (no case data).
+    DOCUMENT_POLICY_RECORD = "documents.policy_record"
     # Administration.
     DATA_IMPORT = "data.import"
     # Staff of every organisation: see, invite, give any role, deactivate.
@@ -77,6 +81,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.REFERRAL_ANSWER,
         Perm.FOLLOWUP_MANAGE,
         Perm.CASE_AUDIT_VIEW,
+        Perm.DOCUMENT_POLICY_CASES,
         Perm.ORG_VIEW_STAFF,
         Perm.ORG_MANAGE_STAFF,
         Perm.ORG_EDIT_PROFILE,
@@ -139,6 +144,7 @@ class Role:
                 Perm.CASE_TRANSFER,
                 Perm.CASE_AUDIT_VIEW,
                 Perm.CONSENT_OVERRIDE,
+                Perm.DOCUMENT_POLICY_CASES,
                 Perm.ORG_VIEW_STAFF,
                 Perm.ORG_MANAGE_STAFF,
                 Perm.ORG_EDIT_PROFILE,
@@ -165,6 +171,7 @@ class Role:
                     Perm.MEETINGS_MANAGE,
                     Perm.MEETINGS_VIEW,
                     Perm.ORG_VIEW_STAFF,
+                    Perm.DOCUMENT_POLICY_RECORD,
                 }
             ),
             second_factor=True,
@@ -185,6 +192,7 @@ class Role:
                     Perm.ORG_VIEW_STAFF,
                     Perm.ORG_MANAGE_STAFF,
                     Perm.ORG_EDIT_PROFILE,
+                    Perm.DOCUMENT_POLICY_RECORD,
                 }
             ),
             second_factor=True,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import documents as document_views
 
 app_name = "reports"
 
@@ -13,6 +14,11 @@ urlpatterns = [
     # The ministry dashboard (national, or one province for a provincial officer).
     path("dashboard/", views.national_dashboard, name="national_dashboard"),
     path("dashboard/export.<str:fmt>", views.national_export, name="national_export"),
+    path(
+        "dashboard/document-policy/",
+        document_views.document_policy_figures,
+        name="document_policy_figures",
+    ),
     # The organisation dashboard for managers (live figures of their own organisation).
     path("organisation/", views.organisation_dashboard, name="organisation_dashboard"),
 ]

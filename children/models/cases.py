@@ -483,6 +483,7 @@ class TimelineEntry(models.Model):
         FAMILY = "family", _("Family changed")
         STATUS = "status", _("Status changed")
         TRANSFER = "transfer", _("Transfer")
+        DOCUMENT = "document", _("Documents changed")
 
     # Indexed by timeline_case_at_idx (case first).
     case = models.ForeignKey(

@@ -36,6 +36,7 @@ from ..models.choices import (
     Sex,
     WorkType,
 )
+from .documents import policy_affected_by_province, policy_changes
 from .outreach import hotspot_summary
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ __all__ = [
     "follow_up_counts",
     "hotspot_rows",
     "open_case_counts",
+    "policy_affected_by_province",
+    "policy_changes",
     "referral_counts",
     "referral_month_rows",
     "registration_counts",

@@ -36,6 +36,7 @@ from ..models import (
     Referral,
 )
 from ..selectors.retention import Rule, due_case_ids, is_due, retention_counts, years_after
+from .documents import DOCUMENT_HISTORY_CLEARED, documents_anonymise
 
 logger = logging.getLogger(__name__)
 MAX_PER_RUN = 20_000
@@ -98,6 +99,7 @@ HISTORY_CLEARED_ON_ANONYMISING = {
     ),
     "children.ConsentEvent": tuple(CONSENT_IDENTITY),
     "children.HouseholdEvent": tuple(HOUSEHOLD_IDENTITY),
+    "children.CaseDocumentEvent": DOCUMENT_HISTORY_CLEARED,
 }
 # What replaces free text that was written: language-neutral, and not empty, so the checks that
 # want a reason (a declined referral, a consent override) still hold.
@@ -172,6 +174,7 @@ def case_anonymise(*, case_id: int, today: datetime.date, rule: Rule | None = No
     scrubbed += _scrub_history(_event_table(Consent), consent_ids, CONSENT_IDENTITY)
     if case.household_id is not None:
         scrubbed += _household_scrub(case.household_id)
+    scrubbed += _documents_scrub(case.pk, counts)
 
     audit.record(
         Action.ANONYMISE,
@@ -187,6 +190,17 @@ def case_anonymise(*, case_id: int, today: datetime.date, rule: Rule | None = No
         },
     )
     return True
+
+
+def _documents_scrub(case_id: int, counts: dict[str, int]) -> int:
+    """Clear the documents' numbers, notes and scans, and the same in their history."""
+    from ..models import CaseDocument
+
+    ids = list(CaseDocument.objects.filter(case_id=case_id).values_list("pk", flat=True))
+    counts["casedocument"] = documents_anonymise(case_id)
+    return _scrub_history(
+        _event_table(CaseDocument), ids, dict.fromkeys(DOCUMENT_HISTORY_CLEARED, "")
+    )
 
 
 def _household_scrub(household_id: int) -> int:

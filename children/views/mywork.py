@@ -4,6 +4,7 @@ from core.access import require_permission
 from core.permissions import Perm
 
 from ..selectors.approvals import approvals_queue
+from ..selectors.documents import my_work_documents
 from ..selectors.mywork import my_work as my_work_selector
 
 
@@ -11,4 +12,5 @@ from ..selectors.mywork import my_work as my_work_selector
 def my_work(request):
     context = my_work_selector(user=request.user)
     context["approvals"] = approvals_queue(user=request.user)
+    context["documents"] = my_work_documents(user=request.user)
     return render(request, "children/my_work.html", context)

@@ -278,6 +278,8 @@ CELERY_BEAT_SCHEDULE |= {
 REFERRAL_ANSWER_DAYS = env.int("REFERRAL_ANSWER_DAYS", default=7)
 # A case with no contact for this many days shows on "My work".
 CASE_UNSEEN_DAYS = env.int("CASE_UNSEEN_DAYS", default=30)
+# A child's document expiring within this many days shows on "My work" and in the digest.
+DOCUMENT_EXPIRY_DAYS = env.int("DOCUMENT_EXPIRY_DAYS", default=60)
 
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from children import urls as children_urls
 from children.forms import SECTIONS
 from children.models import Case, CaseLink, Encounter, TimelineEntry
 from children.models.choices import CaseStatus, Sex
+from children.services import documents as document_services
 from core.models import AuditEvent
 
 from .conftest import (
@@ -184,6 +186,22 @@ CASE_ROUTES = {
         lambda w: {"to_organisation": w.outsider.membership.organisation_id, "reason": "جابه‌جایی"},
         who="mgr_a",
     ),
+    "document-add-get": Route("document_add", "get", lambda w: [w.case.pk]),
+    "document-add-post": Route(
+        "document_add",
+        "post",
+        lambda w: [w.case.pk],
+        lambda w: {"type": "amayesh", "number": "123", "expires_on": "۱۴۰۶/۰۱/۰۱"},
+    ),
+    "document-edit-get": Route("document_edit", "get", lambda w: [w.case.pk, w.document.pk]),
+    "document-edit-post": Route(
+        "document_edit",
+        "post",
+        lambda w: [w.case.pk, w.document.pk],
+        lambda w: {"type": "amayesh", "number": "نفوذی"},
+    ),
+    "document-remove": Route("document_remove", "post", lambda w: [w.case.pk, w.document.pk]),
+    "document-scan": Route("document_scan", "get", lambda w: [w.case.pk, w.document.pk]),
     "encounter-detail": Route(
         "encounter_detail", "get", lambda w: [w.encounter.pk], kind="children.encounter"
     ),
@@ -208,7 +226,14 @@ def _world(*, case, owner, other_case, other_user, outsider, log_encounter):
         responsible=owner,
     )
     closure = services.closure_request(by=owner, case=case, reason="moved_away")
+    document = document_services.document_add(
+        by=owner,
+        case=case,
+        data={"type": "amayesh", "number": "AM-555", "expires_on": datetime.date(2027, 3, 1)},
+        scan=SimpleUploadedFile("card.pdf", b"%PDF-1.4 scan", content_type="application/pdf"),
+    )
     return SimpleNamespace(
+        document=document,
         case=case,
         real_case=case,
         consent=case.consents.get(),

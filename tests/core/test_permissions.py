@@ -118,6 +118,7 @@ ROLE_TABLE = {
         "org.edit_profile",
         "org.dashboard",
         "resolution.update",
+        "documents.policy_cases",
     },
     Role.MINISTRY_OFFICER: {
         "national.dashboard",
@@ -129,6 +130,7 @@ ROLE_TABLE = {
         "org.view_staff",
         "meetings.manage",
         "meetings.view",
+        "documents.policy_record",
     },
     Role.ADMINISTRATOR: {
         "data.import",
@@ -141,6 +143,7 @@ ROLE_TABLE = {
         "org.view_staff",
         "org.manage_staff",
         "org.edit_profile",
+        "documents.policy_record",
     },
 }
 
