@@ -4,6 +4,7 @@ from .sync import pages as offline
 from .views import (
     audit,
     cases,
+    duty,
     exports,
     families,
     mywork,
@@ -77,6 +78,12 @@ urlpatterns = [
         name="followup_outcome",
     ),
     path("my-work/", mywork.my_work, name="my_work"),
+    path("report-alerts/", duty.report_alerts, name="report_alerts"),
+    path(
+        "cases/<int:pk>/report-alerts/<int:alert_pk>/decide/",
+        duty.report_alert_decide,
+        name="report_alert_decide",
+    ),
     path("offline/", offline.offline_app, name="offline_app"),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),

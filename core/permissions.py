@@ -32,6 +32,8 @@ class Perm(StrEnum):
     REFERRAL_ANSWER = "referral.answer"
     CONSENT_OVERRIDE = "consent.override"
     FOLLOWUP_MANAGE = "followup.manage"
+    # The duty to report danger to a child: list the organisation's alerts and decide them.
+    REPORT_ALERT_DECIDE = "report_alert.decide"
     # Who opened, changed or exported the organisation's cases: the audit trail (LG-05).
     CASE_AUDIT_VIEW = "case.audit_view"
     # The organisation itself.
@@ -73,6 +75,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.REFERRAL_SEND,
         Perm.REFERRAL_ANSWER,
         Perm.FOLLOWUP_MANAGE,
+        Perm.REPORT_ALERT_DECIDE,
         Perm.CASE_AUDIT_VIEW,
         Perm.ORG_VIEW_STAFF,
         Perm.ORG_MANAGE_STAFF,
@@ -134,6 +137,7 @@ class Role:
                 Perm.CASE_APPROVE_CLOSURE,
                 Perm.CASE_LEGAL_HOLD,
                 Perm.CASE_AUDIT_VIEW,
+                Perm.REPORT_ALERT_DECIDE,
                 Perm.CONSENT_OVERRIDE,
                 Perm.ORG_VIEW_STAFF,
                 Perm.ORG_MANAGE_STAFF,

@@ -1,6 +1,7 @@
 # The offline app's received items live in their package but belong to this app (RE-08).
 from ..sync.models import SyncItem  # noqa: E402
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
+from .duty import ReportAlert
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
@@ -14,6 +15,7 @@ __all__ = [
     "PlanAction",
     "PlanGoal",
     "Referral",
+    "ReportAlert",
     "ANONYMOUS_FIELDS",
     "Case",
     "CaseLink",

@@ -33,6 +33,7 @@ from ..models import (
     TimelineEntry,
 )
 from ..models.choices import OPEN_STATUSES, AgeBand
+from . import duty
 from .case_numbers import next_case_number
 
 Action = audit.Action
@@ -147,6 +148,7 @@ def case_register(
     case.save()
     Consent.objects.create(case=case, recorded_by=by, **_clean_strings(consent))
     audit.record(Action.CREATE, user=by, obj=case)
+    duty.report_alerts_start(case=case, by=by, previous_risk=None)
     if from_encounter is not None:
         _link_registered_child(case, from_encounter, by)
     return case
@@ -178,6 +180,7 @@ def case_update(
     changed = sorted(name for name, value in data.items() if getattr(current, name) != value)
     if not changed:
         return current
+    previous_risk, previous_concerns = current.risk_level, list(current.protection_concerns or ())
     for name in changed:
         setattr(current, name, data[name])
     if "estimated_age" in changed and current.estimated_age is not None:
@@ -189,6 +192,9 @@ def case_update(
     _timeline(current, TimelineEntry.Kind.UPDATED, by, section=section, fields=changed)
     audit.record(
         Action.UPDATE, user=by, obj=current, detail={"section": section, "fields": changed}
+    )
+    duty.report_alerts_start(
+        case=current, by=by, previous_risk=previous_risk, previous_concerns=previous_concerns
     )
     return current
 

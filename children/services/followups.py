@@ -18,6 +18,7 @@ from core.persian import clean_text
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
 from ..models.choices import FollowUpStatus
 from ..selectors.approvals import consent_overrides_open, pending_closures
+from ..selectors.duty import digest_report_alert_counts
 
 Action = audit.Action
 
@@ -118,6 +119,8 @@ def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
         # Empty for a user who decides nothing: the queue is the manager's.
         "closures_waiting": pending_closures(user=user).count(),
         "overrides_open": consent_overrides_open(user=user).count(),
+        # Duty-to-report alerts waiting for this manager (docs/adr/0036-duty-to-report.md).
+        **digest_report_alert_counts(user=user),
     }
 
 
