@@ -16,6 +16,7 @@ from children import urls as children_urls
 from children.forms import SECTIONS
 from children.models import Case, CaseLink, Encounter, TimelineEntry
 from children.models.choices import CaseStatus, Sex
+from children.services.duty import report_alert_start
 from core.models import AuditEvent
 
 from .conftest import (
@@ -176,6 +177,16 @@ CASE_ROUTES = {
         lambda w: {"case_number": w.target.case_number},
     ),
     "family-remove": Route("family_remove", "post", lambda w: [w.case.pk, w.case.pk]),
+    "report-alert-decide-get": Route(
+        "report_alert_decide", "get", lambda w: [w.case.pk, w.alert.pk], who="mgr_a"
+    ),
+    "report-alert-decide-post": Route(
+        "report_alert_decide",
+        "post",
+        lambda w: [w.case.pk, w.alert.pk],
+        lambda w: {"decision": "not_reported", "reason_not_reported": "نفوذی"},
+        who="mgr_a",
+    ),
     "encounter-detail": Route(
         "encounter_detail", "get", lambda w: [w.encounter.pk], kind="children.encounter"
     ),
@@ -200,6 +211,7 @@ def _world(*, case, owner, other_case, other_user, outsider, log_encounter):
         responsible=owner,
     )
     closure = services.closure_request(by=owner, case=case, reason="moved_away")
+    alert = report_alert_start(case=case, trigger="critical_risk", by=owner)
     return SimpleNamespace(
         case=case,
         real_case=case,
@@ -211,6 +223,7 @@ def _world(*, case, owner, other_case, other_user, outsider, log_encounter):
         action=action,
         followup=followup,
         closure=closure,
+        alert=alert,
         outsider=outsider,
     )
 
