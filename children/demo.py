@@ -12,6 +12,7 @@ from core.national_id import check_digit
 from ngos.models import Membership, Organisation
 
 from . import demo_names, services
+from .demo_duty import seed_report_alerts
 from .demo_history import add_history
 from .models import Case
 from .models.choices import (
@@ -179,6 +180,7 @@ def seed_children(stdout=None):
     _encounters(rng, registered)
     add_history(rng, registered)
     _families(registered)
+    seed_report_alerts(rng, registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()
