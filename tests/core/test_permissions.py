@@ -117,6 +117,8 @@ ROLE_TABLE = {
         "org.edit_profile",
         "org.dashboard",
         "resolution.update",
+        # The duty to report: decide alerts, list the organisation's (docs/adr/0036).
+        "report_alert.decide",
     },
     Role.MINISTRY_OFFICER: {
         "national.dashboard",
