@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.models import User
@@ -44,7 +44,7 @@ def report_alert_list(*, user: User, state: str = "") -> ReportAlertQuerySet:
         alerts = alerts.open().escalated()
     elif state == DECIDED:
         return alerts.decided().order_by("-decided_at", "-id")
-    return alerts.order_by("decided_at", "started_at", "id")
+    return alerts.order_by(F("decided_at").desc(nulls_first=True), "started_at", "id")
 
 
 def report_alert_counts(*, user: User) -> dict[str, int]:
@@ -87,7 +87,7 @@ def digest_report_alert_counts(*, user: User) -> dict[str, int]:
 def case_report_alerts(case: Case) -> QuerySet[ReportAlert]:
     """Every alert of a case the user may already see (the caller checked the case)."""
     return case.report_alerts.select_related("decided_by", "manager").order_by(
-        "decided_at", "-started_at"
+        F("decided_at").desc(nulls_first=True), "-started_at"
     )
 
 
