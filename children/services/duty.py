@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -99,11 +99,22 @@ def report_alerts_start(
     return [alert for t in triggers if (alert := report_alert_start(case=case, trigger=t, by=by))]
 
 
-@transaction.atomic
 def report_alert_start(*, case: Case, trigger: str, by: User | None) -> ReportAlert | None:
-    """Open one alert for `case` and `trigger` unless one is open already (then None)."""
+    """Open one alert for `case` and `trigger` unless one is open already (then None).
+
+    Two changes racing to start the same alert meet at the one-open-alert constraint; the loser
+    starts nothing and its own change still commits (the insert runs in a savepoint).
+    """
     if ReportAlert.objects.open().filter(case=case, trigger=trigger).exists():
         return None
+    try:
+        return _start(case=case, trigger=trigger, by=by)
+    except IntegrityError:
+        return None
+
+
+@transaction.atomic
+def _start(*, case: Case, trigger: str, by: User | None) -> ReportAlert:
     now = timezone.now()
     manager = responsible_manager(case.organisation_id, by)
     alert = ReportAlert.objects.create(

@@ -391,3 +391,29 @@ def test_the_decision_page_renders_in_both_languages(client_as, mgr_a, alert, la
     assert response.status_code == 200
     assert f'lang="{language}"' in body
     assert 'name="reason_not_reported"' in body
+
+
+def test_the_list_shows_open_alerts_before_decided_ones(client_as, mgr_a, cw_a, case_a, register):
+    decided = duty.report_alert_start(case=case_a, trigger="trafficking", by=cw_a)
+    duty.report_alert_decide(
+        by=mgr_a, alert=decided, decision="not_reported", reason_not_reported="x"
+    )
+    waiting = register(
+        cw_a, protection_concerns=["sexual_abuse"], given_name="مریم"
+    ).report_alerts.get()
+
+    response = client_as(mgr_a).get(reverse("children:report_alerts"))
+
+    assert list(response.context["page"]) == [waiting, decided]
+
+
+def test_a_race_to_start_the_same_alert_starts_one_and_keeps_the_change(
+    monkeypatch, mgr_a, cw_a, case_a, alert
+):
+    from children.models.duty import ReportAlertQuerySet
+
+    # The check sees no open alert, as a transaction racing with the first one would.
+    monkeypatch.setattr(ReportAlertQuerySet, "open", lambda self: self.none())
+    assert duty.report_alert_start(case=case_a, trigger="critical_risk", by=cw_a) is None
+    case_a.refresh_from_db()  # the surrounding transaction is still usable
+    assert ReportAlert.objects.filter(case=case_a).count() == 1
