@@ -18,3 +18,9 @@ def case_duty_alerts(context, case):
 def my_work_duty_alerts(context):
     """A manager's open alerts: their own, and the organisation's escalated ones."""
     return {"duty": my_work_report_alerts(user=context["request"].user)}
+
+
+@register.inclusion_tag("children/partials/duty_alert_badge.html")
+def case_duty_alert_badge(case):
+    """A badge in the case's heading while an alert waits, leading to its card."""
+    return {"open_count": case.report_alerts.filter(decided_at__isnull=True).count()}

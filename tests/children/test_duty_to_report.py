@@ -417,3 +417,12 @@ def test_a_race_to_start_the_same_alert_starts_one_and_keeps_the_change(
     assert duty.report_alert_start(case=case_a, trigger="critical_risk", by=cw_a) is None
     case_a.refresh_from_db()  # the surrounding transaction is still usable
     assert ReportAlert.objects.filter(case=case_a).count() == 1
+
+
+def test_the_case_heading_points_to_an_alert_while_it_waits(client_as, mgr_a, alert):
+    url = reverse("children:case_detail", args=[alert.case_id])
+    assert 'data-testid="case-report-alert-badge"' in client_as(mgr_a).get(url).content.decode()
+    duty.report_alert_decide(
+        by=mgr_a, alert=alert, decision="not_reported", reason_not_reported="x"
+    )
+    assert 'data-testid="case-report-alert-badge"' not in client_as(mgr_a).get(url).content.decode()
