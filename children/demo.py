@@ -12,6 +12,7 @@ from core.national_id import check_digit
 from ngos.models import Membership, Organisation
 
 from . import demo_names, services
+from .demo_duty import seed_report_alerts
 from .demo_history import add_history
 from .demo_protection import seed_labour_and_schooling
 from .demo_transfers import seed_transfers
@@ -183,6 +184,7 @@ def seed_children(stdout=None):
     _families(registered)
     seed_labour_and_schooling(registered)
     seed_transfers(registered)
+    seed_report_alerts(rng, registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()

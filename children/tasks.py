@@ -78,3 +78,22 @@ def send_transfer_arrived_mail(self, transfer_id):
     from .services.transfers import transfer_arrived_mail
 
     return transfer_arrived_mail(transfer_id=transfer_id)
+
+
+# --- The duty to report (docs/adr/0036-duty-to-report.md) ---------------------------------------
+
+
+@shared_task
+def escalate_report_alerts():
+    """Escalate duty-to-report alerts unacknowledged after 24 hours (every 15 minutes)."""
+    from .services.duty import report_alerts_escalate
+
+    return report_alerts_escalate()
+
+
+@shared_task(bind=True, **MAIL_RETRY)
+def send_report_alert_mail(self, organisation_id, kind, to_ids):
+    """Tell managers that a duty-to-report alert waits for their decision (counts only)."""
+    from .services.duty import report_alert_mail
+
+    return report_alert_mail(organisation_id=organisation_id, kind=kind, to_ids=to_ids)

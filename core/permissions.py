@@ -36,6 +36,8 @@ class Perm(StrEnum):
     FOLLOWUP_MANAGE = "followup.manage"
     # The organisation's open cases holding a document a policy change made invalid.
     DOCUMENT_POLICY_CASES = "documents.policy_cases"
+    # The duty to report danger to a child: list the organisation's alerts and decide them.
+    REPORT_ALERT_DECIDE = "report_alert.decide"
     # Who opened, changed or exported the organisation's cases: the audit trail (LG-05).
     CASE_AUDIT_VIEW = "case.audit_view"
     # The organisation itself.
@@ -80,6 +82,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.REFERRAL_SEND,
         Perm.REFERRAL_ANSWER,
         Perm.FOLLOWUP_MANAGE,
+        Perm.REPORT_ALERT_DECIDE,
         Perm.CASE_AUDIT_VIEW,
         Perm.DOCUMENT_POLICY_CASES,
         Perm.ORG_VIEW_STAFF,
@@ -143,6 +146,7 @@ class Role:
                 Perm.CASE_LEGAL_HOLD,
                 Perm.CASE_TRANSFER,
                 Perm.CASE_AUDIT_VIEW,
+                Perm.REPORT_ALERT_DECIDE,
                 Perm.CONSENT_OVERRIDE,
                 Perm.DOCUMENT_POLICY_CASES,
                 Perm.ORG_VIEW_STAFF,

@@ -2,6 +2,7 @@
 from ..sync.models import SyncItem  # noqa: E402
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
 from .documents import CaseDocument, DocumentPolicyChange, DocumentType
+from .duty import ReportAlert
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
 from .referrals import DigestSent, FollowUp, Referral
@@ -21,6 +22,7 @@ __all__ = [
     "PlanGoal",
     "Referral",
     "SchoolStatusChange",
+    "ReportAlert",
     "ANONYMOUS_FIELDS",
     "Case",
     "CaseLink",

@@ -314,3 +314,7 @@ def referral_month_rows(
         columns = [column.name for column in cursor.description]
         speed = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return counts, speed
+
+
+# The duty to report's raw figures, per province and period (docs/adr/0036-duty-to-report.md).
+from .duty import report_alert_facts as report_alert_facts  # noqa: E402

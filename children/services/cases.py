@@ -33,6 +33,7 @@ from ..models import (
     TimelineEntry,
 )
 from ..models.choices import OPEN_STATUSES, AgeBand
+from . import duty
 from .case_numbers import next_case_number
 from .labour import apply_labour_flags, record_school_change
 
@@ -152,6 +153,7 @@ def case_register(
         case=case, from_status="", to_status=case.school_status, by=by, on=case.registered_on
     )
     audit.record(Action.CREATE, user=by, obj=case)
+    duty.report_alerts_start(case=case, by=by, previous_risk=None)
     if from_encounter is not None:
         _link_registered_child(case, from_encounter, by)
     return case
@@ -184,6 +186,7 @@ def case_update(
     if not changed:
         return current
     school_before = current.school_status
+    previous_risk, previous_concerns = current.risk_level, list(current.protection_concerns or ())
     for name in changed:
         setattr(current, name, data[name])
     if "estimated_age" in changed and current.estimated_age is not None:
@@ -199,6 +202,9 @@ def case_update(
     _timeline(current, TimelineEntry.Kind.UPDATED, by, section=section, fields=changed)
     audit.record(
         Action.UPDATE, user=by, obj=current, detail={"section": section, "fields": changed}
+    )
+    duty.report_alerts_start(
+        case=current, by=by, previous_risk=previous_risk, previous_concerns=previous_concerns
     )
     return current
 

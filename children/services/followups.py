@@ -19,6 +19,7 @@ from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
 from ..models.choices import FollowUpStatus
 from ..selectors.approvals import consent_overrides_open, pending_closures
 from ..selectors.documents import digest_counts as document_digest_counts
+from ..selectors.duty import digest_report_alert_counts
 
 Action = audit.Action
 
@@ -120,6 +121,8 @@ def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
         "closures_waiting": pending_closures(user=user).count(),
         "overrides_open": consent_overrides_open(user=user).count(),
         **document_digest_counts(user, today),
+        # Duty-to-report alerts waiting for this manager (docs/adr/0036-duty-to-report.md).
+        **digest_report_alert_counts(user=user),
     }
 
 

@@ -22,7 +22,7 @@ from ngos.models import Service
 from ..models import Assessment, Case, ClosureRequest, PlanAction, PlanGoal, TimelineEntry
 from ..models.choices import CaseStatus, PlanStatus
 from ..models.workflow import propose_risk
-from . import approvals
+from . import approvals, duty
 
 Action = audit.Action
 
@@ -80,9 +80,17 @@ def assessment_record(
         notes=clean_text(notes, multiline=True),
         **needs,
     )
+    previous_risk = case.risk_level
     Case.objects.filter(pk=case.pk).update(risk_level=risk_level)
+    case.risk_level = risk_level
     advance_status(case, CaseStatus.ASSESSED, by)
     audit.record(Action.UPDATE, user=by, obj=case, detail={"assessment": assessment.pk})
+    duty.report_alerts_start(
+        case=case,
+        by=by,
+        previous_risk=previous_risk,
+        previous_concerns=case.protection_concerns,
+    )
     return assessment
 
 

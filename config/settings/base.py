@@ -466,6 +466,12 @@ CELERY_BEAT_SCHEDULE["purge-old-import-files"] = {
     "task": "imports.tasks.purge_old_import_files",
     "schedule": crontab(hour=2, minute=15),
 }
+CELERY_BEAT_SCHEDULE["escalate-report-alerts"] = {
+    # Every 15 minutes: duty-to-report alerts unacknowledged after 24 hours go to the
+    # organisation's other managers (docs/adr/0036-duty-to-report.md).
+    "task": "children.tasks.escalate_report_alerts",
+    "schedule": crontab(minute="*/15"),
+}
 CELERY_BEAT_SCHEDULE["anonymise-expired-cases"] = {
     # Every day at 02:45 Tehran time, after the night's reports: the retention rule (RT-01).
     "task": "children.tasks.anonymise_expired_cases",

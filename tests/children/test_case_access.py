@@ -18,6 +18,7 @@ from children.forms import SECTIONS
 from children.models import Case, CaseLink, Encounter, TimelineEntry
 from children.models.choices import CaseStatus, Sex
 from children.services import documents as document_services
+from children.services.duty import report_alert_start
 from core.models import AuditEvent
 
 from .conftest import (
@@ -202,6 +203,16 @@ CASE_ROUTES = {
     ),
     "document-remove": Route("document_remove", "post", lambda w: [w.case.pk, w.document.pk]),
     "document-scan": Route("document_scan", "get", lambda w: [w.case.pk, w.document.pk]),
+    "report-alert-decide-get": Route(
+        "report_alert_decide", "get", lambda w: [w.case.pk, w.alert.pk], who="mgr_a"
+    ),
+    "report-alert-decide-post": Route(
+        "report_alert_decide",
+        "post",
+        lambda w: [w.case.pk, w.alert.pk],
+        lambda w: {"decision": "not_reported", "reason_not_reported": "نفوذی"},
+        who="mgr_a",
+    ),
     "encounter-detail": Route(
         "encounter_detail", "get", lambda w: [w.encounter.pk], kind="children.encounter"
     ),
@@ -232,6 +243,7 @@ def _world(*, case, owner, other_case, other_user, outsider, log_encounter):
         data={"type": "amayesh", "number": "AM-555", "expires_on": datetime.date(2027, 3, 1)},
         scan=SimpleUploadedFile("card.pdf", b"%PDF-1.4 scan", content_type="application/pdf"),
     )
+    alert = report_alert_start(case=case, trigger="critical_risk", by=owner)
     return SimpleNamespace(
         document=document,
         case=case,
@@ -244,6 +256,7 @@ def _world(*, case, owner, other_case, other_user, outsider, log_encounter):
         action=action,
         followup=followup,
         closure=closure,
+        alert=alert,
         outsider=outsider,
     )
 

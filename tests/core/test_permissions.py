@@ -119,6 +119,8 @@ ROLE_TABLE = {
         "org.dashboard",
         "resolution.update",
         "documents.policy_cases",
+        # The duty to report: decide alerts, list the organisation's (docs/adr/0036).
+        "report_alert.decide",
     },
     Role.MINISTRY_OFFICER: {
         "national.dashboard",

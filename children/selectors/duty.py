@@ -1,0 +1,122 @@
+"""Reading duty-to-report alerts: the organisation's list, "My work", the case page, the digest,
+and the raw figures the ministry's block protects (docs/adr/0036-duty-to-report.md)."""
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from core.models import User
+from core.permissions import Perm, has_permission
+
+from ..models import Case, ReportAlert
+from ..models.duty import ReportAlertQuerySet
+
+LIMIT = 50
+
+OPEN = "open"
+ESCALATED = "escalated"
+DECIDED = "decided"
+STATES = (OPEN, ESCALATED, DECIDED)
+
+
+def _organisation_id(user: User) -> int | None:
+    membership = getattr(user, "membership_or_none", None)
+    return membership.organisation_id if membership is not None else None
+
+
+def report_alerts_visible_to(user: User) -> ReportAlertQuerySet:
+    """The alerts of the user's organisation's cases, for those who decide them; else none."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.REPORT_ALERT_DECIDE):
+        return ReportAlert.objects.none()
+    return ReportAlert.objects.filter(case__organisation_id=organisation_id)
+
+
+def report_alert_list(*, user: User, state: str = "") -> ReportAlertQuerySet:
+    """The organisation's alerts, open ones first (oldest first), then decided ones (newest)."""
+    alerts = report_alerts_visible_to(user).select_related("case", "manager", "decided_by")
+    if state == OPEN:
+        alerts = alerts.open().filter(escalated_at__isnull=True)
+    elif state == ESCALATED:
+        alerts = alerts.open().escalated()
+    elif state == DECIDED:
+        return alerts.decided().order_by("-decided_at", "-id")
+    return alerts.order_by(F("decided_at").desc(nulls_first=True), "started_at", "id")
+
+
+def report_alert_counts(*, user: User) -> dict[str, int]:
+    alerts = report_alerts_visible_to(user)
+    return {
+        OPEN: alerts.open().filter(escalated_at__isnull=True).count(),
+        ESCALATED: alerts.open().escalated().count(),
+        DECIDED: alerts.decided().count(),
+    }
+
+
+def my_report_alerts(*, user: User) -> ReportAlertQuerySet:
+    """Open alerts waiting for this manager: their own, and any escalated in the organisation."""
+    return (
+        report_alerts_visible_to(user)
+        .open()
+        .filter(Q(manager=user) | Q(escalated_at__isnull=False) | Q(manager__isnull=True))
+        .order_by("due_at", "id")
+    )
+
+
+def my_work_report_alerts(*, user: User) -> dict[str, Any]:
+    """The section on "My work": capped list, exact count; nothing for those who do not decide."""
+    alerts = my_report_alerts(user=user)
+    return {
+        "may_decide": has_permission(user, Perm.REPORT_ALERT_DECIDE),
+        "alerts": alerts.select_related("case", "manager")[:LIMIT],
+        "count": alerts.count(),
+        "escalated_count": alerts.escalated().count(),
+        "now": timezone.now(),
+    }
+
+
+def digest_report_alert_counts(*, user: User) -> dict[str, int]:
+    """Counts for the daily digest: never a name."""
+    alerts = my_report_alerts(user=user)
+    return {"report_alerts": alerts.count(), "report_alerts_escalated": alerts.escalated().count()}
+
+
+def case_report_alerts(case: Case) -> QuerySet[ReportAlert]:
+    """Every alert of a case the user may already see (the caller checked the case)."""
+    return case.report_alerts.select_related("decided_by", "manager").order_by(
+        F("decided_at").desc(nulls_first=True), "-started_at"
+    )
+
+
+def _in(field: str, start: datetime.date, end: datetime.date) -> Q:
+    return Q(**{f"{field}__date__gte": start, f"{field}__date__lt": end})
+
+
+def report_alert_facts(
+    start: datetime.date, end: datetime.date
+) -> dict[int | None, dict[str, Any]]:
+    """Raw figures per child's province for the period [start, end): alerts started, decided and
+    escalated in it, and the hours each decision took. Never a case: the ministry's block
+    (reports/duty.py) protects them before anyone sees them."""
+    facts: dict[int | None, dict[str, Any]] = defaultdict(
+        lambda: {"started": 0, "decided": 0, "escalated": 0, "hours": []}
+    )
+    rows = ReportAlert.objects.filter(
+        _in("started_at", start, end)
+        | _in("decided_at", start, end)
+        | _in("escalated_at", start, end)
+    ).values_list("case__province_id", "started_at", "decided_at", "escalated_at")
+    local = timezone.localtime
+    for province_id, started_at, decided_at, escalated_at in rows:
+        row = facts[province_id]
+        if start <= local(started_at).date() < end:
+            row["started"] += 1
+        if escalated_at is not None and start <= local(escalated_at).date() < end:
+            row["escalated"] += 1
+        if decided_at is not None and start <= local(decided_at).date() < end:
+            row["decided"] += 1
+            row["hours"].append((decided_at - started_at).total_seconds() / 3600)
+    return dict(facts)

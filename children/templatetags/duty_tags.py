@@ -1,0 +1,26 @@
+"""The duty to report on the case page and on "My work", each hooked in with one line
+(docs/adr/0036-duty-to-report.md)."""
+
+from django import template
+
+from ..selectors.duty import case_report_alerts, my_work_report_alerts
+
+register = template.Library()
+
+
+@register.inclusion_tag("children/partials/duty_alerts_case.html", takes_context=True)
+def case_duty_alerts(context, case):
+    """The case's alerts and their decisions, for anyone who may see the case."""
+    return {"case": case, "alerts": list(case_report_alerts(case)), "can": context.get("can", {})}
+
+
+@register.inclusion_tag("children/partials/duty_alerts_my_work.html", takes_context=True)
+def my_work_duty_alerts(context):
+    """A manager's open alerts: their own, and the organisation's escalated ones."""
+    return {"duty": my_work_report_alerts(user=context["request"].user)}
+
+
+@register.inclusion_tag("children/partials/duty_alert_badge.html")
+def case_duty_alert_badge(case):
+    """A badge in the case's heading while an alert waits, leading to its card."""
+    return {"open_count": case.report_alerts.filter(decided_at__isnull=True).count()}

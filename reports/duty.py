@@ -1,0 +1,107 @@
+"""The ministry's block on the duty to report: counts and the median time to a decision,
+never a case (docs/adr/0036-duty-to-report.md, AC-08).
+
+Every view is a slice of one protected cube per quarter (docs/adr/0008): the provinces and the
+nation for that quarter are protected together, so the national dashboard, one province's
+dashboard and the trend over quarters all show the same cells, and no two of them can be
+differenced to reveal a small count.
+"""
+
+import statistics
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from children.selectors.reporting import report_alert_facts
+
+from . import periods, suppression
+from .selectors.national import ALL, UNRECORDED, provinces
+from .tables import bar_chart, table
+
+MEASURES = ("started", "decided", "escalated")
+TREND_QUARTERS = 4
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "started": _("Alerts started"),
+        "decided": _("Decided"),
+        "escalated": _("Escalated after 24 hours"),
+    }
+
+
+def protected_cube(period: periods.Period) -> dict[Any, Any]:
+    """{(measure, province or ALL): protected count} and {("median", …): hours or a mark}."""
+    facts = report_alert_facts(period.start, period.end)
+    keys = [key for key, _label in provinces()]
+    counts: dict[Any, int] = {}
+    relations = []
+    for measure in MEASURES:
+        for key in keys:
+            row = facts.get(None if key == UNRECORDED else key, {})
+            counts[(measure, key)] = row.get(measure, 0)
+        counts[(measure, ALL)] = sum(row[measure] for row in facts.values())
+        relations.append(((measure, ALL), [(measure, key) for key in keys]))
+    cube: dict[Any, Any] = suppression.protect(counts, relations)
+    all_hours: list[float] = []
+    for key in keys:
+        hours = facts.get(None if key == UNRECORDED else key, {}).get("hours", [])
+        all_hours += hours
+        cube[("median", key)] = _median(hours)
+    cube[("median", ALL)] = _median(all_hours)
+    return cube
+
+
+def _median(hours: list[float]) -> Any:
+    value = round(statistics.median(hours), 1) if hours else None
+    return suppression.protect_statistic(value, len(hours))
+
+
+def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]]:
+    """Two tables with charts: by province for `period` (or the one province of `scope`), and
+    the last quarters for the scope."""
+    labels = _labels()
+    columns = [
+        _("Province"),
+        *[labels[m] for m in MEASURES],
+        _("Median hours to a decision"),
+    ]
+    cube = protected_cube(period)
+    row_keys = [(key, name) for key, name in provinces() if scope == ALL or key == scope]
+    rows = [[label, *[cube[(m, key)] for m in (*MEASURES, "median")]] for key, label in row_keys]
+    if scope == ALL:
+        rows = [row for row in rows if any(cell not in (0, None) for cell in row[1:])]
+    total = [_("All provinces"), *[cube[(m, ALL)] for m in (*MEASURES, "median")]]
+    by_province = table(
+        "duty-provinces",
+        _("Duty to report: alerts by province"),
+        columns,
+        rows,
+        total=total if scope == ALL else None,
+        note=_("Counted by the child's province; no case is shown."),
+    )
+    by_province["chart"] = bar_chart(
+        [row[0] for row in by_province["rows"]],
+        [(labels[m], [row[i + 1] for row in by_province["rows"]]) for i, m in enumerate(MEASURES)],
+        horizontal=True,
+    )
+
+    quarters = list(reversed(periods.this_and_previous(period, TREND_QUARTERS)))
+    trend_rows = []
+    for quarter in quarters:
+        quarter_cube = cube if quarter == period else protected_cube(quarter)
+        trend_rows.append(
+            [quarter.label(), *[quarter_cube[(m, scope)] for m in (*MEASURES, "median")]]
+        )
+    trend = table(
+        "duty-quarters",
+        _("Duty to report: by quarter"),
+        [_("Quarter"), *columns[1:]],
+        trend_rows,
+    )
+    trend["chart"] = bar_chart(
+        [row[0] for row in trend["rows"]],
+        [(labels[m], [row[i + 1] for row in trend["rows"]]) for i, m in enumerate(MEASURES)],
+        kind="line",
+    )
+    return [by_province, trend]
