@@ -28,6 +28,12 @@ class Service(BilingualNameMixin):
     name_fa = models.CharField(_("Persian name"), max_length=120, unique=True)
     name_en = models.CharField(_("English name"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Days an organisation that accepted a referral for this service has to complete it.
+    completion_days = models.PositiveSmallIntegerField(
+        _("days to complete a referral"),
+        default=30,
+        help_text=_("Counted from the day the receiving organisation accepts the referral."),
+    )
 
     class Meta:
         ordering = ["position", "code"]

@@ -3,7 +3,7 @@ from ..sync.models import SyncItem  # noqa: E402
 from .cases import Case, CaseLink, CaseNote, CaseNumberSequence, Consent, TimelineEntry
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
-from .referrals import DigestSent, FollowUp, Referral
+from .referrals import DigestSent, FollowUp, Referral, ReferralLetter
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "PlanAction",
     "PlanGoal",
     "Referral",
+    "ReferralLetter",
     "ANONYMOUS_FIELDS",
     "Case",
     "CaseLink",
