@@ -13,6 +13,12 @@ urlpatterns = [
     # The ministry dashboard (national, or one province for a provincial officer).
     path("dashboard/", views.national_dashboard, name="national_dashboard"),
     path("dashboard/export.<str:fmt>", views.national_export, name="national_export"),
+    # Overdue referrals per organisation, counts only (docs/adr/0039).
+    path(
+        "dashboard/overdue-referrals/",
+        views.overdue_referrals_view,
+        name="overdue_referrals",
+    ),
     # The organisation dashboard for managers (live figures of their own organisation).
     path("organisation/", views.organisation_dashboard, name="organisation_dashboard"),
 ]
