@@ -13,6 +13,7 @@ from ngos.models import Membership, Organisation
 
 from . import demo_names, services
 from .demo_history import add_history
+from .demo_referrals import seed_referral_deadlines
 from .models import Case
 from .models.choices import (
     Activity,
@@ -179,6 +180,7 @@ def seed_children(stdout=None):
     _encounters(rng, registered)
     add_history(rng, registered)
     _families(registered)
+    seed_referral_deadlines(registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()

@@ -154,6 +154,8 @@ class ConsentScope(models.TextChoices):
     REFERRAL = "referral", _("Sharing with services in a referral")
     PHOTO = "photo", _("Photographs")
     FOLLOW_UP = "follow_up", _("Home visits and follow-up contact")
+    # A referral letter to an agency outside the system names the child only with this (ADR 0039).
+    EXTERNAL = "external", _("Naming the child in letters to agencies outside the system")
 
 
 class Activity(models.TextChoices):

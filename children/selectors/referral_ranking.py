@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.jalali import jalali_month_bounds, to_jalali
 from core.templatetags.persian_dates import localdigits
@@ -25,10 +25,10 @@ from ..models import Case, Referral
 from ..models.choices import ReferralState
 
 REASON_LABELS = {
-    "age": lambda: _("age"),
-    "sex": lambda: _("sex"),
-    "nationality": lambda: _("nationality"),
-    "documents": lambda: _("documents"),
+    "age": lambda: pgettext("eligibility", "age"),
+    "sex": lambda: pgettext("eligibility", "sex"),
+    "nationality": lambda: pgettext("eligibility", "nationality"),
+    "documents": lambda: pgettext("eligibility", "documents"),
 }
 
 
@@ -52,7 +52,9 @@ class RankedOrganisation:
         """What the form shows beside the name: "eligible · 4 places left", "not eligible: age"."""
         if self.reasons:
             return _("not eligible: %(reasons)s") % {
-                "reasons": _(", ").join(str(REASON_LABELS[r]()) for r in self.reasons)
+                "reasons": pgettext("list separator", ", ").join(
+                    str(REASON_LABELS[r]()) for r in self.reasons
+                )
             }
         if self.places_left is None:
             return _("eligible · capacity not stated")
