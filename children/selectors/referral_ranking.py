@@ -11,6 +11,7 @@ still selectable with a warning. Verified before not yet verified, then by name,
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -66,7 +67,7 @@ class RankedOrganisation:
             self.places_left,
         ) % {"count": localdigits(self.places_left)}
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         return (
             len(self.reasons),  # eligible first, then the nearest to eligible
             self.full,

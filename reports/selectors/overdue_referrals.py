@@ -7,6 +7,7 @@ province, province total, national total) is protected at once, and a provincial
 is a slice of it, so his province and the nation cannot be subtracted (AC-12).
 """
 
+import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -30,7 +31,9 @@ def _cell_key(province_id: int, organisation_id: int) -> tuple[str, int, int]:
     return ("cell", province_id, organisation_id)
 
 
-def overdue_referrals(*, province_id: int | None = None, now=None) -> dict[str, Any]:
+def overdue_referrals(
+    *, province_id: int | None = None, now: datetime.datetime | None = None
+) -> dict[str, Any]:
     """{"total": protected national total or None, "provinces": [{"province", "total",
     "rows": [{"organisation", "count"}]}]}: every province with an overdue referral, or only
     `province_id` (a provincial officer's, shown even when it has none)."""
@@ -41,7 +44,7 @@ def overdue_referrals(*, province_id: int | None = None, now=None) -> dict[str, 
         .annotate(n=Count("pk"))
     )
     counts: dict[Any, int] = {}
-    parts: defaultdict[int, list] = defaultdict(list)
+    parts: defaultdict[int, list[Any]] = defaultdict(list)
     for row in rows:
         key = _cell_key(row["case__province_id"], row["to_organisation_id"])
         counts[key] = row["n"]
@@ -49,7 +52,7 @@ def overdue_referrals(*, province_id: int | None = None, now=None) -> dict[str, 
     for province, keys in parts.items():
         counts[_province_key(province)] = sum(counts[k] for k in keys)
     counts[NATION] = sum(counts[_province_key(p)] for p in parts)
-    relations = [(_province_key(p), keys) for p, keys in parts.items()]
+    relations: list[tuple[Any, list[Any]]] = [(_province_key(p), keys) for p, keys in parts.items()]
     relations.append((NATION, [_province_key(p) for p in parts]))
     protected = suppression.protect(counts, relations)
 
