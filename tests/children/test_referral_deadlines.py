@@ -175,8 +175,14 @@ def test_the_referral_page_shows_the_deadline(client_as, cw_a, cw_b, accepted):
         assert 'data-testid="referral-complete-by"' in page.content.decode()
 
 
-def test_the_digest_counts_referred_services_due(cw_b, accepted):
+def test_the_digest_counts_referred_services_due(
+    cw_b, accepted, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     today = accepted.complete_by + DAY
-    digests_send(today=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        digests_send(today=today)
     assert DigestSent.objects.filter(user=cw_b, day=today).exists()
+    (message,) = [m for m in mail.outbox if m.to == [cw_b.email]]
+    assert "Referred services overdue" in message.body or "خدمات ارجاعی معوق" in message.body
+    assert "امیرحسین" not in message.body
