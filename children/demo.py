@@ -15,6 +15,7 @@ from . import demo_names, services
 from .demo_duty import seed_report_alerts
 from .demo_history import add_history
 from .demo_protection import seed_labour_and_schooling
+from .demo_referrals import seed_referral_deadlines
 from .demo_transfers import seed_transfers
 from .models import Case
 from .models.choices import (
@@ -185,6 +186,7 @@ def seed_children(stdout=None):
     seed_labour_and_schooling(registered)
     seed_transfers(registered)
     seed_report_alerts(rng, registered)
+    seed_referral_deadlines(registered)
     if stdout:
         stdout.write(f"Demo children: {Case.objects.count()} cases")
     return Case.objects.count()

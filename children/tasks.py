@@ -36,6 +36,22 @@ def send_referral_reminder_mail(self, organisation_id, referral_ids):
     return referral_reminder_mail(organisation_id=organisation_id, referral_ids=referral_ids)
 
 
+@shared_task
+def escalate_referrals():
+    """Tell sending organisations' managers of referrals still unanswered (daily, ADR 0039)."""
+    from .services.referrals import referral_escalate_unanswered
+
+    return referral_escalate_unanswered()
+
+
+@shared_task(bind=True, **MAIL_RETRY)
+def send_referral_escalation_mail(self, organisation_id, referral_ids):
+    """One sending organisation's escalation mail, queued after the escalation run commits."""
+    from .services.referrals import referral_escalation_mail
+
+    return referral_escalation_mail(organisation_id=organisation_id, referral_ids=referral_ids)
+
+
 # --- Approvals ----------------------------------------------------------------------------------
 
 

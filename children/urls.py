@@ -8,6 +8,7 @@ from .views import (
     duty,
     exports,
     families,
+    letters,
     mywork,
     outreach,
     referrals,
@@ -110,6 +111,8 @@ urlpatterns = [
     ),
     path("offline/", offline.offline_app, name="offline_app"),
     path("cases/<int:pk>/refer/", referrals.referral_create, name="referral_create"),
+    path("cases/<int:pk>/letters/new/", letters.letter_create_view, name="letter_create"),
+    path("cases/<int:pk>/letters/<int:letter>.pdf", letters.letter_pdf, name="letter_pdf"),
     path("referrals/inbox/", referrals.referral_inbox_view, name="referral_inbox"),
     path(
         "referrals/inbox/export.xlsx",

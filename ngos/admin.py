@@ -48,7 +48,8 @@ class OrganisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fa", "name_en", "position"]
+    list_display = ["code", "name_fa", "name_en", "position", "completion_days"]
+    list_editable = ["completion_days"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []  # other apps refer to services by code

@@ -15,6 +15,7 @@ from core.persian import clean_text, to_latin_digits
 
 from .models import (
     PROFILE_FORM_FIELDS,
+    EligibleDocument,
     EligibleNationality,
     EligibleSex,
     Focus,
@@ -214,6 +215,13 @@ class ServiceOfferingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty when children of every nationality are accepted."),
     )
+    documents = forms.MultipleChoiceField(
+        label=_("Documents the child must hold"),
+        choices=EligibleDocument.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty when children with any document, or none, are accepted."),
+    )
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
     def __init__(self, *args, service, **kwargs):
@@ -241,6 +249,7 @@ class ServiceOfferingForm(forms.Form):
             "age_max": data.get("age_max"),
             "sex": data.get("sex") or "",
             "nationalities": list(data.get("nationalities") or []),
+            "documents": list(data.get("documents") or []),
             "notes": data.get("notes") or "",
         }
 
@@ -261,6 +270,7 @@ class ServiceOfferingsForm:
                     age_max=offering.age_max,
                     sex=offering.sex,
                     nationalities=offering.nationalities,
+                    documents=offering.documents,
                     notes=offering.notes,
                 )
             self.forms.append(

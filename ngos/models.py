@@ -28,6 +28,12 @@ class Service(BilingualNameMixin):
     name_fa = models.CharField(_("Persian name"), max_length=120, unique=True)
     name_en = models.CharField(_("English name"), max_length=120, unique=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Days an organisation that accepted a referral for this service has to complete it.
+    completion_days = models.PositiveSmallIntegerField(
+        _("days to complete a referral"),
+        default=30,
+        help_text=_("Counted from the day the receiving organisation accepts the referral."),
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -76,6 +82,16 @@ class EligibleNationality(models.TextChoices):
     PAKISTANI = "pakistani", _("Pakistani")
     IRAQI = "iraqi", _("Iraqi")
     OTHER = "other", _("Other")
+
+
+class EligibleDocument(models.TextChoices):
+    """Documents a service asks a child to hold. Keys match the children app's `Documentation`."""
+
+    NATIONAL_ID = "national_id", _("Iranian national ID")
+    AMAYESH = "amayesh", _("Amayesh card")
+    PASSPORT = "passport", _("Passport")
+    OTHER = "other", _("Other document")
+    UNDOCUMENTED = "undocumented", _("Undocumented")
 
 
 class EligibleSex(models.TextChoices):
@@ -419,6 +435,13 @@ class ServiceOffering(models.Model):
         blank=True,
         help_text=_("Leave empty when children of every nationality are accepted."),
     )
+    documents = ArrayField(
+        models.CharField(max_length=16, choices=EligibleDocument.choices),
+        verbose_name=_("documents"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty when children with any document, or none, are accepted."),
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     class Meta:
@@ -444,16 +467,35 @@ class ServiceOffering(models.Model):
     def __str__(self):
         return f"{self.organisation} · {self.service}"
 
-    def accepts(self, *, age=None, sex=None, nationality=None):
+    def accepts(self, *, age=None, sex=None, nationality=None, documentation=None):
         """Whether a child with these facts is eligible; an unknown fact does not exclude."""
-        if age is not None:
-            if self.age_min is not None and age < self.age_min:
-                return False
-            if self.age_max is not None and age > self.age_max:
-                return False
+        return not self.ineligible_for(
+            age=age, sex=sex, nationality=nationality, documentation=documentation
+        )
+
+    def ineligible_for(self, *, age=None, sex=None, nationality=None, documentation=None):
+        """The facts that make a child ineligible: a list of "age", "sex", "nationality" and
+        "documents", empty when eligible. An unknown fact does not exclude."""
+        reasons = []
+        if age is not None and (
+            (self.age_min is not None and age < self.age_min)
+            or (self.age_max is not None and age > self.age_max)
+        ):
+            reasons.append("age")
         if sex and self.sex and sex != self.sex:
-            return False
-        return not (nationality and self.nationalities and nationality not in self.nationalities)
+            reasons.append("sex")
+        if nationality and self.nationalities and nationality not in self.nationalities:
+            reasons.append("nationality")
+        if (
+            documentation in EligibleDocument.values
+            and self.documents
+            and documentation not in self.documents
+        ):
+            reasons.append("documents")
+        return reasons
+
+    def get_documents_display(self):
+        return [EligibleDocument(v).label for v in self.documents if v in EligibleDocument.values]
 
     def get_nationalities_display(self):
         return [

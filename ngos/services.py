@@ -38,7 +38,15 @@ if TYPE_CHECKING:
 
 # Changing these on a verified organisation withdraws the verification: it was about them.
 VERIFIED_FIELDS = ["registration_number", "registering_authority"]
-OFFERING_FIELDS = ["capacity_per_month", "age_min", "age_max", "sex", "nationalities", "notes"]
+OFFERING_FIELDS = [
+    "capacity_per_month",
+    "age_min",
+    "age_max",
+    "sex",
+    "nationalities",
+    "documents",
+    "notes",
+]
 
 
 # --- Profile --------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ urlpatterns = [
         document_views.document_policy_figures,
         name="document_policy_figures",
     ),
+    # Overdue referrals per organisation, counts only (docs/adr/0039).
+    path(
+        "dashboard/overdue-referrals/",
+        views.overdue_referrals_view,
+        name="overdue_referrals",
+    ),
     # The organisation dashboard for managers (live figures of their own organisation).
     path("organisation/", views.organisation_dashboard, name="organisation_dashboard"),
 ]

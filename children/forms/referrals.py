@@ -44,10 +44,13 @@ class ReferralForm(forms.Form):
     service = forms.ModelChoiceField(
         queryset=Service.objects.all(), to_field_name="code", widget=forms.HiddenInput
     )
+    # Shown as a ranked list of radio buttons (children/selectors/referral_ranking.py).
     to_organisation = _OrganisationChoiceField(
         label=_("Refer to"),
         queryset=Organisation.objects.none(),
-        empty_label=_("Choose an organisation"),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the organisation to refer the child to.")},
     )
     need = forms.CharField(
         label=_("The need"),

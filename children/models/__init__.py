@@ -5,7 +5,7 @@ from .documents import CaseDocument, DocumentPolicyChange, DocumentType
 from .duty import ReportAlert
 from .families import SHARED_FIELDS, Household
 from .outreach import ANONYMOUS_FIELDS, Encounter, EncounterChild
-from .referrals import DigestSent, FollowUp, Referral
+from .referrals import DigestSent, FollowUp, Referral, ReferralLetter
 from .schooling import SchoolStatusChange
 from .transfers import CaseTransfer, TransferState, TransferSummary
 from .workflow import Assessment, ClosureRequest, PlanAction, PlanGoal
@@ -23,6 +23,7 @@ __all__ = [
     "Referral",
     "SchoolStatusChange",
     "ReportAlert",
+    "ReferralLetter",
     "ANONYMOUS_FIELDS",
     "Case",
     "CaseLink",

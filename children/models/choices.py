@@ -164,6 +164,8 @@ class ConsentScope(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Home visits and follow-up contact")
     # Moving the whole case to another organisation (docs/adr/0037).
     TRANSFER = "transfer", _("Transferring the case to another organisation")
+    # A referral letter to an agency outside the system names the child only with this (ADR 0039).
+    EXTERNAL = "external", _("Naming the child in letters to agencies outside the system")
 
 
 class Activity(models.TextChoices):

@@ -22,6 +22,36 @@ class ReferralQuerySet(models.QuerySet):
         """Sent and not answered by the end of the service level."""
         return self.filter(state=ReferralState.SENT, answer_due_at__lt=now or timezone.now())
 
+    def escalation_due(self, now=None):
+        """Overdue, already reminded to the receiver, and still unanswered a further
+        REFERRAL_ESCALATION_DAYS after the answer date: the sender's managers are told
+        (docs/adr/0039-referrals-that-cannot-stall.md)."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(days=settings.REFERRAL_ESCALATION_DAYS)
+        return self.filter(
+            state=ReferralState.SENT,
+            answer_due_at__lt=cutoff,
+            reminder_sent_at__isnull=False,
+            escalated_at__isnull=True,
+            sharing_ended_at__isnull=True,
+        )
+
+    def completion_due(self, today=None, *, within_days=None):
+        """Accepted referrals whose service is due by `today` plus `within_days` (overdue ones
+        included)."""
+        today = today or timezone.localdate()
+        days = settings.REFERRAL_COMPLETION_SOON_DAYS if within_days is None else within_days
+        return self.filter(
+            state=ReferralState.ACCEPTED,
+            complete_by__isnull=False,
+            sharing_ended_at__isnull=True,
+            complete_by__lte=today + datetime.timedelta(days=days),
+        )
+
+    def completion_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.completion_due(today, within_days=-1)
+
 
 class Referral(models.Model):
     """A case referred by its organisation to another for a service.
@@ -82,6 +112,12 @@ class Referral(models.Model):
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # Set when the receiving organisation's managers were reminded of an overdue answer.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the sending organisation's managers were told the referral is still unanswered
+    # REFERRAL_ESCALATION_DAYS after its answer date; once only (docs/adr/0039).
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # The day the service should be completed by: the service's completion days counted from
+    # acceptance, stored when accepted so a later change of the service does not move it.
+    complete_by = models.DateField(_("complete the service by"), null=True, blank=True)
     sharing_ended_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
@@ -135,6 +171,58 @@ class Referral(models.Model):
     @staticmethod
     def due_from(sent_at):
         return sent_at + datetime.timedelta(days=settings.REFERRAL_ANSWER_DAYS)
+
+    @property
+    def completion_overdue(self):
+        return (
+            self.state == ReferralState.ACCEPTED
+            and self.complete_by is not None
+            and self.complete_by < timezone.localdate()
+        )
+
+
+class ReferralLetter(models.Model):
+    """A numbered letter «نامه ارجاع» for an agency outside the system (the State Welfare
+    Organisation, a school, a labour inspector), printed as a PDF (docs/adr/0039).
+
+    The number is the organisation's code, the Jalali year and a sequence per organisation and
+    year, e.g. ORG-1405-0001. What the letter may say about the child is decided when it is
+    printed, from the consent the case holds then.
+    """
+
+    case = models.ForeignKey(
+        "children.Case", on_delete=models.PROTECT, related_name="referral_letters"
+    )
+    organisation = models.ForeignKey(
+        "ngos.Organisation", on_delete=models.PROTECT, related_name="referral_letters"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters"
+    )
+    year = models.PositiveSmallIntegerField()  # Jalali
+    sequence = models.PositiveIntegerField()
+    number = models.CharField(_("letter number"), max_length=40, unique=True)
+    recipient = models.CharField(_("to"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("letter text"))
+    attachments = models.CharField(_("attachments"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral letter")
+        verbose_name_plural = _("referral letters")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "sequence"], name="referral_letter_number_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
 
 
 class FollowUpQuerySet(models.QuerySet):

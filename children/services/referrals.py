@@ -241,7 +241,11 @@ def referral_accept(*, by: User, referral: Referral) -> Referral:
     referral.state = ReferralState.ACCEPTED
     referral.answered_by = by
     referral.answered_at = timezone.now()
-    referral.save(update_fields=["state", "answered_by", "answered_at"])
+    # The deadline for the service, from the service type's days as they are today (ADR 0039).
+    referral.complete_by = timezone.localdate(referral.answered_at) + datetime.timedelta(
+        days=referral.service.completion_days
+    )
+    referral.save(update_fields=["state", "answered_by", "answered_at", "complete_by"])
     _record_change(referral, by)
     # A service has started for the child: the sender's case moves to "services in progress".
     advance_status(referral.case, CaseStatus.IN_PROGRESS, by)
@@ -422,6 +426,69 @@ def referral_reminder_mail(*, organisation_id: int, referral_ids: Iterable[int])
             template="children/referrals/email/reminder",
             language=manager.language,
             context=context,
+        )
+        sent += 1
+    return sent
+
+
+# --- Escalation to the sender (docs/adr/0039) -------------------------------------------------
+
+
+def referral_escalate_unanswered(now: datetime.datetime | None = None) -> int:
+    """Tell each sending organisation's managers of referrals still unanswered
+    REFERRAL_ESCALATION_DAYS after their answer date, when the receiver was already reminded.
+
+    The second step after `referral_send_overdue_reminders`. Each referral is escalated once:
+    `escalated_at` is set in the transaction that queues the mail through the outbox, so a second
+    run sends nothing more. The mail holds a count and a link, never a child's name. Returns how
+    many referrals were escalated.
+    """
+    from ..tasks import send_referral_escalation_mail
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Referral.objects.escalation_due(now=now)
+            .select_for_update(skip_locked=True)
+            .order_by("from_organisation_id", "pk")
+            .values_list("pk", "from_organisation_id")
+        )
+        if not due:
+            return 0
+        Referral.objects.filter(pk__in=[pk for pk, _org in due]).update(escalated_at=now)
+        by_organisation: dict[int, list[int]] = {}
+        for pk, organisation_id in due:
+            by_organisation.setdefault(organisation_id, []).append(pk)
+        for organisation_id, referral_ids in by_organisation.items():
+            outbox.enqueue(send_referral_escalation_mail, organisation_id, referral_ids)
+    return len(due)
+
+
+def referral_escalation_mail(*, organisation_id: int, referral_ids: Iterable[int]) -> int:
+    """Mail the managers of the sending organisation `organisation_id` about those of
+    `referral_ids` still unanswered; returns how many messages went out."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    count = Referral.objects.filter(
+        pk__in=referral_ids, from_organisation_id=organisation_id, state=ReferralState.SENT
+    ).count()
+    if not count:
+        return 0  # answered or withdrawn between the run and the mail
+    url = site_url(reverse("children:my_work") + "#escalated-referrals")
+    sent = 0
+    for manager in managers_of(organisation=organisation):
+        send_templated_mail(
+            to=manager.email,
+            template="children/referrals/email/escalation",
+            language=manager.language,
+            context={
+                "manager": manager,
+                "organisation": organisation,
+                "count": count,
+                "days": settings.REFERRAL_ANSWER_DAYS + settings.REFERRAL_ESCALATION_DAYS,
+                "url": url,
+            },
         )
         sent += 1
     return sent

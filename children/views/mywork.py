@@ -6,6 +6,7 @@ from core.permissions import Perm
 from ..selectors.approvals import approvals_queue
 from ..selectors.documents import my_work_documents
 from ..selectors.mywork import my_work as my_work_selector
+from ..selectors.referral_deadlines import referral_deadlines
 
 
 @require_permission(Perm.CASE_VIEW)
@@ -13,4 +14,5 @@ def my_work(request):
     context = my_work_selector(user=request.user)
     context["approvals"] = approvals_queue(user=request.user)
     context["documents"] = my_work_documents(user=request.user)
+    context["referral_deadlines"] = referral_deadlines(user=request.user)
     return render(request, "children/my_work.html", context)

@@ -27,6 +27,7 @@ from ..forms.referrals import (
     ReferralServiceForm,
     WithdrawReferralForm,
 )
+from ..selectors.referral_ranking import rank_organisations
 from ..selectors.referrals import (
     referral_inbox,
     referral_outbox,
@@ -84,7 +85,8 @@ def referral_create(request, pk):
         organisations=organisations,
         allow_override=allow_override,
     )
-    context.update(service=service, form=form, organisations=organisations)
+    ranking = rank_organisations(case=case, service=service, organisations=organisations)
+    context.update(service=service, form=form, organisations=organisations, ranking=ranking)
     if posting and context["can_refer"] and form.is_valid():
         with refusal_on_form(form):
             referral_send(

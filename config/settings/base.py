@@ -234,6 +234,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "children.tasks.send_referral_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Every day at 08:05 Tehran time: tell sending organisations' managers of referrals still
+    # unanswered REFERRAL_ESCALATION_DAYS after the receiver was reminded (each referral once).
+    "escalate-referrals": {
+        "task": "children.tasks.escalate_referrals",
+        "schedule": crontab(hour=8, minute=5),
+    },
     # Every day at 08:15 Tehran time: remind lead organisations' managers of working-group
     # resolutions past their due date (each resolution once per due date).
     "send-overdue-resolution-reminders": {
@@ -276,6 +282,11 @@ CELERY_BEAT_SCHEDULE |= {
 # --- Case work ---------------------------------------------------------------------------
 # Days a receiving organisation has to answer a referral before it is overdue.
 REFERRAL_ANSWER_DAYS = env.int("REFERRAL_ANSWER_DAYS", default=7)
+# Days after the answer date (the receiver's managers were reminded then) before the sending
+# organisation's managers are told that a referral is still unanswered (docs/adr/0039).
+REFERRAL_ESCALATION_DAYS = env.int("REFERRAL_ESCALATION_DAYS", default=5)
+# An accepted referral shows on "My work" as due this many days before its completion date.
+REFERRAL_COMPLETION_SOON_DAYS = env.int("REFERRAL_COMPLETION_SOON_DAYS", default=7)
 # A case with no contact for this many days shows on "My work".
 CASE_UNSEEN_DAYS = env.int("CASE_UNSEEN_DAYS", default=30)
 # A child's document expiring within this many days shows on "My work" and in the digest.

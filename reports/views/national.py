@@ -1,6 +1,7 @@
 """The ministry dashboard: the quarterly summary's figures, live from the summary tables."""
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from ..files.csv import tables_csv
 from ..national_tables import TREND_QUARTERS, summary
 from ..protection_tables import protection_summary
 from ..selectors.national import ALL
+from ..selectors.overdue_referrals import overdue_referrals
 from .reports import CONTENT_TYPES
 
 QUARTER_CHOICES_COUNT = 12
@@ -123,3 +125,19 @@ def national_export(request, fmt):
         response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_permission(Perm.NATIONAL_DASHBOARD)
+def overdue_referrals_view(request):
+    """Overdue referrals per organisation: a provincial officer his province only (AC-12)."""
+    fixed = officer_province(request.user)
+    figures = overdue_referrals(province_id=fixed.pk if fixed is not None else None)
+    return render(
+        request,
+        "reports/overdue_referrals.html",
+        {
+            "figures": figures,
+            "scope_label": fixed.name if fixed is not None else _("All provinces"),
+            "answer_days": settings.REFERRAL_ANSWER_DAYS,
+        },
+    )

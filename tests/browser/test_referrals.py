@@ -83,7 +83,7 @@ def test_refer_answer_and_complete_across_two_organisations(page, cast, screensh
     page.select_option("select[name=service]", "education")
     page.click("form[data-testid=service-form] button[type=submit]")
     page.wait_for_selector("form[data-testid=referral-form]")
-    page.select_option("select[name=to_organisation]", str(cast["org_b"].pk))
+    page.check(f'input[name=to_organisation][value="{cast["org_b"].pk}"]')
     page.fill("textarea[name=need]", NEED)
     page.fill("textarea[name=contact_arrangements]", "از طریق مددکار ما در مرکز، شنبه‌ها ساعت ۱۰")
     screenshot(page, "1-refer-form")

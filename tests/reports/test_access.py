@@ -71,6 +71,8 @@ def url_for(endpoint, reports):
         return reverse("reports:national_export", args=[rest])
     if name == "list":
         return reverse("reports:report_list")
+    if name == "overdue_referrals":
+        return reverse("reports:overdue_referrals")
     report = reports[name]
     if rest:
         return reverse("reports:report_file", args=[report.pk, rest])
@@ -84,6 +86,7 @@ MATRIX = [
     ("dashboard", OFFICE),
     ("export:xlsx", OFFICE),
     ("export:csv", OFFICE),
+    ("overdue_referrals", OFFICE),
     ("list", {"cw_a": 403, "mgr_a": 200, "mgr_b": 200, "min_officer": 200, "adm": 403}),
     ("aggregate", AGGREGATE),
     ("aggregate:xlsx", AGGREGATE),

@@ -1,0 +1,90 @@
+"""Referrals that must not stall, for "My work" and the digest (docs/adr/0039).
+
+Two lists of their own:
+
+- escalated: referrals the user's organisation sent that are still unanswered after the
+  receiver was reminded and the escalation days passed; for the sender's managers.
+- completion: referrals the user's organisation accepted whose service is due soon or overdue;
+  a caseworker sees those they accepted, a manager the whole organisation's.
+
+The receiver's list shows only the service and the sender, never the child, like the inbox.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core.permissions import Perm, has_permission
+from core.types import AnyUser
+
+from ..models import Referral
+from ..models.choices import ReferralState
+
+LIMIT = 50
+
+
+def _organisation_id(user: AnyUser) -> int | None:
+    membership = getattr(user, "membership_or_none", None)
+    organisation_id: int | None = membership.organisation_id if membership is not None else None
+    return organisation_id
+
+
+def escalated_referrals(*, user: AnyUser) -> QuerySet[Referral]:
+    """Unanswered referrals of the user's organisation escalated to its managers."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.CASE_REASSIGN):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        from_organisation_id=organisation_id,
+        state=ReferralState.SENT,
+        escalated_at__isnull=False,
+        sharing_ended_at__isnull=True,
+    )
+
+
+def completion_due_referrals(
+    *, user: AnyUser, today: datetime.date | None = None
+) -> QuerySet[Referral]:
+    """Accepted referrals of the user's organisation whose service is due soon or overdue."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.REFERRAL_ANSWER):
+        return Referral.objects.none()
+    due = Referral.objects.completion_due(today).filter(to_organisation_id=organisation_id)
+    if not has_permission(user, Perm.CASE_REASSIGN):
+        due = due.filter(answered_by=user)
+    return due
+
+
+def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> dict[str, Any]:
+    """The "My work" section's lists (capped) and exact counts."""
+    today = today or timezone.localdate()
+    escalated = escalated_referrals(user=user)
+    completion = completion_due_referrals(user=user, today=today)
+    return {
+        "today": today,
+        "may_see_escalated": has_permission(user, Perm.CASE_REASSIGN),
+        "escalated": escalated.select_related("to_organisation", "service", "case").order_by(
+            "answer_due_at", "pk"
+        )[:LIMIT],
+        "escalated_count": escalated.count(),
+        "completion": completion.select_related("from_organisation", "service").order_by(
+            "complete_by", "pk"
+        )[:LIMIT],
+        "completion_count": completion.count(),
+        "completion_overdue_count": completion.filter(complete_by__lt=today).count(),
+        "soon_days": settings.REFERRAL_COMPLETION_SOON_DAYS,
+    }
+
+
+def referral_deadline_counts(*, user: AnyUser, today: datetime.date) -> dict[str, int]:
+    """Counts for the daily digest: services due soon and overdue, escalated referrals."""
+    completion = completion_due_referrals(user=user, today=today)
+    overdue = completion.filter(complete_by__lt=today).count()
+    return {
+        "referral_service_due": completion.count() - overdue,
+        "referral_service_overdue": overdue,
+        "referrals_escalated": escalated_referrals(user=user).count(),
+    }
