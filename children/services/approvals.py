@@ -90,8 +90,8 @@ def consent_override_approve(*, by: User, referral: Referral) -> Referral:
         referral.from_organisation_id,
         message=_("Only a manager or the second approver of the organisation can approve this."),
     )
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(
-        pk=referral.pk
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
     )
     if referral.consent_id is not None or not referral.consent_override_reason:
         raise InvalidState(_("This referral was sent with consent; there is nothing to approve."))

@@ -18,6 +18,7 @@ from core.persian import clean_text
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
 from ..models.choices import FollowUpStatus
 from ..selectors.approvals import consent_overrides_open, pending_closures
+from ..selectors.plan_actions import plan_actions_digest_counts
 
 Action = audit.Action
 
@@ -118,6 +119,7 @@ def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
         # Empty for a user who decides nothing: the queue is the manager's.
         "closures_waiting": pending_closures(user=user).count(),
         "overrides_open": consent_overrides_open(user=user).count(),
+        **plan_actions_digest_counts(user=user, today=today),
     }
 
 

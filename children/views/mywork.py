@@ -5,10 +5,12 @@ from core.permissions import Perm
 
 from ..selectors.approvals import approvals_queue
 from ..selectors.mywork import my_work as my_work_selector
+from ..selectors.plan_actions import plan_actions_section
 
 
 @require_permission(Perm.CASE_VIEW)
 def my_work(request):
     context = my_work_selector(user=request.user)
     context["approvals"] = approvals_queue(user=request.user)
+    context["plan_actions"] = plan_actions_section(user=request.user)
     return render(request, "children/my_work.html", context)
