@@ -1,6 +1,6 @@
 """Issue 20: approvals that are real. A closure and a consent override are approved by someone
 other than the person who asked (service, page, forged POST, database), and an organisation with
-one manager names a second approver (docs/adr/0038, docs/security.md AP-01)."""
+one manager names a second approver (docs/adr/0038, AC-14)."""
 
 import pytest
 from django.db import IntegrityError, transaction
