@@ -5,6 +5,7 @@ plan action done from "My work" (docs/adr/0038)."""
 import datetime
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -23,6 +24,8 @@ from children.models.choices import (
 from core.permissions import Role
 from tests.browser.signing_in import sign_in
 from tests.factories import OrganisationFactory, member, province
+
+from .journeys import SERIOUS
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +87,14 @@ def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def _serious_violations(page):
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"][:3]])
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
 @pytest.mark.parametrize("language", ["fa", "en"])
 def test_the_asker_cannot_approve_and_the_other_manager_does_on_a_phone(
     browser, phone_page, live_server, world, screenshot, language
@@ -107,6 +118,7 @@ def test_the_asker_cannot_approve_and_the_other_manager_does_on_a_phone(
     expect(page.get_by_test_id("queue-approve-closure")).to_have_count(0)
     expect(page.get_by_test_id("approvers")).to_contain_text(str(world["second"]))
     _no_sideways_scroll(page)
+    assert not _serious_violations(page)
     screenshot(page, f"own-queue-{language}")
     # Another person on another phone.
     context = browser.new_context(
@@ -143,6 +155,7 @@ def test_caseworker_marks_a_plan_action_done_from_my_work_on_a_phone(
     expect(overdue).to_contain_text("ثبت‌نام در کلاس سوادآموزی")
     expect(section.locator("li")).to_have_count(2)
     _no_sideways_scroll(page)
+    assert not _serious_violations(page)
     screenshot(page, "plan-actions-fa")
     overdue.get_by_test_id("plan-action-done").click()
     expect(page.get_by_test_id(f"plan-action-{world['overdue'].pk}")).to_have_count(0)
