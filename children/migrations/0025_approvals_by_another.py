@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('children', '0021_offline_sync_items'),
+        ('children', '0024_case_transfers'),
         ('ngos', '0006_membership_second_approver'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
