@@ -50,7 +50,7 @@ class NextStep:
     href: str = ""
 
 
-def next_step(case, *, pending_closure, next_follow_up, can=None):
+def next_step(case, *, pending_closure, next_follow_up, can=None, user_id=None):
     """The most pressing thing to do on this case, with a button to it where the user may act.
 
     `can` is the user's permission flags (core.context_processors.access); without them the step
@@ -64,6 +64,9 @@ def next_step(case, *, pending_closure, next_follow_up, can=None):
     if case.status == CaseStatus.CLOSED:
         return NextStep(_("The case is closed."))
     if pending_closure is not None:
+        if pending_closure.requested_by_id == user_id and user_id is not None:
+            # Four eyes (docs/adr/0038): the asker waits for someone else.
+            return NextStep(_("Closing the case is waiting for another approver."))
         if can.get("case_approve_closure"):
             return NextStep(
                 _("Closing the case is waiting for your approval."),
@@ -101,7 +104,7 @@ def next_step(case, *, pending_closure, next_follow_up, can=None):
     return NextStep(_("Services are in progress; the next follow-up is scheduled."))
 
 
-def workflow_context(case, *, can=None):
+def workflow_context(case, *, can=None, user_id=None):
     pending_closure = case.closure_requests.filter(state=ClosureRequest.State.PENDING).first()
     follow_ups = list(case.follow_ups.select_related("responsible").order_by("-due_on", "-id")[:15])
     pending = [f for f in follow_ups if f.status == "scheduled"]
@@ -111,10 +114,17 @@ def workflow_context(case, *, can=None):
     return {
         "progress": progress(case, assessed=latest_assessment is not None, planned=goals.exists()),
         "next_step": next_step(
-            case, pending_closure=pending_closure, next_follow_up=next_follow_up, can=can
+            case,
+            pending_closure=pending_closure,
+            next_follow_up=next_follow_up,
+            can=can,
+            user_id=user_id,
         ),
         "latest_assessment": latest_assessment,
         "goals": goals,
         "pending_closure": pending_closure,
+        "own_closure_request": pending_closure is not None
+        and user_id is not None
+        and pending_closure.requested_by_id == user_id,
         "follow_ups": follow_ups,
     }

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .sync import pages as offline
 from .views import (
+    approvals,
     audit,
     cases,
     documents,
@@ -147,6 +148,11 @@ urlpatterns = [
     ),
     path(
         "referrals/<int:pk>/withdraw/", referrals.referral_withdraw_view, name="referral_withdraw"
+    ),
+    path(
+        "referrals/<int:pk>/approve-override/",
+        approvals.override_approve,
+        name="override_approve",
     ),
     path("outreach/", outreach.encounter_list, name="encounter_list"),
     path(

@@ -33,6 +33,8 @@ class Perm(StrEnum):
     REFERRAL_SEND = "referral.send"
     REFERRAL_ANSWER = "referral.answer"
     CONSENT_OVERRIDE = "consent.override"
+    # Countersign a referral another person sent on a consent override (docs/adr/0038).
+    CONSENT_OVERRIDE_APPROVE = "consent.override_approve"
     FOLLOWUP_MANAGE = "followup.manage"
     # The organisation's open cases holding a document a policy change made invalid.
     DOCUMENT_POLICY_CASES = "documents.policy_cases"
@@ -76,6 +78,7 @@ ORGANISATION_SCOPED = frozenset(
         Perm.CASE_EDIT,
         Perm.CASE_REASSIGN,
         Perm.CASE_APPROVE_CLOSURE,
+        Perm.CONSENT_OVERRIDE_APPROVE,
         Perm.CASE_LEGAL_HOLD,
         Perm.CASE_TRANSFER,
         Perm.OUTREACH_LOG,
@@ -149,6 +152,7 @@ class Role:
                 Perm.REPORT_ALERT_DECIDE,
                 Perm.CONSENT_OVERRIDE,
                 Perm.DOCUMENT_POLICY_CASES,
+                Perm.CONSENT_OVERRIDE_APPROVE,
                 Perm.ORG_VIEW_STAFF,
                 Perm.ORG_MANAGE_STAFF,
                 Perm.ORG_EDIT_PROFILE,
@@ -212,6 +216,13 @@ class Role:
         return cls.DEFINITIONS[key]
 
 
+# What a member named their organisation's second approver holds besides their role's
+# permissions (`ngos.Membership.second_approver`, docs/adr/0038): an organisation with one manager
+# still has someone other than the asker to approve a closure or a consent override. Granted by
+# the membership row, never by a check on who the user is.
+SECOND_APPROVER_PERMISSIONS = frozenset({Perm.CASE_APPROVE_CLOSURE, Perm.CONSENT_OVERRIDE_APPROVE})
+
+
 # Holding the permission on the right lets a user do the one on the left in every organisation;
 # everyone else does it only inside their own.
 _ACROSS_ORGANISATIONS = {
@@ -236,6 +247,18 @@ def role_needs_second_factor(user: "AnyUser | None") -> bool:
     return role is not None and role.second_factor
 
 
+def permissions_of(user: "AnyUser | None") -> frozenset[Perm]:
+    """Every permission `user` holds: the role's, plus those the membership grants (a second
+    approver's, docs/adr/0038)."""
+    role = role_of(user)
+    if role is None:
+        return frozenset()
+    membership = cast("User", user).membership_or_none
+    if getattr(membership, "second_approver", False):
+        return role.permissions | SECOND_APPROVER_PERMISSIONS
+    return role.permissions
+
+
 def has_permission(user: "AnyUser | None", perm: Perm, organisation: object = None) -> bool:
     """Whether `user` may do `perm`, optionally on something belonging to `organisation`.
 
@@ -243,12 +266,12 @@ def has_permission(user: "AnyUser | None", perm: Perm, organisation: object = No
     holders of the matching `_ACROSS_ORGANISATIONS` permission). Ministry-wide permissions
     ignore `organisation`.
     """
-    role = role_of(user)
-    if role is None or perm not in role.permissions:
+    granted = permissions_of(user)
+    if perm not in granted:
         return False
     if organisation is None:
         return True
-    if _ACROSS_ORGANISATIONS.get(perm) in role.permissions:
+    if _ACROSS_ORGANISATIONS.get(perm) in granted:
         return True
     if perm in ORGANISATION_SCOPED or perm in _ACROSS_ORGANISATIONS:
         organisation_id = getattr(organisation, "pk", organisation)
@@ -273,8 +296,7 @@ def check_permission(
 
 def permission_flags(user: "AnyUser | None") -> dict[str, bool]:
     """A {perm_name: bool} map for templates, e.g. `{% if can.org_manage_staff %}`."""
-    role = role_of(user)
-    granted = role.permissions if role else frozenset()
+    granted = permissions_of(user)
     return {perm.name.lower(): perm in granted for perm in Perm}
 
 

@@ -466,6 +466,26 @@ class StaffDeactivateForm(forms.Form):
         self.fields["reassign_to"].required = candidates.exists()
 
 
+class SecondApproverForm(forms.Form):
+    """Name the organisation's second approver (docs/adr/0038): one of its active caseworkers,
+    or nobody."""
+
+    second_approver = ColleagueChoiceField(
+        label=_("Second approver"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+        help_text=_(
+            "A caseworker who may approve closures and consent overrides of this organisation, "
+            "so that nobody approves their own request."
+        ),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["second_approver"].queryset = candidates
+
+
 class InvitationSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

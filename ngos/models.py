@@ -541,6 +541,11 @@ class Membership(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The organisation's second approver: a caseworker its manager names so that a closure or a
+    # consent override is approved by someone other than the one who asked, even where the
+    # organisation has one manager. Grants `core.permissions.SECOND_APPROVER_PERMISSIONS`
+    # (docs/adr/0038).
+    second_approver = models.BooleanField(_("second approver"), default=False)
 
     class Meta:
         verbose_name = _("membership")
@@ -549,6 +554,15 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(province__isnull=True) | Q(role="ministry_officer"),
                 name="membership_province_only_for_ministry_officer",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(second_approver=True),
+                name="membership_one_second_approver",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_approver=False) | Q(role="caseworker"),
+                name="membership_second_approver_is_caseworker",
             ),
         ]
 

@@ -221,6 +221,32 @@ def reassignment_candidates(*, membership: Membership) -> QuerySet[User]:
     )
 
 
+def approvers_of(*, organisation: Organisation | int) -> QuerySet[User]:
+    """Active members who may approve `organisation`'s closures and consent overrides: its
+    managers and its named second approver (docs/adr/0038), managers first, then by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__organisation=organisation)
+        .filter(
+            Q(membership__role__in=roles_with(Perm.CASE_APPROVE_CLOSURE))
+            | Q(membership__second_approver=True)
+        )
+        .select_related("membership")
+        .order_by("membership__second_approver", "first_name", "last_name", "username")
+    )
+
+
+def second_approver_candidates(*, organisation: Organisation | int) -> QuerySet[Membership]:
+    """Who a manager may name second approver: the organisation's active caseworkers."""
+    return (
+        Membership.objects.filter(
+            organisation=organisation, role=Role.CASEWORKER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
 def managers_of(*, organisation: Organisation | int) -> QuerySet[User]:
     """Active managers of `organisation` with an email address: who hears about verification."""
     return (

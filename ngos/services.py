@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -381,6 +382,57 @@ def invitation_accept(*, user: "User", password: str) -> "User":
     return user
 
 
+def second_approver_set(
+    *, by: "User", organisation: Organisation, user: "User | None"
+) -> Membership | None:
+    """Name `user` (an active caseworker of `organisation`) its second approver, or nobody.
+
+    The second approver may approve the organisation's closures and consent overrides
+    (`core.permissions.SECOND_APPROVER_PERMISSIONS`, docs/adr/0038), so an organisation with one
+    manager still has four eyes. One per organisation (a database constraint); audited.
+    """
+    check_permission(by, Perm.ORG_MANAGE_STAFF, organisation)
+    with transaction.atomic():
+        members = list(
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .filter(organisation=organisation)
+            .filter(
+                Q(second_approver=True) | Q(user=user)
+                if user is not None
+                else Q(second_approver=True)
+            )
+        )
+        previous = next((m for m in members if m.second_approver), None)
+        chosen = next((m for m in members if user is not None and m.user_id == user.pk), None)
+        if user is not None and (
+            chosen is None or chosen.role != Role.CASEWORKER or not chosen.user.is_active
+        ):
+            raise ValidationError(
+                {"second_approver": _("Choose an active caseworker of this organisation.")},
+                code="invalid",
+            )
+        if previous is not None and previous != chosen:
+            previous.second_approver = False
+            previous.save(update_fields=["second_approver"])
+        if chosen is not None and not chosen.second_approver:
+            chosen.second_approver = True
+            chosen.save(update_fields=["second_approver"])
+        if previous != chosen:
+            record(
+                Action.UPDATE,
+                user=by,
+                obj=organisation,
+                detail={
+                    "event": "second_approver_set",
+                    "organisation_id": organisation.pk,
+                    "username": chosen.user.username if chosen else "",
+                    "previous": previous.user.username if previous else "",
+                },
+            )
+    return chosen
+
+
 def staff_change_role(
     *,
     by: "User",
@@ -403,7 +455,9 @@ def staff_change_role(
         if title is not None:
             current.title = title
         current.province = province
-        current.save(update_fields=["role", "title", "province"])
+        # Only a caseworker is named second approver (a manager approves anyway).
+        current.second_approver = current.second_approver and role == Role.CASEWORKER
+        current.save(update_fields=["role", "title", "province", "second_approver"])
         after = {"role": current.role, "title": current.title, "province": current.province_id}
         changes = _diff(before, after)
         if changes:

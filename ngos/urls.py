@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/reinstate/", verification.reinstate, name="reinstate"),
     path("<int:pk>/staff/", staff.staff_list, name="staff_list"),
     path("<int:pk>/staff/invite/", staff.staff_invite_view, name="staff_invite"),
+    path("<int:pk>/staff/second-approver/", staff.second_approver, name="second_approver"),
     path("<int:pk>/staff/<int:member_pk>/", staff.staff_edit, name="staff_edit"),
     path(
         "<int:pk>/staff/<int:member_pk>/deactivate/",

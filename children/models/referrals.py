@@ -93,6 +93,12 @@ class Referral(models.Model):
     consent_override_reason = models.TextField(
         _("reason for referring without consent"), blank=True
     )
+    # A referral sent on an override is countersigned by an approver other than its sender
+    # (docs/adr/0038); until then it waits in the approvals queue.
+    override_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_approved_at = models.DateTimeField(null=True, blank=True)
 
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -146,6 +152,16 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=Q(consent__isnull=False) | ~Q(consent_override_reason=""),
                 name="referral_consent_or_override",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_approved_by__isnull=True, override_approved_at__isnull=True)
+                | Q(
+                    ~Q(consent_override_reason=""),
+                    ~Q(override_approved_by=models.F("sent_by")),
+                    override_approved_by__isnull=False,
+                    override_approved_at__isnull=False,
+                ),
+                name="referral_override_approved_by_another",
             ),
             models.CheckConstraint(
                 condition=Q(state="sent") | Q(state="withdrawn") | Q(answered_at__isnull=False),

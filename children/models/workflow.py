@@ -162,6 +162,12 @@ class ClosureRequest(models.Model):
                 | Q(~Q(state="pending"), decided_by__isnull=False, decided_at__isnull=False),
                 name="closure_decision_has_person_and_time",
             ),
+            # Four eyes: nobody approves their own request (docs/adr/0038). Sending one's own
+            # request back is allowed: it withdraws it.
+            models.CheckConstraint(
+                condition=~Q(state="approved") | ~Q(decided_by=models.F("requested_by")),
+                name="closure_approved_by_another",
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,8 @@ Two kinds of item wait for a manager:
   has no consent that covers referral, so someone must record it or end the referral.
 
 A user who may decide neither sees an empty queue; nobody sees another organisation's items.
+Approvers are the organisation's managers and its named second approver (docs/adr/0038); an
+item someone asked for waits for another approver, so it is not counted in the asker's number.
 """
 
 from typing import Any
@@ -14,7 +16,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from core.models import User
-from core.permissions import Perm, has_permission
+from core.permissions import Perm, has_permission, roles_with
+from ngos.selectors import approvers_of
 
 from ..models import ClosureRequest, Consent, Referral
 from ..models.choices import REFERRAL_OPEN_STATES, ConsentScope
@@ -41,7 +44,7 @@ def consent_overrides_open(*, user: User) -> QuerySet[Referral]:
     """Open referrals the organisation sent on an override while the child still has no
     active consent covering referral, oldest first."""
     organisation_id = _organisation_id(user)
-    if organisation_id is None or not has_permission(user, Perm.CONSENT_OVERRIDE):
+    if organisation_id is None or not has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE):
         return Referral.objects.none()
     consent_now = Consent.objects.filter(
         case_id=OuterRef("case_id"),
@@ -59,15 +62,47 @@ def consent_overrides_open(*, user: User) -> QuerySet[Referral]:
     )
 
 
+def _for_decision(
+    closures: QuerySet[ClosureRequest], overrides: QuerySet[Referral], user: User
+) -> tuple[QuerySet[ClosureRequest], QuerySet[Referral]]:
+    """The items `user` can decide: not their own requests, nor overrides already approved."""
+    return (
+        closures.exclude(requested_by=user),
+        overrides.exclude(sent_by=user).filter(override_approved_at__isnull=True),
+    )
+
+
 def approvals_count(*, user: User) -> int:
     """How many items wait for the user's decision: the number beside "My work".
 
     One query (a UNION ALL of the two lists' ids), since every page's navigation asks for it;
     none at all for a user who decides neither.
     """
-    closures = pending_closures(user=user).order_by().values_list("pk")
-    overrides = consent_overrides_open(user=user).order_by().values_list("pk")
-    return closures.union(overrides, all=True).count()
+    closures, overrides = _for_decision(
+        pending_closures(user=user), consent_overrides_open(user=user), user
+    )
+    return (
+        closures.order_by()
+        .values_list("pk")
+        .union(overrides.order_by().values_list("pk"), all=True)
+        .count()
+    )
+
+
+def approvers(*, user: User) -> dict[str, Any]:
+    """Who may approve in the user's organisation, and whether a lone manager has named nobody
+    else (then nobody can approve what that manager asks for)."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None:
+        return {"people": [], "second_approver": None, "lone_manager": False}
+    people = list(approvers_of(organisation=organisation_id))
+    managers = [p for p in people if p.membership.role in roles_with(Perm.CASE_APPROVE_CLOSURE)]
+    second = next((p for p in people if p.membership.second_approver), None)
+    return {
+        "people": people,
+        "second_approver": second,
+        "lone_manager": len(managers) <= 1 and second is None,
+    }
 
 
 def approvals_queue(*, user: User) -> dict[str, Any]:
@@ -76,14 +111,18 @@ def approvals_queue(*, user: User) -> dict[str, Any]:
     overrides = consent_overrides_open(user=user)
     closures_count = closures.count()
     overrides_count = overrides.count()
+    closures_mine, overrides_mine = _for_decision(closures, overrides, user)
     return {
         "may_approve": has_permission(user, Perm.CASE_APPROVE_CLOSURE)
-        or has_permission(user, Perm.CONSENT_OVERRIDE),
+        or has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE),
         "closures": closures.select_related("case", "requested_by")[:LIMIT],
         "closures_count": closures_count,
-        "overrides": overrides.select_related("case", "to_organisation", "service", "sent_by")[
-            :LIMIT
-        ],
+        "overrides": overrides.select_related(
+            "case", "to_organisation", "service", "sent_by", "override_approved_by"
+        )[:LIMIT],
         "overrides_count": overrides_count,
-        "approvals_count": closures_count + overrides_count,
+        # What waits for this user's decision (the badge), not what they asked for themselves.
+        "approvals_count": closures_mine.count() + overrides_mine.count(),
+        "user_id": user.pk,
+        "approvers": approvers(user=user),
     }

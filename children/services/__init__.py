@@ -1,5 +1,6 @@
 """Writes to children's cases and outreach. Each function runs in one transaction and audits in it."""
 
+from .approvals import consent_override_approve
 from .cases import (
     case_add_note,
     case_reassign,
@@ -48,6 +49,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "consent_override_approve",
     "case_household_update",
     "case_section_save",
     "household_add_case",

@@ -21,6 +21,7 @@ from ..selectors.approvals import consent_overrides_open, pending_closures
 from ..selectors.documents import digest_counts as document_digest_counts
 from ..selectors.duty import digest_report_alert_counts
 from ..selectors.referral_deadlines import referral_deadline_counts
+from ..selectors.plan_actions import plan_actions_digest_counts
 
 Action = audit.Action
 
@@ -125,6 +126,7 @@ def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
         # Duty-to-report alerts waiting for this manager (docs/adr/0036-duty-to-report.md).
         **digest_report_alert_counts(user=user),
         **referral_deadline_counts(user=user, today=today),
+        **plan_actions_digest_counts(user=user, today=today),
     }
 
 

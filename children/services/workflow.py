@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.exceptions import InvalidState
+from core.exceptions import ActionNotAllowed, InvalidState
 from core.models import User
 from core.permissions import Perm, check_permission
 from core.persian import clean_text
@@ -179,6 +179,9 @@ def _decide(by: User, request: ClosureRequest, *, approve: bool, comment: str) -
     request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ClosureRequest.State.PENDING:
         raise InvalidState(_("This closure request has already been decided."))
+    if approve and request.requested_by_id == by.pk:
+        # Four eyes (docs/adr/0038); the database refuses it too (closure_approved_by_another).
+        raise ActionNotAllowed(approvals.SELF_APPROVAL_CLOSURE)
     request.state = ClosureRequest.State.APPROVED if approve else ClosureRequest.State.RETURNED
     request.decided_by = by
     request.decided_at = timezone.now()

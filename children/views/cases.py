@@ -163,7 +163,7 @@ def case_detail(request, pk):
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),
-        **workflow_context(case, can=permission_flags(request.user)),
+        **workflow_context(case, can=permission_flags(request.user), user_id=request.user.pk),
         "goal_form": GoalForm(),
         "closure_form": ClosureRequestForm(),
         "decision_form": ClosureDecisionForm(),

@@ -7,6 +7,7 @@ from ..selectors.approvals import approvals_queue
 from ..selectors.documents import my_work_documents
 from ..selectors.mywork import my_work as my_work_selector
 from ..selectors.referral_deadlines import referral_deadlines
+from ..selectors.plan_actions import plan_actions_section
 
 
 @require_permission(Perm.CASE_VIEW)
@@ -15,4 +16,5 @@ def my_work(request):
     context["approvals"] = approvals_queue(user=request.user)
     context["documents"] = my_work_documents(user=request.user)
     context["referral_deadlines"] = referral_deadlines(user=request.user)
+    context["plan_actions"] = plan_actions_section(user=request.user)
     return render(request, "children/my_work.html", context)

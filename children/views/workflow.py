@@ -111,6 +111,11 @@ def plan_action_status(request, pk, action_pk):
             services.plan_action_set_status(
                 by=request.user, action=action, status=form.cleaned_data["status"]
             )
+            if request.POST.get("back") == "my_work":
+                messages.success(request, _("The action is marked done."))
+    if request.POST.get("back") == "my_work":
+        # A fixed choice, not an address from the form (as in `_back_to`).
+        return redirect(reverse("children:my_work") + "#plan-actions")
     return _back(case)
 
 
@@ -138,7 +143,8 @@ def closure_decide(request, pk, request_pk):
     form = ClosureDecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
-    with refusal_as_message(request):
+    # Approving one's own request is refused with a message beside the queue (docs/adr/0038).
+    with refusal_as_message(request, not_allowed_too=True):
         if request.POST.get("decision") == "approve":
             services.closure_approve(by=request.user, request=closure, comment=comment)
             messages.success(request, _("The case is closed."))

@@ -2,6 +2,7 @@
 the page where an invited person chooses a password."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,13 +21,20 @@ from ..access import (
 )
 from ..forms import (
     InvitationSetPasswordForm,
+    SecondApproverForm,
     StaffDeactivateForm,
     StaffEditForm,
     StaffInviteForm,
 )
-from ..selectors import reassignment_candidates, staff_of
+from ..selectors import (
+    approvers_of,
+    reassignment_candidates,
+    second_approver_candidates,
+    staff_of,
+)
 from ..services import (
     invitation_accept,
+    second_approver_set,
     staff_change_role,
     staff_deactivate,
     staff_invite,
@@ -95,6 +103,45 @@ def staff_edit(request, pk, member_pk):
         request,
         "ngos/staff_edit.html",
         {"organisation": organisation, "membership": membership, "form": form},
+    )
+
+
+@require_permission(Perm.ORG_MANAGE_STAFF)
+def second_approver(request, pk):
+    """Name the organisation's second approver (docs/adr/0038)."""
+    organisation = get_organisation_for_staff_management(request.user, pk)
+    candidates = second_approver_candidates(organisation=organisation)
+    users = get_user_model().objects.filter(membership__in=candidates)
+    current = candidates.filter(second_approver=True).first()
+    form = SecondApproverForm(
+        request.POST or None,
+        candidates=users,
+        initial={"second_approver": current.user_id if current else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_on_form(form):
+            chosen = second_approver_set(
+                by=request.user,
+                organisation=organisation,
+                user=form.cleaned_data["second_approver"],
+            )
+            if chosen is None:
+                messages.success(request, _("No second approver is named."))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s may now approve closures and consent overrides.")
+                    % {"name": chosen.user.get_full_name() or chosen.user.username},
+                )
+            return redirect("ngos:second_approver", pk=organisation.pk)
+    return render(
+        request,
+        "ngos/second_approver.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "approvers": approvers_of(organisation=organisation),
+        },
     )
 
 

@@ -110,6 +110,7 @@ ROLE_TABLE = {
         "referral.send",
         "referral.answer",
         "consent.override",
+        "consent.override_approve",
         "followup.manage",
         "directory.view",
         "meetings.view",
@@ -176,3 +177,16 @@ def test_check_permission_raises_a_permission_denied_carrying_its_message(cw_a, 
         check_permission(cw_a, Perm.CASE_EDIT, org_b, message="Not yours.")
     assert isinstance(refusal.value, PermissionDenied)
     assert refusal.value.messages == ["Not yours."]
+
+
+def test_a_second_approver_holds_the_approval_permissions_in_his_organisation_only(
+    cw_a, org_a, org_b
+):
+    """docs/adr/0038: the membership row grants them, not a check on who the user is."""
+    membership = cw_a.membership
+    membership.second_approver = True
+    membership.save(update_fields=["second_approver"])
+    for perm in (Perm.CASE_APPROVE_CLOSURE, Perm.CONSENT_OVERRIDE_APPROVE):
+        assert has_permission(cw_a, perm, organisation=org_a)
+        assert not has_permission(cw_a, perm, organisation=org_b)
+    assert not has_permission(cw_a, Perm.CONSENT_OVERRIDE)

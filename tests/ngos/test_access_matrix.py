@@ -18,6 +18,8 @@ MATRIX = [
     ("ngos:staff_list", "other", {"cw_a": 403, "mgr_a": 404, "min_officer": 404, "adm": 200}),
     ("ngos:staff_invite", "own", {"cw_a": 403, "mgr_a": 200, "min_officer": 403, "adm": 200}),
     ("ngos:staff_invite", "other", {"cw_a": 403, "mgr_a": 404, "min_officer": 403, "adm": 200}),
+    ("ngos:second_approver", "own", {"cw_a": 403, "mgr_a": 200, "min_officer": 403, "adm": 200}),
+    ("ngos:second_approver", "other", {"cw_a": 403, "mgr_a": 404, "min_officer": 403, "adm": 200}),
 ]
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from children.demo import seed_children
 from children.demo_documents import seed_documents
+from children.demo_approvals import seed_approvals
 from meetings.demo import seed_meetings
 from ngos.demo import seed_organisation_profiles
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         seed_organisation_profiles(password=DEMO_PASSWORD, stdout=self.stdout)
         seed_children(stdout=self.stdout)
         seed_documents(stdout=self.stdout)
+        seed_approvals(password=DEMO_PASSWORD, stdout=self.stdout)
         seed_meetings(stdout=self.stdout)
         give_demo_devices()  # the people the apps' demos added too
         self._queue_reports()

@@ -1,0 +1,58 @@
+"""Case plan actions on "My work" and in the daily digest: the actions a person is responsible
+for whose target date is within the coming week or has passed (issue 20)."""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from core.models import User
+from core.permissions import Perm, has_permission
+
+from ..models import PlanAction
+from ..models.choices import CaseStatus, PlanStatus
+
+LIMIT = 50
+# "Due" means a target date within this many days from today; earlier ones are overdue.
+DUE_WITHIN_DAYS = 7
+OPEN_STATUSES = (PlanStatus.PLANNED, PlanStatus.IN_PROGRESS)
+
+
+def plan_actions_due(*, user: User, today: datetime.date | None = None) -> QuerySet[PlanAction]:
+    """Open actions `user` is responsible for on their organisation's open cases, with a target
+    date on or before a week from `today`, soonest (most overdue) first."""
+    today = today or timezone.localdate()
+    membership = user.membership_or_none
+    if membership is None or not has_permission(user, Perm.CASE_VIEW):
+        return PlanAction.objects.none()
+    return (
+        PlanAction.objects.filter(
+            responsible=user,
+            goal__case__organisation_id=membership.organisation_id,
+            status__in=OPEN_STATUSES,
+            target_date__lte=today + datetime.timedelta(days=DUE_WITHIN_DAYS),
+        )
+        .exclude(goal__case__status=CaseStatus.CLOSED)
+        .order_by("target_date", "id")
+    )
+
+
+def plan_actions_section(*, user: User, today: datetime.date | None = None) -> dict[str, Any]:
+    """The "My work" section: the list capped, the counts exact."""
+    today = today or timezone.localdate()
+    actions = plan_actions_due(user=user, today=today)
+    return {
+        "today": today,
+        "actions": actions.select_related("goal__case", "service")[:LIMIT],
+        "count": actions.count(),
+        "overdue_count": actions.filter(target_date__lt=today).count(),
+        "can_mark_done": has_permission(user, Perm.CASE_EDIT),
+    }
+
+
+def plan_actions_digest_counts(*, user: User, today: datetime.date) -> dict[str, int]:
+    """Counts for the daily digest, never names: due within the week, and overdue."""
+    actions = plan_actions_due(user=user, today=today)
+    overdue = actions.filter(target_date__lt=today).count()
+    return {"plan_actions_due": actions.count() - overdue, "plan_actions_overdue": overdue}
