@@ -20,8 +20,8 @@ from ..models.choices import FollowUpStatus
 from ..selectors.approvals import consent_overrides_open, pending_closures
 from ..selectors.documents import digest_counts as document_digest_counts
 from ..selectors.duty import digest_report_alert_counts
-from ..selectors.referral_deadlines import referral_deadline_counts
 from ..selectors.plan_actions import plan_actions_digest_counts
+from ..selectors.referral_deadlines import referral_deadline_counts
 
 Action = audit.Action
 

@@ -6,8 +6,8 @@ from core.permissions import Perm
 from ..selectors.approvals import approvals_queue
 from ..selectors.documents import my_work_documents
 from ..selectors.mywork import my_work as my_work_selector
-from ..selectors.referral_deadlines import referral_deadlines
 from ..selectors.plan_actions import plan_actions_section
+from ..selectors.referral_deadlines import referral_deadlines
 
 
 @require_permission(Perm.CASE_VIEW)

@@ -133,7 +133,7 @@ def test_the_form_shows_the_ranked_list_with_reasons_in_persian(client_as, cw_a,
     html = response.content.decode()
     assert 'data-testid="ranked-organisations"' in html
     reasons = [r.reason for r in response.context["ranking"]]
-    assert "۸" in reasons[0]  # Persian digits; the words come from docs/i18n-pending
+    assert "۸" in reasons[0]  # Persian digits, as on the page
     order = [r.organisation.pk for r in response.context["ranking"]]
     assert order[-2:] == [providers["too_old"].pk, providers["girls"].pk]
     assert html.count('data-eligible="no"') == 2

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from children.demo import seed_children
-from children.demo_documents import seed_documents
 from children.demo_approvals import seed_approvals
+from children.demo_documents import seed_documents
 from meetings.demo import seed_meetings
 from ngos.demo import seed_organisation_profiles
 
