@@ -9,6 +9,7 @@ stops at its next tick rather than run on without the lock; its supervisor start
 queues behind whoever holds the lock now.
 """
 
+import contextlib
 import logging
 import time
 from typing import Any
@@ -79,6 +80,10 @@ class BeatLock:
 
     def release(self) -> None:
         if self.connection is not None:
+            # Unlocked before closing: the server drops a closed session's locks only once its
+            # backend has exited, and a standby asking in between would still find it held.
+            with contextlib.suppress(psycopg.Error):
+                self.connection.execute("SELECT pg_advisory_unlock_all()")
             self.connection.close()
             self.connection = None
 

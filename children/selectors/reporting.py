@@ -318,3 +318,14 @@ def referral_month_rows(
 
 # The duty to report's raw figures, per province and period (docs/adr/0036-duty-to-report.md).
 from .duty import report_alert_facts as report_alert_facts  # noqa: E402
+
+
+def overdue_referral_counts(now: datetime.datetime) -> list[dict[str, Any]]:
+    """Referrals past their answer date and still shared, counted per child's province and
+    receiving organisation: [{"case__province_id", "to_organisation_id", "n"}] (docs/adr/0039)."""
+    return list(
+        Referral.objects.overdue(now=now)
+        .filter(sharing_ended_at__isnull=True)
+        .values("case__province_id", "to_organisation_id")
+        .annotate(n=Count("pk"))
+    )

@@ -27,6 +27,7 @@ from ..models import (
     Assessment,
     Case,
     CaseNote,
+    CaseTransfer,
     ClosureRequest,
     Consent,
     FollowUp,
@@ -34,6 +35,9 @@ from ..models import (
     PlanAction,
     PlanGoal,
     Referral,
+    ReferralLetter,
+    ReportAlert,
+    TransferSummary,
 )
 from ..selectors.retention import Rule, due_case_ids, is_due, retention_counts, years_after
 from .documents import DOCUMENT_HISTORY_CLEARED, documents_anonymise
@@ -84,6 +88,12 @@ RELATED_TEXT: list[tuple[type[Any], str, tuple[str, ...]]] = [
     (PlanGoal, "case", ("goal",)),
     (PlanAction, "goal__case", ("description",)),
     (ClosureRequest, "case", ("note", "comment")),
+    # Issue 20's records of a case: transfers, duty-to-report decisions, letters to agencies.
+    (CaseTransfer, "case", ("reason", "decline_reason", "withdrawn_reason")),
+    (ReportAlert, "case", ("reason_not_reported",)),
+    (ReferralLetter, "case", ("subject", "body")),
+    # What the sender kept of a transferred case names the child too (docs/adr/0037).
+    (TransferSummary, "transfer__case", ("given_name", "reason")),
 ]
 HOUSEHOLD_IDENTITY = {"guardian_name": "", "guardian_phone": ""}
 CONSENT_IDENTITY = {"given_by_name": "", "withdrawal_reason": ""}
@@ -175,6 +185,7 @@ def case_anonymise(*, case_id: int, today: datetime.date, rule: Rule | None = No
     if case.household_id is not None:
         scrubbed += _household_scrub(case.household_id)
     scrubbed += _documents_scrub(case.pk, counts)
+    TransferSummary.objects.filter(transfer__case=case.pk).update(family_initial="")
 
     audit.record(
         Action.ANONYMISE,

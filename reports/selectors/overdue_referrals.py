@@ -11,10 +11,9 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
-from children.models import Referral
+from children.selectors.reporting import overdue_referral_counts
 from core.models import Province
 from ngos.models import Organisation
 
@@ -37,12 +36,7 @@ def overdue_referrals(
     """{"total": protected national total or None, "provinces": [{"province", "total",
     "rows": [{"organisation", "count"}]}]}: every province with an overdue referral, or only
     `province_id` (a provincial officer's, shown even when it has none)."""
-    rows = (
-        Referral.objects.overdue(now=now or timezone.now())
-        .filter(sharing_ended_at__isnull=True)
-        .values("case__province_id", "to_organisation_id")
-        .annotate(n=Count("pk"))
-    )
+    rows = overdue_referral_counts(now or timezone.now())
     counts: dict[Any, int] = {}
     parts: defaultdict[int, list[Any]] = defaultdict(list)
     for row in rows:

@@ -18,6 +18,7 @@ from children.forms import SECTIONS
 from children.models import Case, CaseLink, Encounter, TimelineEntry
 from children.models.choices import CaseStatus, Sex
 from children.services import documents as document_services
+from children.services import letters as letter_services
 from children.services.duty import report_alert_start
 from core.models import AuditEvent
 
@@ -203,6 +204,14 @@ CASE_ROUTES = {
     ),
     "document-remove": Route("document_remove", "post", lambda w: [w.case.pk, w.document.pk]),
     "document-scan": Route("document_scan", "get", lambda w: [w.case.pk, w.document.pk]),
+    "letter-create-get": Route("letter_create", "get", lambda w: [w.case.pk]),
+    "letter-create-post": Route(
+        "letter_create",
+        "post",
+        lambda w: [w.case.pk],
+        lambda w: {"recipient": "بهزیستی", "subject": "ارجاع", "body": "نفوذی"},
+    ),
+    "letter-pdf": Route("letter_pdf", "get", lambda w: [w.case.pk, w.letter.pk]),
     "report-alert-decide-get": Route(
         "report_alert_decide", "get", lambda w: [w.case.pk, w.alert.pk], who="mgr_a"
     ),
@@ -244,8 +253,12 @@ def _world(*, case, owner, other_case, other_user, outsider, log_encounter):
         scan=SimpleUploadedFile("card.pdf", b"%PDF-1.4 scan", content_type="application/pdf"),
     )
     alert = report_alert_start(case=case, trigger="critical_risk", by=owner)
+    letter = letter_services.letter_create(
+        by=owner, case=case, data={"recipient": "بهزیستی", "subject": "ارجاع", "body": "متن نامه"}
+    )
     return SimpleNamespace(
         document=document,
+        letter=letter,
         case=case,
         real_case=case,
         consent=case.consents.get(),

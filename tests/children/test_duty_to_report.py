@@ -216,7 +216,9 @@ def test_a_caseworker_cannot_decide(cw_a, alert):
 
 def test_the_page_shows_each_error_beside_its_field(client_as, mgr_a, alert):
     url = reverse("children:report_alert_decide", args=[alert.case_id, alert.pk])
-    response = client_as(mgr_a).post(url, {"decision": "reported", "reported_to": "other"})
+    client = client_as(mgr_a)
+    client.cookies["django_language"] = "en"
+    response = client.post(url, {"decision": "reported", "reported_to": "other"})
 
     assert response.status_code == 200
     assert field_errors(response, "reported_to_other") == ["Name the authority it was reported to."]
@@ -300,8 +302,9 @@ def test_escalated_alert_shows_on_the_other_managers_my_work(client_as, mgr_a, m
     with time_machine.travel(alert.started_at + datetime.timedelta(hours=24)):
         duty.report_alerts_escalate()
 
-    page = client_as(mgr_a2).get(reverse("children:my_work"))
-    section = page.content.decode()
+    client = client_as(mgr_a2)
+    client.cookies["django_language"] = "en"
+    section = client.get(reverse("children:my_work")).content.decode()
     assert 'data-testid="my-report-alert"' in section
     assert "Escalated" in section
     assert alert.case.full_name in section

@@ -3,9 +3,10 @@ other than the person who asked (service, page, forged POST, database), and an o
 one manager names a second approver (docs/adr/0038, AC-15)."""
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from children import services
 from children.models import ClosureRequest, Referral
@@ -76,9 +77,10 @@ def override(mgr_a, org_b, min_officer, education):
 
 
 def test_manager_cannot_approve_his_own_closure_request(mgr_a, case_a, own_closure):
-    with pytest.raises(ActionNotAllowed) as refused:
+    with pytest.raises(ActionNotAllowed) as refused, translation.override("en"):
         services.closure_approve(by=mgr_a, request=own_closure)
-    assert "another manager" in str(refused.value.messages[0])
+    with translation.override("en"):
+        assert "another manager" in str(refused.value.messages[0])
     own_closure.refresh_from_db()
     case_a.refresh_from_db()
     assert own_closure.state == ClosureRequest.State.PENDING
@@ -101,7 +103,9 @@ def test_the_database_refuses_a_self_approved_closure(mgr_a, own_closure):
 def test_forged_post_of_self_approval_is_refused_with_a_message(
     client_as, mgr_a, case_a, own_closure
 ):
-    response = client_as(mgr_a).post(
+    client = client_as(mgr_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
         reverse("children:closure_decide", args=[case_a.pk, own_closure.pk]),
         {"decision": "approve", "back": "my_work"},
         follow=True,
@@ -205,9 +209,10 @@ def test_an_ordinary_caseworker_cannot_approve(cw_a, mgr_a, case_a, own_closure)
 
 
 def test_sender_cannot_approve_his_own_override(mgr_a, override):
-    with pytest.raises(ActionNotAllowed) as refused:
+    with pytest.raises(ActionNotAllowed) as refused, translation.override("en"):
         services.consent_override_approve(by=mgr_a, referral=override)
-    assert "another manager" in str(refused.value.messages[0])
+    with translation.override("en"):
+        assert "another manager" in str(refused.value.messages[0])
     override.refresh_from_db()
     assert override.override_approved_at is None
 

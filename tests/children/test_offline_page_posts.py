@@ -23,6 +23,7 @@ def sync(client, item):
 
 def test_an_encounter_posted_twice_with_one_id_is_saved_once(cw_a, client_as):
     client = client_as(cw_a)
+    client.cookies["django_language"] = "en"
     url = reverse("children:encounter_create")
     data = encounter_post(client_id=str(uuid.uuid4()))
     first = client.post(url, data)
@@ -81,6 +82,7 @@ def test_a_followup_outcome_posted_twice_with_one_id_is_recorded_once(cw_a, case
     url = reverse("children:followup_outcome", args=[case_a.pk, followup.pk])
     data = {"result": "done", "outcome": "به مدرسه رفت", "client_id": str(uuid.uuid4())}
     client = client_as(cw_a)
+    client.cookies["django_language"] = "en"
     client.post(url, data)
     again = client.post(url, data, follow=True)
     followup.refresh_from_db()

@@ -575,3 +575,23 @@ def test_a_refused_request_mails_nobody(django_capture_on_commit_callbacks, case
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransferConsentRequired):
         transfer_request(by=mgr_a, case=case_a, to_organisation=org_b, reason=REASON)
     assert mail.outbox == []
+
+
+# --- Retention ----------------------------------------------------------------------------------
+
+
+def test_anonymising_the_moved_case_clears_the_senders_summary_and_the_transfers_text(accepted):
+    from children.selectors.retention import Rule
+    from children.services.retention import case_anonymise
+
+    moment = timezone.make_aware(datetime.datetime(2025, 1, 1, 12))
+    Case.objects.filter(pk=accepted.case_id).update(
+        status="closed", closed_at=moment, birth_date=datetime.date(2010, 3, 1)
+    )
+    rule = Rule(years_after_closure=5, years_after_adulthood=2)
+    assert case_anonymise(case_id=accepted.case_id, today=datetime.date(2031, 6, 15), rule=rule)
+
+    summary = TransferSummary.objects.get(transfer=accepted)
+    assert (summary.given_name, summary.family_initial, summary.reason) == ("—", "", "—")
+    accepted.refresh_from_db()
+    assert accepted.reason == "—"

@@ -146,6 +146,7 @@ def test_provincial_view_is_a_slice_of_the_same_cube(labour_data):
 
 def test_export_carries_the_block(client_as, min_officer, labour_data):
     client = client_as(min_officer)
+    client.cookies["django_language"] = "en"
     response = client.get(reverse("reports:national_export", args=["csv"]), {"quarter": Q3.key})
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
