@@ -9,9 +9,10 @@ from playwright.sync_api import expect
 
 from children import services
 from children.models import ReportAlert
-from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality, Sex
+from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality
 from core.permissions import Role
-from tests.factories import OrganisationFactory, member, province
+from tests.children.conftest import identity
+from tests.factories import OrganisationFactory, member
 
 from .signing_in import sign_in
 
@@ -27,23 +28,17 @@ def alert(transactional_db):
     case = services.case_register(
         by=worker,
         organisation=organisation,
-        data={
-            "given_name": "رضا",
-            "family_name": "احمدی",
-            "father_name": "محمود",
-            "sex": Sex.MALE,
-            "birth_date": datetime.date(2012, 6, 1),
-            "estimated_age": None,
-            "nationality": Nationality.IRANIAN,
-            "documentation": Documentation.UNDOCUMENTED,
-            "id_number": "",
-            "languages": ["persian"],
-            "province": province("tehran"),
-            "city": "تهران",
-            "district": "۹",
-            "phone": "",
-            "protection_concerns": ["sexual_abuse"],
-        },
+        data=identity(
+            given_name="رضا",
+            family_name="احمدی",
+            father_name="محمود",
+            birth_date=datetime.date(2012, 6, 1),
+            nationality=Nationality.IRANIAN,
+            documentation=Documentation.UNDOCUMENTED,
+            languages=["persian"],
+            district="۹",
+            protection_concerns=["sexual_abuse"],
+        ),
         consent={
             "given_by": ConsentGiver.GUARDIAN,
             "given_by_name": "",

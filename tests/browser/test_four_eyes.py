@@ -19,11 +19,11 @@ from children.models.choices import (
     Documentation,
     Nationality,
     PlanStatus,
-    Sex,
 )
 from core.permissions import Role
 from tests.browser.signing_in import sign_in
-from tests.factories import OrganisationFactory, member, province
+from tests.children.conftest import identity
+from tests.factories import OrganisationFactory, member
 
 from .journeys import SERIOUS
 
@@ -40,22 +40,16 @@ def world(transactional_db):
     case = services.case_register(
         by=worker,
         organisation=organisation,
-        data={
-            "given_name": "رضا",
-            "family_name": "احمدی",
-            "father_name": "محمود",
-            "sex": Sex.MALE,
-            "birth_date": datetime.date(2012, 6, 1),
-            "estimated_age": None,
-            "nationality": Nationality.IRANIAN,
-            "documentation": Documentation.UNDOCUMENTED,
-            "id_number": "",
-            "languages": ["persian"],
-            "province": province("tehran"),
-            "city": "تهران",
-            "district": "۹",
-            "phone": "",
-        },
+        data=identity(
+            given_name="رضا",
+            family_name="احمدی",
+            father_name="محمود",
+            birth_date=datetime.date(2012, 6, 1),
+            nationality=Nationality.IRANIAN,
+            documentation=Documentation.UNDOCUMENTED,
+            languages=["persian"],
+            district="۹",
+        ),
         consent={
             "given_by": ConsentGiver.GUARDIAN,
             "given_by_name": "",
