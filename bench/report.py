@@ -98,7 +98,7 @@ def table(rows):
         ]
         for row in rows
     ]
-    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+    widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(header)]
     out = []
     for line in [header, ["-" * w for w in widths], *lines]:
         out.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
