@@ -89,6 +89,14 @@ def approvals_count(*, user: User) -> int:
     )
 
 
+def decidable_counts(*, user: User) -> dict[str, int]:
+    """How many closures and overrides wait for `user`'s own decision (not what they asked for)."""
+    closures, overrides = _for_decision(
+        pending_closures(user=user), consent_overrides_open(user=user), user
+    )
+    return {"closures": closures.count(), "overrides": overrides.count()}
+
+
 def approvers(*, user: User) -> dict[str, Any]:
     """Who may approve in the user's organisation, and whether a lone manager has named nobody
     else (then nobody can approve what that manager asks for)."""

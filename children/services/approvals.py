@@ -24,7 +24,7 @@ from ngos.selectors import approvers_of
 
 from ..models import Referral, TimelineEntry
 from ..models.choices import REFERRAL_OPEN_STATES
-from ..selectors.approvals import consent_overrides_open, pending_closures
+from ..selectors.approvals import decidable_counts
 
 CLOSURE = "closure"
 CONSENT_OVERRIDE = "consent_override"
@@ -61,10 +61,7 @@ def approval_mail(*, organisation_id: int, kind: str, by_id: int | None = None) 
     if by_id is not None:
         managers = managers.exclude(pk=by_id)
     for manager in managers:
-        counts = {
-            "closures": pending_closures(user=manager).count(),
-            "overrides": consent_overrides_open(user=manager).count(),
-        }
+        counts = decidable_counts(user=manager)
         if not any(counts.values()):
             continue  # decided before the mail went out
         send_templated_mail(

@@ -17,7 +17,7 @@ from core.persian import clean_text
 
 from ..models import Case, DigestSent, FollowUp, Referral, TimelineEntry
 from ..models.choices import FollowUpStatus
-from ..selectors.approvals import consent_overrides_open, pending_closures
+from ..selectors.approvals import consent_overrides_open, decidable_counts
 from ..selectors.documents import digest_counts as document_digest_counts
 from ..selectors.duty import digest_report_alert_counts
 from ..selectors.plan_actions import plan_actions_digest_counts
@@ -119,8 +119,9 @@ def _digest_counts(user: User, today: datetime.date) -> dict[str, Any]:
         "unseen": Case.objects.unseen(today)
         .filter(organisation_id=organisation_id, assigned_to=user)
         .count(),
-        # Empty for a user who decides nothing: the queue is the manager's.
-        "closures_waiting": pending_closures(user=user).count(),
+        # Empty for a user who decides nothing: the queue is the manager's, less what the
+        # manager asked for (another person approves those: docs/adr/0038).
+        "closures_waiting": decidable_counts(user=user)["closures"],
         "overrides_open": consent_overrides_open(user=user).count(),
         **document_digest_counts(user, today),
         # Duty-to-report alerts waiting for this manager (docs/adr/0036-duty-to-report.md).

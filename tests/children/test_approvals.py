@@ -232,3 +232,20 @@ def test_digest_of_a_caseworker_does_not_list_approvals(
         services.digests_send()
     (message,) = [m for m in mail.outbox if m.to == [cw_a.email]]
     assert "Closures awaiting approval" not in message.body
+
+
+def test_digest_leaves_out_the_closure_the_manager_asked_for(
+    django_capture_on_commit_callbacks, mgr_a, mgr_a2, case_a
+):
+    """mgr_a cannot approve a closure they asked for, so their digest does not count it; the
+    other manager's does."""
+    for manager in (mgr_a, mgr_a2):
+        manager.language = "en"
+        manager.save(update_fields=["language"])
+    services.closure_request(by=mgr_a, case=case_a, reason="back_in_school")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.digests_send()
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "Closures awaiting approval: 1" in bodies[mgr_a2.email]
+    assert "Closures awaiting approval" not in bodies.get(mgr_a.email, "")
