@@ -247,6 +247,22 @@ def second_approver_candidates(*, organisation: Organisation | int) -> QuerySet[
     )
 
 
+def staff_administrators() -> QuerySet[User]:
+    """Active people who may manage every organisation's staff, with an email address: who is
+    told when an organisation has nobody to decide what only a manager may decide."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__role__in=roles_with(Perm.USERS_MANAGE_ALL))
+        .exclude(email="")
+    )
+
+
+def has_active_manager(*, organisation: Organisation | int) -> bool:
+    return Membership.objects.filter(
+        organisation=organisation, role=Role.ORG_MANAGER, user__is_active=True
+    ).exists()
+
+
 def managers_of(*, organisation: Organisation | int) -> QuerySet[User]:
     """Active managers of `organisation` with an email address: who hears about verification."""
     return (

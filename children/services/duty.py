@@ -22,8 +22,8 @@ from core.mail import send_templated_mail, site_url
 from core.models import User
 from core.permissions import Perm, check_permission
 from core.persian import clean_text
-from ngos.models import Membership
-from ngos.selectors import managers_of
+from ngos.models import Membership, Organisation
+from ngos.selectors import managers_of, staff_administrators
 
 from ..models import Case, ReportAlert
 from ..models.choices import RiskLevel
@@ -39,6 +39,9 @@ Action = audit.Action
 
 STARTED = "started"
 ESCALATED = "escalated"
+# The organisation has no active manager, so nobody there can decide: the administrators, who
+# can name one, are told (counts and the organisation's name only).
+NO_MANAGER = "no_manager"
 
 
 def triggers_for_change(
@@ -132,7 +135,10 @@ def _start(*, case: Case, trigger: str, by: User | None) -> ReportAlert:
         organisation=case.organisation_id,
         detail={"report_alert": alert.pk, "trigger": trigger},
     )
-    _queue_mail(case.organisation_id, STARTED, [manager.pk] if manager else [])
+    if manager is None:
+        _queue_mail(case.organisation_id, NO_MANAGER, [])
+    else:
+        _queue_mail(case.organisation_id, STARTED, [manager.pk])
     return alert
 
 
@@ -245,8 +251,13 @@ def report_alerts_escalate(*, now: datetime.datetime | None = None) -> int:
                 .exclude(pk__in=first_managers)
                 .values_list("pk", flat=True)
             )
-            # An organisation with one manager: the reminder goes back to them.
-            _queue_mail(organisation_id, ESCALATED, others or sorted(first_managers - {0}))
+            # An organisation with one manager: the reminder goes back to them; with none, to
+            # the administrators, who can name one.
+            to_ids = others or sorted(first_managers - {0})
+            if to_ids:
+                _queue_mail(organisation_id, ESCALATED, to_ids)
+            else:
+                _queue_mail(organisation_id, NO_MANAGER, [])
     return escalated
 
 
@@ -256,7 +267,7 @@ def report_alert_mail(*, organisation_id: int, kind: str, to_ids: list[int]) -> 
     Counts and a link only; alerts decided in the meantime are not counted. Returns how many
     messages went out.
     """
-    if kind not in (STARTED, ESCALATED):
+    if kind not in (STARTED, ESCALATED, NO_MANAGER):
         raise ValueError(kind)
     open_alerts = ReportAlert.objects.open().filter(case__organisation_id=organisation_id)
     counts: dict[str, Any] = {
@@ -265,6 +276,8 @@ def report_alert_mail(*, organisation_id: int, kind: str, to_ids: list[int]) -> 
     }
     if not counts["open"]:
         return 0
+    if kind == NO_MANAGER:
+        return _no_manager_mail(organisation_id, counts)
     url = site_url(reverse("children:report_alerts"))
     sent = 0
     for manager in managers_of(organisation=organisation_id).filter(pk__in=to_ids):
@@ -274,6 +287,30 @@ def report_alert_mail(*, organisation_id: int, kind: str, to_ids: list[int]) -> 
             language=manager.language,
             html=False,
             context={"manager": manager, "kind": kind, "counts": counts, "url": url},
+        )
+        sent += 1
+    return sent
+
+
+def _no_manager_mail(organisation_id: int, counts: dict[str, Any]) -> int:
+    """Tell the administrators that `organisation_id`'s alerts have nobody to decide them."""
+    if managers_of(organisation=organisation_id).exists():
+        return 0  # a manager was named in the meantime; the escalation reaches them
+    organisation = Organisation.objects.get(pk=organisation_id)
+    url = site_url(reverse("ngos:staff_list", args=[organisation_id]))
+    sent = 0
+    for administrator in staff_administrators():
+        send_templated_mail(
+            to=administrator.email,
+            template="children/email/report_alert_no_manager",
+            language=administrator.language,
+            html=False,
+            context={
+                "administrator": administrator,
+                "organisation": organisation,
+                "counts": counts,
+                "url": url,
+            },
         )
         sent += 1
     return sent

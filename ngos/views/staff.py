@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..selectors import (
     approvers_of,
+    has_active_manager,
     reassignment_candidates,
     second_approver_candidates,
     staff_of,
@@ -53,6 +54,7 @@ def staff_list(request, pk):
         {
             "organisation": organisation,
             "staff": staff_of(organisation=organisation),
+            "has_manager": has_active_manager(organisation=organisation),
             "can_manage": has_permission(
                 request.user, Perm.ORG_MANAGE_STAFF, organisation=organisation
             ),

@@ -429,3 +429,59 @@ def test_the_case_heading_points_to_an_alert_while_it_waits(client_as, mgr_a, al
         by=mgr_a, alert=alert, decision="not_reported", reason_not_reported="x"
     )
     assert 'data-testid="case-report-alert-badge"' not in client_as(mgr_a).get(url).content.decode()
+
+
+# --- An organisation with no manager --------------------------------------------------------------
+
+
+def test_an_alert_in_an_organisation_without_a_manager_tells_the_administrators(
+    django_capture_on_commit_callbacks, adm, cw_a, case_a
+):
+    """Nobody at the organisation can decide, so the administrators, who can name a manager,
+    hear of it at once: the organisation's name and counts, never the child."""
+    adm.language = "en"
+    adm.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assess(cw_a, case_a, RiskLevel.CRITICAL)
+    (message,) = mail.outbox
+    assert message.to == [adm.email]
+    assert case_a.organisation.name_en in message.subject
+    assert "Alerts awaiting a decision: 1" in message.body
+    assert reverse("ngos:staff_list", args=[case_a.organisation_id]) in message.body
+    assert case_a.given_name not in message.body and case_a.case_number not in message.body
+
+
+def test_escalation_without_any_manager_goes_to_the_administrators(
+    django_capture_on_commit_callbacks, adm, cw_a, case_a
+):
+    assess(cw_a, case_a, RiskLevel.CRITICAL)
+    alert = ReportAlert.objects.get(case=case_a)
+    assert alert.manager is None
+    mail.outbox.clear()
+    later = alert.started_at + datetime.timedelta(hours=25)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert escalate_report_alerts() == 1
+    assert [m.to for m in mail.outbox] == [[adm.email]]
+
+
+def test_once_a_manager_is_named_the_administrators_are_not_told(
+    django_capture_on_commit_callbacks, adm, cw_a, case_a
+):
+    assess(cw_a, case_a, RiskLevel.CRITICAL)
+    member("mgr_late", case_a.organisation, Role.ORG_MANAGER)
+    assert (
+        duty.report_alert_mail(
+            organisation_id=case_a.organisation_id, kind=duty.NO_MANAGER, to_ids=[]
+        )
+        == 0
+    )
+
+
+def test_the_staff_page_warns_that_nobody_manages_the_organisation(client_as, adm, cw_a, org_a):
+    client = client_as(adm)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("ngos:staff_list", args=[org_a.pk]))
+    assert b'data-testid="no-manager"' in page.content
+    member("mgr_named", org_a, Role.ORG_MANAGER)
+    page = client.get(reverse("ngos:staff_list", args=[org_a.pk]))
+    assert b'data-testid="no-manager"' not in page.content
