@@ -15,10 +15,10 @@ from children.models.choices import (
     ConsentScope,
     Documentation,
     Nationality,
-    Sex,
 )
 from core.permissions import Role
-from tests.factories import OrganisationFactory, member, province
+from tests.children.conftest import identity
+from tests.factories import OrganisationFactory, member
 
 from .journeys import SERIOUS
 from .test_children import sign_in
@@ -31,29 +31,22 @@ PHONE_HEIGHT = 844
 @pytest.fixture
 def waiting(transactional_db):
     """A caseworker of NGO A asked to close a case; NGO A's manager has not decided yet."""
-    tehran = province("tehran")
     organisation = OrganisationFactory(code="NGOA", name_fa="انجمن یاری کودکان کار")
     worker = member("fatemeh", organisation, Role.CASEWORKER)
     manager = member("maryam", organisation, Role.ORG_MANAGER)
     case = services.case_register(
         by=worker,
         organisation=organisation,
-        data={
-            "given_name": "رضا",
-            "family_name": "احمدی",
-            "father_name": "محمود",
-            "sex": Sex.MALE,
-            "birth_date": datetime.date(2012, 6, 1),
-            "estimated_age": None,
-            "nationality": Nationality.IRANIAN,
-            "documentation": Documentation.UNDOCUMENTED,
-            "id_number": "",
-            "languages": ["persian"],
-            "province": tehran,
-            "city": "تهران",
-            "district": "۹",
-            "phone": "",
-        },
+        data=identity(
+            given_name="رضا",
+            family_name="احمدی",
+            father_name="محمود",
+            birth_date=datetime.date(2012, 6, 1),
+            nationality=Nationality.IRANIAN,
+            documentation=Documentation.UNDOCUMENTED,
+            languages=["persian"],
+            district="۹",
+        ),
         consent={
             "given_by": ConsentGiver.GUARDIAN,
             "given_by_name": "",
