@@ -135,7 +135,7 @@ def _gunicorn(folder):
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not answer /healthz") from None
                 time.sleep(0.5)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -179,6 +179,21 @@ def _locust(base, plan_file, folder, *, users, think, seconds, name):
         return {row["Name"]: row for row in csv.DictReader(handle)}
 
 
+def _workers_peak_mb(master_pid):
+    """The largest high-water mark of memory (VmHWM) among gunicorn's workers, in MB: what a
+    worker needs (docs/deployment.md). None where /proc cannot tell (not Linux)."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        peaks = []
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks) if peaks else None
+    except OSError:
+        return None
+
+
 def _seconds(row, column):
     value = row.get(column) or "0"
     return None if value == "N/A" else float(value) / 1000
@@ -206,7 +221,7 @@ def load_test(ctx):
         folder = Path(scratch)
         plan_file = folder / "plan.json"
         plan_file.write_text(json.dumps(_plan(ctx)), encoding="utf-8")
-        with _gunicorn(folder) as base:
+        with _gunicorn(folder) as (base, master_pid):
             # Warm-up: each worker loads its templates, translations and connections once.
             _locust(base, plan_file, folder, users=2, think="0", seconds=3, name="warm")
             relaxed = _locust(
@@ -227,6 +242,7 @@ def load_test(ctx):
                 seconds=saturated_seconds,
                 name="saturated",
             )
+            worker_mb = _workers_peak_mb(master_pid)
     rows = []
     total = relaxed["Aggregated"]
     p95 = _seconds(total, "95%")
@@ -253,10 +269,15 @@ def load_test(ctx):
             p95_s=_seconds(total, "95%"),
             runs=int(total["Request Count"]),
             passed=per_core >= RPS_PER_CORE_TARGET and failures == 0,
-            ratios={"requests_per_s": float(total["Requests/s"]), "per_core": per_core},
+            ratios={
+                "requests_per_s": float(total["Requests/s"]),
+                "per_core": per_core,
+                **({"worker_peak_mb": round(worker_mb)} if worker_mb else {}),
+            },
             note=(
                 f"{float(total['Requests/s']):.1f} requests/s on {cores} cores = "
                 f"{per_core:.1f} per core (target {RPS_PER_CORE_TARGET}); {failures} failed"
+                + (f"; a gunicorn worker peaked at {worker_mb:.0f} MB" if worker_mb else "")
             ),
         )
     )
