@@ -62,9 +62,31 @@ class TransferAcceptForm(forms.Form):
         error_messages={"required": _("Choose the caseworker who takes the case.")},
     )
 
-    def __init__(self, *args, caseworkers, **kwargs):
+    not_already_here = forms.BooleanField(
+        label=_("None of the children listed above is this child"),
+        required=False,
+    )
+
+    def __init__(self, *args, caseworkers, already_here=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = caseworkers
+        # The receiver's cases that may be this child (children_already_here): accepting then
+        # asks the manager to say that none of them is.
+        self.already_here = list(already_here)
+        if not self.already_here:
+            del self.fields["not_already_here"]
+
+    def clean_not_already_here(self):
+        confirmed = self.cleaned_data.get("not_already_here")
+        if self.already_here and not confirmed:
+            raise forms.ValidationError(
+                _(
+                    "This child may already have a case here. Open the cases listed above; if "
+                    "none of them is this child, tick the box. If one is, decline the transfer "
+                    "and give its case number."
+                )
+            )
+        return confirmed
 
 
 class TransferDeclineForm(forms.Form):

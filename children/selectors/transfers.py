@@ -16,6 +16,7 @@ from core.permissions import Perm, has_permission
 from core.types import AnyUser
 
 from ..models import Case, CaseTransfer, TransferState, TransferSummary
+from .duplicates import Candidate, likely_duplicates_of_case
 
 # Requests whose shared fields the receiving organisation may read now.
 SHARED_WITH_RECEIVER = Q(state=TransferState.PENDING, consent__withdrawn_at__isnull=True)
@@ -143,3 +144,14 @@ def transfers_my_work(*, user: AnyUser) -> dict[str, Any]:
         ],
         "outgoing_count": outgoing.count(),
     }
+
+
+def children_already_here(transfer: CaseTransfer) -> list[Candidate]:
+    """The receiving organisation's own cases that may be the child of `transfer`: shown to its
+    manager before accepting, so one child does not end up with two cases there. Only the
+    receiver's cases are returned (the sender's or anyone else's are not the receiver's to see)."""
+    return [
+        candidate
+        for candidate in likely_duplicates_of_case(transfer.case)
+        if candidate.case.organisation_id == transfer.to_organisation_id
+    ]

@@ -31,6 +31,7 @@ from ..models import Referral, TransferState
 from ..models.choices import REFERRAL_OPEN_STATES
 from ..selectors.cases import case_holders
 from ..selectors.transfers import (
+    children_already_here,
     shared_fields,
     summaries_visible_to,
     transfers_received,
@@ -164,17 +165,18 @@ def _render_detail(request, transfer, *, status=200, **forms):
     organisation_id = request.user.membership.organisation_id
     case_is_ours = transfer.case.organisation_id == organisation_id
     is_sender = transfer.from_organisation_id == organisation_id and case_is_ours
+    can_answer = (
+        not case_is_ours and transfer.is_pending and can_receive_transfers(transfer.to_organisation)
+    )
+    already_here = children_already_here(transfer) if can_answer else []
     context = {
         "transfer": transfer,
         "is_sender": is_sender,
         "case_is_ours": case_is_ours,
-        "can_answer": (
-            not case_is_ours
-            and transfer.is_pending
-            and can_receive_transfers(transfer.to_organisation)
-        ),
+        "can_answer": can_answer,
         "accept_form": forms.get("accept_form")
-        or TransferAcceptForm(caseworkers=case_holders(organisation_id)),
+        or TransferAcceptForm(caseworkers=case_holders(organisation_id), already_here=already_here),
+        "already_here": already_here,
         "decline_form": forms.get("decline_form") or TransferDeclineForm(),
         "withdraw_form": forms.get("withdraw_form") or TransferWithdrawForm(),
     }
@@ -218,7 +220,9 @@ def _after_change(request, transfer):
 def transfer_accept_view(request, pk):
     transfer = _load(request, pk)
     form = TransferAcceptForm(
-        request.POST, caseworkers=case_holders(request.user.membership.organisation_id)
+        request.POST,
+        caseworkers=case_holders(request.user.membership.organisation_id),
+        already_here=children_already_here(transfer),
     )
     if not form.is_valid():
         return _invalid(request, transfer, accept_form=form)

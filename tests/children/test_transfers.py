@@ -595,3 +595,39 @@ def test_anonymising_the_moved_case_clears_the_senders_summary_and_the_transfers
     assert (summary.given_name, summary.family_initial, summary.reason) == ("—", "", "—")
     accepted.refresh_from_db()
     assert accepted.reason == "—"
+
+
+# --- The child may already have a case at the receiver -------------------------------------------
+
+
+def test_the_receiver_sees_its_own_likely_duplicate_and_must_say_it_is_not_the_child(
+    pending, child, mgr_b, cw_b, register, client_as
+):
+    """B already registered the same child: before accepting, B's manager sees B's own case and
+    accepts only after saying it is another child; nothing of A's other cases is shown."""
+    own = register(cw_b)  # the same identity as A's child
+    client = client_as(mgr_b)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("children:transfer_detail", args=[pending.pk]))
+    assert list(page.context["already_here"])[0].case == own
+    html = page.content.decode()
+    assert own.case_number in html and child.case_number not in html
+
+    url = reverse("children:transfer_accept", args=[pending.pk])
+    refused = client.post(url, {"assigned_to": cw_b.pk})
+    assert refused.status_code == 400
+    assert "may already have a case here" in refused.content.decode()
+    assert Case.objects.get(pk=child.pk).organisation == pending.from_organisation
+
+    accepted = client.post(url, {"assigned_to": cw_b.pk, "not_already_here": "on"})
+    assert accepted.status_code == 302
+    assert Case.objects.get(pk=child.pk).organisation == pending.to_organisation
+
+
+def test_a_likely_duplicate_at_another_organisation_is_not_shown_to_the_receiver(
+    pending, mgr_b, mgr_c, register, client_as
+):
+    register(mgr_c)  # the same identity, but at C: not B's to see
+    page = client_as(mgr_b).get(reverse("children:transfer_detail", args=[pending.pk]))
+    assert page.context["already_here"] == []
+    assert b'data-testid="transfer-already-here"' not in page.content
