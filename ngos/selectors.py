@@ -257,10 +257,14 @@ def staff_administrators() -> QuerySet[User]:
     )
 
 
-def has_active_manager(*, organisation: Organisation | int) -> bool:
-    return Membership.objects.filter(
-        organisation=organisation, role=Role.ORG_MANAGER, user__is_active=True
-    ).exists()
+def needs_a_manager(*, organisation: Organisation) -> bool:
+    """Whether the organisation has active staff but no active manager, so that nobody there
+    may decide its duty-to-report alerts or approve its closures. Never the ministry, which
+    holds no cases."""
+    if organisation.kind == Organisation.Kind.MINISTRY:
+        return False
+    active = Membership.objects.filter(organisation=organisation, user__is_active=True)
+    return active.exists() and not active.filter(role=Role.ORG_MANAGER).exists()
 
 
 def managers_of(*, organisation: Organisation | int) -> QuerySet[User]:

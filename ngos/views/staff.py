@@ -28,7 +28,7 @@ from ..forms import (
 )
 from ..selectors import (
     approvers_of,
-    has_active_manager,
+    needs_a_manager,
     reassignment_candidates,
     second_approver_candidates,
     staff_of,
@@ -54,7 +54,7 @@ def staff_list(request, pk):
         {
             "organisation": organisation,
             "staff": staff_of(organisation=organisation),
-            "has_manager": has_active_manager(organisation=organisation),
+            "needs_manager": needs_a_manager(organisation=organisation),
             "can_manage": has_permission(
                 request.user, Perm.ORG_MANAGE_STAFF, organisation=organisation
             ),

@@ -478,10 +478,22 @@ def test_once_a_manager_is_named_the_administrators_are_not_told(
 
 
 def test_the_staff_page_warns_that_nobody_manages_the_organisation(client_as, adm, cw_a, org_a):
+    """cw_a works at A, which has no manager yet."""
     client = client_as(adm)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("ngos:staff_list", args=[org_a.pk]))
     assert b'data-testid="no-manager"' in page.content
     member("mgr_named", org_a, Role.ORG_MANAGER)
     page = client.get(reverse("ngos:staff_list", args=[org_a.pk]))
+    assert b'data-testid="no-manager"' not in page.content
+
+
+def test_the_ministry_staff_page_does_not_ask_for_a_manager(client_as, adm, ministry):
+    page = client_as(adm).get(reverse("ngos:staff_list", args=[ministry.pk]))
+    assert page.status_code == 200
+    assert b'data-testid="no-manager"' not in page.content
+
+
+def test_an_organisation_without_staff_is_not_said_to_need_a_manager(client_as, adm, org_b):
+    page = client_as(adm).get(reverse("ngos:staff_list", args=[org_b.pk]))
     assert b'data-testid="no-manager"' not in page.content
