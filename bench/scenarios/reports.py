@@ -89,7 +89,8 @@ def reports(ctx):
         ctx.measure(
             "organisation dashboard: largest organisation, last 90 days",
             lambda: get_ok(manager, organisation_url),
-            note=f"{fixtures.get('big_org_open_cases', 0):,} open cases; live queries, no target",
+            target=0.100,
+            note=f"{fixtures.get('big_org_open_cases', 0):,} open cases; live queries (issue 21)",
         )
     )
 

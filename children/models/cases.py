@@ -287,6 +287,20 @@ class Case(HouseholdAnswers):
                 condition=Q(labour_flags_recheck_on__isnull=False),
                 name="case_labour_recheck_idx",
             ),
+            # The organisation dashboard's registrations per month and closures by reason read
+            # these alone (index-only), so they cost the organisation's cases, not the nation's
+            # (docs/performance.md, issue 21).
+            models.Index(
+                fields=["organisation", "registered_on"],
+                include=["id"],
+                name="case_org_registered_idx",
+            ),
+            models.Index(
+                fields=["organisation", "closed_at"],
+                include=["closure_reason", "id"],
+                condition=Q(status="closed"),
+                name="case_org_closed_idx",
+            ),
             # Most cases have no household: only the members are indexed.
             models.Index(
                 fields=["household"],

@@ -143,6 +143,18 @@ class Referral(models.Model):
                 fields=["from_organisation", "state", "-sent_at"], name="referral_outbox_idx"
             ),
             models.Index(fields=["state", "answer_due_at"], name="referral_due_idx"),
+            # The organisation dashboard's referral figures for each side read these alone
+            # (index-only): the period's referrals and those waiting, without the table (issue 21).
+            models.Index(
+                fields=["from_organisation", "sent_at"],
+                include=["state", "answered_at", "answer_due_at", "id"],
+                name="referral_from_sent_idx",
+            ),
+            models.Index(
+                fields=["to_organisation", "sent_at"],
+                include=["state", "answered_at", "answer_due_at", "id"],
+                name="referral_to_sent_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -292,6 +304,13 @@ class FollowUp(models.Model):
                 fields=["case", "due_on"],
                 condition=Q(status="scheduled"),
                 name="followup_pending_case_idx",
+            ),
+            # The organisation dashboard's follow-up figures, probed case by case: with the
+            # outcome's columns included the probe never reads the table (issue 21).
+            models.Index(
+                fields=["case", "due_on"],
+                include=["status", "completed_at", "id"],
+                name="followup_case_due_idx",
             ),
         ]
         constraints = [

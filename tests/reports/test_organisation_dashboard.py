@@ -293,6 +293,24 @@ def test_follow_up_compliance_in_tehran_days(world, mgr_a):
     assert follow_ups["overdue_now"] == 2  # B's overdue follow-up is not A's
 
 
+def test_follow_ups_of_closed_cases_count_with_the_rest(world, mgr_a):
+    """The follow-up figures read every case of the organisation, closed ones included (issue
+    21 reads them through followup_case_due_idx; the figures must not change)."""
+    closed = world["cases"][7]  # closed on 2026-11-01
+    make_follow_up(closed, datetime.date(2026, 10, 20), "done", at(2026, 10, 20))
+    make_follow_up(closed, datetime.date(2026, 11, 15))  # left scheduled: overdue
+    make_follow_up(closed, datetime.date(2026, 5, 1))  # overdue since before the period
+    follow_ups = figures_for(mgr_a)["follow_ups"]
+    assert {row["key"]: row["count"] for row in follow_ups["outcomes"]} == {
+        "on_time": 3,
+        "late": 1,
+        "missed": 1,
+        "overdue": 2,
+    }
+    assert follow_ups["due"] == 9
+    assert follow_ups["overdue_now"] == 4
+
+
 # --- Outreach ----------------------------------------------------------------------------------
 
 
