@@ -41,6 +41,7 @@ def test_growth_passes_only_within_the_growth_and_the_target():
         ("grows", 0.050, 10, 0.100),
         ("past target", 0.090, 10, 0.100),
         ("no target", 1.0, 5, None),
+        ("job", 10.0, None, 60.0),
     )
     double = _doc(
         "double",
@@ -48,6 +49,7 @@ def test_growth_passes_only_within_the_growth_and_the_target():
         ("grows", 0.100, 12, 0.100),
         ("past target", 0.105, 10, 0.100),
         ("no target", 1.1, 5, None),
+        ("job", 21.0, None, 120.0),
         ("only at double", 0.010, 3, 0.100),
     )
 
@@ -58,6 +60,7 @@ def test_growth_passes_only_within_the_growth_and_the_target():
     assert lines["grows"]["pass"] is False
     assert lines["past target"]["pass"] is False
     assert lines["no target"]["pass"] is True
+    assert lines["job"]["pass"] is True  # its target doubles with the data, and so may it
     assert "only at double" not in lines
 
 
