@@ -9,7 +9,8 @@
 #   make format       reformat and apply ruff's safe fixes
 #   make messages     update locale/fa from the code and compile it
 #   make lock         regenerate requirements.lock from pyproject.toml
-#   make bench        the benchmarks at national scale (SCALE=small: 1/100, a few minutes)
+#   make bench        the benchmarks at national scale (SCALE=small: 1/100, a few minutes;
+#                     SCALE=double: twice national, to see what grows with the country)
 #   make screenshots  the README's pictures from the demo data in a real browser (docs/screenshots)
 #   make mutate       mutation testing of the core modules and their kill rates (about 5 minutes)
 #   make backup       the database and stored files into a dated folder under BACKUP_DIR

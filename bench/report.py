@@ -1,4 +1,5 @@
-"""The results: one table on stdout and the same as JSON (bench/results/latest.json)."""
+"""The results: one table on stdout and the same as JSON (bench/results/latest.json), and the
+growth of each row from national to a bigger scale (issue 21)."""
 
 import json
 import os
@@ -8,6 +9,9 @@ from importlib import metadata
 from pathlib import Path
 
 from django.db import connection
+
+# Issue 21: twice the nation may cost a page at most this much more (and never past its target).
+GROWTH_TARGET = 1.2
 
 HOW = (
     "Server time in-process: django.test.Client, user signed in with force_login, no network, "
@@ -98,6 +102,10 @@ def table(rows):
         ]
         for row in rows
     ]
+    return _columns(header, lines)
+
+
+def _columns(header, lines):
     widths = [max([len(h), *(len(line[i]) for line in lines)]) for i, h in enumerate(header)]
     out = []
     for line in [header, ["-" * w for w in widths], *lines]:
@@ -150,3 +158,109 @@ def print_report(doc, rows, stream=sys.stdout):
     notes = [f"- {row.scenario}: {row.note}" for row in rows if row.note]
     if notes:
         print("\nNotes:\n" + "\n".join(notes), file=stream)
+
+
+def read(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def remember(doc, path):
+    """Merge this run's rows into the scale's own results file (`<scale>.json` beside the output):
+    a run with --only replaces its own rows and keeps the others', so the growth table can set
+    every row of one scale beside the same row of another."""
+    path = Path(path)
+    kept = read(path)["results"] if path.exists() else []
+    fresh = {row["scenario"] for row in doc["results"]}
+    merged = {**doc, "results": [r for r in kept if r["scenario"] not in fresh] + doc["results"]}
+    write(merged, path)
+    return merged
+
+
+def growth(base, other):
+    """Each measured row of `other` beside the same scenario in `base`: the medians, their ratio
+    (other over base) and the verdict: within GROWTH_TARGET and within the row's target. A job
+    whose target grows with the data (the overdue job, a report build) may grow as much more."""
+    base_rows = {row["scenario"]: row for row in base["results"]}
+    lines = []
+    for row in other["results"]:
+        before = base_rows.get(row["scenario"])
+        if row["status"] != "measured" or not before or before["status"] != "measured":
+            continue
+        ratio = None
+        if before["median_s"] and row["median_s"] is not None:
+            ratio = row["median_s"] / before["median_s"]
+        if ratio is None:
+            verdict = None
+        else:
+            allowed = GROWTH_TARGET
+            if row["target_s"] and before["target_s"]:
+                allowed *= row["target_s"] / before["target_s"]
+            within_target = row["target_s"] is None or row["median_s"] <= row["target_s"]
+            verdict = ratio <= allowed and within_target
+        lines.append(
+            {
+                "scenario": row["scenario"],
+                "base_s": before["median_s"],
+                "other_s": row["median_s"],
+                "ratio": ratio,
+                "base_queries": before["queries"],
+                "other_queries": row["queries"],
+                "target_s": row["target_s"],
+                "pass": verdict,
+            }
+        )
+    return lines
+
+
+def add_growth(rows, base):
+    """Give each row also measured in `base` its growth over it, as `x_<base scale>` among
+    its ratios (the table's last column and latest.json)."""
+    current = {"results": [row.as_json() for row in rows]}
+    ratios = {line["scenario"]: line["ratio"] for line in growth(base, current)}
+    for row in rows:
+        if ratios.get(row.scenario) is not None:
+            row.ratios[f"x_{base['scale']}"] = ratios[row.scenario]
+
+
+def growth_table(base, other):
+    header = [
+        "scenario",
+        base["scale"],
+        other["scale"],
+        "growth",
+        "queries",
+        "target",
+        f"result (growth <= {GROWTH_TARGET:g}x, within target)",
+    ]
+    lines = []
+    for line in growth(base, other):
+        queries = "—"
+        if line["other_queries"] is not None:
+            queries = f"{line['base_queries']} / {line['other_queries']}"
+        lines.append(
+            [
+                line["scenario"],
+                _seconds(line["base_s"]),
+                _seconds(line["other_s"]),
+                "—" if line["ratio"] is None else f"{line['ratio']:.2f}x",
+                queries,
+                _seconds(line["target_s"]),
+                {None: "—", True: "pass", False: "FAIL"}[line["pass"]],
+            ]
+        )
+    return _columns(header, lines)
+
+
+def print_growth(base, other, stream=None):
+    stream = stream or sys.stdout
+    print(
+        f"\nGrowth from {base['scale']} to {other['scale']} (median over median; "
+        f"load average {_load(base)} and {_load(other)} when measured)\n",
+        file=stream,
+    )
+    print(growth_table(base, other), file=stream)
+
+
+def _load(doc):
+    load = doc.get("machine", {}).get("load_average_1_5_15")
+    return "/".join(f"{x:g}" for x in load) if load else "?"

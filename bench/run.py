@@ -4,6 +4,8 @@
     python -m bench --scale small --quick    # short time boxes (what the smoke test runs)
     python -m bench --regenerate             # drop the bench database and generate it again
     python -m bench --only "case list"       # the scenario groups whose name contains this
+    python -m bench --scale double           # twice national: how each row grows (issue 21)
+    python -m bench --compare bench/results/national.json bench/results/double.json
 
 The bench database is DATABASE_URL's with `_bench_<scale>` appended to its name (bench/db.py).
 """
@@ -28,7 +30,11 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=1405)
     parser.add_argument("--regenerate", action="store_true", help="rebuild the bench data")
     parser.add_argument("--quick", action="store_true", help="short time boxes, fewer repeats")
-    parser.add_argument("--only", help="run only the scenario groups whose name contains this")
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="run only the scenario groups whose name contains this (repeat for several)",
+    )
     parser.add_argument(
         "--time-box",
         type=float,
@@ -36,6 +42,12 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--output", default=str(RESULTS / "latest.json"), help="where to write the JSON results"
+    )
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("BASE", "OTHER"),
+        help="print each row's growth from one results file to another (no run)",
     )
     return parser.parse_args(argv)
 
@@ -150,7 +162,7 @@ def run_scenarios(ctx, only):
 
     rows = []
     for group, fn in all_scenarios():
-        if only and only.lower() not in group.lower():
+        if only and not any(part.lower() in group.lower() for part in only):
             continue
         log(f"bench: {group}")
         try:
@@ -167,6 +179,12 @@ def run_scenarios(ctx, only):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.compare:
+        from . import report
+
+        base, other = (report.read(path) for path in args.compare)
+        report.print_growth(base, other)
+        return 0
     scale = get_scale(args.scale)
     _url, meta, timings = prepare(scale, seed=args.seed, regenerate=args.regenerate)
 
@@ -184,10 +202,20 @@ def main(argv=None):
     vacuum()
     ctx = Context(scale, meta, options, log)
     rows = run_scenarios(ctx, args.only)
+    # Every scale keeps its latest figure of each row beside the output (national.json, ...);
+    # a scale above national shows each row's growth over national's figure (issue 21).
+    results = Path(args.output).parent
+    national = results / "national.json"
+    base = report.read(national) if scale.factor > 1 and national.exists() else None
+    if base:
+        report.add_growth(rows, base)
     doc = report.document(scale=scale, meta=meta, rows=rows, generation=timings)
     if timings:
         doc["data"]["generation_timings_s"] = {k: round(v, 2) for k, v in timings.items()}
     report.write(doc, args.output)
+    merged = report.remember(doc, results / f"{scale.name}.json")
     report.print_report(doc, rows)
-    log(f"bench: results in {args.output}")
+    if base:
+        report.print_growth(base, merged)
+    log(f"bench: results in {args.output} and {results / f'{scale.name}.json'}")
     return 1 if any(row.status == "error" for row in rows) else 0

@@ -280,6 +280,14 @@ class Case(HouseholdAnswers):
             # `search_father = ''` (an empty string has no trigrams, so it reads the whole index
             # and the duplicate check rechecks every name match in the country).
             models.Index(fields=["id"], condition=Q(search_father=""), name="case_no_father_idx"),
+            # The duplicate check's newest children of one sex with the same written name
+            # (selectors/duplicates.py, `_newest_same_names`): a few pages in id order, the birth
+            # year read from the index, however many children the country holds (issue 21).
+            models.Index(
+                fields=["search_compact", "sex", "id"],
+                include=["birth_year"],
+                name="case_compact_sex_id_idx",
+            ),
             GinIndex(fields=["search_digits"], name="case_digits_trgm", opclasses=["gin_trgm_ops"]),
             # The daily recheck of the Labour Law flags reads the few cases due (docs/adr/0035).
             models.Index(

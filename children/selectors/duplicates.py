@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -136,6 +136,39 @@ def _score(probe: Probe, case: Case) -> Candidate:
     return Candidate(case=case, score=score, reasons=reasons)
 
 
+def _could_be_likely(probe: Probe) -> Q:
+    """The cases whose name may be close enough: `_score` can never make the others likely,
+    so leaving them out only frees places among the CANDIDATE_LIMIT best for ones it can.
+
+    Another sex costs 40: at most 40 + 15 + 10 + 5 - 40 = 30 even with the same name, father,
+    birth year and province. Without a father's name, a birth year more than 3 years off costs
+    15: at most 40 + 5 + 5 - 15 = 35. (An ID number is matched apart: it may outweigh both.)
+    The sex is a required choice, so a case always has one."""
+    could = Q()
+    if probe.sex:
+        could &= Q(sex=probe.sex)
+    if probe.birth_year and not probe.father:
+        years = (probe.birth_year - 3, probe.birth_year + 3)
+        could &= Q(birth_year__range=years) | Q(birth_year__isnull=True)
+    return could
+
+
+def _newest_same_names(probe: Probe) -> list[int] | None:
+    """Without a father's name, a child whose name is written the same (joined) has the highest
+    rank there is (similarity 1): when CANDIDATE_LIMIT of them could be likely, they are the
+    candidates, newest first, read from `case_compact_sex_id_idx` in a few pages whatever the
+    size of the country (issue 21). None when there are fewer: the full search decides."""
+    if probe.father or probe.id_number or not probe.compact_name:
+        return None
+    same = (
+        Case.objects.filter(Q(search_compact=probe.compact_name) & _could_be_likely(probe))
+        .order_by("-id")
+        .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+    )
+    pks = list(same)
+    return pks if len(pks) == CANDIDATE_LIMIT else None
+
+
 def find_candidates(probe: Probe, *, exclude_pk: int | None = None) -> list[Candidate]:
     """Every case, in any organisation, that may be the same child, best first."""
     if not probe.name and not probe.id_number:
@@ -169,7 +202,7 @@ def find_candidates(probe: Probe, *, exclude_pk: int | None = None) -> list[Cand
                     | Q(search_father_phonetic=probe.father_phonetic)
                 )
             by_name |= sounds_alike
-        matches |= by_name
+        matches |= by_name & _could_be_likely(probe)
     if probe.id_number:
         matches |= Q(id_number=probe.id_number)
     name_similarity = Greatest(
@@ -179,17 +212,31 @@ def find_candidates(probe: Probe, *, exclude_pk: int | None = None) -> list[Cand
         TrigramSimilarity("search_phonetic", probe.phonetic) * SOUNDS_THE_SAME,
     )
     father_similarity = TrigramSimilarity("search_father", probe.father or "")
-    # The best few are chosen on the narrow rows first; only those are read in full, with their
-    # organisation and both similarities for scoring.
-    best = (
-        Case.objects.filter(matches)
-        .annotate(rank=name_similarity + father_similarity)
-        .order_by("-rank", "-id")
-        .values("pk")[:CANDIDATE_LIMIT]
-    )
+    same_names = _newest_same_names(probe)
+    if same_names is not None:
+        chosen = Case.objects.filter(pk__in=same_names)
+    else:
+        # The best few are chosen on the narrow rows first; only those are read in full, with
+        # their organisation and both similarities for scoring. Without a father's name the
+        # same written name comes first, as in _newest_same_names: its rank is already the
+        # highest, so only its order among other names of similarity 1 changes.
+        order = ["-rank", "-id"]
+        if not probe.father:
+            order.insert(0, "-same_name")
+        best = (
+            Case.objects.filter(matches)
+            .annotate(
+                rank=name_similarity + father_similarity,
+                same_name=ExpressionWrapper(
+                    Q(search_compact=probe.compact_name), output_field=BooleanField()
+                ),
+            )
+            .order_by(*order)
+            .values("pk")[:CANDIDATE_LIMIT]
+        )
+        chosen = Case.objects.filter(pk__in=best)
     queryset = (
-        Case.objects.filter(pk__in=best)
-        .select_related("organisation")
+        chosen.select_related("organisation")
         .annotate(name_similarity=name_similarity, father_similarity=father_similarity)
         .annotate(rank=F("name_similarity") + F("father_similarity"))
         .order_by("-rank", "-id")

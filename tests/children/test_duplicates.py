@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from children.models import Case, CaseLink, TimelineEntry
 from children.models.choices import Documentation, Sex
+from children.selectors import duplicates
 from children.selectors.duplicates import (
     CLOSE_NAME,
     LIKELY,
@@ -225,6 +226,30 @@ def test_unrelated_children_are_not_candidates(register, cw_b):
     register(cw_b, given_name="زهرا", family_name="محمدی", father_name="رضا", sex=Sex.FEMALE)
 
     assert find_candidates(Probe.from_data(identity(given_name="کاوه", family_name="نادری"))) == []
+
+
+def test_children_of_the_other_sex_do_not_crowd_out_a_likely_duplicate(register, cw_b, monkeypatch):
+    monkeypatch.setattr(duplicates, "CANDIDATE_LIMIT", 2)
+    boy = register(cw_b, father_name="")
+    for _ in range(2):  # newer, and the same name: they came first among the candidates
+        register(cw_b, father_name="", sex=Sex.FEMALE)
+
+    found = likely_duplicates(identity(father_name=""))
+
+    assert [c.case.pk for c in found] == [boy.pk]
+
+
+def test_without_a_father_the_newest_children_who_could_be_the_same_are_the_candidates(
+    register, cw_b, monkeypatch
+):
+    monkeypatch.setattr(duplicates, "CANDIDATE_LIMIT", 2)
+    register(cw_b, father_name="")
+    older, newer = (register(cw_b, father_name="") for _ in range(2))
+    register(cw_b, father_name="", birth_date=datetime.date(2004, 5, 1))  # ten years off
+
+    found = find_candidates(Probe.from_data(identity(father_name="")))
+
+    assert {c.case.pk for c in found} == {older.pk, newer.pk}
 
 
 def test_a_case_is_not_its_own_duplicate(register, cw_a, cw_b):
