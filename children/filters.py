@@ -1,13 +1,19 @@
 """django-filter FilterSets for the case list and the encounter list."""
 
+import datetime
+
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from core.formfields import JalaliDateField
+from core.i18n import localised
 from core.models import Province
 from core.persian import to_latin_digits, to_persian_digits
+from core.quickchoices import RowChoiceFilter
 
 from .models import Case, Encounter
 from .models.choices import Activity, CaseStatus, LabourFlag, RiskLevel, Sex
@@ -18,6 +24,32 @@ class JalaliDateFilter(django_filters.DateFilter):
     field_class = JalaliDateField
 
 
+class LocalDayFilter(JalaliDateFilter):
+    """A date-time column on or after (``gte``) or on or before (``lte``) a local day.
+
+    Compared as a range of instants from the day's local midnight, never as the column's local
+    date in SQL: the index that leads with the column then serves it (issue 21). Local midnight
+    is the first instant of the day even on the nights Tehran's clocks moved (until 2022).
+    """
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        try:
+            if self.lookup_expr == "gte":
+                bound = {f"{self.field_name}__gte": _local_midnight(value)}
+            else:
+                next_day = value + datetime.timedelta(days=1)
+                bound = {f"{self.field_name}__lt": _local_midnight(next_day)}
+        except OverflowError:  # a day at the ends of the calendar: compare the local date
+            bound = {f"{self.field_name}__date__{self.lookup_expr}": value}
+        return self.get_method(qs)(**bound)
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _colleagues(request):
     if (
         request is None
@@ -25,14 +57,21 @@ def _colleagues(request):
         or request.user.membership_or_none is None
     ):
         return get_user_model().objects.none()
+    users = get_user_model().objects
+    # API tokens' service accounts are not colleagues (AC-11). Written as NOT EXISTS, not as a
+    # left join filtered on NULL: for that one the planner guessed 25 users kept and read every
+    # user of the country in a nested loop (16 ms at national scale; 1.4 ms this way, issue 21).
+    service_account = users.filter(pk=OuterRef("pk"), api_token__isnull=False)
     return (
-        get_user_model()
-        .objects.filter(
-            membership__organisation_id=request.user.membership.organisation_id,
-            api_token__isnull=True,  # API tokens' service accounts are not colleagues (AC-11)
-        )
+        users.filter(membership__organisation_id=request.user.membership.organisation_id)
+        .exclude(Exists(service_account))
         .order_by("first_name", "last_name")
     )
+
+
+def _user_label(first_name, last_name, username):
+    """What str(user) gives (core.models.User.__str__), from the row."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -70,14 +109,24 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class EncounterFilter(django_filters.FilterSet):
-    date_from = JalaliDateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
-    date_to = JalaliDateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), empty_label=_("All"), queryset=Province.objects.all()
+    date_from = LocalDayFilter(label=_("From"), field_name="occurred_at", lookup_expr="gte")
+    date_to = LocalDayFilter(label=_("To"), field_name="occurred_at", lookup_expr="lte")
+    # Options read as rows and written in Python (core/quickchoices.py): the hotspot page and
+    # the list draw this form on every view (issue 21).
+    province = RowChoiceFilter(
+        label=_("Province"),
+        empty_label=_("All"),
+        queryset=Province.objects.all(),
+        label_fields=("name_fa", "name_en"),
+        label_from_row=localised,
     )
     district = django_filters.CharFilter(label=_("District"), method="filter_district")
-    caseworker = django_filters.ModelChoiceFilter(
-        label=_("Caseworker"), empty_label=_("All"), queryset=_colleagues
+    caseworker = RowChoiceFilter(
+        label=_("Caseworker"),
+        empty_label=_("All"),
+        queryset=_colleagues,
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=_user_label,
     )
     activity = django_filters.ChoiceFilter(
         label=_("Activity"), empty_label=_("All"), choices=Activity.choices
