@@ -13,7 +13,7 @@ from core.formfields import JalaliDateField
 from core.i18n import localised
 from core.models import Province
 from core.persian import to_latin_digits, to_persian_digits
-from core.quickchoices import RowChoiceFilter
+from core.quickchoices import RowChoiceField
 
 from .models import Case, Encounter
 from .models.choices import Activity, CaseStatus, LabourFlag, RiskLevel, Sex
@@ -44,6 +44,13 @@ class LocalDayFilter(JalaliDateFilter):
         except OverflowError:  # a day at the ends of the calendar: compare the local date
             bound = {f"{self.field_name}__date__{self.lookup_expr}": value}
         return self.get_method(qs)(**bound)
+
+
+class RowChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter drawn from rows (core/quickchoices.py); ``label_fields`` and
+    ``label_from_row`` go to its RowChoiceField."""
+
+    field_class = RowChoiceField
 
 
 def _local_midnight(day):
@@ -111,8 +118,8 @@ class CaseFilter(django_filters.FilterSet):
 class EncounterFilter(django_filters.FilterSet):
     date_from = LocalDayFilter(label=_("From"), field_name="occurred_at", lookup_expr="gte")
     date_to = LocalDayFilter(label=_("To"), field_name="occurred_at", lookup_expr="lte")
-    # Options read as rows and written in Python (core/quickchoices.py): the hotspot page and
-    # the list draw this form on every view (issue 21).
+    # Options read as rows and written in Python: the hotspot page and the list draw this form
+    # on every view (issue 21).
     province = RowChoiceFilter(
         label=_("Province"),
         empty_label=_("All"),

@@ -20,7 +20,7 @@ def hotspot_totals(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
     """Per hotspot, busiest first: encounters, anonymous children, last visit (no registered
     children: `with_registered_children` adds them to the rows that are shown)."""
     anonymous_total = sum((F(name) for name in ANONYMOUS_FIELDS.values()), start=0)
-    return list(
+    rows = (
         encounters.values("province_id", "hotspot_key", "province__name_fa", "province__name_en")
         .annotate(
             hotspot=Max("hotspot"),
@@ -32,6 +32,7 @@ def hotspot_totals(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
         )
         .order_by("-encounters", "hotspot_key")
     )
+    return [{**row} for row in rows]
 
 
 def with_registered_children(
