@@ -19,7 +19,7 @@ from ..forms import EncounterForm
 from ..models import ANONYMOUS_FIELDS
 from ..models.choices import AgeBand, Sex
 from ..selectors.cases import cases_visible_to
-from ..selectors.outreach import hotspot_totals, with_registered_children
+from ..selectors.outreach import hotspot_page
 from ..sync.models import SyncItem
 from ..sync.once import ALREADY_SAVED, page_post_once
 
@@ -107,9 +107,6 @@ def hotspots(request):
     encounter_filter = EncounterFilter(
         data, queryset=encounters_visible_to(request.user), request=request
     )
-    encounters = encounter_filter.qs
-    # Busiest first, a page at a time; the registered children are read once for all of them.
-    page = Paginator(hotspot_totals(encounters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = with_registered_children(page.object_list, encounters)
-    context = {"filter": encounter_filter, "page": page, "rows": rows}
+    page = hotspot_page(encounter_filter.qs, request.GET.get("page"), per_page=PAGE_SIZE)
+    context = {"filter": encounter_filter, "page": page, "rows": page.object_list}
     return render(request, "children/hotspots.html", context)

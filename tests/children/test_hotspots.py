@@ -16,7 +16,7 @@ from api.services import token_create
 from children.filters import EncounterFilter
 from children.models import Encounter
 from children.models.choices import Sex
-from children.selectors.outreach import hotspot_summary
+from children.selectors.outreach import hotspot_page, hotspot_summary
 from core.jalali import format_date
 from core.persian import compact
 from tests.factories import province
@@ -227,3 +227,19 @@ def test_the_caseworker_choices_are_the_organisations_people_without_service_acc
 
     assert f'value="{cw_a2.pk}"' in html and f'value="{cw_a.pk}"' in html
     assert f'value="{cw_b.pk}"' not in html and f'value="{token.user.pk}"' not in html
+
+
+def test_the_page_leaves_the_connections_settings_as_it_found_them(cw_a, week_in_the_field):
+    """It reads without parallel workers; the test's transaction goes on with the default."""
+
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = workers()
+    own = Encounter.objects.filter(organisation=cw_a.membership.organisation)
+    page = hotspot_page(own, 1, per_page=25)
+
+    assert len(page.object_list) == 3
+    assert workers() == before
