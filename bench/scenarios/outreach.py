@@ -56,6 +56,6 @@ def outreach(ctx):
         ctx.measure(
             "outreach: hotspot summary",
             lambda: get_ok(client, hotspots_url),
-            note="all of the organisation's encounters, no filter; report only",
+            note="no filter: the page's default of the last 90 days, page 1; report only",
         ),
     ]
