@@ -32,6 +32,8 @@ def _colleagues(request):
             api_token__isnull=True,  # API tokens' service accounts are not colleagues (AC-11)
         )
         .order_by("first_name", "last_name")
+        # Only what an option shows (User.__str__): every list page renders them all.
+        .only("first_name", "last_name", "username")
     )
 
 

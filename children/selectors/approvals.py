@@ -23,6 +23,11 @@ from ..models import ClosureRequest, Consent, Referral
 from ..models.choices import REFERRAL_OPEN_STATES, ConsentScope
 
 LIMIT = 50
+_CASE = ("case__given_name", "case__family_name", "case__case_number")
+
+
+def _person(field: str) -> tuple[str, ...]:
+    return (f"{field}__first_name", f"{field}__last_name", f"{field}__username")
 
 
 def _organisation_id(user: User) -> int | None:
@@ -123,11 +128,28 @@ def approvals_queue(*, user: User) -> dict[str, Any]:
     return {
         "may_approve": has_permission(user, Perm.CASE_APPROVE_CLOSURE)
         or has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE),
-        "closures": closures.select_related("case", "requested_by")[:LIMIT],
+        # Read here with the columns the queue shows: a case row is about sixty columns.
+        "closures": list(
+            closures.select_related("case", "requested_by").only(
+                *("case", "requested_by", "reason", "note", "requested_at", "state"),
+                *_CASE,
+                *_person("requested_by"),
+            )[:LIMIT]
+        ),
         "closures_count": closures_count,
-        "overrides": overrides.select_related(
-            "case", "to_organisation", "service", "sent_by", "override_approved_by"
-        )[:LIMIT],
+        "overrides": list(
+            overrides.select_related(
+                "case", "to_organisation", "service", "sent_by", "override_approved_by"
+            ).only(
+                *("case", "to_organisation", "service", "sent_by", "override_approved_by"),
+                *("state", "sent_at", "consent_override_reason", "override_approved_at"),
+                *_CASE,
+                *("to_organisation__name_fa", "to_organisation__name_en"),
+                *("service__name_fa", "service__name_en"),
+                *_person("sent_by"),
+                *_person("override_approved_by"),
+            )[:LIMIT]
+        ),
         "overrides_count": overrides_count,
         # What waits for this user's decision (the badge), not what they asked for themselves.
         "approvals_count": closures_mine.count() + overrides_mine.count(),
