@@ -125,7 +125,9 @@ class Sampler:
             if landmarks[label]:
                 lines.append(f"      {landmarks[label] * per_call:7.1f}  {label}")
         outside = self.samples - landmarks[LANDMARKS[0][0]]
-        lines.append(f"      {outside * per_call:7.1f}  outside the view (middleware, handler, client)")
+        lines.append(
+            f"      {outside * per_call:7.1f}  outside the view (middleware, handler, client)"
+        )
         lines.append("    project functions by inclusive time (ms a request):")
         # Leave out the middleware chain and wrappers that hold (nearly) every sample.
         chain = [key for key, count in functions.items() if count >= 0.97 * self.samples]

@@ -41,7 +41,7 @@ def render_select(widget: dict[str, Any]) -> str:
         for option in group_choices:
             out.append(
                 f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f'{_attrs(option["attrs"])}>{conditional_escape(option["label"])}</option>\n'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
             )
         if group_name:
             out.append("\n  </optgroup>")

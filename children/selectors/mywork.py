@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.models import User
@@ -63,8 +64,9 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
             )
             .order_by("due_on", "id")[:LIMIT]
         ),
-        "follow_ups_count": follow_ups.count(),
-        "overdue_count": follow_ups.filter(due_on__lt=today).count(),
+        **follow_ups.aggregate(
+            follow_ups_count=Count("pk"), overdue_count=Count("pk", filter=Q(due_on__lt=today))
+        ),
         "incoming": list(
             incoming.select_related("from_organisation", "service")
             .only(

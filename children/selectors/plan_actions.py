@@ -4,7 +4,7 @@ for whose target date is within the coming week or has passed (issue 20)."""
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.models import User
@@ -52,8 +52,9 @@ def plan_actions_section(*, user: User, today: datetime.date | None = None) -> d
                 *("service__name_fa", "service__name_en"),
             )[:LIMIT]
         ),
-        "count": actions.count(),
-        "overdue_count": actions.filter(target_date__lt=today).count(),
+        **actions.aggregate(
+            count=Count("pk"), overdue_count=Count("pk", filter=Q(target_date__lt=today))
+        ),
         "can_mark_done": has_permission(user, Perm.CASE_EDIT),
     }
 

@@ -14,7 +14,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.permissions import Perm, has_permission
@@ -87,8 +87,10 @@ def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> 
             )
             .order_by("complete_by", "pk")[:LIMIT]
         ),
-        "completion_count": completion.count(),
-        "completion_overdue_count": completion.filter(complete_by__lt=today).count(),
+        **completion.aggregate(
+            completion_count=Count("pk"),
+            completion_overdue_count=Count("pk", filter=Q(complete_by__lt=today)),
+        ),
         "soon_days": settings.REFERRAL_COMPLETION_SOON_DAYS,
     }
 

@@ -43,4 +43,4 @@ def test_selects_render_as_django_renders_them(language, data):
         ours = _render_all(FormRenderer(), data)
         django = _render_all(DjangoTemplates(), data)
     assert ours == django
-    assert 'selected>Two</option>' in "".join(ours) or data is None
+    assert "selected>Two</option>" in "".join(ours) or data is None
