@@ -90,11 +90,19 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Risk level"), empty_label=_("All"), choices=RiskLevel.choices
     )
     sex = django_filters.ChoiceFilter(label=_("Sex"), empty_label=_("All"), choices=Sex.choices)
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), empty_label=_("All"), queryset=Province.objects.all()
+    province = RowChoiceFilter(
+        label=_("Province"),
+        empty_label=_("All"),
+        queryset=Province.objects.all(),
+        label_fields=("name_fa", "name_en"),
+        label_from_row=localised,
     )
-    assigned_to = django_filters.ModelChoiceFilter(
-        label=_("Caseworker"), empty_label=_("All"), queryset=_colleagues
+    assigned_to = RowChoiceFilter(
+        label=_("Caseworker"),
+        empty_label=_("All"),
+        queryset=_colleagues,
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=_user_label,
     )
     # The stored flags (children/labour_law.py, docs/adr/0035): a column, not the rules in SQL.
     labour_flag = django_filters.ChoiceFilter(

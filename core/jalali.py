@@ -161,9 +161,16 @@ def format_date(value: datetime.date | None, lang: str | None = None) -> str:
         return ""
     day = _local_date(value)
     if is_persian(lang):
-        j = jdatetime.date.fromgregorian(date=day)
-        return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
+        return _persian_day(day)
     return day.isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _persian_day(day: datetime.date) -> str:
+    # A list shows the same few hundred days on every row and every request: convert each once
+    # per process (issue 21; the conversion and digit mapping cost more than the rest of a row).
+    j = jdatetime.date.fromgregorian(date=day)
+    return to_persian_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
 
 
 def format_datetime(value: datetime.date | None, lang: str | None = None) -> str:

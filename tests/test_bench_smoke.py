@@ -69,3 +69,26 @@ def test_the_bench_times_search_on_a_session_opened_after_vacuum():
 
     assert timed_by != vacuumed_by
     assert threshold == "0.4"
+
+
+def test_the_page_profiler_runs_on_the_tiny_bench():
+    """`python -m bench.profile_pages` (issue 21) on the tiny bench database the first test
+    made: every page answers and is profiled. Skipped when that database is not there yet."""
+    from bench import db
+
+    url = db.bench_database_url(os.environ.get("DATABASE_URL") or db.DEFAULT_DATABASE_URL, "tiny")
+    if not db.database_exists(url):
+        pytest.skip("no tiny bench database yet (the bench smoke test makes it)")
+    command = [sys.executable, "-m", "bench.profile_pages", "--calls", "1", "--top", "3"]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert result.stdout.count("app CPU") == 7
+    assert "self time by area" in result.stdout

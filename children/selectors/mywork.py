@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.models import User
@@ -11,6 +12,16 @@ from core.permissions import Perm, has_permission
 from ..models import Case, FollowUp, Referral
 
 LIMIT = 50
+
+# The columns the page shows. The lists join wide rows (a case has about sixty columns, an
+# organisation thirty): reading and building only these is most of what "My work" costs
+# (docs/performance.md, issue 21). A name is both language columns; a person is their names.
+_PERSON = ("first_name", "last_name", "username")
+_NAMES = ("name_fa", "name_en")
+
+
+def _related(prefix: str, fields: tuple[str, ...]) -> list[str]:
+    return [f"{prefix}__{field}" for field in fields]
 
 
 def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]:
@@ -34,22 +45,61 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
         unseen = unseen.filter(assigned_to=user)
         outgoing = outgoing.filter(case__assigned_to=user)
 
+    # Lists are read here, once, not lazily by the template.
+    case_name = ("given_name", "family_name")
+    referral = ("case", "service", "state", "answer_due_at", "sent_at")
     return {
         "today": today,
         "whole_organisation": whole_organisation,
-        "follow_ups": follow_ups.select_related("case", "responsible").order_by("due_on", "id")[
-            :LIMIT
-        ],
-        "follow_ups_count": follow_ups.count(),
-        "overdue_count": follow_ups.filter(due_on__lt=today).count(),
-        "incoming": incoming.select_related("from_organisation", "service").order_by(
-            "answer_due_at"
-        )[:LIMIT],
+        "follow_ups": list(
+            follow_ups.select_related("case", "responsible")
+            .only(
+                "case",
+                "responsible",
+                "due_on",
+                "kind",
+                "status",
+                *_related("case", case_name),
+                *_related("responsible", _PERSON),
+            )
+            .order_by("due_on", "id")[:LIMIT]
+        ),
+        **follow_ups.aggregate(
+            follow_ups_count=Count("pk"), overdue_count=Count("pk", filter=Q(due_on__lt=today))
+        ),
+        "incoming": list(
+            incoming.select_related("from_organisation", "service")
+            .only(
+                *referral,
+                "from_organisation",
+                *_related("from_organisation", _NAMES),
+                *_related("service", _NAMES),
+            )
+            .order_by("answer_due_at")[:LIMIT]
+        ),
         "incoming_count": incoming.count(),
-        "outgoing": outgoing.select_related("to_organisation", "service", "case").order_by(
-            "answer_due_at"
-        )[:LIMIT],
+        "outgoing": list(
+            outgoing.select_related("to_organisation", "service", "case")
+            .only(
+                *referral,
+                "to_organisation",
+                *_related("to_organisation", _NAMES),
+                *_related("service", _NAMES),
+                *_related("case", case_name),
+            )
+            .order_by("answer_due_at")[:LIMIT]
+        ),
         "outgoing_count": outgoing.count(),
-        "unseen": unseen.select_related("assigned_to").order_by("last_contact_on", "id")[:LIMIT],
+        "unseen": list(
+            unseen.select_related("assigned_to")
+            .only(
+                "case_number",
+                "last_contact_on",
+                "assigned_to",
+                *case_name,
+                *_related("assigned_to", _PERSON),
+            )
+            .order_by("last_contact_on", "id")[:LIMIT]
+        ),
         "unseen_count": unseen.count(),
     }

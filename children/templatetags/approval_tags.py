@@ -8,7 +8,7 @@ draw the navigation pay for the two counts (none at all for a user who decides n
 
 from django import template
 
-from ..selectors.approvals import approvals_count
+from ..selectors.approvals import WAITING_ON_REQUEST, approvals_count
 
 register = template.Library()
 
@@ -20,8 +20,8 @@ def approvals_waiting(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     # Counted once per request, however many times the page asks.
-    cached = getattr(request, "_approvals_waiting", None)
+    cached = getattr(request, WAITING_ON_REQUEST, None)
     if cached is None:
         cached = approvals_count(user=user)
-        request._approvals_waiting = cached
+        setattr(request, WAITING_ON_REQUEST, cached)
     return cached

@@ -94,6 +94,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with selects written in Python (core/forms_renderer.py, issue 21).
+FORM_RENDERER = "core.forms_renderer.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/koodak")}
 # Reconnect after a PostgreSQL restart without restarting the web process (RE-05).
