@@ -166,6 +166,8 @@ def pages(fixtures):
         ("manager: my work", manager, [reverse("children:my_work")]),
         ("manager: case list", manager, [reverse("children:case_list")]),
         ("manager: referral inbox", manager, [reverse("children:referral_inbox")]),
+        ("manager: hotspot summary", manager, [reverse("children:hotspots")]),
+        ("manager: organisation dashboard", manager, [reverse("reports:organisation_dashboard")]),
     ]
 
 

@@ -17,7 +17,8 @@ def hotspot_summary(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
     A hotspot is a normalised place name within a province; the city and district shown are
     the latest written for it.
     """
-    return _with_registered_children(_hotspot_totals(encounters), encounters)
+    with _serial_plans(encounters.db):
+        return _with_registered_children(_hotspot_totals(encounters), encounters)
 
 
 def hotspot_page(encounters: QuerySet[Encounter], number: Any, *, per_page: int) -> "Page[Any]":
