@@ -17,9 +17,10 @@ The rule, in one place for dashboards, reports, exports and the API:
    "*" is 5 or more. Rule 2 alone can leave a hidden count with one possible value (12 = 10 +
    "<5" + "<5" makes both 1; 18 = 10 + "<5" + "<5" makes both 4). So each "<5" must have a
    second table, equal in every shown figure and relation and within those bounds, in which it
-   is one more or one less (`_State.can_move`); where none is found, one more figure is hidden
-   near it (`_State.widen`, then rule 2 again) until one is. Zeros are never hidden: "*" is
-   never 1 to 4, so a hidden zero could not move and would protect nothing.
+   is one more or one less (`_State.can_move`). Where none is found, the figures still shown
+   that such a change would move are hidden (`_State.room_by_hiding`), and the change found is
+   the proof. Zeros are never hidden: "*" is never 1 to 4, so a hidden zero could not move and
+   would protect nothing. (docs/adr/0005, update of 2026-12-06.)
 
 A figure is addressed by a hashable key (usually a tuple); `protect` takes the raw counts and
 the relations and answers a new mapping in which hidden counts are replaced by the markers.
@@ -36,7 +37,7 @@ SUPPRESSED = "<5"  # a count from 1 to 4
 HIDDEN = "*"  # a complementary cell, hidden so that a total cannot reveal a small count
 # How far the search for a second table consistent with what is shown may go, per figure and
 # direction, before the figure counts as exposed (and one more figure is hidden beside it).
-SEARCH_STEPS = 5000
+SEARCH_STEPS = 300
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +93,16 @@ def protect(counts, relations=(), fixed=None):
     # Hiding more never pins what could move, so each count is settled once, in a fixed order.
     for key in sorted((key for key in primary if key in by_member), key=str):
         while not state.can_move(key):
-            extra = state.room_by_hiding(key) or state.widen(key)
-            if not extra:
+            extra = state.room_by_hiding(key)
+            if extra is None:
+                extra = state.widen(key)
+            if extra is None:
                 # Every figure linked to it is hidden already: the table is too small to
                 # publish at this detail. Logged without figure or key, so it can be merged.
                 logger.warning("suppression: a small count cannot be protected in this table")
                 break
+            if not extra:
+                break  # that search found room among the hidden figures alone
             hidden.update(extra)
             state.complement({index for k in extra for index, _sign in by_member[k]})
 
@@ -168,8 +173,9 @@ class _State:
 
     def room_by_hiding(self, key):
         """The figures still shown to hide so that `key` can move: those of the first change
-        found (as in `can_move`) that may also move figures still shown, each shown figure
-        tried after every hidden one and the smallest first. None when none is found."""
+        found by the search of `can_move` when it may also move figures still shown (each tried
+        after every hidden one; parts before totals, smaller values first). An empty list when
+        the change needs no new figure; None when no change is found."""
         for step in (1, -1):
             change = self._search(key, step, hide=True)
             if change:
@@ -177,11 +183,11 @@ class _State:
         return None
 
     def widen(self, key):
-        """[A figure to hide] near the small count `key`, when no change found by
-        `room_by_hiding` was within reach: the nearest figures first: the relations of `key`, then those of the hidden figures
-        they hold, and so on. Among the nearest, the smallest non-zero part still shown, else
-        the smallest such total (totals are kept shown where a part will do). None when no
-        figure linked to `key` through hidden ones can be hidden.
+        """[one figure to hide] near the small count `key`, for when `room_by_hiding` found no
+        change within its steps. The nearest figures first: the relations of `key`, then those
+        of the hidden figures they hold, and so on; among the nearest, the smallest non-zero
+        part still shown, else the smallest such total. None when every figure linked to `key`
+        through hidden ones is hidden, zero or decided elsewhere.
         """
         seen, layer = {key}, [key]
         while layer:
@@ -191,12 +197,12 @@ class _State:
                 candidates = {k for group in members for k in group if self._shown(k)}
                 if candidates:
                     return [min(candidates, key=lambda k: (self.values[k], str(k)))]
-            layer = [
-                k
-                for r in relations
-                for k in r.members()
-                if k in self.hidden and k not in seen and not seen.add(k)
-            ]
+            layer = list(
+                dict.fromkeys(
+                    k for r in relations for k in r.members() if k in self.hidden and k not in seen
+                )
+            )
+            seen.update(layer)
         return None
 
     def bounds(self, key):
@@ -289,6 +295,8 @@ class _State:
                     return False
                 if choices is None or len(found) < len(choices):
                     best, choices = index, found
+                    if len(found) == 1:
+                        break  # forced: no relation can have fewer ways
             for k, d in order(best, choices):
                 apply(k, d)
                 if solve():

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..periods import Period
 
 # One additive relation between figures: a total's key and the keys of its parts.
-Relation = tuple[str, list[str]]
+Relation = tuple[str, Sequence[str | suppression.Minus]]
 
 ALL = "all"  # the national total in a province position
 UNRECORDED = 0  # cases and encounters without a province
