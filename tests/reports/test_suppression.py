@@ -70,8 +70,9 @@ def test_the_attacker_reconstructs_what_the_old_rule_left():
 
 
 def test_a_small_cell_pinned_across_a_row_and_a_column_gets_room():
-    """Row r1 hides 1 and 9, column c2 hides the 9 and the 1 below it: the 1s sum to what the
-    totals leave, but 9 - 1 ... only the rectangle's alternating move can shift them."""
+    """Two 1s in different rows and columns, each beside larger cells: whatever complements are
+    hidden, the rows, the columns and the grand total together must leave each 1 room to move
+    (a reader solves all the relations at once, not one at a time)."""
     rows, columns = ["r1", "r2", "r3"], ["c1", "c2", "c3"]
     cells = {("r1", "c1"): 1, ("r1", "c2"): 9, ("r1", "c3"): 6}
     cells |= {("r2", "c1"): 7, ("r2", "c2"): 1, ("r2", "c3"): 8}
