@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..periods import Period
 
 # One additive relation between figures: a total's key and the keys of its parts.
-Relation = tuple[str, list[str]]
+Relation = tuple[str, Sequence[str | suppression.Minus]]
 
 ALL = "all"  # the national total in a province position
 UNRECORDED = 0  # cases and encounters without a province
@@ -159,13 +159,17 @@ def _relations(province_keys: Sequence[int | str]) -> list[Relation]:
             (_key(measure, ALL), [_key(measure, province) for province in province_keys])
         )
     # Open at the end = open at the start + registered - closed: with the start known from the
-    # cube before, three of the four would give the fourth away. (The sign does not matter to
-    # the rule: a relation with one hidden member is solvable whatever its signs.)
+    # cube before, three of the four would give the fourth away. The sign matters to the check
+    # that no small count is pinned (reports.suppression, rule 4), so closures are subtracted.
     for place in places:
         relations.append(
             (
                 _key("active", place),
-                [_key("registered", place), _key("closed", place), _key(START, place)],
+                [
+                    _key("registered", place),
+                    suppression.Minus(_key("closed", place)),
+                    _key(START, place),
+                ],
             )
         )
     for measure, dimensions in BREAKDOWNS.items():

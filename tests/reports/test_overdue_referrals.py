@@ -9,7 +9,10 @@ from django.utils import timezone
 
 from core.permissions import Role
 from reports.selectors.overdue_referrals import overdue_referrals
+from reports.suppression import SUPPRESSED
 from tests.factories import CaseFactory, OrganisationFactory, ReferralFactory, member, province
+
+from .disclosure import pinned
 
 URL = "reports:overdue_referrals"
 
@@ -99,3 +102,27 @@ def test_the_dashboard_links_to_the_page(client_as, min_officer):
 def test_organisations_and_administrators_are_refused(client_as, request, who):
     user = request.getfixturevalue(who)
     assert client_as(user).get(reverse(URL)).status_code == 403
+
+
+def test_a_reader_cannot_work_out_two_small_counts_from_the_page(client_as, min_officer, db):
+    """Two organisations with one overdue referral each beside one with ten: 12 - 10 leaves 2 for
+    two "<5" cells, each of which is 1 to 4, so each would be exactly 1 (AC-08)."""
+    helpers = [OrganisationFactory(name_en=f"Helper {n}") for n in range(3)]
+    for organisation, count in zip(helpers, (1, 1, 10), strict=True):
+        _overdue(organisation, "razavi-khorasan", count)
+    _overdue(helpers[2], "tehran", 8)
+
+    response = client_as(min_officer).get(reverse(URL))
+
+    figures = response.context["figures"]
+    result, relations = {("nation",): figures["total"]}, []
+    for section in figures["provinces"]:
+        parts = [
+            ("cell", section["province"].pk, row["organisation"].pk) for row in section["rows"]
+        ]
+        result |= {("province", section["province"].pk): section["total"]}
+        result |= {key: row["count"] for key, row in zip(parts, section["rows"], strict=True)}
+        relations.append((("province", section["province"].pk), parts))
+    relations.append((("nation",), [total for total, _parts in relations]))
+    assert pinned(result, relations) == {}
+    assert list(result.values()).count(SUPPRESSED) == 2
