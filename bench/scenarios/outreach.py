@@ -15,7 +15,8 @@ from . import ScenarioError, get_ok, scenario
 def outreach(ctx):
     """POST the encounter form as the large organisation's caseworker: yesterday at a Tehran
     crossroads, two registered children met, five counted anonymously; then the encounter list
-    and the hotspot summary of the organisation's encounters (no target set for those two)."""
+    and the hotspot summary of the organisation's encounters (issue 21: under 150 ms; the save and the
+    list have no target)."""
     fixtures = ctx.fixtures
     client = ctx.client(fixtures["big_org_caseworker_id"])
     url = reverse("children:encounter_create")
@@ -56,6 +57,7 @@ def outreach(ctx):
         ctx.measure(
             "outreach: hotspot summary",
             lambda: get_ok(client, hotspots_url),
-            note="no filter: the page's default of the last 90 days, page 1; report only",
+            target=0.150,  # issue 21
+            note="no filter: the page's default of the last 90 days, page 1",
         ),
     ]
