@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    Q,
-)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +30,7 @@ from core.jalali import (
 from core.models import User
 from core.permissions import Perm, Role, check_permission
 from core.persian import to_persian_digits
+from ngos.models import Membership
 
 DEFAULT_PERIOD = "90d"
 DEFAULT_DAYS = 90
@@ -181,17 +179,15 @@ def caseload(organisation_id: int) -> dict[str, Any]:
         row["total"] = sum(row["counts"])
     risk_totals = [sum(grid[s][r] for s in statuses) for r in risks]
 
-    # Active caseworkers with no open case are listed too: the manager sees who has room.
+    # Active caseworkers with no open case are listed too: the manager sees who has room. Their
+    # ids are read first: the two conditions OR-ed in one query read every user of the country
+    # (issue 21, a page about one organisation should not grow with the nation).
+    room = Membership.objects.filter(
+        organisation_id=organisation_id, role=Role.CASEWORKER, user__is_active=True
+    ).values_list("user_id", flat=True)
     people = (
         get_user_model()
-        .objects.filter(
-            Q(pk__in=list(workers))
-            | Q(
-                membership__organisation_id=organisation_id,
-                membership__role=Role.CASEWORKER,
-                is_active=True,
-            )
-        )
+        .objects.filter(pk__in={*workers, *room})
         .order_by("first_name", "last_name", "username")
     )
     per_caseworker = [
