@@ -90,5 +90,5 @@ def test_the_page_profiler_runs_on_the_tiny_bench():
     )
 
     assert result.returncode == 0, result.stderr[-4000:]
-    assert result.stdout.count("app CPU") == 7
+    assert result.stdout.count("app CPU") == 9
     assert "self time by area" in result.stdout
