@@ -75,6 +75,7 @@ REFERRAL_COLUMNS = [
 FOLLOWUP_COLUMNS = [
     "id",
     "case_id",
+    "organisation_id",
     "due_on",
     "kind",
     "responsible_id",
@@ -407,6 +408,7 @@ class ActivityRows:
             return (
                 followup_id,
                 index + 1,
+                self.cases.org[index],
                 due,
                 kind,
                 responsible,

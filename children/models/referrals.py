@@ -265,6 +265,13 @@ class FollowUp(models.Model):
     """A scheduled visit or check. Overdue when the date passes without an outcome."""
 
     case = models.ForeignKey("children.Case", on_delete=models.CASCADE, related_name="follow_ups")
+    # The case's organisation, copied so that an organisation's follow-ups are found without
+    # reading its cases: "My work" and the dashboards then cost what the organisation's data
+    # costs, not the nation's (issue 21). Set from the case on save; a transfer moves it with
+    # the case (children/services/transfers.py).
+    organisation = models.ForeignKey(
+        "ngos.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     due_on = models.DateField(_("due date"))
     kind = models.CharField(_("type"), max_length=16, choices=FollowUpKind.choices)
     responsible = models.ForeignKey(
@@ -299,18 +306,24 @@ class FollowUp(models.Model):
                 fields=["responsible", "status", "due_on"], name="followup_worker_due_idx"
             ),
             models.Index(fields=["status", "due_on"], name="followup_due_idx"),
+            # An organisation's pending follow-ups in due order ("My work", the digest).
+            models.Index(
+                fields=["organisation", "due_on", "id"],
+                condition=Q(status="scheduled"),
+                name="followup_org_pending_idx",
+            ),
             # "My work" counts an organisation's pending follow-ups through its cases.
             models.Index(
                 fields=["case", "due_on"],
                 condition=Q(status="scheduled"),
                 name="followup_pending_case_idx",
             ),
-            # The organisation dashboard's follow-up figures, probed case by case: with the
-            # outcome's columns included the probe never reads the table (issue 21).
+            # The organisation dashboard's follow-up figures: with the outcome's columns
+            # included they are read from the index alone (issue 21).
             models.Index(
-                fields=["case", "due_on"],
+                fields=["organisation", "due_on"],
                 include=["status", "completed_at", "id"],
-                name="followup_case_due_idx",
+                name="followup_org_due_idx",
             ),
         ]
         constraints = [
@@ -322,6 +335,11 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.case_id} · {self.kind} · {self.due_on}"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None and self.case_id is not None:
+            self.organisation_id = self.case.organisation_id
+        super().save(*args, **kwargs)
 
     @property
     def is_overdue(self):

@@ -35,7 +35,7 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
     whole_organisation = has_permission(user, Perm.CASE_REASSIGN)
 
     follow_ups = FollowUp.objects.pending().filter(
-        case__organisation_id=organisation_id, due_on__lte=today
+        organisation_id=organisation_id, due_on__lte=today
     )
     unseen = Case.objects.unseen(today).filter(organisation_id=organisation_id)
     incoming = Referral.objects.awaiting_answer().filter(to_organisation_id=organisation_id)

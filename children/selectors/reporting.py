@@ -17,9 +17,8 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Aggregate, BooleanField, Count, DurationField, F, Func, Q, QuerySet
+from django.db.models import Aggregate, Count, DurationField, F, Q, QuerySet
 
 from ..models import Case, Encounter, FollowUp, Referral
 from ..models.choices import (
@@ -68,14 +67,6 @@ __all__ = [
     "referral_month_rows",
     "registration_counts",
 ]
-
-
-class EqualsAny(Func):
-    """`column = ANY(array)`, true when the column's value is in the array."""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
 
 
 class Median(Aggregate):
@@ -186,16 +177,11 @@ def follow_up_counts(
     due_in_period = Q(due_on__gte=first, due_on__lte=last)
     overdue = Q(status=FollowUpStatus.SCHEDULED, due_on__lt=today)
     done = Q(status=FollowUpStatus.DONE)
-    # Follow-ups carry no organisation: pick them by the organisation's case ids. As an array
-    # (`= ANY(ARRAY(...))`) PostgreSQL probes the case_id index once per case; as a join it
-    # chose to scan every follow-up in the country (2.5x slower for the largest organisation).
-    # Each probe reads followup_case_due_idx alone (it carries the outcome's columns); the ids
-    # come unsorted from case_org_id_idx, since the array's order does not matter.
-    case_ids = ArraySubquery(
-        Case.objects.filter(organisation_id=organisation_id).order_by().values("id")
-    )
+    # By the organisation copied onto each follow-up: followup_org_due_idx carries the
+    # outcome's columns, so the period's and the overdue ones are read from the index alone,
+    # whatever the size of the nation (issue 21).
     return (
-        FollowUp.objects.filter(EqualsAny(F("case_id"), case_ids))
+        FollowUp.objects.filter(organisation_id=organisation_id)
         .filter(due_in_period | overdue)
         .aggregate(
             due=Count("id", filter=due_in_period),
@@ -235,7 +221,7 @@ def backlog_follow_ups(
     """Follow-ups of the organisation's cases due by ``last_day`` and without an outcome at
     ``week_end`` (scheduled still, or done or missed only after it); oldest first."""
     return (
-        FollowUp.objects.filter(case__organisation=organisation, due_on__lte=last_day)
+        FollowUp.objects.filter(organisation=organisation, due_on__lte=last_day)
         .filter(
             Q(status=FollowUpStatus.SCHEDULED)
             | Q(completed_at__gte=week_end, status__in=[FollowUpStatus.DONE, FollowUpStatus.MISSED])

@@ -337,6 +337,8 @@ def transfer_accept(*, by: User, transfer: CaseTransfer, assigned_to: User) -> C
     followups = FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).update(
         responsible=assigned_to
     )
+    # Every follow-up goes with the case, done ones too: its history is the receiver's now.
+    FollowUp.objects.filter(case=case).update(organisation=receiver)
     actions = PlanAction.objects.filter(
         goal__case=case, status__in=[PlanStatus.PLANNED, PlanStatus.IN_PROGRESS]
     ).update(responsible=assigned_to)

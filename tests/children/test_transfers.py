@@ -631,3 +631,17 @@ def test_a_likely_duplicate_at_another_organisation_is_not_shown_to_the_receiver
     page = client_as(mgr_b).get(reverse("children:transfer_detail", args=[pending.pk]))
     assert page.context["already_here"] == []
     assert b'data-testid="transfer-already-here"' not in page.content
+
+
+def test_the_follow_ups_move_with_the_case(pending, child, cw_a, mgr_b, cw_b, org_b):
+    """Each follow-up carries its case's organisation (for "My work"): all of them move."""
+    services.followup_schedule(
+        by=cw_a, case=child, due_on=timezone.localdate(), kind="home_visit", responsible=cw_a
+    )
+    assert set(FollowUp.objects.filter(case=child).values_list("organisation", flat=True)) == {
+        child.organisation_id
+    }
+    transfer_accept(by=mgr_b, transfer=pending, assigned_to=cw_b)
+    assert set(FollowUp.objects.filter(case=child).values_list("organisation", flat=True)) == {
+        org_b.pk
+    }
