@@ -13,11 +13,9 @@ from children.models.choices import (
     CaseStatus,
     ConsentGiver,
     ConsentScope,
-    Documentation,
-    Nationality,
 )
 from core.permissions import Role
-from tests.children.conftest import identity
+from tests.browser.children import reza
 from tests.factories import OrganisationFactory, member
 
 from .journeys import SERIOUS
@@ -37,16 +35,7 @@ def waiting(transactional_db):
     case = services.case_register(
         by=worker,
         organisation=organisation,
-        data=identity(
-            given_name="رضا",
-            family_name="احمدی",
-            father_name="محمود",
-            birth_date=datetime.date(2012, 6, 1),
-            nationality=Nationality.IRANIAN,
-            documentation=Documentation.UNDOCUMENTED,
-            languages=["persian"],
-            district="۹",
-        ),
+        data=reza(),
         consent={
             "given_by": ConsentGiver.GUARDIAN,
             "given_by_name": "",

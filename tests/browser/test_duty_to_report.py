@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from children import services
 from children.models import ReportAlert
-from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality
+from children.models.choices import ConsentGiver, ConsentScope
 from core.permissions import Role
-from tests.children.conftest import identity
+from tests.browser.children import reza
 from tests.factories import OrganisationFactory, member
 
 from .signing_in import sign_in
@@ -28,15 +28,7 @@ def alert(transactional_db):
     case = services.case_register(
         by=worker,
         organisation=organisation,
-        data=identity(
-            given_name="رضا",
-            family_name="احمدی",
-            father_name="محمود",
-            birth_date=datetime.date(2012, 6, 1),
-            nationality=Nationality.IRANIAN,
-            documentation=Documentation.UNDOCUMENTED,
-            languages=["persian"],
-            district="۹",
+        data=reza(
             protection_concerns=["sexual_abuse"],
         ),
         consent={

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from children import services
 from children.models import Referral
-from children.models.choices import ConsentGiver, ConsentScope, Documentation, Nationality
+from children.models.choices import ConsentGiver, ConsentScope
 from core.permissions import Role
 from ngos.models import ServiceOffering
 from ngos.reference import ensure_services
+from tests.browser.children import amirhossein
 from tests.browser.signing_in import sign_in
-from tests.children.conftest import identity
 from tests.factories import OrganisationFactory, member, province
 
 pytestmark = pytest.mark.browser
@@ -41,18 +41,7 @@ def cast(transactional_db):
     case = services.case_register(
         by=worker_a,
         organisation=org_a,
-        data=identity(
-            given_name="امیرحسین",
-            family_name="کریمی",
-            father_name="غلامعباس",
-            birth_date=datetime.date(2014, 3, 25),
-            nationality=Nationality.IRANIAN,
-            documentation=Documentation.NATIONAL_ID,
-            id_number="0012345679",
-            languages=["persian"],
-            district="خاوران",
-            phone="09121234567",
-        ),
+        data=amirhossein(),
         consent={
             "given_by": ConsentGiver.GUARDIAN,
             "given_by_name": "مادر",
