@@ -81,6 +81,27 @@ def _user_label(first_name, last_name, username):
     return f"{first_name} {last_name}".strip() or username
 
 
+def _province_filter():
+    return RowChoiceFilter(
+        label=_("Province"),
+        empty_label=_("All"),
+        queryset=Province.objects.all(),
+        label_fields=("name_fa", "name_en"),
+        label_from_row=localised,
+    )
+
+
+def _caseworker_filter():
+    """The user's colleagues (service accounts left out), drawn from rows."""
+    return RowChoiceFilter(
+        label=_("Caseworker"),
+        empty_label=_("All"),
+        queryset=_colleagues,
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=_user_label,
+    )
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(
@@ -90,20 +111,8 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Risk level"), empty_label=_("All"), choices=RiskLevel.choices
     )
     sex = django_filters.ChoiceFilter(label=_("Sex"), empty_label=_("All"), choices=Sex.choices)
-    province = RowChoiceFilter(
-        label=_("Province"),
-        empty_label=_("All"),
-        queryset=Province.objects.all(),
-        label_fields=("name_fa", "name_en"),
-        label_from_row=localised,
-    )
-    assigned_to = RowChoiceFilter(
-        label=_("Caseworker"),
-        empty_label=_("All"),
-        queryset=_colleagues,
-        label_fields=("first_name", "last_name", "username"),
-        label_from_row=_user_label,
-    )
+    province = _province_filter()
+    assigned_to = _caseworker_filter()
     # The stored flags (children/labour_law.py, docs/adr/0035): a column, not the rules in SQL.
     labour_flag = django_filters.ChoiceFilter(
         label=_("Labour Law"),
@@ -128,21 +137,9 @@ class EncounterFilter(django_filters.FilterSet):
     date_to = LocalDayFilter(label=_("To"), field_name="occurred_at", lookup_expr="lte")
     # Options read as rows and written in Python: the hotspot page and the list draw this form
     # on every view (issue 21).
-    province = RowChoiceFilter(
-        label=_("Province"),
-        empty_label=_("All"),
-        queryset=Province.objects.all(),
-        label_fields=("name_fa", "name_en"),
-        label_from_row=localised,
-    )
+    province = _province_filter()
     district = django_filters.CharFilter(label=_("District"), method="filter_district")
-    caseworker = RowChoiceFilter(
-        label=_("Caseworker"),
-        empty_label=_("All"),
-        queryset=_colleagues,
-        label_fields=("first_name", "last_name", "username"),
-        label_from_row=_user_label,
-    )
+    caseworker = _caseworker_filter()
     activity = django_filters.ChoiceFilter(
         label=_("Activity"), empty_label=_("All"), choices=Activity.choices
     )
