@@ -146,6 +146,7 @@ def backend_cpu(pid):
 
 
 def pages(fixtures):
+    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
     from children.models import Case
@@ -158,7 +159,24 @@ def pages(fixtures):
     )
     cases = [reverse("children:case_detail", args=[pk]) for pk in case_ids]
     caseworker, manager = fixtures["big_org_caseworker_id"], fixtures["big_org_manager_id"]
+    officer = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__role="ministry_officer",
+            membership__province__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return [
+        # Almost nothing but the layout: the floor under every page.
+        (
+            "caseworker: the layout alone (password change)",
+            caseworker,
+            [reverse("password_change")],
+        ),
         ("caseworker: my work", caseworker, [reverse("children:my_work")]),
         ("caseworker: case search", caseworker, [reverse("children:case_list") + "?q=محمد"]),
         ("caseworker: case page", caseworker, cases),
@@ -168,7 +186,39 @@ def pages(fixtures):
         ("manager: referral inbox", manager, [reverse("children:referral_inbox")]),
         ("manager: hotspot summary", manager, [reverse("children:hotspots")]),
         ("manager: organisation dashboard", manager, [reverse("reports:organisation_dashboard")]),
+        ("officer: ministry dashboard", officer, [reverse("reports:national_dashboard")]),
     ]
+
+
+def print_queries(name, call):
+    """Each query of one call, shortened, with where in the project it was asked for."""
+    import traceback
+
+    from django.db import connection
+
+    lines = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            ours = [
+                f"{Path(frame.filename).relative_to(PROJECT)}:{frame.lineno}"
+                for frame in traceback.extract_stack()
+                if frame.filename.startswith(str(PROJECT))
+                and "/.venv/" not in frame.filename
+                and "/bench/" not in frame.filename
+            ]
+            lines.append(
+                f"  {ms:6.2f} ms  {sql[:110]}\n            from {' < '.join(ours[-3:][::-1])}"
+            )
+
+    with connection.execute_wrapper(record):
+        call(0)
+    print(f"\n{name}: {len(lines)} queries")
+    print("\n".join(lines), flush=True)
 
 
 def main(argv=None):
@@ -176,6 +226,9 @@ def main(argv=None):
     parser.add_argument("--calls", type=int, default=20, help="timed (and then profiled) calls")
     parser.add_argument("--only", default="", help="pages whose name contains this")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument(
+        "--sql", action="store_true", help="print the queries of one call of each page, and stop"
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings")
@@ -233,6 +286,9 @@ def main(argv=None):
 
             for index in range(3):
                 call(index)
+            if args.sql:
+                print_queries(name, call)
+                continue
             queries.clear()
             cpu, db_cpu, wall = time.process_time(), backend_cpu(backend), time.perf_counter()
             with connection.execute_wrapper(count):
