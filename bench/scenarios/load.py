@@ -7,12 +7,16 @@ the second factor, whose cookies Locust sends (a sign-in costs Argon2 once a day
 per page). Two runs after a warm-up: 16 users with 0.5-1.5 s of think time (p95 is the row), and
 32 users without think time (saturation: requests per second per CPU core is the row).
 Both Locust and gunicorn run on this machine, so they share its cores, as in the issue's figures.
+The saturation row also says where a request's CPU went: gunicorn's workers, PostgreSQL and the
+load generator (its start included), from /proc over that run.
 """
 
+import collections
 import contextlib
 import csv
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -194,6 +198,40 @@ def _workers_peak_mb(master_pid):
         return None
 
 
+def _cpu_seconds(master_pid):
+    """CPU seconds used so far by gunicorn's workers, by every PostgreSQL process on this machine
+    and by the finished load generators (this process's waited-for children), as a Counter: their
+    difference over the saturated run says where a request's CPU goes. Empty where /proc cannot
+    tell (not Linux)."""
+    spent = collections.Counter()
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        workers = set(Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split())
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                name = (entry / "comm").read_text().strip()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            kind = "web" if entry.name in workers else "database" if name == "postgres" else None
+            if kind:
+                spent[kind] += (int(fields[11]) + int(fields[12])) / tick
+    except OSError:
+        return collections.Counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent["load generator"] = children.ru_utime + children.ru_stime
+    return spent
+
+
+def _cpu_note(spent, requests):
+    if not requests or not spent.get("web"):
+        return ""
+    parts = [f"{kind} {seconds * 1000 / requests:.1f}" for kind, seconds in sorted(spent.items())]
+    return "; CPU ms a request: " + ", ".join(parts)
+
+
 def _seconds(row, column):
     value = row.get(column) or "0"
     return None if value == "N/A" else float(value) / 1000
@@ -233,6 +271,7 @@ def load_test(ctx):
                 seconds=relaxed_seconds,
                 name="relaxed",
             )
+            before = _cpu_seconds(master_pid)
             saturated = _locust(
                 base,
                 plan_file,
@@ -242,6 +281,7 @@ def load_test(ctx):
                 seconds=saturated_seconds,
                 name="saturated",
             )
+            spent = _cpu_seconds(master_pid) - before
             worker_mb = _workers_peak_mb(master_pid)
     rows = []
     total = relaxed["Aggregated"]
@@ -260,6 +300,7 @@ def load_test(ctx):
         )
     )
     total = saturated["Aggregated"]
+    requests = int(total["Request Count"])
     per_core = float(total["Requests/s"]) / cores
     failures = int(total["Failure Count"])
     rows.append(
@@ -273,11 +314,17 @@ def load_test(ctx):
                 "requests_per_s": float(total["Requests/s"]),
                 "per_core": per_core,
                 **({"worker_peak_mb": round(worker_mb)} if worker_mb else {}),
+                **{
+                    f"cpu_ms_{kind.replace(' ', '_')}": round(seconds * 1000 / requests, 1)
+                    for kind, seconds in spent.items()
+                    if requests
+                },
             },
             note=(
                 f"{float(total['Requests/s']):.1f} requests/s on {cores} cores = "
                 f"{per_core:.1f} per core (target {RPS_PER_CORE_TARGET}); {failures} failed"
                 + (f"; a gunicorn worker peaked at {worker_mb:.0f} MB" if worker_mb else "")
+                + _cpu_note(spent, requests)
             ),
         )
     )
