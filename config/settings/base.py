@@ -355,6 +355,8 @@ RATE_LIMITS = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # a broken cache lets requests through (core/ratelimits.py logs it)
 
+# Django's database sessions, read without building a queryset each request (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

@@ -3,11 +3,14 @@ from it, the navigation bar drawn once and reused. None of it may hold a change 
 request, nor show one user's bar to another."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from children import services
@@ -120,3 +123,13 @@ def test_the_navigation_is_drawn_in_the_pages_language(client_as, cw_a, language
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = navigation(client.get(LAYOUT))
     assert ("Sign out" in html) == (language == "en")
+
+
+def test_a_session_past_its_expiry_date_is_not_read(cw_a):
+    client = Client()
+    client.force_login(cw_a)
+    assert client.get(LAYOUT).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(LAYOUT)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
