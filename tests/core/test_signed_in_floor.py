@@ -133,3 +133,11 @@ def test_a_session_past_its_expiry_date_is_not_read(cw_a):
     response = client.get(LAYOUT)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_language_switch_returns_to_the_pages_own_address(client_as, cw_a):
+    client = client_as(cw_a)
+    client.get(LAYOUT + "?a=1")
+    html = client.get(LAYOUT + "?q=%3Cb%3E&x=2").content.decode()
+    assert 'name="next" value="' + LAYOUT + '?q=%3Cb%3E&amp;x=2"' in html
+    assert layout_tags._PATH not in html
