@@ -131,7 +131,8 @@ class _SignedInUserQuery:
             for convert in functions:
                 row[position] = convert(row[position], expression, connections[alias])
         user = klass_info["model"].from_db(alias, init_list, row[start:end])
-        for populator in get_related_populators(klass_info, select, alias):
+        # Django 5.2's signature (the stubs already know 6.0's, which adds a fetch mode).
+        for populator in get_related_populators(klass_info, select, alias):  # type: ignore[call-arg]
             populator.populate(row, user)
         for attribute, position in annotations.items():
             setattr(user, attribute, row[position])

@@ -72,7 +72,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
         super().process_request(request)
 
 
-class OTPMiddleware(DjangoOTPMiddleware):
+class OTPMiddleware(DjangoOTPMiddleware):  # type: ignore[misc]
     """django-otp's, without a query when the device the session confirmed a code with is one
     that was read with the user row (core.backends, AU-03): the same device id, confirmed, the
     user's own, as of this request. Anything else is looked up as django-otp does."""

@@ -19,13 +19,12 @@ class SessionStore(DatabaseSessionStore):
         alias = router.db_for_read(model)
         connection = connections[alias]
         quote = connection.ops.quote_name
-        meta = model._meta
+        # AbstractBaseSession's columns, named as its fields are.
         key, data, expires = (
-            quote(meta.get_field(name).column)
-            for name in ("session_key", "session_data", "expire_date")
+            quote(name) for name in ("session_key", "session_data", "expire_date")
         )
         sql = (
-            f"SELECT {key}, {data}, {expires} FROM {quote(meta.db_table)}"  # noqa: S608 (names)
+            f"SELECT {key}, {data}, {expires} FROM {quote(model._meta.db_table)}"  # noqa: S608
             f" WHERE {key} = %s AND {expires} > %s"
         )
         with connection.cursor() as cursor:
