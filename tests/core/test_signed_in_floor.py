@@ -17,7 +17,7 @@ from children import services
 from core.permissions import Role
 from core.templatetags import layout_tags
 from ngos.models import Membership
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, UserFactory
 from tests.second_factor import give_device
 
 ENROL = reverse("second_factor_enrol")
@@ -141,3 +141,13 @@ def test_the_language_switch_returns_to_the_pages_own_address(client_as, cw_a):
     html = client.get(LAYOUT + "?q=%3Cb%3E&x=2").content.decode()
     assert 'name="next" value="' + LAYOUT + '?q=%3Cb%3E&amp;x=2"' in html
     assert layout_tags._PATH not in html
+
+
+def test_a_user_without_an_organisation_is_read_as_one(db):
+    user = UserFactory(username="loner")
+    client = Client()
+    client.force_login(user)
+    response = client.get(LAYOUT)
+    assert response.status_code == 200
+    assert response.wsgi_request.user.membership_or_none is None
+    assert 'data-testid="current-user"' in response.content.decode()
