@@ -5,14 +5,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+from django_otp.models import Device
 from pghistory.middleware import HistoryMiddleware
 
 from . import request_context
 from .audit import Action, record
+from .backends import STATIC_DEVICE_AT_LOAD, TOTP_DEVICE_AT_LOAD
 from .client_ip import client_ip
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
@@ -46,6 +54,48 @@ class RequestIdMiddleware:
             request_context.end(token)
         response["X-Request-ID"] = str(meta.request_id)
         return response
+
+
+# The backend that read the user of sessions signed in before core.backends.SignedInUserBackend
+# existed (issue 21); such a session carries on with the new one instead of ending.
+_EARLIER_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_SIGNED_IN_BACKEND = "core.backends.SignedInUserBackend"
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, for sessions signed in before the signed-in user's backend changed as well."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        session = request.session
+        if session.get(BACKEND_SESSION_KEY) == _EARLIER_BACKEND:
+            session[BACKEND_SESSION_KEY] = _SIGNED_IN_BACKEND
+        super().process_request(request)
+
+
+class OTPMiddleware(DjangoOTPMiddleware):  # type: ignore[misc]
+    """django-otp's, without a query when the device the session confirmed a code with is one
+    that was read with the user row (core.backends, AU-03): the same device id, confirmed, the
+    user's own, as of this request. Anything else is looked up as django-otp does."""
+
+    _KNOWN = (
+        ("otp_totp.totpdevice/", TOTP_DEVICE_AT_LOAD),
+        ("otp_static.staticdevice/", STATIC_DEVICE_AT_LOAD),
+    )
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        persistent_id = (
+            request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        )
+        if isinstance(persistent_id, str):
+            for prefix, attribute in self._KNOWN:
+                known = getattr(user, attribute, None)
+                if known is not None and persistent_id == f"{prefix}{known}":
+                    self._init_user_fields(user)
+                    user.otp_device = SimpleLazyObject(
+                        lambda: Device.from_persistent_id(persistent_id)
+                    )
+                    return user
+        return super()._verify_user_sync(request, user)
 
 
 class SessionTimeoutMiddleware:
@@ -149,7 +199,10 @@ class SecondFactorMiddleware:
             view_func, "before_second_factor", False
         ):
             return None
-        if not second_factor.required_for(user):
+        # Whether the user has an authenticator, as read with the user row this request.
+        totp_id = getattr(user, TOTP_DEVICE_AT_LOAD, False)
+        enrolled = (totp_id is not None) if totp_id is not False else None
+        if not second_factor.required_for(user, enrolled=enrolled):
             return None
         if str(getattr(view_func, "access_rule", "")).startswith("api:"):
             # The app's session on the JSON API: an answer it can read, not a sign-in page.
@@ -158,5 +211,7 @@ class SecondFactorMiddleware:
 
             detail = gettext("Confirm the one-time code from your phone first.")
             return JsonResponse({"detail": detail}, status=403)
-        step = "second_factor_verify" if second_factor.is_enrolled(user) else "second_factor_enrol"
+        if enrolled is None:
+            enrolled = second_factor.is_enrolled(user)
+        step = "second_factor_verify" if enrolled else "second_factor_enrol"
         return redirect_to_login(request.get_full_path(), reverse(step))

@@ -63,13 +63,15 @@ def is_enrolled(user: AnyUser) -> bool:
     return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def required_for(user: AnyUser) -> bool:
-    """Whether `user` must confirm a code before pages with data (AU-03, AC-10)."""
+def required_for(user: AnyUser, *, enrolled: bool | None = None) -> bool:
+    """Whether `user` must confirm a code before pages with data (AU-03, AC-10). `enrolled`:
+    whether they have an authenticator, when the caller knows it already (else it is asked)."""
     if not user.is_authenticated:
         return False
     if role_needs_second_factor(user) or user.is_staff or user.is_superuser:
         return True
-    return is_enrolled(user)  # a caseworker who chose it is asked too
+    # A caseworker who chose it is asked too.
+    return is_enrolled(user) if enrolled is None else enrolled
 
 
 def is_verified(request: HttpRequest) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from core.models import User
-from core.permissions import Perm, has_permission, roles_with
+from core.permissions import Perm, has_permission, permissions_of, roles_with
 from ngos.selectors import approvers_of
 
 from ..models import ClosureRequest, Consent, Referral
@@ -87,6 +87,9 @@ def approvals_count(*, user: User) -> int:
     One query (a UNION ALL of the two lists' ids), since every page's navigation asks for it;
     none at all for a user who decides neither.
     """
+    granted = permissions_of(user)
+    if Perm.CASE_APPROVE_CLOSURE not in granted and Perm.CONSENT_OVERRIDE_APPROVE not in granted:
+        return 0  # most users: not even the querysets are built
     closures, overrides = _for_decision(
         pending_closures(user=user), consent_overrides_open(user=user), user
     )

@@ -56,10 +56,11 @@ MIDDLEWARE = [
     "core.middleware.PersianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's; sessions signed in through its ModelBackend carry on (core/backends.py).
+    "core.middleware.AuthenticationMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
     # Sets request.user.is_verified(): whether this session confirmed a one-time code (AU-03).
-    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.OTPMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the password, those who need the second factor see only its pages until verified.
@@ -299,7 +300,8 @@ DOCUMENT_EXPIRY_DAYS = env.int("DOCUMENT_EXPIRY_DAYS", default=60)
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "core.backends.LockoutBackend",  # django-axes, hashing even when locked (AU-05)
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a request's user with what every page needs in one query.
+    "core.backends.SignedInUserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -353,6 +355,8 @@ RATE_LIMITS = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # a broken cache lets requests through (core/ratelimits.py logs it)
 
+# Django's database sessions, read without building a queryset each request (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

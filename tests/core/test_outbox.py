@@ -249,7 +249,13 @@ def test_the_cache_misses_quickly_instead_of_failing_when_redis_is_down():
 
 
 def test_sessions_and_sign_in_lockouts_need_no_redis():
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    from importlib import import_module
+
+    from django.contrib.sessions.backends import cached_db, db
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert issubclass(store, db.SessionStore)  # in the database,
+    assert not issubclass(store, cached_db.SessionStore)  # and only there
     assert getattr(settings, "AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler") == (
         "axes.handlers.database.AxesDatabaseHandler"
     )
