@@ -308,6 +308,7 @@ def referral_month_rows(
 
 # The duty to report's raw figures, per province and period (docs/adr/0036-duty-to-report.md).
 from .duty import report_alert_facts as report_alert_facts  # noqa: E402
+from .duty import report_alert_facts_in as report_alert_facts_in  # noqa: E402
 
 
 def overdue_referral_counts(now: datetime.datetime) -> list[dict[str, Any]]:
