@@ -145,8 +145,7 @@ def organisation_figures(
         **caseload(organisation_id),
         "registrations": registrations_by_month(organisation_id, period),
         "closures": closures_by_reason(organisation_id, period),
-        "referrals_out": referral_figures(organisation_id, period, now, sent=True),
-        "referrals_in": referral_figures(organisation_id, period, now, sent=False),
+        **referral_sides(organisation_id, period, now),
         "follow_ups": follow_up_compliance(organisation_id, period, today),
         "hotspots": hotspots(organisation_id, period),
     }
@@ -246,6 +245,19 @@ def closures_by_reason(organisation_id: int, period: Period) -> dict[str, Any]:
     return {"rows": rows, "total": sum(row["count"] for row in rows)}
 
 
+def referral_sides(
+    organisation_id: int, period: Period, now: datetime.datetime
+) -> dict[str, dict[str, Any]]:
+    """{"referrals_out": referral_figures(sent), "referrals_in": …(received)}, read together."""
+    sides = reporting.referral_counts_both_sides(
+        organisation_id=organisation_id, start_at=period.start_at, end_at=period.end_at, now=now
+    )
+    return {
+        "referrals_out": _referral_box(sides["sent"]),
+        "referrals_in": _referral_box(sides["received"]),
+    }
+
+
 def referral_figures(
     organisation_id: int, period: Period, now: datetime.datetime, *, sent: bool
 ) -> dict[str, Any]:
@@ -263,6 +275,10 @@ def referral_figures(
         end_at=period.end_at,
         now=now,
     )
+    return _referral_box(figures)
+
+
+def _referral_box(figures: dict[str, Any]) -> dict[str, Any]:
     median = figures["median_answer"]
     return {
         "total": figures["total"],
