@@ -154,17 +154,15 @@ def organisation_figures(
 def caseload(organisation_id: int) -> dict[str, Any]:
     """Open cases by status and risk level, and per caseworker: one grouped query for the
     counts, one for the caseworkers' names."""
-    rows = reporting.open_case_counts(organisation_id)
+    by_risk, by_worker = reporting.open_case_grid(organisation_id)
     risks = [*RiskLevel.values, NOT_ASSESSED]
     statuses = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
     grid = {status: dict.fromkeys(risks, 0) for status in statuses}
-    workers: dict[int, Any] = {}
-    for status, risk, worker_id, count in rows:
+    for status, risk, count in by_risk:
         grid[status][risk or NOT_ASSESSED] += count
-        held = workers.setdefault(worker_id, {"open": 0, "high": 0})
-        held["open"] += count
-        if risk in (RiskLevel.HIGH, RiskLevel.CRITICAL):
-            held["high"] += count
+    workers: dict[int | None, Any] = {
+        worker_id: {"open": count, "high": high} for worker_id, count, high in by_worker
+    }
 
     by_status = [
         {

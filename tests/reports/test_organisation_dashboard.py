@@ -254,6 +254,21 @@ def test_referrals_received_and_their_service_level(world, mgr_a):
     assert (received["waiting_now"], received["overdue_now"]) == (2, 2)
 
 
+def test_the_open_case_grid_sums_the_open_case_counts(world, org_a):
+    """The caseload's two sums are made in the database (issue 21): the same as summing the
+    rows of every status, risk level and caseworker."""
+    by_risk, by_worker = reporting.open_case_grid(org_a.pk)
+    grid, workers = {}, {}
+    for status, risk, worker_id, count in reporting.open_case_counts(org_a.pk):
+        grid[(status, risk)] = grid.get((status, risk), 0) + count
+        held = workers.setdefault(worker_id, [0, 0])
+        held[0] += count
+        held[1] += count if risk in ("high", "critical") else 0
+    assert {(status, risk): count for status, risk, count in by_risk} == grid
+    assert {worker: [count, high] for worker, count, high in by_worker} == workers
+    assert len(grid) > 1 and len(workers) > 1
+
+
 @pytest.mark.parametrize("key", [None, "m140508", "q14053"])
 def test_both_sides_read_together_count_as_each_side_alone(world, mgr_a, org_a, key):
     """The dashboard reads referrals sent and received in one query (issue 21)."""
