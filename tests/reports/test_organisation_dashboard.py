@@ -563,11 +563,11 @@ def test_the_page_makes_few_queries_however_many_rows(
 ):
     client = client_as(mgr_a)
     client.get(URL)  # warm the session and the reference data
-    # 13 for the page, 1 for the navigation's count of approvals waiting (issue 17), 1 for the
+    # 12 for the page, 1 for the navigation's count of approvals waiting (issue 17), 1 for the
     # session's second-factor device (AU-03), 4 to read the hotspots with serial plans inside the
     # test's transaction: a savepoint, the setting, the setting back, the release
     # (children/selectors/outreach.py).
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(18):
         client.get(URL)
     organisation = mgr_a.membership.organisation
     for index in range(15):
@@ -581,7 +581,7 @@ def test_the_page_makes_few_queries_however_many_rows(
         )
         make_follow_up(case, datetime.date(2026, 11, 1))
         meet(worker, f"محل {index}", at(2026, 11, 1), cases=[case])
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(18):
         client.get(URL)
 
 
