@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, Q, QuerySet
+from django.utils import timezone
 
 from ..models import Case, Encounter, FollowUp, Referral
 from ..models.choices import (
@@ -271,36 +272,54 @@ def referral_counts_both_sides(
     return {side: rows.get(side, empty) for side in ("sent", "received")}
 
 
+# follow_up_counts in constant text: the ORM's eight conditional counts cost more CPU to compile
+# than the index-only read they make (issue 21). "Done on time" compares the Tehran day of the
+# completion with the due date, as the ORM's `completed_at__date` did.
+_FOLLOW_UP_COUNTS_SQL = """
+SELECT
+    COUNT(*) FILTER (WHERE in_period) AS due,
+    COUNT(*) FILTER (
+        WHERE in_period AND status = %(done)s AND (completed_at AT TIME ZONE %(zone)s)::date <= due_on
+    ) AS on_time,
+    COUNT(*) FILTER (
+        WHERE in_period AND status = %(done)s AND (completed_at AT TIME ZONE %(zone)s)::date > due_on
+    ) AS late,
+    COUNT(*) FILTER (WHERE in_period AND status = %(missed)s) AS missed,
+    COUNT(*) FILTER (WHERE in_period AND status = %(scheduled)s AND due_on < %(today)s) AS overdue,
+    COUNT(*) FILTER (WHERE in_period AND status = %(rescheduled)s) AS rescheduled,
+    COUNT(*) FILTER (WHERE in_period AND status = %(scheduled)s AND due_on >= %(today)s) AS upcoming,
+    COUNT(*) FILTER (WHERE status = %(scheduled)s AND due_on < %(today)s) AS overdue_now
+FROM (
+    SELECT status, due_on, completed_at, (due_on >= %(first)s AND due_on <= %(last)s) AS in_period
+    FROM children_followup
+    WHERE organisation_id = %(organisation)s
+        AND ((due_on >= %(first)s AND due_on <= %(last)s)
+            OR (status = %(scheduled)s AND due_on < %(today)s))
+) AS follow_up
+"""
+
+
 def follow_up_counts(
     organisation_id: int, *, first: datetime.date, last: datetime.date, today: datetime.date
 ) -> dict[str, int]:
     """Follow-ups of the organisation's cases due from ``first`` to ``last`` by what became of
     them (``due``, ``on_time``, ``late``, ``missed``, ``overdue``, ``rescheduled``,
     ``upcoming``), and those overdue at ``today`` whatever their date (``overdue_now``)."""
-    due_in_period = Q(due_on__gte=first, due_on__lte=last)
-    overdue = Q(status=FollowUpStatus.SCHEDULED, due_on__lt=today)
-    done = Q(status=FollowUpStatus.DONE)
     # By the organisation copied onto each follow-up: followup_org_due_idx carries the
     # outcome's columns, so the period's and the overdue ones are read from the index alone,
     # whatever the size of the nation (issue 21).
-    return (
-        FollowUp.objects.filter(organisation_id=organisation_id)
-        .filter(due_in_period | overdue)
-        .aggregate(
-            due=Count("id", filter=due_in_period),
-            on_time=Count(
-                "id", filter=due_in_period & done & Q(completed_at__date__lte=F("due_on"))
-            ),
-            late=Count("id", filter=due_in_period & done & Q(completed_at__date__gt=F("due_on"))),
-            missed=Count("id", filter=due_in_period & Q(status=FollowUpStatus.MISSED)),
-            overdue=Count("id", filter=due_in_period & overdue),
-            rescheduled=Count("id", filter=due_in_period & Q(status=FollowUpStatus.RESCHEDULED)),
-            upcoming=Count(
-                "id", filter=due_in_period & Q(status=FollowUpStatus.SCHEDULED, due_on__gte=today)
-            ),
-            overdue_now=Count("id", filter=overdue),
-        )
-    )
+    params = {
+        "organisation": organisation_id,
+        "first": first,
+        "last": last,
+        "today": today,
+        "zone": timezone.get_current_timezone_name(),
+        **{status: status for status in FollowUpStatus.values},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_FOLLOW_UP_COUNTS_SQL, params)
+        columns = [column.name for column in cursor.description]
+        return dict(zip(columns, cursor.fetchone(), strict=True))
 
 
 def hotspot_rows(

@@ -186,6 +186,8 @@ def caseload(organisation_id: int) -> dict[str, Any]:
         get_user_model()
         .objects.filter(pk__in={*workers, *room})
         .order_by("first_name", "last_name", "username")
+        # What the page shows of them (their name, a link by id); not a hundred password hashes.
+        .only("pk", "first_name", "last_name", "username")
     )
     per_caseworker = [
         {"user": person, **workers.get(person.pk, {"open": 0, "high": 0})} for person in people
