@@ -590,3 +590,14 @@ def test_an_empty_organisation_gets_a_page_without_charts_but_with_zeroes(frozen
     assert _row(html, "risk-totals")[-1] == "۰"
     assert 'data-chart="chart-status-data"' not in html
     assert 'data-chart="chart-registrations-data"' in html  # six empty months still make a trend
+
+
+def test_a_caseworkers_name_is_escaped_in_the_caseworker_table(world, client_as, mgr_a, cw_a):
+    """The table's rows are written by one tag (reports/templatetags/organisation_tags.py), not
+    the template language: it must escape like a template does."""
+    cw_a.first_name, cw_a.last_name = '<b onclick="x">Ali</b>', "& Co"
+    cw_a.save()
+    html = client_as(mgr_a).get(URL).content.decode()
+    assert "<b onclick" not in html
+    assert "<bdi>&lt;b onclick=&quot;x&quot;&gt;Ali&lt;/b&gt; &amp; Co</bdi>" in html
+    assert f'data-testid="caseworker-{cw_a.pk}"' in html
