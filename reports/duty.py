@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from children.selectors.reporting import report_alert_facts
+from children.selectors.reporting import report_alert_facts, report_alert_facts_in
 
 from . import periods, suppression
 from .selectors.national import ALL, UNRECORDED, provinces
@@ -30,10 +30,18 @@ def _labels() -> dict[str, str]:
     }
 
 
-def protected_cube(period: periods.Period) -> dict[Any, Any]:
-    """{(measure, province or ALL): protected count} and {("median", …): hours or a mark}."""
-    facts = report_alert_facts(period.start, period.end)
-    keys = [key for key, _label in provinces()]
+def protected_cube(
+    period: periods.Period,
+    facts: dict[int | None, dict[str, Any]] | None = None,
+    places: list[tuple[Any, Any]] | None = None,
+) -> dict[Any, Any]:
+    """{(measure, province or ALL): protected count} and {("median", …): hours or a mark}.
+
+    `facts` (report_alert_facts of the period) and `places` (selectors.national.provinces) when
+    the caller has already read them."""
+    if facts is None:
+        facts = report_alert_facts(period.start, period.end)
+    keys = [key for key, _label in (places if places is not None else provinces())]
     counts: dict[Any, int] = {}
     relations = []
     for measure in MEASURES:
@@ -66,8 +74,19 @@ def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]
         *[labels[m] for m in MEASURES],
         _("Median hours to a decision"),
     ]
-    cube = protected_cube(period)
-    row_keys = [(key, name) for key, name in provinces() if scope == ALL or key == scope]
+    places = provinces()
+    quarters = list(reversed(periods.this_and_previous(period, TREND_QUARTERS)))
+    # The quarter and its trend in one read; each quarter is still protected whole (every
+    # province and the nation together), exactly as when read alone.
+    facts = dict(
+        zip(
+            quarters,
+            report_alert_facts_in([(quarter.start, quarter.end) for quarter in quarters]),
+            strict=True,
+        )
+    )
+    cube = protected_cube(period, facts[period], places)
+    row_keys = [(key, name) for key, name in places if scope == ALL or key == scope]
     rows = [[label, *[cube[(m, key)] for m in (*MEASURES, "median")]] for key, label in row_keys]
     if scope == ALL:
         rows = [row for row in rows if any(cell not in (0, None) for cell in row[1:])]
@@ -86,10 +105,11 @@ def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]
         horizontal=True,
     )
 
-    quarters = list(reversed(periods.this_and_previous(period, TREND_QUARTERS)))
     trend_rows = []
     for quarter in quarters:
-        quarter_cube = cube if quarter == period else protected_cube(quarter)
+        quarter_cube = (
+            cube if quarter == period else protected_cube(quarter, facts[quarter], places)
+        )
         trend_rows.append(
             [quarter.label(), *[quarter_cube[(m, scope)] for m in (*MEASURES, "median")]]
         )

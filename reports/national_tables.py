@@ -141,12 +141,17 @@ def breakdown_tables(cube, scope=ALL):
     return tables
 
 
-def summary(period, scope=ALL, trend_periods=None):
+_LOOK_UP = object()
+
+
+def summary(period, scope=ALL, trend_periods=None, refresh=_LOOK_UP):
     """Everything the dashboard and the quarterly report show for `period` and `scope`.
 
-    Cached per summary refresh, language and scope: the page only renders it.
+    Cached per summary refresh, language and scope: the page only renders it. `refresh` is the
+    latest SummaryRefresh (or None) when the caller has already read it.
     """
-    refresh = last_refresh()
+    if refresh is _LOOK_UP:
+        refresh = last_refresh()
     cache_key = ":".join(
         [
             "reports:summary",

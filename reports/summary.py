@@ -223,4 +223,5 @@ def refresh_summaries():
 
 
 def last_refresh():
-    return SummaryRefresh.objects.order_by("-refreshed_at").first()
+    # The newest: two rebuilds can share a timestamp (a frozen clock), and both rows are kept.
+    return SummaryRefresh.objects.order_by("-refreshed_at", "-id").first()

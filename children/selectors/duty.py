@@ -2,7 +2,6 @@
 and the raw figures the ministry's block protects (docs/adr/0036-duty-to-report.md)."""
 
 import datetime
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -101,22 +100,40 @@ def report_alert_facts(
     """Raw figures per child's province for the period [start, end): alerts started, decided and
     escalated in it, and the hours each decision took. Never a case: the ministry's block
     (reports/duty.py) protects them before anyone sees them."""
-    facts: dict[int | None, dict[str, Any]] = defaultdict(
-        lambda: {"started": 0, "decided": 0, "escalated": 0, "hours": []}
-    )
+    return report_alert_facts_in([(start, end)])[0]
+
+
+def report_alert_facts_in(
+    ranges: list[tuple[datetime.date, datetime.date]],
+) -> list[dict[int | None, dict[str, Any]]]:
+    """`report_alert_facts` of each [start, end) in `ranges`, read in one query (the dashboard's
+    quarter and the quarters of its trend)."""
+    facts: list[dict[int | None, dict[str, Any]]] = [{} for _range in ranges]
+    if not ranges:
+        return facts
+    first, last = min(start for start, _end in ranges), max(end for _start, end in ranges)
     rows = ReportAlert.objects.filter(
-        _in("started_at", start, end)
-        | _in("decided_at", start, end)
-        | _in("escalated_at", start, end)
+        _in("started_at", first, last)
+        | _in("decided_at", first, last)
+        | _in("escalated_at", first, last)
     ).values_list("case__province_id", "started_at", "decided_at", "escalated_at")
     local = timezone.localtime
     for province_id, started_at, decided_at, escalated_at in rows:
-        row = facts[province_id]
-        if start <= local(started_at).date() < end:
-            row["started"] += 1
-        if escalated_at is not None and start <= local(escalated_at).date() < end:
-            row["escalated"] += 1
-        if decided_at is not None and start <= local(decided_at).date() < end:
-            row["decided"] += 1
-            row["hours"].append((decided_at - started_at).total_seconds() / 3600)
-    return dict(facts)
+        started_on = local(started_at).date()
+        escalated_on = local(escalated_at).date() if escalated_at is not None else None
+        decided_on = local(decided_at).date() if decided_at is not None else None
+        for (start, end), by_province in zip(ranges, facts, strict=True):
+            started = start <= started_on < end
+            escalated = escalated_on is not None and start <= escalated_on < end
+            decided = decided_on is not None and start <= decided_on < end
+            if not (started or escalated or decided):
+                continue
+            row = by_province.setdefault(
+                province_id, {"started": 0, "decided": 0, "escalated": 0, "hours": []}
+            )
+            row["started"] += started
+            row["escalated"] += escalated
+            if decided:
+                row["decided"] += 1
+                row["hours"].append((decided_at - started_at).total_seconds() / 3600)
+    return facts

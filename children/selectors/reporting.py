@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, F, Q, QuerySet
+from django.utils import timezone
 
 from ..models import Case, Encounter, FollowUp, Referral
 from ..models.choices import (
@@ -61,9 +62,11 @@ __all__ = [
     "follow_up_counts",
     "hotspot_rows",
     "open_case_counts",
+    "open_case_grid",
     "policy_affected_by_province",
     "policy_changes",
     "referral_counts",
+    "referral_counts_both_sides",
     "referral_month_rows",
     "registration_counts",
 ]
@@ -90,6 +93,40 @@ def open_case_counts(organisation_id: int) -> QuerySet[Case, tuple[Any, ...]]:
         .annotate(count=Count("id"))
         .order_by()
     )
+
+
+# Open cases counted two ways in one pass: by status and risk level, and by caseworker with
+# those of high or critical risk. About a hundred rows instead of one per (status, risk,
+# caseworker), which at a large organisation were over a thousand (issue 21).
+_OPEN_CASE_GRID_SQL = """
+SELECT GROUPING(assigned_to_id) = 1 AS by_status, status, risk_level, assigned_to_id,
+    COUNT(*) AS open, COUNT(*) FILTER (WHERE risk_level IN (%(high)s, %(critical)s)) AS high
+FROM children_case
+WHERE organisation_id = %(organisation)s AND status <> %(closed)s
+GROUP BY GROUPING SETS ((status, risk_level), (assigned_to_id))
+"""
+
+
+def open_case_grid(
+    organisation_id: int,
+) -> tuple[list[tuple[str, str | None, int]], list[tuple[int | None, int, int]]]:
+    """The organisation's open cases as ([(status, risk level, count)], [(caseworker id, open,
+    high or critical)]): the two sums of `open_case_counts`, made in the database."""
+    params = {
+        "organisation": organisation_id,
+        "closed": CaseStatus.CLOSED.value,
+        "high": RiskLevel.HIGH.value,
+        "critical": RiskLevel.CRITICAL.value,
+    }
+    by_status, by_worker = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_CASE_GRID_SQL, params)
+        for grid_row, status, risk, worker_id, count, high in cursor.fetchall():
+            if grid_row:
+                by_status.append((status, risk, count))
+            else:
+                by_worker.append((worker_id, count, high))
+    return by_status, by_worker
 
 
 def registration_counts(
@@ -168,36 +205,121 @@ def referral_counts(
     )
 
 
+# Both sides of referral_counts in one statement: a constant text, so nothing is compiled per
+# request (the ORM's eighteen conditional aggregates cost more CPU than the query, issue 21).
+# The side a row belongs to is a constant of each branch; the states are parameters.
+_REFERRAL_SIDES_SQL = """
+SELECT side,
+    COUNT(*) FILTER (WHERE in_period) AS total,
+    {states},
+    COUNT(*) FILTER (WHERE in_period AND answered_at IS NOT NULL) AS answered,
+    COUNT(*) FILTER (
+        WHERE in_period AND answered_at IS NOT NULL AND answered_at <= answer_due_at
+    ) AS answered_in_time,
+    COUNT(*) FILTER (
+        WHERE in_period AND (answered_at IS NOT NULL OR (state = %(sent)s AND answer_due_at < %(now)s))
+    ) AS measured,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY answered_at - sent_at)
+        FILTER (WHERE in_period AND answered_at IS NOT NULL) AS median_answer,
+    COUNT(*) FILTER (WHERE state = %(sent)s) AS waiting_now,
+    COUNT(*) FILTER (WHERE state = %(sent)s AND answer_due_at < %(now)s) AS overdue_now
+FROM (
+    SELECT 'sent' AS side, state, sent_at, answered_at, answer_due_at,
+        (sent_at >= %(start)s AND sent_at < %(end)s) AS in_period
+    FROM children_referral
+    WHERE from_organisation_id = %(organisation)s
+        AND ((sent_at >= %(start)s AND sent_at < %(end)s) OR state = %(sent)s)
+    UNION ALL
+    SELECT 'received', state, sent_at, answered_at, answer_due_at,
+        (sent_at >= %(start)s AND sent_at < %(end)s)
+    FROM children_referral
+    WHERE to_organisation_id = %(organisation)s
+        AND ((sent_at >= %(start)s AND sent_at < %(end)s) OR state = %(sent)s)
+) AS referral
+GROUP BY side
+""".format(  # noqa: S608 - the states' names are code constants, their values parameters
+    states=",\n    ".join(
+        f"COUNT(*) FILTER (WHERE in_period AND state = %(state_{state})s) AS state_{state}"
+        for state in ReferralState.values
+    )
+)
+
+
+def referral_counts_both_sides(
+    *,
+    organisation_id: int,
+    start_at: datetime.datetime,
+    end_at: datetime.datetime,
+    now: datetime.datetime,
+) -> dict[str, dict[str, Any]]:
+    """``referral_counts`` of the referrals the organisation sent (``"sent"``) and of those it
+    received (``"received"``), read in one query."""
+    params = {
+        "organisation": organisation_id,
+        "start": start_at,
+        "end": end_at,
+        "now": now,
+        "sent": ReferralState.SENT.value,
+        **{f"state_{state}": state for state in ReferralState.values},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_REFERRAL_SIDES_SQL, params)
+        columns = [column.name for column in cursor.description]
+        rows = {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+    # A side with no referral has no row: its counts are 0 and its median None, as an aggregate
+    # over no rows gives them.
+    empty = dict.fromkeys(columns[1:], 0) | {"median_answer": None}
+    return {side: rows.get(side, empty) for side in ("sent", "received")}
+
+
+# follow_up_counts in constant text: the ORM's eight conditional counts cost more CPU to compile
+# than the index-only read they make (issue 21). "Done on time" compares the Tehran day of the
+# completion with the due date, as the ORM's `completed_at__date` did.
+_FOLLOW_UP_COUNTS_SQL = """
+SELECT
+    COUNT(*) FILTER (WHERE in_period) AS due,
+    COUNT(*) FILTER (
+        WHERE in_period AND status = %(done)s AND (completed_at AT TIME ZONE %(zone)s)::date <= due_on
+    ) AS on_time,
+    COUNT(*) FILTER (
+        WHERE in_period AND status = %(done)s AND (completed_at AT TIME ZONE %(zone)s)::date > due_on
+    ) AS late,
+    COUNT(*) FILTER (WHERE in_period AND status = %(missed)s) AS missed,
+    COUNT(*) FILTER (WHERE in_period AND status = %(scheduled)s AND due_on < %(today)s) AS overdue,
+    COUNT(*) FILTER (WHERE in_period AND status = %(rescheduled)s) AS rescheduled,
+    COUNT(*) FILTER (WHERE in_period AND status = %(scheduled)s AND due_on >= %(today)s) AS upcoming,
+    COUNT(*) FILTER (WHERE status = %(scheduled)s AND due_on < %(today)s) AS overdue_now
+FROM (
+    SELECT status, due_on, completed_at, (due_on >= %(first)s AND due_on <= %(last)s) AS in_period
+    FROM children_followup
+    WHERE organisation_id = %(organisation)s
+        AND ((due_on >= %(first)s AND due_on <= %(last)s)
+            OR (status = %(scheduled)s AND due_on < %(today)s))
+) AS follow_up
+"""
+
+
 def follow_up_counts(
     organisation_id: int, *, first: datetime.date, last: datetime.date, today: datetime.date
 ) -> dict[str, int]:
     """Follow-ups of the organisation's cases due from ``first`` to ``last`` by what became of
     them (``due``, ``on_time``, ``late``, ``missed``, ``overdue``, ``rescheduled``,
     ``upcoming``), and those overdue at ``today`` whatever their date (``overdue_now``)."""
-    due_in_period = Q(due_on__gte=first, due_on__lte=last)
-    overdue = Q(status=FollowUpStatus.SCHEDULED, due_on__lt=today)
-    done = Q(status=FollowUpStatus.DONE)
     # By the organisation copied onto each follow-up: followup_org_due_idx carries the
     # outcome's columns, so the period's and the overdue ones are read from the index alone,
     # whatever the size of the nation (issue 21).
-    return (
-        FollowUp.objects.filter(organisation_id=organisation_id)
-        .filter(due_in_period | overdue)
-        .aggregate(
-            due=Count("id", filter=due_in_period),
-            on_time=Count(
-                "id", filter=due_in_period & done & Q(completed_at__date__lte=F("due_on"))
-            ),
-            late=Count("id", filter=due_in_period & done & Q(completed_at__date__gt=F("due_on"))),
-            missed=Count("id", filter=due_in_period & Q(status=FollowUpStatus.MISSED)),
-            overdue=Count("id", filter=due_in_period & overdue),
-            rescheduled=Count("id", filter=due_in_period & Q(status=FollowUpStatus.RESCHEDULED)),
-            upcoming=Count(
-                "id", filter=due_in_period & Q(status=FollowUpStatus.SCHEDULED, due_on__gte=today)
-            ),
-            overdue_now=Count("id", filter=overdue),
-        )
-    )
+    params = {
+        "organisation": organisation_id,
+        "first": first,
+        "last": last,
+        "today": today,
+        "zone": timezone.get_current_timezone_name(),
+        **{status: status for status in FollowUpStatus.values},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_FOLLOW_UP_COUNTS_SQL, params)
+        columns = [column.name for column in cursor.description]
+        return dict(zip(columns, cursor.fetchone(), strict=True))
 
 
 def hotspot_rows(
@@ -308,6 +430,7 @@ def referral_month_rows(
 
 # The duty to report's raw figures, per province and period (docs/adr/0036-duty-to-report.md).
 from .duty import report_alert_facts as report_alert_facts  # noqa: E402
+from .duty import report_alert_facts_in as report_alert_facts_in  # noqa: E402
 
 
 def overdue_referral_counts(now: datetime.datetime) -> list[dict[str, Any]]:

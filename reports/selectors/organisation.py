@@ -145,8 +145,7 @@ def organisation_figures(
         **caseload(organisation_id),
         "registrations": registrations_by_month(organisation_id, period),
         "closures": closures_by_reason(organisation_id, period),
-        "referrals_out": referral_figures(organisation_id, period, now, sent=True),
-        "referrals_in": referral_figures(organisation_id, period, now, sent=False),
+        **referral_sides(organisation_id, period, now),
         "follow_ups": follow_up_compliance(organisation_id, period, today),
         "hotspots": hotspots(organisation_id, period),
     }
@@ -155,17 +154,15 @@ def organisation_figures(
 def caseload(organisation_id: int) -> dict[str, Any]:
     """Open cases by status and risk level, and per caseworker: one grouped query for the
     counts, one for the caseworkers' names."""
-    rows = reporting.open_case_counts(organisation_id)
+    by_risk, by_worker = reporting.open_case_grid(organisation_id)
     risks = [*RiskLevel.values, NOT_ASSESSED]
     statuses = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
     grid = {status: dict.fromkeys(risks, 0) for status in statuses}
-    workers: dict[int, Any] = {}
-    for status, risk, worker_id, count in rows:
+    for status, risk, count in by_risk:
         grid[status][risk or NOT_ASSESSED] += count
-        held = workers.setdefault(worker_id, {"open": 0, "high": 0})
-        held["open"] += count
-        if risk in (RiskLevel.HIGH, RiskLevel.CRITICAL):
-            held["high"] += count
+    workers: dict[int | None, Any] = {
+        worker_id: {"open": count, "high": high} for worker_id, count, high in by_worker
+    }
 
     by_status = [
         {
@@ -189,6 +186,8 @@ def caseload(organisation_id: int) -> dict[str, Any]:
         get_user_model()
         .objects.filter(pk__in={*workers, *room})
         .order_by("first_name", "last_name", "username")
+        # What the page shows of them (their name, a link by id); not a hundred password hashes.
+        .only("pk", "first_name", "last_name", "username")
     )
     per_caseworker = [
         {"user": person, **workers.get(person.pk, {"open": 0, "high": 0})} for person in people
@@ -246,6 +245,19 @@ def closures_by_reason(organisation_id: int, period: Period) -> dict[str, Any]:
     return {"rows": rows, "total": sum(row["count"] for row in rows)}
 
 
+def referral_sides(
+    organisation_id: int, period: Period, now: datetime.datetime
+) -> dict[str, dict[str, Any]]:
+    """{"referrals_out": referral_figures(sent), "referrals_in": …(received)}, read together."""
+    sides = reporting.referral_counts_both_sides(
+        organisation_id=organisation_id, start_at=period.start_at, end_at=period.end_at, now=now
+    )
+    return {
+        "referrals_out": _referral_box(sides["sent"]),
+        "referrals_in": _referral_box(sides["received"]),
+    }
+
+
 def referral_figures(
     organisation_id: int, period: Period, now: datetime.datetime, *, sent: bool
 ) -> dict[str, Any]:
@@ -263,6 +275,10 @@ def referral_figures(
         end_at=period.end_at,
         now=now,
     )
+    return _referral_box(figures)
+
+
+def _referral_box(figures: dict[str, Any]) -> dict[str, Any]:
     median = figures["median_answer"]
     return {
         "total": figures["total"],

@@ -9,8 +9,6 @@ register = template.Library()
 
 @register.inclusion_tag("reports/partials/duty_report_block.html", takes_context=True)
 def duty_report_block(context):
-    """The block for the dashboard's quarter and scope (the nation or one province, AC-12)."""
-    from ..views.national import dashboard_scope
-
-    _form, period, scope, _label = dashboard_scope(context["request"])
-    return {"tables": duty_tables(period, scope)}
+    """The block for the dashboard's quarter and scope (the nation or one province, AC-12), as
+    the view worked them out (reports.views.national.dashboard_scope)."""
+    return {"tables": duty_tables(context["period"], context["scope"])}

@@ -15,10 +15,11 @@ from .data import AFTER_MIDNIGHT, BEFORE_MIDNIGHT, MEHR, SHAHRIVAR, UTC, make_ca
 @pytest.fixture(autouse=True)
 def private_cube_cache(monkeypatch):
     """The cube cache is keyed by the refresh time; frozen clocks in two tests (or two xdist
-    workers on one Redis) would share keys, so each test gets its own memory cache."""
-    monkeypatch.setattr(
-        "reports.selectors.national.cache", LocMemCache(f"reports-{uuid.uuid4()}", {})
-    )
+    workers on one Redis) would share keys, so each test gets its own memory cache; the
+    dashboard's HTML (kept like the cubes) too."""
+    private = LocMemCache(f"reports-{uuid.uuid4()}", {})
+    monkeypatch.setattr("reports.selectors.national.cache", private)
+    monkeypatch.setattr("reports.views.national.cache", private)
 
 
 @pytest.fixture

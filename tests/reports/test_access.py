@@ -1,10 +1,12 @@
 """AC-07 for reports and dashboards: one role × endpoint table; provincial officers see their
 province only; asking for and rebuilding reports needs a CSRF token (AC-09)."""
 
+import re
 import uuid
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
@@ -13,14 +15,17 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from core.permissions import Role
+from core.persian import to_persian_digits
 from reports import periods
 from reports.models import Report
 from reports.services import report_request
+from reports.summary import refresh_summaries
 from reports.suppression import SUPPRESSED
+from reports.templatetags.report_tags import figure
 from tests.factories import member, province
 from tests.second_factor import verify_session
 
-from .data import Q2, tehran
+from .data import MEHR, Q2, Q3, make_case, tehran
 
 ABAN = periods.month(1405, 8)
 WEEK = periods.from_key("W1405-08-30")
@@ -259,6 +264,44 @@ def test_a_national_officer_chooses_a_province_or_the_nation(client_as, min_offi
     assert tiles(razavi)["registered"] == SUPPRESSED
     default = client.get(reverse("reports:national_dashboard"))
     assert default.context["period"].key == "1405-Q3"  # the quarter under way: figures are live
+
+
+def shown_tiles(response):
+    """The tiles' figures as the page shows them."""
+    return re.findall(r'<div class="fs-4 fw-semibold">(.*?)</div>', response.content.decode())
+
+
+def test_the_dashboards_html_is_kept_for_each_scope_apart(
+    client_as, provincial_officer, min_officer, dataset
+):
+    url = reverse("reports:national_dashboard")
+    national = client_as(min_officer).get(url, {"quarter": Q2.key})
+    provincial = client_as(provincial_officer).get(url, {"quarter": Q2.key})
+    again = client_as(min_officer).get(url, {"quarter": Q2.key})
+    assert shown_tiles(national)[0] == to_persian_digits(19)
+    assert 'data-testid="table-provinces"' in national.content.decode()
+    assert shown_tiles(provincial)[0] == str(figure(SUPPRESSED))  # 3 in Razavi Khorasan
+    assert 'data-testid="table-provinces"' not in provincial.content.decode()
+    assert shown_tiles(again) == shown_tiles(national)
+    client = client_as(min_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, {"quarter": Q2.key})
+    assert english.context["LANGUAGE_CODE"] == "en"
+    assert shown_tiles(english)[0] == "19"
+
+
+def test_the_dashboards_html_changes_with_the_next_summary_refresh(
+    client_as, min_officer, dataset, org_a, cw_a
+):
+    url = reverse("reports:national_dashboard")
+    client = client_as(min_officer)
+    assert shown_tiles(client.get(url, {"quarter": Q3.key}))[0] == to_persian_digits(5)
+    for _i in range(5):
+        make_case(org_a, cw_a, registered_on=MEHR)
+    # Like every figure of the dashboard, counted at the last refresh.
+    assert shown_tiles(client.get(url, {"quarter": Q3.key}))[0] == to_persian_digits(5)
+    refresh_summaries()
+    assert shown_tiles(client.get(url, {"quarter": Q3.key}))[0] == to_persian_digits(10)
 
 
 def test_an_unknown_quarter_in_the_address_falls_back_to_the_quarter_under_way(

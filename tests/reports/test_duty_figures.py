@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from children import services
 from children.models import ReportAlert
+from children.selectors.reporting import report_alert_facts, report_alert_facts_in
 from children.services import duty
 from core.permissions import Role
 from reports import periods, suppression
@@ -129,3 +130,22 @@ def test_a_provincial_officer_sees_only_their_province(client_as, ministry, aler
         str(province("tehran").name)
         not in response.content.decode().split('data-testid="duty-report-block"')[1]
     )
+
+
+def test_the_quarters_read_together_count_as_each_read_alone(alerts):
+    """The dashboard reads its quarter and the trend's in one query (issue 21): an alert started
+    in one quarter and decided in the next counts in each as when each is read alone."""
+    started = alerts(6, "tehran", decided_after_hours=5)
+    now, before = quarter(), quarter().previous()
+    ReportAlert.objects.filter(pk__in=[a.pk for a in started[:2]]).update(
+        started_at=timezone.make_aware(
+            datetime.datetime.combine(before.last_day, datetime.time(23))
+        )
+    )
+    together = report_alert_facts_in([(before.start, before.end), (now.start, now.end)])
+    assert together == [
+        report_alert_facts(before.start, before.end),
+        report_alert_facts(now.start, now.end),
+    ]
+    assert together[0][province("tehran").pk]["started"] == 2
+    assert together[1][province("tehran").pk]["decided"] == 6
