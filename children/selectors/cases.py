@@ -142,8 +142,8 @@ class _NameTerm:
         word of the name or of the father's name (a similarity of 1, the most there is); or the
         term is the whole name and sounds exactly like it."""
         return (
-            Q(GreaterThanOrEqual(self.written_name, 1))
-            | Q(GreaterThanOrEqual(self.written_father, 1))
+            Q(GreaterThanOrEqual(self.written_father, 1))
+            | Q(GreaterThanOrEqual(self.written_name, 1))
             | Q(search_compact=self.joined) & Q(GreaterThanOrEqual(self.sound, 1))
         )
 
@@ -151,12 +151,13 @@ class _NameTerm:
         """Exactness (2: as written, every word of the term a word of the name or the whole
         name; 1: the name or the father's name sounds the same; 0: similar), then closeness
         (the best of the three similarities, 0 to 1), as one number: 2 × exactness + closeness.
-        The written similarities are compared first, so a case whose name holds the term as
-        typed is compared once, not five times."""
+        The written similarities are compared first (the father's name, short, before the
+        name), so a case that holds the term as typed is compared once or twice, not five
+        times."""
         closeness = Cast(Greatest(self.written_name, self.written_father, self.sound), FloatField())
         return SqlCase(
-            When(GreaterThanOrEqual(self.written_name, 1), then=Value(5.0)),
             When(GreaterThanOrEqual(self.written_father, 1), then=Value(5.0)),
+            When(GreaterThanOrEqual(self.written_name, 1), then=Value(5.0)),
             When(search_compact=self.joined, then=Value(4.0) + closeness),
             When(
                 Q(search_phonetic__in=self.keys) | Q(search_father_phonetic__in=self.keys),
