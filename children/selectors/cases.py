@@ -77,18 +77,19 @@ _EARLIEST = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 
 def first_rank_matches(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case] | None:
     """The matches `search_cases` ranks first, in its order (newest first), among the newest
-    `EXAMINED` cases of `queryset`; None for a term that is not a name.
+    `EXAMINED` cases of `queryset`; None for a term that is not a one-word name.
 
-    They all tie on rank: every word of the term is a word of the name or of the father's name
-    (or the term is the whole name and sounds exactly like it). So while they fill a page, that
-    page of the search is theirs, read newest first from the organisation's index: a few dozen
-    cases compared, where ranking every match of a common name compares thousands (issue 21).
+    They all tie on rank: the term, as typed, is a word of the name or of the father's name (or
+    the whole name, sounding exactly like it). So while they fill a page, that page of the
+    search is theirs, read newest first from the organisation's index: a few dozen cases
+    compared, where ranking every match of a common first name compares thousands (issue 21).
     A case older than the newest `EXAMINED` is not looked at, so a term with few such matches
-    costs a bounded look before the full ranking; the page is still exact, as every first-rank
-    match left out is older than those found.
+    costs a bounded look (a few ms) before the full ranking; the page is still exact, as every
+    first-rank match left out is older than those found. A name of two words or more has few
+    such matches, so it goes to the ranking straight away.
     """
     term = (term or "").strip()
-    if not term or _number_match(term) is not None:
+    if not term or _number_match(term) is not None or len(normalize(term).split()) > 1:
         return None
     newest = queryset.order_by("-created_at").values("created_at")[EXAMINED - 1 : EXAMINED]
     return queryset.filter(

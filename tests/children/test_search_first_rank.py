@@ -62,6 +62,8 @@ def test_the_first_rank_holds_the_term_as_written_in_the_name_or_the_fathers(cw_
     assert len(first) == 10  # five of each, none of the other organisation's
 
 
-@pytest.mark.parametrize("term", ["", " ", "1405", "۰۹۱۲۱۲۳", "TEH-", "P01234567"])
-def test_a_number_has_no_first_rank(cw_a, term):
+@pytest.mark.parametrize(
+    "term", ["", " ", "1405", "۰۹۱۲۱۲۳", "TEH-", "P01234567", "رضا حسینی", "محمد رضا"]
+)
+def test_a_number_or_a_name_of_two_words_has_no_first_rank_read(cw_a, term):
     assert first_rank_matches(cases_visible_to(cw_a), term) is None
