@@ -17,7 +17,7 @@ from core.quickchoices import RowChoiceField
 
 from .models import Case, Encounter
 from .models.choices import Activity, CaseStatus, LabourFlag, RiskLevel, Sex
-from .selectors.cases import search_cases
+from .selectors.cases import first_rank_matches, search_cases
 
 
 class JalaliDateFilter(django_filters.DateFilter):
@@ -130,6 +130,17 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_cases(queryset, value)
+
+    def first_rank_matches(self):
+        """The search's first-rank matches under the other filters, newest first
+        (children/selectors/cases.py); None when the search is not by name."""
+        if not self.form.is_valid():
+            return None
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return first_rank_matches(queryset, self.form.cleaned_data.get("q"))
 
 
 class EncounterFilter(django_filters.FilterSet):

@@ -72,3 +72,41 @@ class CountInPagePaginator(PaginatorBase):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         return cast(int, number)
+
+
+class FirstRankPaginator(CountInPagePaginator):
+    """A CountInPagePaginator for a ranked search that can name its first-rank matches.
+
+    `first_rank` is a QuerySet of the matches that all share the highest rank, in the order the
+    ranking gives them (or None). While they fill the requested page, the page is theirs: its
+    keys are read from `first_rank` (which can stop after a page, where the ranking must look at
+    every match), and the matches are counted without being ranked. Otherwise the page is read
+    as CountInPagePaginator reads it.
+    """
+
+    def __init__(
+        self,
+        object_list: QuerySet[Model],
+        per_page: int,
+        *,
+        first_rank: QuerySet[Model] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.first_rank = first_rank
+
+    def get_page(self, number: int | float | str | None) -> Page[Model]:
+        if self.first_rank is None:
+            return super().get_page(number)
+        try:
+            number = self._page_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            return super().get_page(number)
+        bottom = (number - 1) * self.per_page
+        pks = list(self.first_rank.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        if len(pks) < self.per_page:
+            return super().get_page(number)
+        self.count = self.object_list.count()
+        return self._get_page(self._rows(pks), number, self)  # type: ignore[attr-defined, no-any-return]

@@ -244,8 +244,11 @@ class Case(HouseholdAnswers):
             # The case list's search looks at every case of the organisation (a common name
             # matches too many for the trigram indexes to help). With the filters' columns and
             # the search keys here, it reads this index only, not the scattered table rows.
+            # Newest first, as the list is ordered: the list reads its page's 25 cases, not the
+            # organisation's, and a search reads its first-rank matches newest first until a
+            # page is full (children/selectors/cases.py, `first_rank_matches`; issue 21).
             models.Index(
-                fields=["organisation"],
+                fields=["organisation", "-created_at"],
                 include=[
                     "id",
                     "sex",
@@ -253,14 +256,13 @@ class Case(HouseholdAnswers):
                     "risk_level",
                     "province",
                     "assigned_to",
-                    "created_at",
                     "search_name",
                     "search_father",
                     "search_compact",
                     "search_phonetic",
                     "search_father_phonetic",
                 ],
-                name="case_org_search_idx",
+                name="case_org_newest_search_idx",
             ),
             GinIndex(fields=["search_name"], name="case_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(

@@ -1,12 +1,14 @@
 """Which cases a user may see, and finding them again."""
 
+import datetime
 import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import FloatField, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 
 from core.models import User
 from core.permissions import Perm, has_permission, roles_with
@@ -61,51 +63,110 @@ def search_cases(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case]:
     term = (term or "").strip()
     if not term:
         return queryset
+    number = _number_match(term)
+    if number is not None:
+        return queryset.filter(number)
+    name = _NameTerm(term)
+    return queryset.filter(name.matches()).order_by(name.rank().desc(), "-created_at")
+
+
+# How many of the newest cases `first_rank_matches` looks at.
+EXAMINED = 1500
+_EARLIEST = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
+
+
+def first_rank_matches(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case] | None:
+    """The matches `search_cases` ranks first, in its order (newest first), among the newest
+    `EXAMINED` cases of `queryset`; None for a term that is not a one-word name.
+
+    They all tie on rank: the term, as typed, is a word of the name or of the father's name (or
+    the whole name, sounding exactly like it). So while they fill a page, that page of the
+    search is theirs, read newest first from the organisation's index: a few dozen cases
+    compared, where ranking every match of a common first name compares thousands (issue 21).
+    A case older than the newest `EXAMINED` is not looked at, so a term with few such matches
+    costs a bounded look (a few ms) before the full ranking; the page is still exact, as every
+    first-rank match left out is older than those found. A name of two words or more has few
+    such matches, so it goes to the ranking straight away.
+    """
+    term = (term or "").strip()
+    if not term or _number_match(term) is not None or len(normalize(term).split()) > 1:
+        return None
+    newest = queryset.order_by("-created_at").values("created_at")[EXAMINED - 1 : EXAMINED]
+    return queryset.filter(
+        _NameTerm(term).first_rank(),
+        created_at__gte=Coalesce(Subquery(newest), Value(_EARLIEST)),
+    ).order_by("-created_at")
+
+
+def _number_match(term: str) -> Q | None:
+    """The filter for a term that is an ID number, a phone, a document or case number."""
     latin = to_latin_digits(term)
     digits = re.sub(r"[\s-]", "", latin)
     if digits.isdigit() and len(digits) >= 4:
-        return queryset.filter(Q(search_digits__contains=digits) | Q(case_number__contains=digits))
+        return Q(search_digits__contains=digits) | Q(case_number__contains=digits)
     if _DOCUMENT_NUMBER.fullmatch(digits):
         # Passports and other documents mix letters and digits (e.g. P01234567).
-        return queryset.filter(id_number__iexact=digits)
+        return Q(id_number__iexact=digits)
     if _CASE_NUMBER.search(latin):
-        return queryset.filter(case_number__icontains=latin)
-    name = normalize(term)
-    joined = compact(term)
-    keys = phonetic_keys(term) or ("",)
-    sounds_like = Q(search_phonetic__trigram_word_similar=keys[0])
-    for key in keys:
-        sounds_like |= Q(search_phonetic__contains=key) | Q(search_father_phonetic=key)
-    # The `%>` operators use the trigram indexes; the connection sets their threshold to 0.4
-    # (config/settings/base.py) so short misspelled names still match: "فاطیمه" scores 0.44
-    # against "فاطمه". The similarities are computed again only to order the matches.
-    return (
-        queryset.filter(
-            Q(search_name__trigram_word_similar=name)
-            | Q(search_father__trigram_word_similar=name)
-            | Q(search_compact__contains=joined)
-            | sounds_like
+        return Q(case_number__icontains=latin)
+    return None
+
+
+class _NameTerm:
+    """A name as searched: its keys, and the SQL that matches and ranks cases by them."""
+
+    def __init__(self, term: str) -> None:
+        self.name = normalize(term)
+        self.joined = compact(term)
+        self.keys = phonetic_keys(term) or ("",)
+        self.written_name = TrigramWordSimilarity(self.name, "search_name")
+        self.written_father = TrigramWordSimilarity(self.name, "search_father")
+        self.sound = TrigramWordSimilarity(self.keys[0], "search_phonetic")
+
+    def matches(self) -> Q:
+        """Any of these. The plain comparisons come first: a case one of them finds is not
+        compared by similarity, the costly part (a few µs a name). The `%>` operators use the
+        trigram indexes; the connection sets their threshold to 0.4 (config/settings/base.py)
+        so short misspelled names still match: "فاطیمه" scores 0.44 against "فاطمه"."""
+        found = Q(search_compact__contains=self.joined)
+        for key in self.keys:
+            found |= Q(search_phonetic__contains=key) | Q(search_father_phonetic=key)
+        return (
+            found
+            | Q(search_father__trigram_word_similar=self.name)
+            | Q(search_name__trigram_word_similar=self.name)
+            | Q(search_phonetic__trigram_word_similar=self.keys[0])
         )
-        .annotate(
-            written=Greatest(
-                TrigramWordSimilarity(name, "search_name"),
-                TrigramWordSimilarity(name, "search_father"),
-            )
+
+    def first_rank(self) -> Q:
+        """The cases `rank` gives its highest value, 5: every word of the term, as typed, is a
+        word of the name or of the father's name (a similarity of 1, the most there is); or the
+        term is the whole name and sounds exactly like it."""
+        return (
+            Q(GreaterThanOrEqual(self.written_father, 1))
+            | Q(GreaterThanOrEqual(self.written_name, 1))
+            | Q(search_compact=self.joined) & Q(GreaterThanOrEqual(self.sound, 1))
         )
-        .annotate(
-            exactness=SqlCase(
-                # Every word of the term, as typed, is a word of the name (or the whole name).
-                When(Q(search_compact=joined) | Q(written__gte=1), then=Value(2)),
-                When(
-                    Q(search_phonetic__in=keys) | Q(search_father_phonetic__in=keys), then=Value(1)
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
+
+    def rank(self) -> SqlCase:
+        """Exactness (2: as written, every word of the term a word of the name or the whole
+        name; 1: the name or the father's name sounds the same; 0: similar), then closeness
+        (the best of the three similarities, 0 to 1), as one number: 2 × exactness + closeness.
+        The written similarities are compared first (the father's name, short, before the
+        name), so a case that holds the term as typed is compared once or twice, not five
+        times."""
+        closeness = Cast(Greatest(self.written_name, self.written_father, self.sound), FloatField())
+        return SqlCase(
+            When(GreaterThanOrEqual(self.written_father, 1), then=Value(5.0)),
+            When(GreaterThanOrEqual(self.written_name, 1), then=Value(5.0)),
+            When(search_compact=self.joined, then=Value(4.0) + closeness),
+            When(
+                Q(search_phonetic__in=self.keys) | Q(search_father_phonetic__in=self.keys),
+                then=Value(2.0) + closeness,
             ),
-            match=Greatest("written", TrigramWordSimilarity(keys[0], "search_phonetic")),
+            default=closeness,
+            output_field=FloatField(),
         )
-        .order_by("-exactness", "-match", "-created_at")
-    )
 
 
 TIMELINE_LINES = 50  # the case page shows the newest lines

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core import audit
 from core.access import object_access, require_permission
 from core.exceptions import ActionNotAllowed, Conflict
-from core.pagination import CountInPagePaginator
+from core.pagination import FirstRankPaginator
 from core.permissions import Perm, permission_flags
 from core.ratelimits import is_search, rate_limit
 
@@ -64,11 +64,18 @@ def case_list(request):
     )
     case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
     searching = case_filter.form.is_valid() and case_filter.form.cleaned_data.get("q")
-    # A search must look at every match to rank them: one query gives the page's keys and the
-    # count (core/pagination.py). A list without a search counts on an index and reads only the
-    # page's rows, as Django's paginator does.
-    paginator_class = CountInPagePaginator if searching else Paginator
-    page = paginator_class(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search's first pages are usually its first-rank matches alone (every word as typed):
+    # those are read newest first until the page is full and the matches only counted.
+    # Otherwise it must look at every match to rank them: one query gives the page's keys and
+    # the count (core/pagination.py). A list without a search counts on an index and reads
+    # only the page's rows, as Django's paginator does.
+    if searching:
+        paginator = FirstRankPaginator(
+            case_filter.qs, PAGE_SIZE, first_rank=case_filter.first_rank_matches()
+        )
+    else:
+        paginator = Paginator(case_filter.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     if searching:
         audit.record(
             audit.Action.VIEW, user=request.user, object_type="children.case", object_id="search"
