@@ -14,7 +14,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.permissions import Perm, has_permission
@@ -22,6 +22,7 @@ from core.types import AnyUser
 
 from ..models import Referral
 from ..models.choices import ReferralState
+from .counting import EVERY_ROW, count, counts
 
 LIMIT = 50
 
@@ -59,37 +60,46 @@ def completion_due_referrals(
 
 
 def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> dict[str, Any]:
-    """The "My work" section's lists (capped) and exact counts."""
+    """The "My work" section's lists (capped) and exact counts (no query for a list that holds
+    every row: counting.py)."""
     today = today or timezone.localdate()
     escalated = escalated_referrals(user=user)
     completion = completion_due_referrals(user=user, today=today)
+    # Read here with the columns the section shows (a case row is about sixty columns).
+    escalated_rows = list(
+        escalated.select_related("to_organisation", "service", "case")
+        .only(
+            *("to_organisation", "service", "case", "state", "answer_due_at"),
+            *("to_organisation__name_fa", "to_organisation__name_en"),
+            *("service__name_fa", "service__name_en"),
+            *("case__given_name", "case__family_name"),
+        )
+        .order_by("answer_due_at", "pk")[:LIMIT]
+    )
+    completion_rows = list(
+        completion.select_related("from_organisation", "service")
+        .only(
+            *("from_organisation", "service", "state", "complete_by"),
+            *("from_organisation__name_fa", "from_organisation__name_en"),
+            *("service__name_fa", "service__name_en"),
+        )
+        .order_by("complete_by", "pk")[:LIMIT]
+    )
     return {
         "today": today,
         "may_see_escalated": has_permission(user, Perm.CASE_REASSIGN),
-        # Read here with the columns the section shows (a case row is about sixty columns).
-        "escalated": list(
-            escalated.select_related("to_organisation", "service", "case")
-            .only(
-                *("to_organisation", "service", "case", "state", "answer_due_at"),
-                *("to_organisation__name_fa", "to_organisation__name_en"),
-                *("service__name_fa", "service__name_en"),
-                *("case__given_name", "case__family_name"),
-            )
-            .order_by("answer_due_at", "pk")[:LIMIT]
-        ),
-        "escalated_count": escalated.count(),
-        "completion": list(
-            completion.select_related("from_organisation", "service")
-            .only(
-                *("from_organisation", "service", "state", "complete_by"),
-                *("from_organisation__name_fa", "from_organisation__name_en"),
-                *("service__name_fa", "service__name_en"),
-            )
-            .order_by("complete_by", "pk")[:LIMIT]
-        ),
-        **completion.aggregate(
-            completion_count=Count("pk"),
-            completion_overdue_count=Count("pk", filter=Q(complete_by__lt=today)),
+        "escalated": escalated_rows,
+        "escalated_count": count(escalated_rows, LIMIT, escalated),
+        "completion": completion_rows,
+        **counts(
+            completion_rows,
+            LIMIT,
+            completion,
+            completion_count=EVERY_ROW,
+            completion_overdue_count=(
+                Q(complete_by__lt=today),
+                lambda row: row.complete_by < today,
+            ),
         ),
         "soon_days": settings.REFERRAL_COMPLETION_SOON_DAYS,
     }
