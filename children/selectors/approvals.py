@@ -149,7 +149,13 @@ def approvals_queue(*, user: User) -> dict[str, Any]:
             *("service__name_fa", "service__name_en"),
         )[:LIMIT]
     )
-    _attach_people(override_rows)
+    # Shown only with the queue, to those who may approve.
+    approving = (
+        approvers(user=user)
+        if may_approve
+        else {"people": [], "second_approver": None, "lone_manager": False}
+    )
+    _attach_people(override_rows, known=approving["people"])
     # Each list's count and how many of its items this user may decide (the badge); the
     # conditions are _for_decision's. No query when a list holds every row.
     closure_counts = counts(
@@ -178,20 +184,18 @@ def approvals_queue(*, user: User) -> dict[str, Any]:
         # What waits for this user's decision (the badge), not what they asked for themselves.
         "approvals_count": closure_counts["mine"] + override_counts["mine"],
         "user_id": user.pk,
-        # Shown only with the queue, to those who may approve.
-        "approvers": approvers(user=user)
-        if may_approve
-        else {"people": [], "second_approver": None, "lone_manager": False},
+        "approvers": approving,
     }
 
 
-def _attach_people(referrals: list[Referral]) -> None:
-    """Set each referral's sender and override approver (names only), read in one query."""
+def _attach_people(referrals: list[Referral], *, known: list[User]) -> None:
+    """Set each referral's sender and override approver: from `known` (the organisation's
+    approvers, who send and approve most overrides), the others read in one query."""
+    people = {person.pk: person for person in known}
     ids = {r.sent_by_id for r in referrals} | {r.override_approved_by_id for r in referrals}
-    ids.discard(None)
-    if not ids:
-        return
-    people = User.objects.only("first_name", "last_name", "username").in_bulk(ids)
+    missing = ids - people.keys() - {None}
+    if missing:
+        people |= User.objects.only("first_name", "last_name", "username").in_bulk(missing)
     for referral in referrals:
         referral.sent_by = people[referral.sent_by_id]
         approver_id = referral.override_approved_by_id
