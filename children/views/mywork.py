@@ -32,13 +32,13 @@ def _link_rows(context):
     if context["follow_ups"]:
         outcome = id_url("children:followup_outcome", 2)
         for row in context["follow_ups"]:
-            row.url = outcome(row.case_id, row.pk)
+            row["url"] = outcome(row["case_id"], row["pk"])
     for row in context["incoming"]:
-        row.url = referral(row.pk)
+        row["url"] = referral(row["pk"])
     for row in context["outgoing"]:
-        row.url = case(row.case_id)
+        row["url"] = case(row["case_id"])
     for row in context["unseen"]:
-        row.url = case(row.pk)
+        row["url"] = case(row["pk"])
     approvals = context["approvals"]
     if approvals["closures"]:
         decide = id_url("children:closure_decide", 2)
