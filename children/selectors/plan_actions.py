@@ -7,10 +7,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.i18n import localised
 from core.models import User
 from core.permissions import Perm, has_permission
 
 from ..models import PlanAction
+from ..models.cases import join_names
 from ..models.choices import CaseStatus, PlanStatus
 from .counting import EVERY_ROW, counts
 
@@ -44,14 +46,35 @@ def plan_actions_section(*, user: User, today: datetime.date | None = None) -> d
     every row: counting.py)."""
     today = today or timezone.localdate()
     actions = plan_actions_due(user=user, today=today)
-    # Read here with the columns the section shows (a case row is about sixty columns).
-    rows = list(
-        actions.select_related("goal__case", "service").only(
-            *("goal", "service", "description", "target_date", "status"),
-            *("goal__case", "goal__case__given_name", "goal__case__family_name"),
-            *("service__name_fa", "service__name_en"),
+    # Read here as the values the section shows (small dicts, not actions, goals, cases and
+    # services built from the database).
+    rows = [
+        {
+            "pk": pk,
+            "case_id": case_id,
+            "case_name": join_names(given_name, family_name),
+            "target_date": target_date,
+            "description": description,
+            "has_service": service_id is not None,
+            "service": localised(service_fa, service_en) if service_id is not None else None,
+        }
+        for (
+            pk,
+            case_id,
+            given_name,
+            family_name,
+            target_date,
+            description,
+            service_id,
+            service_fa,
+            service_en,
+        ) in actions.values_list(
+            "pk",
+            "goal__case_id",
+            *("goal__case__given_name", "goal__case__family_name"),
+            *("target_date", "description", "service_id", "service__name_fa", "service__name_en"),
         )[:LIMIT]
-    )
+    ]
     return {
         "today": today,
         "actions": rows,
@@ -60,7 +83,7 @@ def plan_actions_section(*, user: User, today: datetime.date | None = None) -> d
             LIMIT,
             actions,
             count=EVERY_ROW,
-            overdue_count=(Q(target_date__lt=today), lambda row: row.target_date < today),
+            overdue_count=(Q(target_date__lt=today), lambda row: row["target_date"] < today),
         ),
         "can_mark_done": has_permission(user, Perm.CASE_EDIT),
     }

@@ -17,10 +17,12 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.i18n import localised
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
 
 from ..models import Referral
+from ..models.cases import join_names
 from ..models.choices import ReferralState
 from .counting import EVERY_ROW, count, counts
 
@@ -65,26 +67,49 @@ def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> 
     today = today or timezone.localdate()
     escalated = escalated_referrals(user=user)
     completion = completion_due_referrals(user=user, today=today)
-    # Read here with the columns the section shows (a case row is about sixty columns).
-    escalated_rows = list(
-        escalated.select_related("to_organisation", "service", "case")
-        .only(
-            *("to_organisation", "service", "case", "state", "answer_due_at"),
+    # Read here as the values the section shows (small dicts, not referrals, cases and
+    # organisations built from the database).
+    escalated_rows = [
+        {
+            "pk": pk,
+            "case_name": join_names(given_name, family_name),
+            "to_organisation": localised(org_fa, org_en),
+            "service": localised(service_fa, service_en),
+            "answer_due_at": answer_due_at,
+        }
+        for (
+            pk,
+            answer_due_at,
+            given_name,
+            family_name,
+            org_fa,
+            org_en,
+            service_fa,
+            service_en,
+        ) in escalated.order_by("answer_due_at", "pk").values_list(
+            "pk",
+            "answer_due_at",
+            *("case__given_name", "case__family_name"),
             *("to_organisation__name_fa", "to_organisation__name_en"),
             *("service__name_fa", "service__name_en"),
-            *("case__given_name", "case__family_name"),
-        )
-        .order_by("answer_due_at", "pk")[:LIMIT]
-    )
-    completion_rows = list(
-        completion.select_related("from_organisation", "service")
-        .only(
-            *("from_organisation", "service", "state", "complete_by"),
-            *("from_organisation__name_fa", "from_organisation__name_en"),
+        )[:LIMIT]
+    ]
+    completion_rows = [
+        {
+            "pk": pk,
+            "service": localised(service_fa, service_en),
+            "complete_by": complete_by,
+            "from_organisation": localised(org_fa, org_en),
+        }
+        for pk, complete_by, service_fa, service_en, org_fa, org_en in completion.order_by(
+            "complete_by", "pk"
+        ).values_list(
+            "pk",
+            "complete_by",
             *("service__name_fa", "service__name_en"),
-        )
-        .order_by("complete_by", "pk")[:LIMIT]
-    )
+            *("from_organisation__name_fa", "from_organisation__name_en"),
+        )[:LIMIT]
+    ]
     return {
         "today": today,
         "may_see_escalated": has_permission(user, Perm.CASE_REASSIGN),
@@ -98,7 +123,7 @@ def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> 
             completion_count=EVERY_ROW,
             completion_overdue_count=(
                 Q(complete_by__lt=today),
-                lambda row: row.complete_by < today,
+                lambda row: row["complete_by"] < today,
             ),
         ),
         "soon_days": settings.REFERRAL_COMPLETION_SOON_DAYS,

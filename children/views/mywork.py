@@ -54,12 +54,12 @@ def _link_rows(context):
         row.url = case(row.case_id)
     deadlines = context["referral_deadlines"]
     for row in deadlines["escalated"]:
-        row.url = referral(row.pk)
+        row["url"] = referral(row["pk"])
     for row in deadlines["completion"]:
-        row.url = referral(row.pk)
+        row["url"] = referral(row["pk"])
     plan_actions = context["plan_actions"]
     if plan_actions["actions"]:
         status = id_url("children:plan_action_status", 2)
         for row in plan_actions["actions"]:
-            row.url = case(row.goal.case_id)
-            row.status_url = status(row.goal.case_id, row.pk)
+            row["url"] = case(row["case_id"])
+            row["status_url"] = status(row["case_id"], row["pk"])
