@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.i18n import localised
 from core.models import User, person_name
 from core.permissions import Perm, has_permission
+from ngos.selectors import service_names
 
 from ..models import Case, FollowUp, Referral
 from ..models.cases import join_names
@@ -29,13 +30,17 @@ def _related(prefix: str, fields: tuple[str, ...]) -> list[str]:
     return [f"{prefix}__{field}" for field in fields]
 
 
-def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]:
+def my_work(
+    *, user: User, today: datetime.date | None = None, services: dict[int, str] | None = None
+) -> dict[str, Any]:
     """Follow-ups due today or overdue, referrals awaiting an answer, cases not seen lately.
 
     A manager (who may reassign cases) sees the whole organisation; a caseworker their own.
-    Each list is capped; the counts are exact.
+    Each list is capped; the counts are exact. `services`: `ngos.selectors.service_names()`,
+    when the caller has it already.
     """
     today = today or timezone.localdate()
+    services = service_names() if services is None else services
     organisation_id = user.membership.organisation_id
     whole_organisation = has_permission(user, Perm.CASE_REASSIGN)
 
@@ -78,18 +83,18 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
     incoming_rows = [
         {
             "pk": pk,
-            "service": localised(service_fa, service_en),
+            "service": services[service_id],
             "is_overdue": answer_due_at < now,
             "from_organisation": localised(org_fa, org_en),
             "sent_at": sent_at,
         }
-        for pk, answer_due_at, sent_at, service_fa, service_en, org_fa, org_en in incoming.order_by(
+        for pk, answer_due_at, sent_at, service_id, org_fa, org_en in incoming.order_by(
             "answer_due_at"
         ).values_list(
             "pk",
             "answer_due_at",
             "sent_at",
-            *_related("service", _NAMES),
+            "service_id",
             *_related("from_organisation", _NAMES),
         )[:LIMIT]
     ]
@@ -99,7 +104,7 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
             "case_name": join_names(given_name, family_name),
             "is_overdue": answer_due_at < now,
             "to_organisation": localised(org_fa, org_en),
-            "service": localised(service_fa, service_en),
+            "service": services[service_id],
         }
         for (
             case_id,
@@ -108,14 +113,13 @@ def my_work(*, user: User, today: datetime.date | None = None) -> dict[str, Any]
             family_name,
             org_fa,
             org_en,
-            service_fa,
-            service_en,
+            service_id,
         ) in outgoing.order_by("answer_due_at").values_list(
             "case_id",
             "answer_due_at",
             *_related("case", _CASE_NAME),
             *_related("to_organisation", _NAMES),
-            *_related("service", _NAMES),
+            "service_id",
         )[:LIMIT]
     ]
     unseen_rows = [

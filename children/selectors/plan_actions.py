@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.i18n import localised
 from core.models import User
 from core.permissions import Perm, has_permission
+from ngos.selectors import service_names
 
 from ..models import PlanAction
 from ..models.cases import join_names
@@ -41,10 +41,14 @@ def plan_actions_due(*, user: User, today: datetime.date | None = None) -> Query
     )
 
 
-def plan_actions_section(*, user: User, today: datetime.date | None = None) -> dict[str, Any]:
+def plan_actions_section(
+    *, user: User, today: datetime.date | None = None, services: dict[int, str] | None = None
+) -> dict[str, Any]:
     """The "My work" section: the list capped, the counts exact (no query for a list that holds
-    every row: counting.py)."""
+    every row: counting.py). `services`: `ngos.selectors.service_names()`, when the caller has
+    it already."""
     today = today or timezone.localdate()
+    services = service_names() if services is None else services
     actions = plan_actions_due(user=user, today=today)
     # Read here as the values the section shows (small dicts, not actions, goals, cases and
     # services built from the database).
@@ -56,7 +60,7 @@ def plan_actions_section(*, user: User, today: datetime.date | None = None) -> d
             "target_date": target_date,
             "description": description,
             "has_service": service_id is not None,
-            "service": localised(service_fa, service_en) if service_id is not None else None,
+            "service": services[service_id] if service_id is not None else None,
         }
         for (
             pk,
@@ -66,13 +70,11 @@ def plan_actions_section(*, user: User, today: datetime.date | None = None) -> d
             target_date,
             description,
             service_id,
-            service_fa,
-            service_en,
         ) in actions.values_list(
             "pk",
             "goal__case_id",
             *("goal__case__given_name", "goal__case__family_name"),
-            *("target_date", "description", "service_id", "service__name_fa", "service__name_en"),
+            *("target_date", "description", "service_id"),
         )[:LIMIT]
     ]
     return {

@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.i18n import localised
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
+from ngos.selectors import service_names
 
 from ..models import Referral
 from ..models.cases import join_names
@@ -61,10 +62,14 @@ def completion_due_referrals(
     return due
 
 
-def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> dict[str, Any]:
+def referral_deadlines(
+    *, user: AnyUser, today: datetime.date | None = None, services: dict[int, str] | None = None
+) -> dict[str, Any]:
     """The "My work" section's lists (capped) and exact counts (no query for a list that holds
-    every row: counting.py)."""
+    every row: counting.py). `services`: `ngos.selectors.service_names()`, when the caller has
+    it already."""
     today = today or timezone.localdate()
+    services = service_names() if services is None else services
     escalated = escalated_referrals(user=user)
     completion = completion_due_referrals(user=user, today=today)
     # Read here as the values the section shows (small dicts, not referrals, cases and
@@ -74,7 +79,7 @@ def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> 
             "pk": pk,
             "case_name": join_names(given_name, family_name),
             "to_organisation": localised(org_fa, org_en),
-            "service": localised(service_fa, service_en),
+            "service": services[service_id],
             "answer_due_at": answer_due_at,
         }
         for (
@@ -84,29 +89,28 @@ def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> 
             family_name,
             org_fa,
             org_en,
-            service_fa,
-            service_en,
+            service_id,
         ) in escalated.order_by("answer_due_at", "pk").values_list(
             "pk",
             "answer_due_at",
             *("case__given_name", "case__family_name"),
             *("to_organisation__name_fa", "to_organisation__name_en"),
-            *("service__name_fa", "service__name_en"),
+            "service_id",
         )[:LIMIT]
     ]
     completion_rows = [
         {
             "pk": pk,
-            "service": localised(service_fa, service_en),
+            "service": services[service_id],
             "complete_by": complete_by,
             "from_organisation": localised(org_fa, org_en),
         }
-        for pk, complete_by, service_fa, service_en, org_fa, org_en in completion.order_by(
+        for pk, complete_by, service_id, org_fa, org_en in completion.order_by(
             "complete_by", "pk"
         ).values_list(
             "pk",
             "complete_by",
-            *("service__name_fa", "service__name_en"),
+            "service_id",
             *("from_organisation__name_fa", "from_organisation__name_en"),
         )[:LIMIT]
     ]

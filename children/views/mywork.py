@@ -3,6 +3,7 @@ from django.shortcuts import render
 from core.access import require_permission
 from core.id_urls import id_url
 from core.permissions import Perm
+from ngos.selectors import service_names
 
 from ..selectors.approvals import WAITING_ON_REQUEST, approvals_queue
 from ..selectors.documents import my_work_documents
@@ -13,13 +14,15 @@ from ..selectors.referral_deadlines import referral_deadlines
 
 @require_permission(Perm.CASE_VIEW)
 def my_work(request):
-    context = my_work_selector(user=request.user)
+    # Services' names read once for every list (a handful of rows), not joined into each.
+    services = service_names()
+    context = my_work_selector(user=request.user, services=services)
     context["approvals"] = approvals_queue(user=request.user)
     # The same number the navigation's badge would count again (children/templatetags).
     setattr(request, WAITING_ON_REQUEST, context["approvals"]["approvals_count"])
     context["documents"] = my_work_documents(user=request.user)
-    context["referral_deadlines"] = referral_deadlines(user=request.user)
-    context["plan_actions"] = plan_actions_section(user=request.user)
+    context["referral_deadlines"] = referral_deadlines(user=request.user, services=services)
+    context["plan_actions"] = plan_actions_section(user=request.user, services=services)
     _link_rows(context)
     return render(request, "children/my_work.html", context)
 
