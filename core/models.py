@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from core.i18n import localised
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """How pages name a person (`str(user)`): the full name, else the username. For rows read
+    as values rather than users."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -30,7 +36,7 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return person_name(self.first_name, self.last_name, self.username)
 
     @property
     def membership_or_none(self) -> Any:

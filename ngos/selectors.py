@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Prefetch, Q, QuerySet
 
+from core.i18n import localised
 from core.models import AuditEvent, Province, User
 from core.permissions import Perm, Role, has_permission, roles_with
 
@@ -277,4 +278,20 @@ def managers_of(*, organisation: Organisation | int) -> QuerySet[User]:
             membership__role=Role.ORG_MANAGER,
         )
         .exclude(email="")
+    )
+
+
+class _ServiceNames(dict[int, str]):
+    def __missing__(self, pk: int) -> str:
+        # A service added since the names were read.
+        self[pk] = name = str(Service.objects.get(pk=pk))
+        return name
+
+
+def service_names() -> dict[int, str]:
+    """Every service's name in the active language (`str(service)`), by id: a handful of rows,
+    read once for a page's lists instead of joined into each of them."""
+    return _ServiceNames(
+        (pk, localised(name_fa, name_en))
+        for pk, name_fa, name_en in Service.objects.values_list("pk", "name_fa", "name_en")
     )

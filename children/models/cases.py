@@ -40,6 +40,12 @@ def _choices_array(base, **kwargs):
     )
 
 
+def join_names(*parts: str) -> str:
+    """A child's names as pages show them (`Case.full_name`): the parts given, one space apart.
+    For rows read as values rather than cases."""
+    return " ".join(part for part in parts if part)
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
@@ -356,7 +362,7 @@ class Case(HouseholdAnswers):
 
     @property
     def full_name(self):
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        return join_names(self.given_name, self.family_name)
 
     def age(self, on=None):
         """Age in whole years today (or `on`), from the birth date or the dated estimate."""

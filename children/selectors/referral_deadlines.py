@@ -14,14 +14,18 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.i18n import localised
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
+from ngos.selectors import service_names
 
 from ..models import Referral
+from ..models.cases import join_names
 from ..models.choices import ReferralState
+from .counting import EVERY_ROW, count, counts
 
 LIMIT = 50
 
@@ -58,38 +62,73 @@ def completion_due_referrals(
     return due
 
 
-def referral_deadlines(*, user: AnyUser, today: datetime.date | None = None) -> dict[str, Any]:
-    """The "My work" section's lists (capped) and exact counts."""
+def referral_deadlines(
+    *, user: AnyUser, today: datetime.date | None = None, services: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """The "My work" section's lists (capped) and exact counts (no query for a list that holds
+    every row: counting.py). `services`: `ngos.selectors.service_names()`, when the caller has
+    it already."""
     today = today or timezone.localdate()
+    services = service_names() if services is None else services
     escalated = escalated_referrals(user=user)
     completion = completion_due_referrals(user=user, today=today)
+    # Read here as the values the section shows (small dicts, not referrals, cases and
+    # organisations built from the database).
+    escalated_rows = [
+        {
+            "pk": pk,
+            "case_name": join_names(given_name, family_name),
+            "to_organisation": localised(org_fa, org_en),
+            "service": services[service_id],
+            "answer_due_at": answer_due_at,
+        }
+        for (
+            pk,
+            answer_due_at,
+            given_name,
+            family_name,
+            org_fa,
+            org_en,
+            service_id,
+        ) in escalated.order_by("answer_due_at", "pk").values_list(
+            "pk",
+            "answer_due_at",
+            *("case__given_name", "case__family_name"),
+            *("to_organisation__name_fa", "to_organisation__name_en"),
+            "service_id",
+        )[:LIMIT]
+    ]
+    completion_rows = [
+        {
+            "pk": pk,
+            "service": services[service_id],
+            "complete_by": complete_by,
+            "from_organisation": localised(org_fa, org_en),
+        }
+        for pk, complete_by, service_id, org_fa, org_en in completion.order_by(
+            "complete_by", "pk"
+        ).values_list(
+            "pk",
+            "complete_by",
+            "service_id",
+            *("from_organisation__name_fa", "from_organisation__name_en"),
+        )[:LIMIT]
+    ]
     return {
         "today": today,
         "may_see_escalated": has_permission(user, Perm.CASE_REASSIGN),
-        # Read here with the columns the section shows (a case row is about sixty columns).
-        "escalated": list(
-            escalated.select_related("to_organisation", "service", "case")
-            .only(
-                *("to_organisation", "service", "case", "state", "answer_due_at"),
-                *("to_organisation__name_fa", "to_organisation__name_en"),
-                *("service__name_fa", "service__name_en"),
-                *("case__given_name", "case__family_name"),
-            )
-            .order_by("answer_due_at", "pk")[:LIMIT]
-        ),
-        "escalated_count": escalated.count(),
-        "completion": list(
-            completion.select_related("from_organisation", "service")
-            .only(
-                *("from_organisation", "service", "state", "complete_by"),
-                *("from_organisation__name_fa", "from_organisation__name_en"),
-                *("service__name_fa", "service__name_en"),
-            )
-            .order_by("complete_by", "pk")[:LIMIT]
-        ),
-        **completion.aggregate(
-            completion_count=Count("pk"),
-            completion_overdue_count=Count("pk", filter=Q(complete_by__lt=today)),
+        "escalated": escalated_rows,
+        "escalated_count": count(escalated_rows, LIMIT, escalated),
+        "completion": completion_rows,
+        **counts(
+            completion_rows,
+            LIMIT,
+            completion,
+            completion_count=EVERY_ROW,
+            completion_overdue_count=(
+                Q(complete_by__lt=today),
+                lambda row: row["complete_by"] < today,
+            ),
         ),
         "soon_days": settings.REFERRAL_COMPLETION_SOON_DAYS,
     }

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
+from core.id_urls import id_url
 from core.permissions import Perm, has_permission
 from core.refusals import refusal_as_message, refusal_on_form
 from ngos.selectors import organisations_for_referral
@@ -117,11 +118,21 @@ def _render_refused(request, case, context):
 # --- Lists ------------------------------------------------------------------------------------
 
 
+def _linked_page(referral_filter, request):
+    """The page of the list, read, each row with its address (reversed once: core/id_urls.py)."""
+    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    detail = id_url("children:referral_detail")
+    for referral in page.object_list:
+        referral.url = detail(referral.pk)
+    return page
+
+
 @require_permission(Perm.REFERRAL_ANSWER)
 def referral_inbox_view(request):
     """Referrals sent to the user's organisation (ارجاع‌های دریافتی)."""
     referral_filter = referral_inbox(user=request.user, filters=request.GET)
-    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _linked_page(referral_filter, request)
     return render(
         request,
         "children/referrals/inbox.html",
@@ -133,7 +144,7 @@ def referral_inbox_view(request):
 def referral_sent_view(request):
     """Referrals the user's organisation sent, with their answers."""
     referral_filter = referral_outbox(user=request.user, filters=request.GET)
-    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _linked_page(referral_filter, request)
     return render(
         request,
         "children/referrals/inbox.html",
