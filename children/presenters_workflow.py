@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ClosureRequest
+from .models import ClosureRequest, PlanAction
 from .models.choices import CaseStatus
 
 STEPS = [
@@ -105,14 +106,27 @@ def next_step(case, *, pending_closure, next_follow_up, can=None, user_id=None):
 
 
 def workflow_context(case, *, can=None, user_id=None):
-    pending_closure = case.closure_requests.filter(state=ClosureRequest.State.PENDING).first()
+    # A closed case shows its closure, not a request (closure_card.html, `next_step`).
+    pending_closure = (
+        None
+        if case.is_closed
+        else case.closure_requests.filter(state=ClosureRequest.State.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
     follow_ups = list(case.follow_ups.select_related("responsible").order_by("-due_on", "-id")[:15])
     pending = [f for f in follow_ups if f.status == "scheduled"]
     next_follow_up = min(pending, key=lambda f: f.due_on) if pending else None
     latest_assessment = case.assessments.first()
-    goals = case.plan_goals.prefetch_related("actions__responsible", "actions__service")
+    goals = list(
+        case.plan_goals.prefetch_related(
+            Prefetch(
+                "actions", queryset=PlanAction.objects.select_related("responsible", "service")
+            )
+        )
+    )
     return {
-        "progress": progress(case, assessed=latest_assessment is not None, planned=goals.exists()),
+        "progress": progress(case, assessed=latest_assessment is not None, planned=bool(goals)),
         "next_step": next_step(
             case,
             pending_closure=pending_closure,

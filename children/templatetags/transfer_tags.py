@@ -27,10 +27,11 @@ def transfer_card(context: Any, case: Any) -> dict[str, Any]:
     button for a manager."""
     request = context.get("request")
     user = request.user
+    pending, arrival = selectors.case_page_transfers(case)
     return {
         "case": case,
-        "pending": selectors.pending_transfer_for(case),
-        "arrival": selectors.arrival_for(case),
+        "pending": pending,
+        "arrival": arrival,
         "may_transfer": has_permission(user, Perm.CASE_TRANSFER, organisation=case.organisation_id),
         "request": request,
     }
