@@ -113,14 +113,22 @@ TIMELINE_LINES = 50  # the case page shows the newest lines
 ACTOR_COLUMNS = ("first_name", "last_name", "username", "membership__organisation")
 
 
-def case_timeline(case: Case, limit: int = TIMELINE_LINES) -> list[TimelineEntry]:
+def case_timeline(
+    case: Case, limit: int = TIMELINE_LINES, *, stored: bool = True
+) -> list[TimelineEntry]:
     """The case's timeline, newest first. Its registration comes last and is not a stored line:
     the case row already records when and by whom (and an import writes 100,000 of them at once,
-    where each stored line would cost the import time for nothing new)."""
-    lines = list(
-        case.timeline.select_related("actor__membership").only(
-            "case", "kind", "at", "detail", *(f"actor__{name}" for name in ACTOR_COLUMNS)
-        )[:limit]
+    where each stored line would cost the import time for nothing new).
+
+    `stored=False` when the caller knows the case has no stored line (the registration only)."""
+    lines = (
+        list(
+            case.timeline.select_related("actor__membership").only(
+                "case", "kind", "at", "detail", *(f"actor__{name}" for name in ACTOR_COLUMNS)
+            )[:limit]
+        )
+        if stored
+        else []
     )
     if len(lines) < limit:
         # Most often the one who registered the child also wrote a later line.

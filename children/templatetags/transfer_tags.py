@@ -11,6 +11,7 @@ from django import template
 from core.permissions import Perm, has_permission
 
 from ..selectors import transfers as selectors
+from ..selectors.case_page import known_empty
 
 register = template.Library()
 
@@ -27,7 +28,10 @@ def transfer_card(context: Any, case: Any) -> dict[str, Any]:
     button for a manager."""
     request = context.get("request")
     user = request.user
-    pending, arrival = selectors.case_page_transfers(case)
+    if known_empty(context, case, "transfers"):
+        pending, arrival = None, None
+    else:
+        pending, arrival = selectors.case_page_transfers(case)
     return {
         "case": case,
         "pending": pending,

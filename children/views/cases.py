@@ -37,9 +37,10 @@ from ..forms import (
 from ..models import Case
 from ..presenters import display_value, section_rows
 from ..presenters_workflow import workflow_context
+from ..selectors.case_page import case_page_contents
 from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
-from ..selectors.families import case_family, case_links
+from ..selectors.families import CaseLinks, case_family, case_links
 from ..sync.models import SyncItem
 from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from .families import sibling_initial
@@ -161,25 +162,37 @@ def case_register(request):
 def case_detail(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
     can = permission_flags(request.user)
+    contents = case_page_contents(case)
     sections = [
         (key, title, section_rows(case, form_class))
         for key, (title, form_class) in SECTIONS.items()
     ]
-    links = case_links(case)
+    has = contents.has
+    links = (
+        case_links(case)
+        if has("link_requests_received") or has("link_requests_sent")
+        else CaseLinks(received=[], to=[], back=[])
+    )
     context = {
         "case": case,
+        # The template tags of the case page skip the lists this says are empty.
+        "case_contents": contents,
         "sections": sections,
-        "timeline": case_timeline(case),
+        "timeline": case_timeline(case, stored=has("timeline")),
         "notes": case.notes.select_related("author").only(
             "case", "created_at", "body", *(f"author__{name}" for name in PERSON_COLUMNS)
-        )[:20],
-        "consents": case.consents.all(),
+        )[:20]
+        if has("notes")
+        else [],
+        "consents": case.consents.all() if has("consents") else [],
         # The list shows the date and the hotspot of each encounter, not its sixty columns.
-        "encounters": case.encounters.only("occurred_at", "hotspot").order_by("-occurred_at")[:20],
+        "encounters": case.encounters.only("occurred_at", "hotspot").order_by("-occurred_at")[:20]
+        if has("encounter_links")
+        else [],
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),
-        **workflow_context(case, can=can, user_id=request.user.pk),
+        **workflow_context(case, can=can, user_id=request.user.pk, contents=contents),
         "goal_form": GoalForm(),
         "closure_form": ClosureRequestForm(),
         "decision_form": ClosureDecisionForm(),
