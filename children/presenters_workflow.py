@@ -105,6 +105,13 @@ def next_step(case, *, pending_closure, next_follow_up, can=None, user_id=None):
     return NextStep(_("Services are in progress; the next follow-up is scheduled."))
 
 
+# What the follow-ups card and the next step show (children/partials/followups_card.html).
+FOLLOW_UP_COLUMNS = (
+    *("case", "due_on", "kind", "status", "outcome"),
+    *("responsible__first_name", "responsible__last_name", "responsible__username"),
+)
+
+
 def workflow_context(case, *, can=None, user_id=None, contents=None):
     """The workflow cards' data. `contents` (selectors.case_page) names the case's related lists
     that hold rows; without it every list is read."""
@@ -121,7 +128,11 @@ def workflow_context(case, *, can=None, user_id=None, contents=None):
         else None
     )
     follow_ups = (
-        list(case.follow_ups.select_related("responsible").order_by("-due_on", "-id")[:15])
+        list(
+            case.follow_ups.select_related("responsible")
+            .only(*FOLLOW_UP_COLUMNS)
+            .order_by("-due_on", "-id")[:15]
+        )
         if has("follow_ups")
         else []
     )
