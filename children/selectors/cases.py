@@ -114,13 +114,15 @@ ACTOR_COLUMNS = ("first_name", "last_name", "username", "membership__organisatio
 
 
 def case_timeline(
-    case: Case, limit: int = TIMELINE_LINES, *, stored: bool = True
+    case: Case, limit: int = TIMELINE_LINES, *, stored: bool = True, viewer: User | None = None
 ) -> list[TimelineEntry]:
     """The case's timeline, newest first. Its registration comes last and is not a stored line:
     the case row already records when and by whom (and an import writes 100,000 of them at once,
     where each stored line would cost the import time for nothing new).
 
-    `stored=False` when the caller knows the case has no stored line (the registration only)."""
+    `stored=False` when the caller knows the case has no stored line (the registration only);
+    `viewer`, the user reading the page (with their membership), stands for who registered the
+    case when that is them."""
     lines = (
         list(
             case.timeline.select_related("actor__membership").only(
@@ -133,6 +135,8 @@ def case_timeline(
     if len(lines) < limit:
         # Most often the one who registered the child also wrote a later line.
         known = next((line.actor for line in lines if line.actor_id == case.created_by_id), None)
+        if known is None and viewer is not None and viewer.pk == case.created_by_id:
+            known = viewer
         lines.append(registration_line(case, registered_by=known))
     return lines
 

@@ -178,7 +178,7 @@ def case_detail(request, pk):
         # The template tags of the case page skip the lists this says are empty.
         "case_contents": contents,
         "sections": sections,
-        "timeline": case_timeline(case, stored=has("timeline")),
+        "timeline": case_timeline(case, stored=has("timeline"), viewer=request.user),
         "notes": case.notes.select_related("author").only(
             "case", "created_at", "body", *(f"author__{name}" for name in PERSON_COLUMNS)
         )[:20]

@@ -107,10 +107,14 @@ def _add_one_of_each(cw, mgr, case, org_b):
     )
 
 
-def test_a_new_case_page_reads_ten_queries(client_as, cw_a, case_a, django_assert_max_num_queries):
+def test_a_new_case_page_asks_only_for_the_lists_that_hold_rows(
+    client_as, cw_a, mgr_a, case_a, django_assert_max_num_queries
+):
     """Session, user, role, second factor, the case with its audit row, which of its lists hold
-    rows, who registered it, its consent: the empty lists are not asked for."""
-    _page_queries(client_as(cw_a), case_a, django_assert_max_num_queries, 10)
+    rows, its consent, and who registered it (no query when they are the one reading). A
+    manager's page also counts the approvals waiting and lists the caseworkers to reassign to."""
+    _page_queries(client_as(cw_a), case_a, django_assert_max_num_queries, 9)
+    _page_queries(client_as(mgr_a), case_a, django_assert_max_num_queries, 12)
 
 
 def test_a_full_case_page_reads_the_same_queries_however_long_its_lists(
