@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connections, router
+from django.db.models import ForeignObjectRel
 
 from ..models import Case
 
@@ -41,10 +42,12 @@ def _probe_sql() -> str:
     renamed table or column follows."""
     connection = connections[router.db_for_read(Case)]
     quote = connection.ops.quote_name
-    columns = []
+    columns: list[str] = []
     for name in RELATED:
         relation = Case._meta.get_field(name)
-        table = quote(relation.related_model._meta.db_table)
+        if not isinstance(relation, ForeignObjectRel) or relation.field.column is None:
+            raise TypeError(f"Case.{name} is not a list of rows pointing at the case")
+        table = quote(relation.field.model._meta.db_table)
         column = quote(relation.field.column)
         # Quoted names from the models; the case id is a parameter.
         columns.append(f"EXISTS (SELECT 1 FROM {table} WHERE {column} = %(case)s)")  # noqa: S608
