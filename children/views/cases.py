@@ -185,7 +185,7 @@ def case_detail(request, pk):
         if has("notes")
         else [],
         "consents": case.consents.all() if has("consents") else [],
-        # The list shows the date and the hotspot of each encounter, not its sixty columns.
+        # The list shows the date and the hotspot of each encounter, not its whole row.
         "encounters": case.encounters.only("occurred_at", "hotspot").order_by("-occurred_at")[:20]
         if has("encounter_links")
         else [],
