@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ClosureRequest
+from .models import ClosureRequest, PlanAction
 from .models.choices import CaseStatus
 
 STEPS = [
@@ -104,15 +105,53 @@ def next_step(case, *, pending_closure, next_follow_up, can=None, user_id=None):
     return NextStep(_("Services are in progress; the next follow-up is scheduled."))
 
 
-def workflow_context(case, *, can=None, user_id=None):
-    pending_closure = case.closure_requests.filter(state=ClosureRequest.State.PENDING).first()
-    follow_ups = list(case.follow_ups.select_related("responsible").order_by("-due_on", "-id")[:15])
+# What the follow-ups card and the next step show (children/partials/followups_card.html).
+FOLLOW_UP_COLUMNS = (
+    *("case", "due_on", "kind", "status", "outcome"),
+    *("responsible__first_name", "responsible__last_name", "responsible__username"),
+)
+
+
+def workflow_context(case, *, can=None, user_id=None, contents=None):
+    """The workflow cards' data. `contents` (selectors.case_page) names the case's related lists
+    that hold rows; without it every list is read."""
+
+    def has(name):
+        return contents is None or contents.has(name)
+
+    # A closed case shows its closure, not a request (closure_card.html, `next_step`).
+    pending_closure = (
+        case.closure_requests.filter(state=ClosureRequest.State.PENDING)
+        .select_related("requested_by")
+        .first()
+        if has("closure_requests") and not case.is_closed
+        else None
+    )
+    follow_ups = (
+        list(
+            case.follow_ups.select_related("responsible")
+            .only(*FOLLOW_UP_COLUMNS)
+            .order_by("-due_on", "-id")[:15]
+        )
+        if has("follow_ups")
+        else []
+    )
     pending = [f for f in follow_ups if f.status == "scheduled"]
     next_follow_up = min(pending, key=lambda f: f.due_on) if pending else None
-    latest_assessment = case.assessments.first()
-    goals = case.plan_goals.prefetch_related("actions__responsible", "actions__service")
+    latest_assessment = case.assessments.first() if has("assessments") else None
+    goals = (
+        list(
+            case.plan_goals.prefetch_related(
+                Prefetch(
+                    "actions", queryset=PlanAction.objects.select_related("responsible", "service")
+                )
+            )
+        )
+        if has("plan_goals")
+        else []
+    )
     return {
-        "progress": progress(case, assessed=latest_assessment is not None, planned=goals.exists()),
+        "progress": progress(case, assessed=latest_assessment is not None, planned=bool(goals)),
         "next_step": next_step(
             case,
             pending_closure=pending_closure,

@@ -1,11 +1,12 @@
-"""The form renderer: Django's own, with `<select>` written in Python.
+"""The form renderer: Django's own, with `<select>`, `<input>` and `<textarea>` written in Python.
 
 Django renders a select through one template include per option (and another for each
 option's attributes). The lists' filter forms offer every colleague (over a hundred in a large
 organisation) and every province, so rendering those options was the largest single cost of the
 case list and the encounter list (about 15 ms of CPU a request; docs/performance.md, issue 21).
-The output is the same markup Django's templates give (tests/core/test_forms_renderer.py
-compares them), so a page looks and behaves exactly as before.
+An input or a textarea costs two or three template includes too, and the case page draws about
+twenty of them for its small forms. The output is the same markup Django's templates give
+(tests/core/test_forms_renderer.py compares them), so a page looks and behaves exactly as before.
 """
 
 from typing import Any
@@ -16,6 +17,20 @@ from django.utils.html import conditional_escape
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+WIDGETS = "django/forms/widgets/"
+INPUT = WIDGETS + "input.html"
+# Django's templates that are `{% include "django/forms/widgets/input.html" %}` and a newline.
+INPUTS = frozenset(
+    WIDGETS + f"{name}.html"
+    for name in (
+        *("checkbox", "color", "date", "datetime", "email", "hidden", "number", "password"),
+        *("search", "tel", "text", "time", "url"),
+    )
+)
+INPUT_OPTION = WIDGETS + "input_option.html"
+# `{% include "django/forms/widgets/input_option.html" %}` and a newline.
+INPUT_OPTIONS = frozenset({WIDGETS + "checkbox_option.html", WIDGETS + "radio_option.html"})
+TEXTAREA = WIDGETS + "textarea.html"
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -49,6 +64,42 @@ def render_select(widget: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _text(value: Any) -> bool:
+    """A value a template writes as it is (only escaped): a number or a date it would localise."""
+    return isinstance(value, str | Promise)
+
+
+def render_input(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/input.html (as the renderer returns it: without its closing newline)."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}"'
+        f' name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
+
+
+def render_input_option(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/input_option.html (a checkbox or radio button of a list)."""
+    if not widget.get("wrap_label"):
+        return render_input(widget)
+    target = widget["attrs"].get("id")
+    label_for = f' for="{conditional_escape(target)}"' if target else ""
+    return (
+        f"<label{label_for}>{render_input(widget)}\n {conditional_escape(widget['label'])}</label>"
+    )
+
+
+def render_textarea(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/textarea.html (without its closing newline)."""
+    value = widget["value"]
+    text = conditional_escape(value) if value else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{text}</textarea>"
+    )
+
+
 def _plain(widget: dict[str, Any]) -> bool:
     """Options that use Django's own option template (a widget may name another) and whose
     labels are text: a template would localise a number or a date, so those stay with it."""
@@ -60,10 +111,31 @@ def _plain(widget: dict[str, Any]) -> bool:
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's template renderer, except for selects whose templates are Django's own."""
+    """Django's template renderer, except for Django's own select, input and textarea templates
+    (given a widget's plain context: text values and labels, which a template would not
+    localise)."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         if template_name == SELECT and _plain(context["widget"]):
             return render_select(context["widget"])
+        if template_name.startswith(WIDGETS) and set(context) == {"widget"}:
+            html = self._render_widget(template_name, context["widget"])
+            if html is not None:
+                return html
         result: str = super().render(template_name, context, request)
         return result
+
+    @staticmethod
+    def _render_widget(template_name: str, widget: dict[str, Any]) -> str | None:
+        # The renderer strips what a template gives: no closing newline at the end. An input's
+        # value is written with `stringformat:'s'` (never localised), a textarea's as it is.
+        if template_name in INPUTS or template_name == INPUT:
+            return render_input(widget)
+        if template_name == TEXTAREA:
+            value = widget.get("value")
+            return render_textarea(widget) if value is None or _text(value) else None
+        if template_name == INPUT_OPTION or template_name in INPUT_OPTIONS:
+            if widget.get("wrap_label") and not _text(widget.get("label")):
+                return None
+            return render_input_option(widget)
+        return None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.formfields import JalaliDateField, LocalizedIntegerField, use_phone_inputs
 from core.national_id import is_valid_national_id, normalize_national_id
 from core.persian import to_latin_digits
+from core.quickchoices import RowChoiceField
 
 from ..models import Case, Consent
 from ..models.choices import (
@@ -275,9 +276,18 @@ class WithdrawConsentForm(forms.Form):
     )
 
 
+def _user_label(first_name, last_name, username):
+    """What str(user) gives (core.models.User.__str__), from the row."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class ReassignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(
-        label=_("Caseworker"), queryset=get_user_model().objects.none()
+    # Options read as rows (core/quickchoices.py): a manager's case page draws every colleague.
+    assigned_to = RowChoiceField(
+        label=_("Caseworker"),
+        queryset=get_user_model().objects.none(),
+        label_fields=("first_name", "last_name", "username"),
+        label_from_row=_user_label,
     )
 
     def __init__(self, *args, organisation, **kwargs):

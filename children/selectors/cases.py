@@ -170,23 +170,49 @@ class _NameTerm:
 
 
 TIMELINE_LINES = 50  # the case page shows the newest lines
+# What a line shows of who acted: the name, and whether they are of the case's organisation.
+ACTOR_COLUMNS = ("first_name", "last_name", "username", "membership__organisation")
 
 
-def case_timeline(case: Case, limit: int = TIMELINE_LINES) -> list[TimelineEntry]:
+def case_timeline(
+    case: Case, limit: int = TIMELINE_LINES, *, stored: bool = True, viewer: User | None = None
+) -> list[TimelineEntry]:
     """The case's timeline, newest first. Its registration comes last and is not a stored line:
     the case row already records when and by whom (and an import writes 100,000 of them at once,
-    where each stored line would cost the import time for nothing new)."""
-    lines = list(case.timeline.select_related("actor__membership")[:limit])
+    where each stored line would cost the import time for nothing new).
+
+    `stored=False` when the caller knows the case has no stored line (the registration only);
+    `viewer`, the user reading the page (with their membership), stands for who registered the
+    case when that is them."""
+    lines = (
+        list(
+            case.timeline.select_related("actor__membership").only(
+                "case", "kind", "at", "detail", *(f"actor__{name}" for name in ACTOR_COLUMNS)
+            )[:limit]
+        )
+        if stored
+        else []
+    )
     if len(lines) < limit:
-        lines.append(registration_line(case))
+        # Most often the one who registered the child also wrote a later line.
+        known = next((line.actor for line in lines if line.actor_id == case.created_by_id), None)
+        if known is None and viewer is not None and viewer.pk == case.created_by_id:
+            known = viewer
+        lines.append(registration_line(case, registered_by=known))
     return lines
 
 
-def registration_line(case: Case) -> TimelineEntry:
-    """The timeline's first line, from the case itself (unsaved)."""
-    registered_by = (
-        get_user_model().objects.select_related("membership").filter(pk=case.created_by_id).first()
-    )
+def registration_line(case: Case, registered_by: User | None = None) -> TimelineEntry:
+    """The timeline's first line, from the case itself (unsaved); `registered_by` is the case's
+    `created_by` when the caller has already read it."""
+    if registered_by is None:
+        registered_by = (
+            get_user_model()
+            .objects.select_related("membership")
+            .only(*ACTOR_COLUMNS)
+            .filter(pk=case.created_by_id)
+            .first()
+        )
     return TimelineEntry(
         case=case,
         kind=TimelineEntry.Kind.REGISTERED,

@@ -33,8 +33,58 @@ class Family:
         return len(self.siblings) + 1
 
 
-def case_family(case: Case, user: User) -> Family:
+@dataclass
+class CaseLinks:
+    """The case's "same child" links as its page shows them, read with one query."""
+
+    # Requests from other organisations waiting for this one's answer.
+    received: list[CaseLink]
+    # Agreed links this case asked for, and those another case asked for.
+    to: list[CaseLink]
+    back: list[CaseLink]
+
+    @property
+    def accepted_pairs(self) -> list[tuple[int, int]]:
+        return [(link.requesting_case_id, link.target_case_id) for link in (*self.to, *self.back)]
+
+
+def case_links(case: Case) -> CaseLinks:
+    """The requests waiting on `case` and its agreed links, each with the other case's
+    organisation (its name only: no data of the other case crosses a link)."""
+    names = ("name_fa", "name_en")
+    rows = (
+        CaseLink.objects.filter(
+            Q(target_case=case, state__in=(CaseLink.State.REQUESTED, CaseLink.State.ACCEPTED))
+            | Q(requesting_case=case, state=CaseLink.State.ACCEPTED)
+        )
+        .select_related("requesting_case__organisation", "target_case__organisation")
+        .only(
+            "state",
+            "requesting_case_id",
+            "target_case_id",
+            *(f"requesting_case__organisation__{name}" for name in names),
+            *(f"target_case__organisation__{name}" for name in names),
+        )
+        .order_by("pk")
+    )
+    links = CaseLinks(received=[], to=[], back=[])
+    for link in rows:
+        if link.state == CaseLink.State.REQUESTED:
+            links.received.append(link)
+        elif link.requesting_case_id == case.pk:
+            links.to.append(link)
+        else:
+            links.back.append(link)
+    return links
+
+
+def case_family(
+    case: Case, user: User, *, accepted_links: list[tuple[int, int]] | None = None
+) -> Family:
     """The family of `case` as `user` sees it.
+
+    `accepted_links` are the case's own agreed links (`case_links`), when the caller has read
+    them: a child without brothers or sisters here needs no other.
 
     A household belongs to one organisation. A brother or sister known at another organisation
     is found through an agreed "same child" link: the case linked with this child (or with one of
@@ -54,10 +104,15 @@ def case_family(case: Case, user: User) -> Family:
             .order_by("registered_on", "pk")
         )
     here = [case.pk, *(sibling.pk for sibling in siblings)]
+    if siblings or accepted_links is None:
+        accepted_links = list(
+            CaseLink.objects.filter(
+                Q(requesting_case__in=here) | Q(target_case__in=here),
+                state=CaseLink.State.ACCEPTED,
+            ).values_list("requesting_case_id", "target_case_id")
+        )
     linked: set[int] = set()
-    for requesting, target in CaseLink.objects.filter(
-        Q(requesting_case__in=here) | Q(target_case__in=here), state=CaseLink.State.ACCEPTED
-    ).values_list("requesting_case_id", "target_case_id"):
+    for requesting, target in accepted_links:
         linked.update({requesting, target})
     linked.difference_update(here)
     elsewhere: list[str] = []

@@ -48,10 +48,23 @@ def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     return Referral.objects.filter(scope)
 
 
+# What the case page's card shows of a referral (children/referrals/_case_card.html).
+CASE_CARD_COLUMNS = (
+    *("case", "state", "sent_at", "answer_due_at", "answered_at", "closed_at", "consent"),
+    *("decline_reason", "outcome_notes", "sharing_ended_at", "withdrawn_reason"),
+    "consent_override_reason",
+    *("to_organisation__name_fa", "to_organisation__name_en"),
+    *("service__name_fa", "service__name_en"),
+)
+
+
 def referrals_for_case(*, case: Case) -> QuerySet[Referral]:
-    """Every referral of `case`, newest first, for the sender's case page."""
-    return case.referrals.select_related("to_organisation", "service", "sent_by").order_by(
-        "-sent_at", "-pk"
+    """Every referral of `case`, newest first, for the sender's case page (the columns its card
+    shows)."""
+    return (
+        case.referrals.select_related("to_organisation", "service")
+        .only(*CASE_CARD_COLUMNS)
+        .order_by("-sent_at", "-pk")
     )
 
 

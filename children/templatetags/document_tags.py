@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from ..models import DocumentType
+from ..selectors.case_page import known_empty
 from ..selectors.documents import documents_for_case
 
 register = template.Library()
@@ -14,7 +15,7 @@ register = template.Library()
 def case_documents_card(context, case):
     """Every document of `case` with its dates, expiry state and scan link."""
     today = timezone.localdate()
-    documents = list(documents_for_case(case))
+    documents = [] if known_empty(context, case, "documents") else list(documents_for_case(case))
     for document in documents:
         document.state = document.status(today)
     return {"case": case, "documents": documents, "can": context.get("can", {})}

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .. import labour_law
 from ..models.choices import LabourFlag
+from ..selectors.case_page import known_empty
 from ..selectors.schooling import school_changes_of_case
 
 register = template.Library()
@@ -23,10 +24,11 @@ def labour_law_card(case):
     return {"case": case, "findings": labour_law.case_findings(case, timezone.localdate())}
 
 
-@register.inclusion_tag("children/partials/school_history_card.html")
-def school_history_card(case):
+@register.inclusion_tag("children/partials/school_history_card.html", takes_context=True)
+def school_history_card(context, case):
     """The case's schooling changes, newest first."""
-    return {"case": case, "changes": school_changes_of_case(case)}
+    changes = [] if known_empty(context, case, "school_changes") else school_changes_of_case(case)
+    return {"case": case, "changes": changes}
 
 
 @register.filter

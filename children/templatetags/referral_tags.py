@@ -3,6 +3,7 @@ so the case view needs no referral queries of its own."""
 
 from django import template
 
+from ..selectors.case_page import known_empty
 from ..selectors.referrals import referrals_for_case
 
 register = template.Library()
@@ -10,9 +11,15 @@ register = template.Library()
 
 @register.inclusion_tag("children/referrals/_case_card.html", takes_context=True)
 def case_referrals_card(context, case):
-    """Every referral of `case` with its state, dates, overdue badge and the answers it got."""
+    """Every referral of `case` with its state, dates, overdue badge and the answers it got,
+    and its letters to outside agencies."""
     return {
         "case": case,
-        "referrals": list(referrals_for_case(case=case)),
+        "referrals": []
+        if known_empty(context, case, "referrals")
+        else list(referrals_for_case(case=case)),
+        "letters": []
+        if known_empty(context, case, "referral_letters")
+        else list(case.referral_letters.all()),
         "can": context.get("can", {}),
     }

@@ -11,6 +11,7 @@ from django import template
 from core.permissions import Perm, has_permission
 
 from ..selectors import transfers as selectors
+from ..selectors.case_page import known_empty
 
 register = template.Library()
 
@@ -27,10 +28,14 @@ def transfer_card(context: Any, case: Any) -> dict[str, Any]:
     button for a manager."""
     request = context.get("request")
     user = request.user
+    if known_empty(context, case, "transfers"):
+        pending, arrival = None, None
+    else:
+        pending, arrival = selectors.case_page_transfers(case)
     return {
         "case": case,
-        "pending": selectors.pending_transfer_for(case),
-        "arrival": selectors.arrival_for(case),
+        "pending": pending,
+        "arrival": arrival,
         "may_transfer": has_permission(user, Perm.CASE_TRANSFER, organisation=case.organisation_id),
         "request": request,
     }

@@ -34,12 +34,13 @@ from ..forms import (
     WithdrawConsentForm,
     section_form,
 )
-from ..models import Case, CaseLink
+from ..models import Case
 from ..presenters import display_value, section_rows
 from ..presenters_workflow import workflow_context
+from ..selectors.case_page import case_page_contents
 from ..selectors.cases import case_timeline, cases_visible_to, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
-from ..selectors.families import case_family
+from ..selectors.families import CaseLinks, case_family, case_links
 from ..sync.models import SyncItem
 from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from .families import sibling_initial
@@ -167,40 +168,54 @@ def case_register(request):
 @object_access
 def case_detail(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
+    can = permission_flags(request.user)
+    contents = case_page_contents(case)
     sections = [
         (key, title, section_rows(case, form_class))
         for key, (title, form_class) in SECTIONS.items()
     ]
+    has = contents.has
+    links = (
+        case_links(case)
+        if has("link_requests_received") or has("link_requests_sent")
+        else CaseLinks(received=[], to=[], back=[])
+    )
     context = {
         "case": case,
+        # The template tags of the case page skip the lists this says are empty.
+        "case_contents": contents,
         "sections": sections,
-        "timeline": case_timeline(case),
-        "notes": case.notes.select_related("author")[:20],
-        "consents": case.consents.all(),
-        "encounters": case.encounters.select_related("province").order_by("-occurred_at")[:20],
+        "timeline": case_timeline(case, stored=has("timeline"), viewer=request.user),
+        "notes": case.notes.select_related("author").only(
+            "case", "created_at", "body", *(f"author__{name}" for name in PERSON_COLUMNS)
+        )[:20]
+        if has("notes")
+        else [],
+        "consents": case.consents.all() if has("consents") else [],
+        # The list shows the date and the hotspot of each encounter, not its whole row.
+        "encounters": case.encounters.only("occurred_at", "hotspot").order_by("-occurred_at")[:20]
+        if has("encounter_links")
+        else [],
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),
-        **workflow_context(case, can=permission_flags(request.user), user_id=request.user.pk),
+        **workflow_context(case, can=can, user_id=request.user.pk, contents=contents),
         "goal_form": GoalForm(),
         "closure_form": ClosureRequestForm(),
         "decision_form": ClosureDecisionForm(),
         "reopen_form": ReopenForm(),
         "action_status_form": PlanActionStatusForm(),
+        # Only a manager sees the caseworker select: its colleagues are not read for the others.
         "reassign_form": ReassignForm(
             organisation=case.organisation, initial={"assigned_to": case.assigned_to_id}
-        ),
-        "links_received": case.link_requests_received.filter(
-            state=CaseLink.State.REQUESTED
-        ).select_related("requesting_case__organisation"),
-        "links": CaseLink.objects.filter(
-            state=CaseLink.State.ACCEPTED, requesting_case=case
-        ).select_related("target_case__organisation"),
-        "family": case_family(case, request.user),
+        )
+        if can["case_reassign"]
+        else None,
+        "links_received": links.received,
+        "links": links.to,
+        "family": case_family(case, request.user, accepted_links=links.accepted_pairs),
         "family_add_form": FamilyAddForm(),
-        "links_back": CaseLink.objects.filter(
-            state=CaseLink.State.ACCEPTED, target_case=case
-        ).select_related("requesting_case__organisation"),
+        "links_back": links.back,
     }
     return render(request, "children/case_detail.html", context)
 

@@ -60,6 +60,14 @@ def encounter_create(request):
     return render(request, "children/encounter_form.html", context)
 
 
+LIST_COLUMNS = (
+    *("occurred_at", "hotspot", "city", "district", "activity", "follow_up_needed"),
+    *ANONYMOUS_FIELDS.values(),
+    *("province__name_fa", "province__name_en"),
+    *("caseworker__first_name", "caseworker__last_name", "caseworker__username"),
+)
+
+
 def encounter_filter(request):
     """The encounter list's FilterSet over the user's organisation's encounters: the list page
     and its export read the same rows (AC-02)."""
@@ -70,7 +78,9 @@ def encounter_filter(request):
 @require_permission(Perm.OUTREACH_LOG)
 def encounter_list(request):
     filterset = encounter_filter(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The columns the table shows (children/encounter_list.html), not the whole rows.
+    rows = filterset.qs.only(*LIST_COLUMNS)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "children/encounter_list.html", {"filter": filterset, "page": page})
 
 

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children import services
-from children.models import Case
-from children.models.choices import CaseStatus
+from children.models import Case, CaseDocument, CaseLink
+from children.models.choices import CaseStatus, RiskLevel
+from children.services.labour import record_school_change
+from children.services.letters import letter_create
+from tests.factories import CaseFactory, ReferralFactory
 
 from .conftest import by_testid, parse
 
@@ -68,3 +71,59 @@ def test_every_section_of_the_index_is_on_the_page(client_as, cw_a, case_a):
 
     assert len(targets) >= 10
     assert all(target in ids for target in targets), set(targets) - ids
+
+
+# --- What a case page costs (issue 21) -----------------------------------------------------------
+
+NEEDS = dict.fromkeys(["education", "health", "family", "economic", "protection"], "high")
+
+
+def _page_queries(client, case, django_assert_max_num_queries, budget):
+    url = reverse("children:case_detail", args=[case.pk])
+    client.get(url)  # the session's first request reads more (the second factor's device)
+    with django_assert_max_num_queries(budget) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _add_one_of_each(cw, mgr, case, org_b):
+    """A row in each list the case page shows: a note, a follow-up, an assessment, a goal with
+    an action, a referral with a letter, a document, a report alert, a schooling change and a
+    link with another organisation's case."""
+    services.case_add_note(by=cw, case=case, body="یادداشت")
+    services.followup_schedule(
+        by=cw, case=case, due_on=timezone.localdate(), kind="home_visit", responsible=cw
+    )
+    services.assessment_record(by=cw, case=case, needs=NEEDS, risk_level=RiskLevel.CRITICAL)
+    goal = services.plan_goal_add(by=cw, case=case, goal="مدرسه")
+    services.plan_action_add(by=cw, goal=goal, description="ثبت نام", responsible=cw)
+    ReferralFactory(case=case, to_organisation=org_b)
+    letter_create(by=mgr, case=case, data={"recipient": "بهزیستی", "subject": "ب", "body": "ب"})
+    CaseDocument.objects.create(case=case, type="birth_certificate", added_by=cw)
+    record_school_change(case=case, from_status="", to_status="enrolled", by=cw)
+    other = CaseFactory(organisation=org_b)
+    CaseLink.objects.create(
+        requesting_case=case, target_case=other, state=CaseLink.State.ACCEPTED, requested_by=cw
+    )
+
+
+def test_a_new_case_page_asks_only_for_the_lists_that_hold_rows(
+    client_as, cw_a, mgr_a, case_a, django_assert_max_num_queries
+):
+    """Session, user, role, second factor, the case with its audit row, which of its lists hold
+    rows, its consent, and who registered it (no query when they are the one reading). A
+    manager's page also counts the approvals waiting and lists the caseworkers to reassign to."""
+    _page_queries(client_as(cw_a), case_a, django_assert_max_num_queries, 9)
+    _page_queries(client_as(mgr_a), case_a, django_assert_max_num_queries, 12)
+
+
+def test_a_full_case_page_reads_the_same_queries_however_long_its_lists(
+    client_as, cw_a, mgr_a, case_a, org_b, django_assert_max_num_queries
+):
+    """Each list with rows is one query (a goal's actions one more, a family known elsewhere
+    one more), never one a row."""
+    _add_one_of_each(cw_a, mgr_a, case_a, org_b)
+    client = client_as(cw_a)
+    once = _page_queries(client, case_a, django_assert_max_num_queries, 22)
+    _add_one_of_each(cw_a, mgr_a, case_a, org_b)
+    assert _page_queries(client, case_a, django_assert_max_num_queries, 22) == once
