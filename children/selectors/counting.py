@@ -16,7 +16,9 @@ Condition = tuple[Q | None, Callable[[Any], bool]]
 EVERY_ROW: Condition = (None, lambda row: True)
 
 
-def counts(rows: list[Any], limit: int, queryset: QuerySet[Any], **named: Condition) -> dict:
+def counts(
+    rows: list[Any], limit: int, queryset: QuerySet[Any], **named: Condition
+) -> dict[str, int]:
     """{name: how many rows of `queryset` meet the condition}, from `rows` (the first `limit`
     rows of `queryset`) when they are all of them, else from one aggregate query."""
     if len(rows) < limit:

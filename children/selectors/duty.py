@@ -150,7 +150,7 @@ def report_alert_facts_in(
             )
             row["started"] += started
             row["escalated"] += escalated
-            if decided:
+            if decided and decided_at is not None:
                 row["decided"] += 1
                 row["hours"].append((decided_at - started_at).total_seconds() / 3600)
     return facts

@@ -112,7 +112,7 @@ def open_case_grid(
 ) -> tuple[list[tuple[str, str | None, int]], list[tuple[int | None, int, int]]]:
     """The organisation's open cases as ([(status, risk level, count)], [(caseworker id, open,
     high or critical)]): the two sums of `open_case_counts`, made in the database."""
-    params = {
+    params: dict[str, Any] = {
         "organisation": organisation_id,
         "closed": CaseStatus.CLOSED.value,
         "high": RiskLevel.HIGH.value,
@@ -254,7 +254,7 @@ def referral_counts_both_sides(
 ) -> dict[str, dict[str, Any]]:
     """``referral_counts`` of the referrals the organisation sent (``"sent"``) and of those it
     received (``"received"``), read in one query."""
-    params = {
+    params: dict[str, Any] = {
         "organisation": organisation_id,
         "start": start_at,
         "end": end_at,
@@ -308,7 +308,7 @@ def follow_up_counts(
     # By the organisation copied onto each follow-up: followup_org_due_idx carries the
     # outcome's columns, so the period's and the overdue ones are read from the index alone,
     # whatever the size of the nation (issue 21).
-    params = {
+    params: dict[str, Any] = {
         "organisation": organisation_id,
         "first": first,
         "last": last,
