@@ -9,6 +9,7 @@ twenty of them for its small forms. The output is the same markup Django's templ
 (tests/core/test_forms_renderer.py compares them), so a page looks and behaves exactly as before.
 """
 
+from html import escape
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -33,8 +34,18 @@ INPUT_OPTIONS = frozenset({WIDGETS + "checkbox_option.html", WIDGETS + "radio_op
 TEXTAREA = WIDGETS + "textarea.html"
 
 
+def _escape(value: Any) -> str:
+    """conditional_escape(value) as text; a plain string (most labels and values) is escaped
+    directly, without the checks for lazy and already safe text (a select writes hundreds)."""
+    if type(value) is str:
+        return escape(value)
+    return str(conditional_escape(value))
+
+
 def _attrs(attrs: dict[str, Any]) -> str:
     # django/forms/widgets/attrs.html: False drops the attribute, True writes its name alone.
+    if not attrs:
+        return ""
     parts = []
     for name, value in attrs.items():
         if value is False:
@@ -55,8 +66,8 @@ def render_select(widget: dict[str, Any]) -> str:
             out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         for option in group_choices:
             out.append(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                f'\n  <option value="{_escape(str(option["value"]))}"'
+                f"{_attrs(option['attrs'])}>{_escape(option['label'])}</option>\n"
             )
         if group_name:
             out.append("\n  </optgroup>")

@@ -47,3 +47,18 @@ def test_the_choices_are_read_when_drawn_not_when_the_form_is_made(db, django_as
         _django_own, quick = _fields(empty_label="All")
     with django_assert_num_queries(1):
         quick.widget.render("province", None)
+
+
+@pytest.mark.parametrize("empty_label", ["All", None])
+def test_the_options_context_is_djangos_own(db, empty_label):
+    # RowSelect makes the options' dictionaries itself: the same as Django's Select, so a
+    # template drawing them (not only the project's renderer) gives the same markup.
+    chosen = str(Province.objects.get(code="fars").pk)
+    quick = _fields(empty_label=empty_label)[1]
+    django_select = forms.Select(attrs={"class": "form-select"})
+    django_select.choices = list(quick.widget.choices)
+
+    for value in ([""], [chosen], ["not a number"], []):
+        assert quick.widget.optgroups("province", value, {"id": "id_province"}) == (
+            django_select.optgroups("province", value, {"id": "id_province"})
+        )
