@@ -13,7 +13,7 @@ item someone asked for waits for another approver, so it is not counted in the a
 
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.models import User
@@ -136,7 +136,8 @@ def approvals_count(*, user: User) -> int:
         "accepted": accepted.value,
         "scope": ConsentScope.REFERRAL.value,
     }
-    with connection.cursor() as cursor:
+    # Where the ORM would read it: the replica within a view that reads there, else the primary.
+    with connections[router.db_for_read(ClosureRequest)].cursor() as cursor:
         cursor.execute(_COUNT_SQL, params)
         return cursor.fetchone()[0]
 
