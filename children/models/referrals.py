@@ -155,6 +155,14 @@ class Referral(models.Model):
                 include=["state", "answered_at", "answer_due_at", "id"],
                 name="referral_to_sent_idx",
             ),
+            # Referrals sent without recorded consent (AC-05): the approvals count on every
+            # manager page and the queue on "My work" find theirs here instead of combining the
+            # outbox with every such referral of the country (issue 21).
+            models.Index(
+                fields=["from_organisation", "state"],
+                condition=Q(consent__isnull=True),
+                name="referral_no_consent_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

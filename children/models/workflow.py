@@ -153,9 +153,14 @@ class ClosureRequest(models.Model):
         verbose_name_plural = _("closure requests")
         ordering = ["-requested_at", "-id"]
         constraints = [
-            # At most one request waits per case.
+            # At most one request waits per case. The asker is carried in the index: the
+            # approvals count on every manager page reads the pending requests from it alone
+            # (issue 21).
             models.UniqueConstraint(
-                fields=["case"], condition=Q(state="pending"), name="closure_one_pending"
+                fields=["case"],
+                include=["requested_by"],
+                condition=Q(state="pending"),
+                name="closure_one_pending",
             ),
             models.CheckConstraint(
                 condition=Q(state="pending", decided_by__isnull=True, decided_at__isnull=True)

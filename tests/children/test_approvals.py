@@ -249,3 +249,20 @@ def test_digest_leaves_out_the_closure_the_manager_asked_for(
     bodies = {message.to[0]: message.body for message in mail.outbox}
     assert "Closures awaiting approval: 1" in bodies[mgr_a2.email]
     assert "Closures awaiting approval" not in bodies.get(mgr_a.email, "")
+
+
+def test_the_navigation_count_is_the_queues_own_count(mgr_a, mgr_a2, mgr_b, closure, override):
+    """approvals_count is written in SQL; it counts what decidable_counts (the ORM) counts."""
+    from children.selectors.approvals import decidable_counts
+
+    def both(user):
+        return approvals_count(user=user), sum(decidable_counts(user=user).values())
+
+    # mgr_a sent the override: only the closure waits for them; mgr_a2 decides both.
+    assert both(mgr_a) == (1, 1)
+    assert both(mgr_a2) == (2, 2)
+    assert both(mgr_b) == (0, 0)
+    override.override_approved_by = mgr_a2
+    override.override_approved_at = timezone.now()
+    override.save(update_fields=["override_approved_by", "override_approved_at"])
+    assert both(mgr_a2) == (1, 1)
