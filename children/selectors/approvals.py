@@ -126,7 +126,7 @@ def approvals_count(*, user: User) -> int:
     if not (closures or overrides) or organisation_id is None:
         return 0  # most users: no query at all
     sent, accepted = REFERRAL_OPEN_STATES
-    params = {
+    params: dict[str, Any] = {
         "closures": closures,
         "overrides": overrides,
         "organisation": organisation_id,
