@@ -90,5 +90,8 @@ def test_the_page_profiler_runs_on_the_tiny_bench():
     )
 
     assert result.returncode == 0, result.stderr[-4000:]
-    assert result.stdout.count("app CPU") == 9
+    # The layout alone, four caseworker pages, five manager pages and the ministry dashboard.
+    assert result.stdout.count("app CPU") == 11
+    assert "the layout alone" in result.stdout
+    assert "officer: ministry dashboard" in result.stdout
     assert "self time by area" in result.stdout
