@@ -14,12 +14,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='case',
+            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'case', 'verbose_name_plural': 'cases'},
+        ),
         migrations.RemoveIndex(
             model_name='case',
             name='case_org_search_idx',
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['organisation', '-created_at'], include=('id', 'sex', 'status', 'risk_level', 'province', 'assigned_to', 'search_name', 'search_father', 'search_compact', 'search_phonetic', 'search_father_phonetic'), name='case_org_newest_search_idx'),
+            index=models.Index(fields=['organisation', '-created_at', '-id'], include=('sex', 'status', 'risk_level', 'province', 'assigned_to', 'search_name', 'search_father', 'search_compact', 'search_phonetic', 'search_father_phonetic'), name='case_org_newest_search_idx'),
         ),
     ]

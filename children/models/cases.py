@@ -229,7 +229,9 @@ class Case(HouseholdAnswers):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        ordering = ["-created_at"]
+        # The id breaks ties: an import gives all its cases the same time, and pages of a list
+        # ordered by time alone would then show some cases twice and others never.
+        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
                 fields=["organisation", "status", "-created_at"], name="case_org_status_idx"
@@ -254,9 +256,8 @@ class Case(HouseholdAnswers):
             # organisation's, and a search reads its first-rank matches newest first until a
             # page is full (children/selectors/cases.py, `first_rank_matches`; issue 21).
             models.Index(
-                fields=["organisation", "-created_at"],
+                fields=["organisation", "-created_at", "-id"],
                 include=[
-                    "id",
                     "sex",
                     "status",
                     "risk_level",

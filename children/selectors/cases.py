@@ -67,7 +67,7 @@ def search_cases(queryset: QuerySet[Case], term: str | None) -> QuerySet[Case]:
     if number is not None:
         return queryset.filter(number)
     name = _NameTerm(term)
-    return queryset.filter(name.matches()).order_by(name.rank().desc(), "-created_at")
+    return queryset.filter(name.matches()).order_by(name.rank().desc(), "-created_at", "-id")
 
 
 # How many of the newest cases `first_rank_matches` looks at.
@@ -95,7 +95,7 @@ def first_rank_matches(queryset: QuerySet[Case], term: str | None) -> QuerySet[C
     return queryset.filter(
         _NameTerm(term).first_rank(),
         created_at__gte=Coalesce(Subquery(newest), Value(_EARLIEST)),
-    ).order_by("-created_at")
+    ).order_by("-created_at", "-id")
 
 
 def _number_match(term: str) -> Q | None:
