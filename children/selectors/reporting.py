@@ -129,6 +129,24 @@ def open_case_grid(
     return by_status, by_worker
 
 
+# registration_counts and closure_reason_counts in constant text: the ORM took longer to compile
+# the seven conditional counts than the database to count them from the index (issue 21).
+_REGISTRATION_RANGE = "COUNT(*) FILTER (WHERE registered_on >= %s AND registered_on <= %s)"
+_REGISTRATION_COUNTS_SQL = """
+SELECT {ranges}
+FROM children_case
+WHERE organisation_id = %s AND registered_on >= %s AND registered_on <= %s
+"""
+
+_CLOSURE_REASON_COUNTS_SQL = """
+SELECT closure_reason, COUNT(*)
+FROM children_case
+WHERE organisation_id = %(organisation)s AND status = %(closed)s
+    AND closed_at >= %(start)s AND closed_at < %(end)s
+GROUP BY closure_reason
+"""
+
+
 def registration_counts(
     organisation_id: int,
     *,
@@ -138,31 +156,26 @@ def registration_counts(
 ) -> dict[str, int]:
     """{key: cases registered from its first to its last day} for ``ranges`` = {key: (first,
     last)}, all within ``first``..``last``: one query of conditional counts."""
-    return Case.objects.filter(
-        organisation_id=organisation_id, registered_on__gte=first, registered_on__lte=last
-    ).aggregate(
-        **{
-            key: Count("id", filter=Q(registered_on__gte=start, registered_on__lte=end))
-            for key, (start, end) in ranges.items()
-        }
-    )
+    sql = _REGISTRATION_COUNTS_SQL.format(ranges=", ".join([_REGISTRATION_RANGE] * len(ranges)))
+    params = [day for bounds in ranges.values() for day in bounds]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, organisation_id, first, last])
+        return dict(zip(ranges, cursor.fetchone(), strict=True))
 
 
 def closure_reason_counts(
     organisation_id: int, *, start_at: datetime.datetime, end_at: datetime.datetime
 ) -> dict[str, int]:
     """{closure reason: cases closed from ``start_at`` (included) to ``end_at`` and still closed}."""
-    return dict(
-        Case.objects.filter(
-            organisation_id=organisation_id,
-            status=CaseStatus.CLOSED,
-            closed_at__gte=start_at,
-            closed_at__lt=end_at,
-        )
-        .values_list("closure_reason")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
+    params = {
+        "organisation": organisation_id,
+        "closed": CaseStatus.CLOSED.value,
+        "start": start_at,
+        "end": end_at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CLOSURE_REASON_COUNTS_SQL, params)
+        return dict(cursor.fetchall())
 
 
 def referral_counts(

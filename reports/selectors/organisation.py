@@ -178,19 +178,23 @@ def caseload(organisation_id: int) -> dict[str, Any]:
 
     # Active caseworkers with no open case are listed too: the manager sees who has room. Their
     # ids are read first: the two conditions OR-ed in one query read every user of the country
-    # (issue 21, a page about one organisation should not grow with the nation).
+    # (issue 21, a page about one organisation should not grow with the nation). Whether they
+    # are active is read with the few users themselves: joined here, or OR-ed into the users'
+    # query, it read every user again.
     room = Membership.objects.filter(
-        organisation_id=organisation_id, role=Role.CASEWORKER, user__is_active=True
+        organisation_id=organisation_id, role=Role.CASEWORKER
     ).values_list("user_id", flat=True)
     people = (
         get_user_model()
         .objects.filter(pk__in={*workers, *room})
         .order_by("first_name", "last_name", "username")
         # What the page shows of them (their name, a link by id); not a hundred password hashes.
-        .only("pk", "first_name", "last_name", "username")
+        .only("pk", "first_name", "last_name", "username", "is_active")
     )
     per_caseworker = [
-        {"user": person, **workers.get(person.pk, {"open": 0, "high": 0})} for person in people
+        {"user": person, **workers.get(person.pk, {"open": 0, "high": 0})}
+        for person in people
+        if person.pk in workers or person.is_active
     ]
     per_caseworker.sort(key=lambda row: -row["open"])
     return {
