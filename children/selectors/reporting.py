@@ -167,7 +167,7 @@ def closure_reason_counts(
     organisation_id: int, *, start_at: datetime.datetime, end_at: datetime.datetime
 ) -> dict[str, int]:
     """{closure reason: cases closed from ``start_at`` (included) to ``end_at`` and still closed}."""
-    params = {
+    params: dict[str, Any] = {
         "organisation": organisation_id,
         "closed": CaseStatus.CLOSED.value,
         "start": start_at,
