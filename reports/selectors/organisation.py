@@ -10,11 +10,13 @@ cut at today so a current month counts what has happened so far. Dates are Tehra
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from children.selectors import reporting
@@ -100,6 +102,15 @@ def last_days(today: datetime.date, days: int = DEFAULT_DAYS) -> Period:
 
 def period_options(today: datetime.date) -> list[tuple[str, list[Period]]]:
     """The periods a manager can choose: (group label, [Period, ...]) pairs, newest first."""
+    return [(group, list(periods)) for group, periods in _period_options(today, get_language())]
+
+
+@functools.lru_cache(maxsize=16)
+def _period_options(
+    today: datetime.date, language: str
+) -> tuple[tuple[str, tuple[Period, ...]], ...]:
+    """`period_options` in ``language`` (the active one): a day's seventeen periods and their
+    labels, worked out once a day and language rather than twice a page (issue 21)."""
     j = to_jalali(today)
     months = [
         _month_period(*_months_back(j.year, j.month, back), today) for back in range(MONTHS_OFFERED)
@@ -109,11 +120,11 @@ def period_options(today: datetime.date) -> list[tuple[str, list[Period]]]:
     for _index in range(QUARTERS_OFFERED):
         quarters.append(_quarter_period(year, quarter, today))
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    return [
-        ("", [last_days(today)]),
-        (_("Jalali months"), months),
-        (_("Quarters"), quarters),
-    ]
+    return (
+        ("", (last_days(today),)),
+        (_("Jalali months"), tuple(months)),
+        (_("Quarters"), tuple(quarters)),
+    )
 
 
 def period_for(key: str, today: datetime.date) -> Period | None:

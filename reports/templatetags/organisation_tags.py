@@ -28,6 +28,15 @@ def caseworker_rows(rows: list[dict], case_list_url: str) -> SafeString:
     library's `html.escape`, which is what django.utils.html.escape calls (issue 21)."""
     language = get_language()
     url = escape(str(case_list_url))
+    # The counts repeat from row to row (a hundred caseworkers, a few dozen distinct numbers):
+    # each is written in the reader's digits once.
+    numbers: dict[int, str] = {}
+
+    def digits(count: int) -> str:
+        if count not in numbers:
+            numbers[count] = escape(localdigits(count, language))
+        return numbers[count]
+
     return mark_safe(  # noqa: S308 - every value in it is escaped just above
         "".join(
             ROW.format(
@@ -35,8 +44,8 @@ def caseworker_rows(rows: list[dict], case_list_url: str) -> SafeString:
                 url,
                 row["user"].pk,
                 escape(str(row["user"])),
-                escape(localdigits(row["open"], language)),
-                escape(localdigits(row["high"], language)),
+                digits(row["open"]),
+                digits(row["high"]),
             )
             for row in rows
         )
