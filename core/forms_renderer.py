@@ -101,7 +101,7 @@ def render_row_select(
         key.append((option_text, text))
     body, starts, first = _options_html(tuple(key))
     head = f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>'
-    chosen = min((first[text] for text in value if text in first), default=None)
+    chosen = min((first[given] for given in value if given in first), default=None)
     if chosen is None:
         return f"{head}{body}\n</select>"
     option_text, text = key[chosen]

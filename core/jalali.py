@@ -193,9 +193,9 @@ def format_datetime(value: datetime.date | None, lang: str | None = None) -> str
 
 @lru_cache(maxsize=4096)
 def _utc_datetime(value: datetime.datetime, persian: bool, zone: datetime.tzinfo) -> str:
-    # Keyed by a UTC instant only: aware datetimes in other zones can be equal (and hash
-    # alike) while showing another day or hour, so they are not cached. A list shows the
-    # same page of rows to everyone who opens it.
+    # Only UTC datetimes are keys: two datetimes of one zone with daylight saving compare by
+    # their wall time (fold ignored), so two instants an hour apart would share a text. A list
+    # shows the same page of rows to everyone who opens it.
     return _wall_time(value.astimezone(zone), persian)
 
 
