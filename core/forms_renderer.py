@@ -9,6 +9,7 @@ twenty of them for its small forms. The output is the same markup Django's templ
 (tests/core/test_forms_renderer.py compares them), so a page looks and behaves exactly as before.
 """
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -73,6 +74,59 @@ def render_select(widget: dict[str, Any]) -> str:
             out.append("\n  </optgroup>")
     out.append("\n</select>")
     return "".join(out)
+
+
+def render_row_select(
+    name: str, attrs: dict[str, Any], choices: tuple[tuple[Any, Any], ...], value: list[str]
+) -> str | None:
+    """What render_select gives for a select of one value without groups (core/quickchoices.py's
+    RowSelect): `choices` as (value, label) pairs and `value` as the widget's formatted value.
+    None when an option is not plain text (a template would localise it, or a safe string is
+    written unescaped): the caller then renders as before.
+
+    The options are written once per process for each exact list of (value, label) texts, and
+    only the selected one is marked per request. The rows come from the database on every
+    request, so a colleague added or renamed makes another key at once; the labels are already
+    in the page's language, so two languages never share options that differ."""
+    key = []
+    for option_value, label in choices:
+        text = str(label)  # a lazy label in the active language
+        # A value or label that is not exactly `str` (a SafeString, a number written by a
+        # template) is left to the usual path, whose escaping depends on its type.
+        if type(text) is not str or not isinstance(label, str | Promise):
+            return None
+        option_text = "" if option_value is None else str(option_value)
+        if type(option_text) is not str:
+            return None
+        key.append((option_text, text))
+    body, starts, first = _options_html(tuple(key))
+    head = f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>'
+    chosen = min((first[given] for given in value if given in first), default=None)
+    if chosen is None:
+        return f"{head}{body}\n</select>"
+    option_text, text = key[chosen]
+    marked = f'\n  <option value="{escape(option_text)}" selected>{escape(text)}</option>\n'
+    return f"{head}{body[: starts[chosen]]}{marked}{body[starts[chosen + 1] :]}\n</select>"
+
+
+@lru_cache(maxsize=256)
+def _options_html(
+    choices: tuple[tuple[str, str], ...],
+) -> tuple[str, tuple[int, ...], dict[str, int]]:
+    """The options, none selected; where each starts (and the end); the first option of each
+    value (the one Django selects). Bounded: a few lists of colleagues and provinces per
+    organisation and language are in use at a time, and a miss only costs the writing."""
+    parts = [
+        f'\n  <option value="{escape(option_value)}">{escape(label)}</option>\n'
+        for option_value, label in choices
+    ]
+    starts = [0]
+    for part in parts:
+        starts.append(starts[-1] + len(part))
+    first: dict[str, int] = {}
+    for index, (option_value, _label) in enumerate(choices):
+        first.setdefault(option_value, index)
+    return "".join(parts), tuple(starts), first
 
 
 def _text(value: Any) -> bool:

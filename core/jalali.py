@@ -183,9 +183,26 @@ def format_datetime(value: datetime.date | None, lang: str | None = None) -> str
         return ""
     if not isinstance(value, datetime.datetime):
         return format_date(value, lang)
+    persian = is_persian(lang)
+    if value.tzinfo is datetime.UTC:
+        # What the database gives: one text per instant, language and zone (issue 21).
+        return _utc_datetime(value, persian, timezone.get_current_timezone())
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    text = f"{format_date(local.date(), lang)} {local:%H:%M}"
-    return to_persian_digits(text) if is_persian(lang) else text
+    return _wall_time(local, persian)
+
+
+@lru_cache(maxsize=4096)
+def _utc_datetime(value: datetime.datetime, persian: bool, zone: datetime.tzinfo) -> str:
+    # Only UTC datetimes are keys: two datetimes of one zone with daylight saving compare by
+    # their wall time (fold ignored), so two instants an hour apart would share a text. A list
+    # shows the same page of rows to everyone who opens it.
+    return _wall_time(value.astimezone(zone), persian)
+
+
+def _wall_time(local: datetime.datetime, persian: bool) -> str:
+    if persian:
+        return f"{_persian_day(local.date())} {to_persian_digits(f'{local:%H:%M}')}"
+    return f"{local.date().isoformat()} {local:%H:%M}"
 
 
 def month_name(month: int, lang: str | None = None) -> str:

@@ -8,11 +8,15 @@ so an option that is not the user's to choose is refused as before. For a Filter
 `children.filters.RowChoiceFilter`.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import get_default_renderer
+from django.utils.safestring import SafeString, mark_safe
+
+from core.forms_renderer import OPTION, SELECT, FormRenderer, render_row_select
 
 # Django's choice classes take no type arguments at run time; only the checker sees them.
 if TYPE_CHECKING:
@@ -37,13 +41,43 @@ class RowChoiceIterator(IteratorBase):
 class RowSelect(forms.Select):
     """Django's Select, its options' contexts made in one loop: what `optgroups` and
     `create_option` give for a select of one value without groups (a row gives no group), for
-    the hundred colleagues of a filter form."""
+    the hundred colleagues of a filter form.
+
+    Drawn by the project's renderer, the options are not made into contexts at all: their HTML
+    is written once per process for each exact list of options (core.forms_renderer.
+    render_row_select) and only the selected one is marked, while the rows are still read on
+    every request, so a select never shows a list older than its page (issue 21)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        renderer = renderer or get_default_renderer()
+        if (
+            type(renderer) is not FormRenderer
+            or self.template_name != SELECT
+            or self.option_template_name != OPTION
+            or self.allow_multiple_selected
+        ):
+            return super().render(name, value, attrs, renderer)
+        # The select's own context without its options (Widget's, not ChoiceWidget's).
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        # The query, on every request (iter: tuple() would ask the iterator its length, a COUNT).
+        choices = tuple(iter(self.choices))
+        html = render_row_select(widget["name"], widget["attrs"], choices, widget["value"])
+        if html is None:  # a label a template would localise, or safe text: the template's way
+            widget["optgroups"] = self._optgroups(name, widget["value"], choices)
+            html = renderer.render(self.template_name, context)
+        return mark_safe(html)  # noqa: S308 - escaped by render_row_select or the template
 
     def optgroups(self, name: str, value: Any, attrs: Any = None) -> list[Any]:
+        return self._optgroups(name, value, self.choices)
+
+    def _optgroups(self, name: str, value: Any, choices: Iterable[tuple[Any, Any]]) -> list[Any]:
         groups: list[Any] = []
         has_selected = False
         template_name, input_type = self.option_template_name, self.input_type
-        for index, (option_value, label) in enumerate(self.choices):
+        for index, (option_value, label) in enumerate(choices):
             if option_value is None:
                 option_value = ""
             selected = not has_selected and str(option_value) in value

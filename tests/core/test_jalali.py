@@ -6,11 +6,13 @@ days), 1404 is not (29 days).
 """
 
 import datetime
+import zoneinfo
 
 import jdatetime
 import pytest
 import time_machine
 from django.template import Context, Template
+from django.utils import timezone
 from django.utils.translation import override
 
 from core.jalali import (
@@ -179,6 +181,29 @@ def test_format_datetime_shows_tehran_time_in_both_languages():
         assert format_datetime(moment) == "۱۴۰۵/۰۹/۰۷ ۱۴:۳۰"
     with override("en"):
         assert format_datetime(moment) == "2026-11-28 14:30"
+
+
+def test_a_remembered_datetime_follows_the_language_and_the_time_zone_of_each_call():
+    # Datetimes from the database (UTC) are formatted once per process (issue 21); the language
+    # and the active time zone are part of what is remembered.
+    moment = datetime.datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
+    for _ in range(2):
+        assert format_datetime(moment, "fa") == "۱۴۰۵/۰۹/۰۷ ۱۴:۳۰"
+        assert format_datetime(moment, "en") == "2026-11-28 14:30"
+        with timezone.override(zoneinfo.ZoneInfo("Europe/London")):
+            assert format_datetime(moment, "en") == "2026-11-28 11:00"
+            assert format_datetime(moment, "fa") == "۱۴۰۵/۰۹/۰۷ ۱۱:۰۰"
+        with override("en"):
+            assert format_datetime(moment) == "2026-11-28 14:30"
+
+
+def test_the_same_instant_in_another_zone_reads_as_the_utc_one():
+    utc = datetime.datetime(2026, 11, 27, 22, 0, tzinfo=UTC)
+    tehran = utc.astimezone(zoneinfo.ZoneInfo("Asia/Tehran"))
+    offset = utc.astimezone(datetime.timezone(datetime.timedelta(hours=-5)))
+    for value in (utc, tehran, offset, utc):
+        assert format_datetime(value, "en") == "2026-11-28 01:30"
+        assert format_datetime(value, "fa") == "۱۴۰۵/۰۹/۰۷ ۰۱:۳۰"
 
 
 def test_format_of_none_is_empty():
