@@ -46,6 +46,10 @@ from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from .families import sibling_initial
 
 PAGE_SIZE = 25
+# A search's matches are counted up to this many (twenty pages); past it the page says "more
+# than" and asks for another word. Counting every match of a common name compared every case of
+# the organisation by similarity, for a number nobody pages through (issue 21).
+SEARCH_COUNT_CAP = 20 * PAGE_SIZE
 LIST_COLUMNS = (
     *("case_number", "given_name", "family_name", "father_name", "status", "risk_level"),
     *("labour_flags", "birth_date", "estimated_age", "estimated_age_on", "registered_on"),
@@ -72,7 +76,10 @@ def case_list(request):
     # only the page's rows, as Django's paginator does.
     if searching:
         paginator = FirstRankPaginator(
-            case_filter.qs, PAGE_SIZE, first_rank=case_filter.first_rank_matches()
+            case_filter.qs,
+            PAGE_SIZE,
+            first_rank=case_filter.first_rank_matches(),
+            count_cap=SEARCH_COUNT_CAP,
         )
     else:
         paginator = Paginator(case_filter.qs, PAGE_SIZE)
