@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,7 +89,9 @@ def case_list(request):
         audit.record(
             audit.Action.VIEW, user=request.user, object_type="children.case", object_id="search"
         )
-    return render(request, "children/case_list.html", {"filter": case_filter, "page": page})
+    # Today's date read once for the rows' ages (children/templatetags/case_list_tags.py).
+    context = {"filter": case_filter, "page": page, "today": timezone.localdate()}
+    return render(request, "children/case_list.html", context)
 
 
 def _split_duplicates(candidates, organisation):
