@@ -1,4 +1,5 @@
-"""A paginator for ranked searches: the matches are looked at once, for the page and its count."""
+"""A paginator for ranked searches: the matches are looked at once, for the page and its count;
+where they need not be ranked, they are counted only up to a cap."""
 
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,15 +26,34 @@ class CountInPagePaginator(PaginatorBase):
     the page's full rows by key. Only a page past the end (an edited URL, or matches that went
     away) falls back to a separate count and reads the last page.
 
+    `count_cap`: past this many matches the page says "more than `count_cap`" (`more_than`)
+    rather than a number, and a subclass may stop counting there (FirstRankPaginator).
+
     `object_list` must be a QuerySet; orphans are not supported.
     """
 
     object_list: QuerySet[Model]
 
-    def __init__(self, object_list: QuerySet[Model], per_page: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        object_list: QuerySet[Model],
+        per_page: int,
+        *,
+        count_cap: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         if kwargs.get("orphans"):
             raise ValueError("CountInPagePaginator does not support orphans.")
         super().__init__(object_list, per_page, **kwargs)
+        self.count_cap = count_cap
+
+    @property
+    def more_than(self) -> int | None:
+        """`count_cap` when more matches than it were found, else None: `count` is then only a
+        lower bound (enough for the next page's link), not a number to show."""
+        if self.count_cap is not None and self.count > self.count_cap:
+            return self.count_cap
+        return None
 
     def get_page(self, number: int | float | str | None) -> Page[Model]:
         try:
@@ -82,6 +102,11 @@ class FirstRankPaginator(CountInPagePaginator):
     keys are read from `first_rank` (which can stop after a page, where the ranking must look at
     every match), and the matches are counted without being ranked. Otherwise the page is read
     as CountInPagePaginator reads it.
+
+    With `count_cap`, that count stops one match past the cap, or past the page's end when the
+    page lies beyond the cap: a common name matches thousands of cases and counting them all
+    compares every case of the organisation by similarity (issue 21), where one more than the
+    cap is enough to say "more than" and one past the page to know a next page exists.
     """
 
     def __init__(
@@ -108,5 +133,13 @@ class FirstRankPaginator(CountInPagePaginator):
         pks = list(self.first_rank.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         if len(pks) < self.per_page:
             return super().get_page(number)
-        self.count = self.object_list.count()
+        self.count = self._count_to(bottom + self.per_page)
         return self._get_page(self._rows(pks), number, self)  # type: ignore[attr-defined, no-any-return]
+
+    def _count_to(self, top: int) -> int:
+        """The number of matches, counting no further than one past `count_cap` or `top`."""
+        if self.count_cap is None:
+            return self.object_list.count()
+        # Unordered, so the scan stops at the limit rather than ranking every match first.
+        limit = max(self.count_cap, top) + 1
+        return self.object_list.order_by().values("pk")[:limit].count()

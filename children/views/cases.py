@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,6 +47,10 @@ from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from .families import sibling_initial
 
 PAGE_SIZE = 25
+# A search's matches are counted up to this many (twenty pages); past it the page says "more
+# than" and asks for another word. Counting every match of a common name compared every case of
+# the organisation by similarity, for a number nobody pages through (issue 21).
+SEARCH_COUNT_CAP = 20 * PAGE_SIZE
 LIST_COLUMNS = (
     *("case_number", "given_name", "family_name", "father_name", "status", "risk_level"),
     *("labour_flags", "birth_date", "estimated_age", "estimated_age_on", "registered_on"),
@@ -72,7 +77,10 @@ def case_list(request):
     # only the page's rows, as Django's paginator does.
     if searching:
         paginator = FirstRankPaginator(
-            case_filter.qs, PAGE_SIZE, first_rank=case_filter.first_rank_matches()
+            case_filter.qs,
+            PAGE_SIZE,
+            first_rank=case_filter.first_rank_matches(),
+            count_cap=SEARCH_COUNT_CAP,
         )
     else:
         paginator = Paginator(case_filter.qs, PAGE_SIZE)
@@ -81,7 +89,9 @@ def case_list(request):
         audit.record(
             audit.Action.VIEW, user=request.user, object_type="children.case", object_id="search"
         )
-    return render(request, "children/case_list.html", {"filter": case_filter, "page": page})
+    # Today's date read once for the rows' ages (children/templatetags/case_list_tags.py).
+    context = {"filter": case_filter, "page": page, "today": timezone.localdate()}
+    return render(request, "children/case_list.html", context)
 
 
 def _split_duplicates(candidates, organisation):

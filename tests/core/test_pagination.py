@@ -4,7 +4,7 @@ import pytest
 from django.core.paginator import Paginator
 
 from core.models import Province
-from core.pagination import CountInPagePaginator
+from core.pagination import CountInPagePaginator, FirstRankPaginator
 
 PER_PAGE = 7
 
@@ -76,3 +76,29 @@ def test_no_matches_give_one_empty_page_in_one_query(provinces, django_assert_nu
 def test_orphans_are_refused(provinces):
     with pytest.raises(ValueError):
         CountInPagePaginator(provinces, PER_PAGE, orphans=2)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 0, "x"])
+def test_a_capped_count_gives_djangos_pages_and_their_next_links(provinces, number):
+    """31 rows, a cap of 10: the first page counts 11 and says "more than 10"; a page past the
+    cap counts one past its end, so its next link is there while rows go on."""
+    paginator = FirstRankPaginator(provinces, PER_PAGE, first_rank=provinces, count_cap=10)
+    page = paginator.get_page(number)
+    expected = Paginator(provinces, PER_PAGE).get_page(number)
+
+    assert list(page.object_list) == list(expected.object_list)
+    assert page.number == expected.number
+    assert (page.has_previous(), page.has_next()) == (expected.has_previous(), expected.has_next())
+    assert paginator.more_than == 10
+    if number == 1:
+        assert paginator.count == 11
+    if number == 4:
+        assert paginator.count == 4 * PER_PAGE + 1
+
+
+def test_up_to_the_cap_the_count_is_exact(provinces):
+    paginator = FirstRankPaginator(provinces, PER_PAGE, first_rank=provinces, count_cap=31)
+    page = paginator.get_page(1)
+
+    assert (paginator.count, paginator.num_pages, paginator.more_than) == (31, 5, None)
+    _same(page, Paginator(provinces, PER_PAGE).get_page(1))
