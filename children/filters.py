@@ -72,7 +72,7 @@ def _colleagues(request):
     return (
         users.filter(membership__organisation_id=request.user.membership.organisation_id)
         .exclude(Exists(service_account))
-        .order_by("first_name", "last_name")
+        .order_by("first_name", "last_name", "pk")
     )
 
 

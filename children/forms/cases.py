@@ -128,7 +128,7 @@ class RegistrationForm(IdentityFieldsMixin):
             .objects.filter(
                 membership__organisation=organisation, is_active=True, api_token__isnull=True
             )
-            .order_by("first_name", "last_name")
+            .order_by("first_name", "last_name", "pk")
         )
         self.fields["assigned_to"].initial = user.pk
         self.fields["province"].initial = (

@@ -46,7 +46,7 @@ def case_holders(organisation: Organisation | int) -> QuerySet[User]:
             # An API token's service account holds no case (AC-11).
             api_token__isnull=True,
         )
-        .order_by("first_name", "last_name")
+        .order_by("first_name", "last_name", "pk")
     )
 
 
