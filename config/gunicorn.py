@@ -43,7 +43,7 @@ _NO_HEADERS = SimpleNamespace(headers=())
 
 class AccessLogger(Logger):
     """gunicorn's, without the atoms of every header and environment variable when the format
-    names none: escaping them all cost more than the rest of the line (92 to 40 µs a line)."""
+    names none: escaping them all cost as much as the rest of the line (about 95 to 50 µs)."""
 
     def atoms(self, resp, req, environ, request_time):
         if "{" in self.cfg.access_log_format:
