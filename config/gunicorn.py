@@ -9,6 +9,9 @@ Django's log lines, since gunicorn names the full address of a request that fail
 """
 
 import os
+from types import SimpleNamespace
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
@@ -21,6 +24,36 @@ accesslog = "-"
 errorlog = "-"
 # Method, path without the query (%(U)s), protocol, status, size, time taken, user agent.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+# What gunicorn's atoms other than the header and environment ones ({name}i, {name}o, {name}e)
+# read from the request's environment.
+_ATOM_ENVIRON = (
+    "REMOTE_ADDR",
+    "REQUEST_METHOD",
+    "RAW_URI",
+    "SERVER_PROTOCOL",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "HTTP_REFERER",
+    "HTTP_USER_AGENT",
+    "HTTP_AUTHORIZATION",
+)
+_NO_HEADERS = SimpleNamespace(headers=())
+
+
+class AccessLogger(Logger):
+    """gunicorn's, without the atoms of every header and environment variable when the format
+    names none: escaping them all cost as much as the rest of the line (about 95 to 50 µs)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        if "{" in self.cfg.access_log_format:
+            return super().atoms(resp, req, environ, request_time)
+        response = SimpleNamespace(status=resp.status, sent=getattr(resp, "sent", None), headers=())
+        environ = {name: environ[name] for name in _ATOM_ENVIRON if name in environ}
+        return super().atoms(response, _NO_HEADERS, environ, request_time)
+
+
+logger_class = AccessLogger
 
 _HANDLER = {
     "class": "logging.StreamHandler",

@@ -95,3 +95,29 @@ def test_the_page_profiler_runs_on_the_tiny_bench():
     assert "the layout alone" in result.stdout
     assert "officer: ministry dashboard" in result.stdout
     assert "self time by area" in result.stdout
+
+
+def test_the_middleware_timer_runs_on_the_tiny_bench():
+    """`python -m bench.middleware_cost` (issue 21) on the tiny bench database: each middleware
+    of the layout page gets a line. Skipped when that database is not there yet."""
+    from django.conf import settings
+
+    from bench import db
+
+    url = db.bench_database_url(os.environ.get("DATABASE_URL") or db.DEFAULT_DATABASE_URL, "tiny")
+    if not db.database_exists(url):
+        pytest.skip("no tiny bench database yet (the bench smoke test makes it)")
+    command = [sys.executable, "-m", "bench.middleware_cost", "--calls", "2"]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "the layout alone" in result.stdout
+    assert all(f"  {path}\n" in result.stdout for path in settings.MIDDLEWARE)
+    assert "the view, its template included" in result.stdout

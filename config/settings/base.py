@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, its header built once from the settings.
+    "core.middleware.CSPMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     "core.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",

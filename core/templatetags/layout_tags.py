@@ -3,6 +3,7 @@
     {% load layout_tags %}
     {% navigation_bar approvals_waiting_count %}
     {% kept_include "includes/outbox_status.html" %}
+    {% kept_include "includes/head.html" signed_in=user.is_authenticated %}
     {% language_switch %}
     {% static_url "css/app.css" %}
 
@@ -18,8 +19,8 @@ differs per session: the bar is drawn with a placeholder there, which each page 
 its own token. A variable navbar.html starts to read must be added to `_navigation`, or it is
 empty.
 
-`kept_include` draws a template that reads nothing but translations and addresses, once per
-language. `language_switch` draws templates/includes/language_switch.html once per language,
+`kept_include` draws a template that reads nothing but translations, addresses and the values
+given to it, once per language and values (base.html's head: once per language and sign-in). `language_switch` draws templates/includes/language_switch.html once per language,
 with placeholders for the page's address and CSRF token. `static_url` is `{% static %}`, each
 file's address worked out once per process (the files do not change while it runs).
 """
@@ -157,9 +158,11 @@ def navigation_bar(context: Context, count: Any = 0) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def kept_include(context: Context, name: str) -> SafeString:
-    """`{% include name %}` for a template that reads nothing from the page, kept per language."""
-    return mark_safe(_kept_or_drawn(context, name, (), {}))  # noqa: S308
+def kept_include(context: Context, name: str, **values: Any) -> SafeString:
+    """`{% include name %}` for a template that reads nothing from the page but `values` (each
+    one part of the key, so hashable), kept per language and values."""
+    key = tuple(sorted(values.items()))
+    return mark_safe(_kept_or_drawn(context, name, key, values))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

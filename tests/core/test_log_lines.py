@@ -180,3 +180,50 @@ def test_the_caddyfile_is_valid(tls):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_gunicorns_access_logger_writes_the_same_line_as_gunicorns_own():
+    # config/gunicorn.py's AccessLogger leaves out the header and environment atoms, which the
+    # format does not name; the line is gunicorn's, without the query or the Referer (LG-04).
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger, SafeAtoms
+
+    conf = gunicorn_config()
+    config = Config()
+    config.set("access_log_format", conf.access_log_format)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/cases/?q={NAME}",
+        "PATH_INFO": "/cases/",
+        "QUERY_STRING": f"q={NAME}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://k.example/cases/?q={NAME}",
+        "HTTP_USER_AGENT": 'phone "x"',
+        "HTTP_COOKIE": "sessionid=secret",
+        "REMOTE_ADDR": "10.0.0.2",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[("Set-Cookie", "a=b")])
+    request = SimpleNamespace(headers=[("COOKIE", "sessionid=secret")])
+    took = datetime.timedelta(milliseconds=12)
+
+    def line(logger_class):
+        atoms = logger_class(config).atoms(response, request, environ, took)
+        return config.access_log_format % SafeAtoms(atoms)
+
+    assert conf.logger_class is not Logger
+    ours = line(conf.logger_class)
+    assert ours == line(Logger)
+    assert '"GET /cases/ HTTP/1.1" 200' in ours and '"phone \\"x\\""' in ours
+    assert NAME not in ours and "k.example" not in ours and "secret" not in ours
+    # A format that names a header gets gunicorn's atoms, all of them.
+    config.set("access_log_format", '%(h)s "%({user-agent}i)s"')
+    assert line(conf.logger_class) == line(Logger) == '10.0.0.2 "-"'
+
+
+def test_the_filter_leaves_the_record_formatted_once():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "%s served in %d ms", ("/a/", 5), None
+    )
+    assert NoQueryStringFilter().filter(record) is True
+    assert (record.msg, record.args) == ("/a/ served in 5 ms", ())
+    assert record.getMessage() == "/a/ served in 5 ms"
