@@ -1,13 +1,9 @@
-"""Project middleware: request ids, session timeouts, no-store caching, CSP, history context."""
+"""Project middleware: request ids, session timeouts, no-store caching, history context."""
 
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject
-from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.middleware import (
@@ -160,62 +156,6 @@ class NoStoreForSignedInMiddleware:
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
-        return response
-
-
-class CSPMiddleware(DjangoCSPMiddleware):
-    """django-csp's, with the header built once from the settings (CF-01, issue 21).
-
-    django-csp builds the policy from the settings on every response, twice (the report-only
-    one too). A response that brings a policy of its own (django-csp's decorators) or a page that
-    asked for a nonce gets django-csp's own; every other response gets the same header, built
-    from the settings as they are now (a test's changed settings build it again).
-    """
-
-    _OWN_POLICY = tuple(
-        f"_csp_{part}{suffix}" for part in ("config", "update", "replace") for suffix in ("", "_ro")
-    )
-    _built: tuple[Any, ...] = (None, None, "", (), "", ())
-
-    def _from_settings(self) -> tuple[Any, ...]:
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-        built = self._built
-        if built[0] is not policy or built[1] is not report_only or built[0] is None:
-            built = self._built = (
-                policy,
-                report_only,
-                build_policy(),
-                tuple((policy or {}).get("EXCLUDE_URL_PREFIXES", None) or ()),
-                build_policy(report_only=True),
-                tuple((report_only or {}).get("EXCLUDE_URL_PREFIXES", None) or ()),
-            )
-        return built
-
-    def process_response(
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
-        if getattr(request, "_csp_nonce", None) is not None or any(
-            getattr(response, name, None) is not None for name in self._OWN_POLICY
-        ):
-            return super().process_response(request, response)
-        if response.status_code in (500, 404) and settings.DEBUG:
-            return response
-        _, _, policy, excluded, report_only, excluded_ro = self._from_settings()
-        path = request.path_info
-        for header, value, exempt, prefixes in (
-            (HEADER, policy, "_csp_exempt", excluded),
-            (HEADER_REPORT_ONLY, report_only, "_csp_exempt_ro", excluded_ro),
-        ):
-            if (
-                value
-                and header not in response
-                and getattr(response, exempt, False) is False
-                and not path.startswith(prefixes)
-            ):
-                response[header] = value
-        # As django-csp: a nonce asked for after the header was written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
 
 

@@ -67,8 +67,7 @@ MIDDLEWARE = [
     "core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's, its header built once from the settings.
-    "core.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreForSignedInMiddleware",
     "core.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
