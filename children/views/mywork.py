@@ -54,7 +54,7 @@ def _link_rows(context):
             row.url = case(row.case_id)
             row.approve_url = approve(row.pk)
     for row in context["documents"]["expiring"]:
-        row.url = case(row.case_id)
+        row["url"] = case(row["case_id"])
     deadlines = context["referral_deadlines"]
     for row in deadlines["escalated"]:
         row["url"] = referral(row["pk"])
