@@ -59,7 +59,7 @@ def test_pending_closure_is_on_the_managers_my_work_and_not_the_caseworkers(
 ):
     page = client_as(mgr_a).get(reverse("children:my_work"))
     queue = page.context["approvals"]
-    assert queue["closures_count"] == 1 and list(queue["closures"]) == [closure]
+    assert queue["closures_count"] == 1 and [row["pk"] for row in queue["closures"]] == [closure.pk]
     body = page.content.decode()
     assert 'data-testid="approvals"' in body and 'data-testid="queue-approve-closure"' in body
     caseworker_page = client_as(cw_a).get(reverse("children:my_work"))
@@ -167,7 +167,7 @@ def test_override_is_queued_until_the_consent_is_recorded(
 ):
     assert approvals_count(user=mgr_a2) == 1
     page = client_as(mgr_a2).get(reverse("children:my_work"))
-    assert list(page.context["approvals"]["overrides"]) == [override]
+    assert [row["pk"] for row in page.context["approvals"]["overrides"]] == [override.pk]
     assert OVERRIDE_REASON in page.content.decode()
     services.consent_record(
         by=mgr_a,
