@@ -223,8 +223,12 @@ def approvals_queue(*, user: User, services: dict[int, str] | None = None) -> di
     """The queue on "My work": each list capped, the counts exact. `services`:
     `ngos.selectors.service_names()`, when the caller has it already."""
     organisation = _organisation_id(user)
-    may_close = organisation is not None and has_permission(user, Perm.CASE_APPROVE_CLOSURE)
-    may_override = organisation is not None and has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE)
+    closures: list[tuple[Any, ...]] = []
+    overrides: list[tuple[Any, ...]] = []
+    if organisation is not None and has_permission(user, Perm.CASE_APPROVE_CLOSURE):
+        closures = _CLOSURE_ROWS.rows(None, organisation=organisation)
+    if organisation is not None and has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE):
+        overrides = _OVERRIDE_ROWS.rows(None, organisation=organisation)
     may_approve = has_permission(user, Perm.CASE_APPROVE_CLOSURE) or has_permission(
         user, Perm.CONSENT_OVERRIDE_APPROVE
     )
@@ -251,10 +255,10 @@ def approvals_queue(*, user: User, services: dict[int, str] | None = None) -> di
             family_name,
             case_number,
             *requested_by,
-        ) in (_CLOSURE_ROWS.rows(None, organisation=organisation) if may_close else [])
+        ) in closures
     ]
     override_rows = _override_rows(
-        _OVERRIDE_ROWS.rows(None, organisation=organisation) if may_override else [],
+        overrides,
         services=service_names() if services is None else services,
     )
     # Shown only with the queue, to those who may approve.
@@ -270,14 +274,18 @@ def approvals_queue(*, user: User, services: dict[int, str] | None = None) -> di
     closure_counts = counts(
         closure_rows,
         LIMIT,
-        _closures(organisation) if len(closure_rows) >= LIMIT else ClosureRequest.objects.none(),
+        _closures(organisation)
+        if organisation is not None and len(closure_rows) >= LIMIT
+        else ClosureRequest.objects.none(),
         total=EVERY_ROW,
         mine=(~Q(requested_by=user), lambda row: row["requested_by_id"] != user.pk),
     )
     override_counts = counts(
         override_rows,
         LIMIT,
-        _overrides(organisation) if len(override_rows) >= LIMIT else Referral.objects.none(),
+        _overrides(organisation)
+        if organisation is not None and len(override_rows) >= LIMIT
+        else Referral.objects.none(),
         total=EVERY_ROW,
         mine=(
             ~Q(sent_by=user) & Q(override_approved_at__isnull=True),

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.i18n import localised
@@ -33,23 +33,25 @@ def _related(prefix: str, fields: tuple[str, ...]) -> list[str]:
 
 def _follow_ups(
     whole_organisation: bool, today: datetime.date, organisation: int, user: int | None = None
-):
+) -> QuerySet[FollowUp]:
     follow_ups = FollowUp.objects.pending().filter(organisation_id=organisation, due_on__lte=today)
     return follow_ups if whole_organisation else follow_ups.filter(responsible_id=user)
 
 
 def _unseen(
     whole_organisation: bool, today: datetime.date, organisation: int, user: int | None = None
-):
+) -> QuerySet[Case]:
     unseen = Case.objects.unseen(today).filter(organisation_id=organisation)
     return unseen if whole_organisation else unseen.filter(assigned_to_id=user)
 
 
-def _incoming(organisation: int):
+def _incoming(organisation: int) -> QuerySet[Referral]:
     return Referral.objects.awaiting_answer().filter(to_organisation_id=organisation)
 
 
-def _outgoing(whole_organisation: bool, organisation: int, user: int | None = None):
+def _outgoing(
+    whole_organisation: bool, organisation: int, user: int | None = None
+) -> QuerySet[Referral]:
     outgoing = Referral.objects.awaiting_answer().filter(from_organisation_id=organisation)
     return outgoing if whole_organisation else outgoing.filter(case__assigned_to_id=user)
 

@@ -130,15 +130,13 @@ def referral_deadlines(
         if organisation is not None and whole_organisation
         else []
     )
-    completion = (
-        _COMPLETION_ROWS.rows(
-            (whole_organisation, today, settings.REFERRAL_COMPLETION_SOON_DAYS),
-            organisation=organisation,
-            **({} if whole_organisation else {"user": user.pk}),
-        )
-        if organisation is not None and has_permission(user, Perm.REFERRAL_ANSWER)
-        else []
-    )
+    completion: list[tuple[Any, ...]] = []
+    if organisation is not None and has_permission(user, Perm.REFERRAL_ANSWER):
+        ids: dict[str, Any] = {"organisation": organisation}
+        if not whole_organisation:
+            ids["user"] = user.pk  # a manager's list is the organisation's
+        key = (whole_organisation, today, settings.REFERRAL_COMPLETION_SOON_DAYS)
+        completion = _COMPLETION_ROWS.rows(key, **ids)
     # Read here as the values the section shows (small dicts, not referrals, cases and
     # organisations built from the database).
     escalated_rows = [
