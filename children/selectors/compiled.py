@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import F, Func, Model, Q, QuerySet, Subquery
+from django.db.models import Case, F, Func, Model, Q, QuerySet, When
 
 # Ids no row has, one for each id a query takes (within a 32-bit integer, which Django checks
 # some lookups against). Where one stands among the parameters, each call's id goes.
@@ -92,10 +92,36 @@ class CompiledRows:
         return result
 
 
-def count_of(queryset: QuerySet[Any], *conditions: Q) -> Subquery:
-    """How many rows `queryset` has (those meeting `conditions`), as a subquery to read beside a
-    capped list of the same rows: not correlated, so PostgreSQL runs it once, and one query
-    then gives a list and its exact count."""
-    rows = queryset.filter(*conditions).order_by()
-    # COUNT as a plain function: an aggregate would make Django group the subquery.
-    return Subquery(rows.annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+def counts_of(queryset: QuerySet[Any], *conditions: Q | None) -> QuerySet[Any]:
+    """One row: how many rows of `queryset` meet each condition (None: every row), as a
+    `values_list` for a CompiledRows."""
+
+    def counted(condition: Q | None) -> Func:
+        counting = F("pk") if condition is None else Case(When(condition, then=F("pk")))
+        # COUNT as a plain function: an aggregate would make Django group the rows.
+        return Func(counting, function="COUNT")
+
+    return queryset.order_by().values_list(*(counted(condition) for condition in conditions))
+
+
+def capped_counts(
+    rows: list[Any],
+    limit: int,
+    counts: CompiledRows,
+    key: Hashable,
+    ids: dict[str, int],
+    *tests: Callable[[Any], bool],
+) -> tuple[int, ...]:
+    """The exact counts beside a list capped at `limit`: taken from `rows` when fewer came back
+    (then they are every row; `tests` are the conditions on a row), else from `counts`, a
+    CompiledRows of `counts_of` with the same conditions, read with `key` and `ids`.
+
+    Not a subquery of the list's own query: PostgreSQL would plan and run it for every list,
+    most of them short (counting.py)."""
+    if len(rows) < limit:
+        return tuple(sum(1 for row in rows if test(row)) for test in tests)
+    return tuple(counts.rows(key, **ids)[0])
+
+
+def every_row(row: Any) -> bool:
+    return True

@@ -5,8 +5,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.models import User, person_name
@@ -16,7 +15,7 @@ from ..models import Case, CaseDocument, DocumentPolicyChange
 from ..models.cases import join_names
 from ..models.choices import OPEN_STATUSES
 from ..models.documents import CaseDocumentQuerySet
-from .compiled import CompiledRows
+from .compiled import CompiledRows, counts_of
 
 LIMIT = 50
 
@@ -141,20 +140,12 @@ def _expiring_rows(key: tuple[Any, ...], **ids: int) -> QuerySet[CaseDocument]:
 
 def _totals(key: tuple[Any, ...], **ids: int) -> QuerySet[CaseDocument]:
     """Expiring and expired together (open cases' documents only): every document with an
-    expiry up to the horizon; the expired ones are those before today. One row of two counts
-    (COUNT as a plain function, so that Django does not group)."""
+    expiry up to the horizon; the expired ones are those before today. One row of two counts."""
     whole_organisation, today, days = key
     expired = Q(expires_on__lt=today)
-
-    def counted(condition: Q) -> Func:
-        return Func(DbCase(When(condition, then=F("pk"))), function="COUNT")
-
-    return (
-        _my_work_documents(whole_organisation, **ids)
-        .filter(expires_on__lte=today + datetime.timedelta(days=days))
-        .order_by()
-        .values_list(counted(~expired), counted(expired))
-    )
+    horizon = today + datetime.timedelta(days=days)
+    documents = _my_work_documents(whole_organisation, **ids).filter(expires_on__lte=horizon)
+    return counts_of(documents, ~expired, expired)
 
 
 # Compiled once a day, kind of user and DOCUMENT_EXPIRY_DAYS (compiled.py).

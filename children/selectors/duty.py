@@ -13,7 +13,7 @@ from core.permissions import Perm, has_permission
 from ..models import Case, ReportAlert
 from ..models.cases import join_names
 from ..models.duty import ReportAlertQuerySet
-from .compiled import CompiledRows, count_of
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -75,16 +75,18 @@ def _waiting(*, organisation: int, user: int) -> ReportAlertQuerySet:
     )
 
 
-# The section's list as the values it shows, with its counts in the same query, compiled to SQL
-# once per process (compiled.py, issue 21).
+# The section's list as the values it shows, and its counts (asked for only when the list is
+# full), compiled to SQL once per process (compiled.py, issue 21).
 _ALERT_ROWS = CompiledRows(
     ReportAlert,
     lambda key, **ids: _waiting(**ids).values_list(
         *("pk", "case_id", "trigger", "due_at", "escalated_at"),
         *("case__given_name", "case__family_name"),
-        count_of(_waiting(**ids)),
-        count_of(_waiting(**ids), Q(escalated_at__isnull=False)),
     )[:LIMIT],
+)
+_ALERT_COUNTS = CompiledRows(
+    ReportAlert,
+    lambda key, **ids: counts_of(_waiting(**ids), None, Q(escalated_at__isnull=False)),
 )
 _TRIGGERS = dict(ReportAlert._meta.get_field("trigger").flatchoices)
 
@@ -93,11 +95,14 @@ def my_work_report_alerts(*, user: User) -> dict[str, Any]:
     """The section on "My work": capped list, exact counts; nothing for those who do not decide."""
     organisation_id = _organisation_id(user)
     may_decide = has_permission(user, Perm.REPORT_ALERT_DECIDE)
-    rows = (
-        _ALERT_ROWS.rows(None, organisation=organisation_id, user=user.pk)
-        if organisation_id is not None and may_decide
-        else []
-    )
+    rows: list[tuple[Any, ...]] = []
+    count = escalated_count = 0
+    if organisation_id is not None and may_decide:
+        ids = {"organisation": organisation_id, "user": user.pk}
+        rows = _ALERT_ROWS.rows(None, **ids)
+        count, escalated_count = capped_counts(
+            rows, LIMIT, _ALERT_COUNTS, None, ids, every_row, lambda row: row[4] is not None
+        )
     return {
         "may_decide": may_decide,
         "alerts": [
@@ -111,10 +116,10 @@ def my_work_report_alerts(*, user: User) -> dict[str, Any]:
                 "escalated_at": escalated_at,
                 "case_name": join_names(given_name, family_name),
             }
-            for pk, case_id, trigger, due_at, escalated_at, given_name, family_name, *_counts in rows
+            for pk, case_id, trigger, due_at, escalated_at, given_name, family_name in rows
         ],
-        "count": rows[0][-2] if rows else 0,
-        "escalated_count": rows[0][-1] if rows else 0,
+        "count": count,
+        "escalated_count": escalated_count,
         "now": timezone.now(),
     }
 

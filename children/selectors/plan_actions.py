@@ -14,7 +14,7 @@ from ngos.selectors import service_names
 from ..models import PlanAction
 from ..models.cases import join_names
 from ..models.choices import CaseStatus, PlanStatus
-from .compiled import CompiledRows, count_of
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 # "Due" means a target date within this many days from today; earlier ones are overdue.
@@ -45,7 +45,8 @@ def _due(today: datetime.date, *, organisation: int, user: int) -> QuerySet[Plan
     )
 
 
-# The section's list with its exact counts in the same query, compiled once a day (compiled.py).
+# The section's list and its counts (asked for only when the list is full), compiled once a day
+# (compiled.py).
 _ROWS = CompiledRows(
     PlanAction,
     lambda today, **ids: _due(today, **ids).values_list(
@@ -53,9 +54,11 @@ _ROWS = CompiledRows(
         "goal__case_id",
         *("goal__case__given_name", "goal__case__family_name"),
         *("target_date", "description", "service_id"),
-        count_of(_due(today, **ids)),
-        count_of(_due(today, **ids), Q(target_date__lt=today)),
     )[:LIMIT],
+)
+_COUNTS = CompiledRows(
+    PlanAction,
+    lambda today, **ids: counts_of(_due(today, **ids), None, Q(target_date__lt=today)),
 )
 
 
@@ -68,11 +71,14 @@ def plan_actions_section(
     today = today or timezone.localdate()
     services = service_names() if services is None else services
     membership = user.membership_or_none
-    actions = (
-        _ROWS.rows(today, organisation=membership.organisation_id, user=user.pk)
-        if membership is not None and has_permission(user, Perm.CASE_VIEW)
-        else []
-    )
+    actions: list[tuple[Any, ...]] = []
+    total = overdue = 0
+    if membership is not None and has_permission(user, Perm.CASE_VIEW):
+        ids = {"organisation": membership.organisation_id, "user": user.pk}
+        actions = _ROWS.rows(today, **ids)
+        total, overdue = capped_counts(
+            actions, LIMIT, _COUNTS, today, ids, every_row, lambda row: row[4] < today
+        )
     # Read here as the values the section shows (small dicts, not actions, goals, cases and
     # services built from the database).
     rows = [
@@ -93,16 +99,13 @@ def plan_actions_section(
             target_date,
             description,
             service_id,
-            _count,
-            _overdue,
         ) in actions
     ]
     return {
         "today": today,
         "actions": rows,
-        # Read with the list: on every row, and nothing to count when it is empty.
-        "count": actions[0][-2] if actions else 0,
-        "overdue_count": actions[0][-1] if actions else 0,
+        "count": total,
+        "overdue_count": overdue,
         "can_mark_done": has_permission(user, Perm.CASE_EDIT),
     }
 

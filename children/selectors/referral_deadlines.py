@@ -25,7 +25,7 @@ from ngos.selectors import service_names
 from ..models import Referral
 from ..models.cases import join_names
 from ..models.choices import ReferralState
-from .compiled import CompiledRows, count_of
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -75,8 +75,8 @@ def completion_due_referrals(
     )
 
 
-# The section's lists, each with its exact counts in the same query, compiled once a day and
-# kind of user (compiled.py). The completion list's text depends on
+# The section's lists and their counts, compiled once a day and kind of user (compiled.py); a
+# count is asked for only when its list is full. The completion list's text depends on
 # REFERRAL_COMPLETION_SOON_DAYS.
 _ESCALATED_ROWS = CompiledRows(
     Referral,
@@ -89,7 +89,6 @@ _ESCALATED_ROWS = CompiledRows(
             *("case__given_name", "case__family_name"),
             *("to_organisation__name_fa", "to_organisation__name_en"),
             "service_id",
-            count_of(_escalated(**ids)),
         )[:LIMIT]
     ),
 )
@@ -103,40 +102,45 @@ _COMPLETION_ROWS = CompiledRows(
             "complete_by",
             "service_id",
             *("from_organisation__name_fa", "from_organisation__name_en"),
-            count_of(_completion(*key[:2], **ids)),
-            count_of(_completion(*key[:2], **ids), Q(complete_by__lt=key[1])),
         )[:LIMIT]
     ),
 )
 
 
-def _count(rows: list[tuple[Any, ...]], at: int = -1) -> int:
-    """A count read with a list: on every row, and 0 for an empty list."""
-    return rows[0][at] if rows else 0
+_ESCALATED_COUNTS = CompiledRows(Referral, lambda key, **ids: counts_of(_escalated(**ids), None))
+_COMPLETION_COUNTS = CompiledRows(
+    Referral,
+    lambda key, **ids: counts_of(_completion(*key[:2], **ids), None, Q(complete_by__lt=key[1])),
+)
 
 
 def referral_deadlines(
     *, user: AnyUser, today: datetime.date | None = None, services: dict[int, str] | None = None
 ) -> dict[str, Any]:
     """The "My work" section's lists (capped) and exact counts (no query for a list that holds
-    every row: counting.py). `services`: `ngos.selectors.service_names()`, when the caller has
+    every row: compiled.capped_counts). `services`: `ngos.selectors.service_names()`, when the caller has
     it already."""
     today = today or timezone.localdate()
     services = service_names() if services is None else services
     organisation = _organisation_id(user)
     whole_organisation = has_permission(user, Perm.CASE_REASSIGN)
-    escalated = (
-        _ESCALATED_ROWS.rows(None, organisation=organisation)
-        if organisation is not None and whole_organisation
-        else []
-    )
+    escalated: list[tuple[Any, ...]] = []
     completion: list[tuple[Any, ...]] = []
+    escalated_count = completion_count = completion_overdue_count = 0
+    if organisation is not None and whole_organisation:
+        escalated = _ESCALATED_ROWS.rows(None, organisation=organisation)
+        (escalated_count,) = capped_counts(
+            escalated, LIMIT, _ESCALATED_COUNTS, None, {"organisation": organisation}, every_row
+        )
     if organisation is not None and has_permission(user, Perm.REFERRAL_ANSWER):
         ids: dict[str, Any] = {"organisation": organisation}
         if not whole_organisation:
             ids["user"] = user.pk  # a manager's list is the organisation's
         key = (whole_organisation, today, settings.REFERRAL_COMPLETION_SOON_DAYS)
         completion = _COMPLETION_ROWS.rows(key, **ids)
+        completion_count, completion_overdue_count = capped_counts(
+            completion, LIMIT, _COMPLETION_COUNTS, key, ids, every_row, lambda row: row[1] < today
+        )
     # Read here as the values the section shows (small dicts, not referrals, cases and
     # organisations built from the database).
     escalated_rows = [
@@ -147,16 +151,7 @@ def referral_deadlines(
             "service": services[service_id],
             "answer_due_at": answer_due_at,
         }
-        for (
-            pk,
-            answer_due_at,
-            given_name,
-            family_name,
-            org_fa,
-            org_en,
-            service_id,
-            _count_,
-        ) in escalated
+        for pk, answer_due_at, given_name, family_name, org_fa, org_en, service_id in escalated
     ]
     completion_rows = [
         {
@@ -165,16 +160,16 @@ def referral_deadlines(
             "complete_by": complete_by,
             "from_organisation": localised(org_fa, org_en),
         }
-        for pk, complete_by, service_id, org_fa, org_en, _count_, _overdue in completion
+        for pk, complete_by, service_id, org_fa, org_en in completion
     ]
     return {
         "today": today,
         "may_see_escalated": whole_organisation,
         "escalated": escalated_rows,
-        "escalated_count": _count(escalated),
+        "escalated_count": escalated_count,
         "completion": completion_rows,
-        "completion_count": _count(completion, -2),
-        "completion_overdue_count": _count(completion),
+        "completion_count": completion_count,
+        "completion_overdue_count": completion_overdue_count,
         "soon_days": settings.REFERRAL_COMPLETION_SOON_DAYS,
     }
 

@@ -18,7 +18,7 @@ from core.types import AnyUser
 
 from ..models import Case, CaseTransfer, TransferState, TransferSummary
 from ..models.cases import join_names
-from .compiled import CompiledRows, count_of
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 from .duplicates import Candidate, likely_duplicates_of_case
 
 # Requests whose shared fields the receiving organisation may read now.
@@ -152,8 +152,8 @@ def _outgoing(organisation: int) -> QuerySet[CaseTransfer]:
     )
 
 
-# Both lists as the values the section shows, with their exact counts in the same query (a
-# subquery PostgreSQL runs once), compiled to SQL once per process (compiled.py, issue 21).
+# Both lists as the values the section shows, and their counts (asked for only when a list is
+# full), compiled to SQL once per process (compiled.py, issue 21).
 _SHOWN = ("pk", "requested_at", "case__given_name", "case__family_name")
 _INCOMING_ROWS = CompiledRows(
     CaseTransfer,
@@ -163,7 +163,6 @@ _INCOMING_ROWS = CompiledRows(
         .values_list(
             *_SHOWN,
             *("from_organisation__name_fa", "from_organisation__name_en"),
-            count_of(_incoming(**ids)),
         )[:SHOWN]
     ),
 )
@@ -175,10 +174,11 @@ _OUTGOING_ROWS = CompiledRows(
         .values_list(
             *_SHOWN,
             *("to_organisation__name_fa", "to_organisation__name_en"),
-            count_of(_outgoing(**ids)),
         )[:SHOWN]
     ),
 )
+_INCOMING_COUNTS = CompiledRows(CaseTransfer, lambda key, **ids: counts_of(_incoming(**ids), None))
+_OUTGOING_COUNTS = CompiledRows(CaseTransfer, lambda key, **ids: counts_of(_outgoing(**ids), None))
 
 
 def _my_work_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -191,7 +191,7 @@ def _my_work_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "case_name": join_names(given_name, family_name),
             "organisation": localised(org_fa, org_en),
         }
-        for pk, requested_at, given_name, family_name, org_fa, org_en, _count in rows
+        for pk, requested_at, given_name, family_name, org_fa, org_en in rows
     ]
 
 
@@ -200,14 +200,17 @@ def transfers_my_work(*, user: AnyUser) -> dict[str, Any]:
     organisation_id = _organisation_id(user)
     if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
         return {"shown": False}
-    incoming = _INCOMING_ROWS.rows(None, organisation=organisation_id)
-    outgoing = _OUTGOING_ROWS.rows(None, organisation=organisation_id)
+    ids = {"organisation": organisation_id}
+    incoming = _INCOMING_ROWS.rows(None, **ids)
+    outgoing = _OUTGOING_ROWS.rows(None, **ids)
+    (incoming_count,) = capped_counts(incoming, SHOWN, _INCOMING_COUNTS, None, ids, every_row)
+    (outgoing_count,) = capped_counts(outgoing, SHOWN, _OUTGOING_COUNTS, None, ids, every_row)
     return {
         "shown": True,
         "incoming": _my_work_rows(incoming),
-        "incoming_count": incoming[0][-1] if incoming else 0,
+        "incoming_count": incoming_count,
         "outgoing": _my_work_rows(outgoing),
-        "outgoing_count": outgoing[0][-1] if outgoing else 0,
+        "outgoing_count": outgoing_count,
     }
 
 
