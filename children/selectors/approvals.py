@@ -342,6 +342,12 @@ def _override_rows(
     ]
 
 
+_PEOPLE_SQL = (
+    "SELECT id, first_name, last_name, username FROM "  # noqa: S608 (the model's own table)
+    f"{User._meta.db_table} WHERE id = ANY(%s)"
+)
+
+
 def _attach_people(referrals: list[dict[str, Any]], *, known: list[dict[str, Any]]) -> None:
     """Name each referral's sender and override approver: from `known` (the organisation's
     approvers, who send and approve most overrides), the others read in one query."""
@@ -349,12 +355,14 @@ def _attach_people(referrals: list[dict[str, Any]], *, known: list[dict[str, Any
     ids = {r["sent_by_id"] for r in referrals} | {r["override_approved_by_id"] for r in referrals}
     missing = ids - people.keys() - {None}
     if missing:
-        people |= {
-            pk: person_name(first, last, username)
-            for pk, first, last, username in User.objects.filter(pk__in=missing).values_list(
-                "pk", "first_name", "last_name", "username"
-            )
-        }
+        # Constant text with the ids as one array: `pk__in` is compiled again for each number
+        # of ids, about a millisecond of the page.
+        with connections[router.db_for_read(User)].cursor() as cursor:
+            cursor.execute(_PEOPLE_SQL, [sorted(missing)])
+            people |= {
+                pk: person_name(first, last, username)
+                for pk, first, last, username in cursor.fetchall()
+            }
     for referral in referrals:
         # As str(user) showed them; a referral sent by nobody (a system) shows "None".
         sender = referral["sent_by_id"]
