@@ -19,7 +19,7 @@ from django.db.models import Case, F, Func, Model, Q, QuerySet, When
 # some lookups against). Where one stands among the parameters, each call's id goes.
 _STAND_IN = -2_000_000_001
 
-# Compiled queries kept a list: a key holds the day, so old ones are dropped now and then.
+# Texts each CompiledRows keeps: a key holds the day, so past days' are dropped now and then.
 _KEPT = 32
 
 # A compiled query: SQL, parameters, {name: positions}, converters, columns. None: no rows.
@@ -124,4 +124,5 @@ def capped_counts(
 
 
 def every_row(row: Any) -> bool:
+    """The condition of a list's total, for `capped_counts`."""
     return True
