@@ -16,12 +16,15 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from core.models import User
+from core.i18n import localised
+from core.models import User, person_name
 from core.permissions import Perm, has_permission, permissions_of, roles_with
-from ngos.selectors import approvers_of
+from ngos.selectors import approvers_of, service_names
 
 from ..models import ClosureRequest, Consent, Referral
+from ..models.cases import join_names
 from ..models.choices import REFERRAL_OPEN_STATES, ConsentScope
+from .compiled import CompiledRows
 from .counting import EVERY_ROW, counts
 
 LIMIT = 50
@@ -42,8 +45,12 @@ def pending_closures(*, user: User) -> QuerySet[ClosureRequest]:
     organisation_id = _organisation_id(user)
     if organisation_id is None or not has_permission(user, Perm.CASE_APPROVE_CLOSURE):
         return ClosureRequest.objects.none()
+    return _closures(organisation_id)
+
+
+def _closures(organisation: int) -> QuerySet[ClosureRequest]:
     return ClosureRequest.objects.filter(
-        case__organisation_id=organisation_id, state=ClosureRequest.State.PENDING
+        case__organisation_id=organisation, state=ClosureRequest.State.PENDING
     ).order_by("requested_at", "id")
 
 
@@ -53,6 +60,10 @@ def consent_overrides_open(*, user: User) -> QuerySet[Referral]:
     organisation_id = _organisation_id(user)
     if organisation_id is None or not has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE):
         return Referral.objects.none()
+    return _overrides(organisation_id)
+
+
+def _overrides(organisation: int) -> QuerySet[Referral]:
     consent_now = Consent.objects.filter(
         case_id=OuterRef("case_id"),
         withdrawn_at__isnull=True,
@@ -60,7 +71,7 @@ def consent_overrides_open(*, user: User) -> QuerySet[Referral]:
     )
     return (
         Referral.objects.filter(
-            from_organisation_id=organisation_id,
+            from_organisation_id=organisation,
             consent__isnull=True,
             state__in=REFERRAL_OPEN_STATES,
         )
@@ -150,15 +161,57 @@ def decidable_counts(*, user: User) -> dict[str, int]:
     return {"closures": closures.count(), "overrides": overrides.count()}
 
 
+# The queue's lists and who may approve, read as the values the queue shows and compiled to SQL
+# once per process (compiled.py): building and compiling them, the overrides' with its consent
+# check, cost more than PostgreSQL takes to answer (issue 21).
+_CLOSURE_ROWS = CompiledRows(
+    ClosureRequest,
+    lambda key, **ids: _closures(**ids).values_list(
+        *("pk", "case_id", "reason", "note", "requested_at", "requested_by_id"),
+        *_CASE,
+        *_person("requested_by"),
+    )[:LIMIT],
+)
+_OVERRIDE_ROWS = CompiledRows(
+    Referral,
+    lambda key, **ids: _overrides(**ids).values_list(
+        *("pk", "case_id", "state", "sent_at", "consent_override_reason", "service_id"),
+        *("sent_by_id", "override_approved_at", "override_approved_by_id"),
+        *_CASE,
+        *("to_organisation__name_fa", "to_organisation__name_en"),
+    )[:LIMIT],
+)
+_APPROVER_ROWS = CompiledRows(
+    User,
+    lambda key, **ids: approvers_of(**ids).values_list(
+        "pk",
+        "first_name",
+        "last_name",
+        "username",
+        "membership__role",
+        "membership__second_approver",
+    ),
+)
+_CLOSURE_REASONS = dict(ClosureRequest._meta.get_field("reason").flatchoices)
+_REFERRAL_STATES = dict(Referral._meta.get_field("state").flatchoices)
+
+
 def approvers(*, user: User) -> dict[str, Any]:
-    """Who may approve in the user's organisation, and whether a lone manager has named nobody
-    else (then nobody can approve what that manager asks for)."""
+    """Who may approve in the user's organisation (each a name and whether they are the second
+    approver), and whether a lone manager has named nobody else (then nobody can approve what
+    that manager asks for)."""
     organisation_id = _organisation_id(user)
     if organisation_id is None:
         return {"people": [], "second_approver": None, "lone_manager": False}
-    people = list(approvers_of(organisation=organisation_id))
-    managers = [p for p in people if p.membership.role in roles_with(Perm.CASE_APPROVE_CLOSURE)]
-    second = next((p for p in people if p.membership.second_approver), None)
+    deciding = roles_with(Perm.CASE_APPROVE_CLOSURE)
+    people = [
+        {"pk": pk, "name": person_name(first, last, username), "role": role, "second": second}
+        for pk, first, last, username, role, second in _APPROVER_ROWS.rows(
+            None, organisation=organisation_id
+        )
+    ]
+    managers = [person for person in people if person["role"] in deciding]
+    second = next((person for person in people if person["second"]), None)
     return {
         "people": people,
         "second_approver": second,
@@ -166,31 +219,47 @@ def approvers(*, user: User) -> dict[str, Any]:
     }
 
 
-def approvals_queue(*, user: User) -> dict[str, Any]:
-    """The queue on "My work": each list capped, the counts exact."""
+def approvals_queue(*, user: User, services: dict[int, str] | None = None) -> dict[str, Any]:
+    """The queue on "My work": each list capped, the counts exact. `services`:
+    `ngos.selectors.service_names()`, when the caller has it already."""
+    organisation = _organisation_id(user)
+    closures: list[tuple[Any, ...]] = []
+    overrides: list[tuple[Any, ...]] = []
+    if organisation is not None and has_permission(user, Perm.CASE_APPROVE_CLOSURE):
+        closures = _CLOSURE_ROWS.rows(None, organisation=organisation)
+    if organisation is not None and has_permission(user, Perm.CONSENT_OVERRIDE_APPROVE):
+        overrides = _OVERRIDE_ROWS.rows(None, organisation=organisation)
     may_approve = has_permission(user, Perm.CASE_APPROVE_CLOSURE) or has_permission(
         user, Perm.CONSENT_OVERRIDE_APPROVE
     )
-    closures = pending_closures(user=user)
-    overrides = consent_overrides_open(user=user)
-    # Read here with the columns the queue shows: a case row is about sixty columns.
-    closure_rows = list(
-        closures.select_related("case", "requested_by").only(
-            *("case", "requested_by", "reason", "note", "requested_at", "state"),
-            *_CASE,
-            *_person("requested_by"),
-        )[:LIMIT]
-    )
-    # The two people of an override are read by id below, not joined: each join here cost the
-    # planner milliseconds (seven tables with the consent check), more than the query itself.
-    override_rows = list(
-        overrides.select_related("case", "to_organisation", "service").only(
-            *("case", "to_organisation", "service", "sent_by", "override_approved_by"),
-            *("state", "sent_at", "consent_override_reason", "override_approved_at"),
-            *_CASE,
-            *("to_organisation__name_fa", "to_organisation__name_en"),
-            *("service__name_fa", "service__name_en"),
-        )[:LIMIT]
+    closure_rows = [
+        {
+            "pk": pk,
+            "case_id": case_id,
+            "reason_label": str(_CLOSURE_REASONS.get(reason, reason)),
+            "note": note,
+            "requested_at": requested_at,
+            "requested_by_id": requested_by_id,
+            "case_name": join_names(given_name, family_name),
+            "case_number": case_number,
+            "requested_by": person_name(*requested_by),
+        }
+        for (
+            pk,
+            case_id,
+            reason,
+            note,
+            requested_at,
+            requested_by_id,
+            given_name,
+            family_name,
+            case_number,
+            *requested_by,
+        ) in closures
+    ]
+    override_rows = _override_rows(
+        overrides,
+        services=service_names() if services is None else services,
     )
     # Shown only with the queue, to those who may approve.
     approving = (
@@ -200,22 +269,27 @@ def approvals_queue(*, user: User) -> dict[str, Any]:
     )
     _attach_people(override_rows, known=approving["people"])
     # Each list's count and how many of its items this user may decide (the badge); the
-    # conditions are _for_decision's. No query when a list holds every row.
+    # conditions are _for_decision's. No query when a list holds every row (counting.py); the
+    # querysets are built only then.
     closure_counts = counts(
         closure_rows,
         LIMIT,
-        closures,
+        _closures(organisation)
+        if organisation is not None and len(closure_rows) >= LIMIT
+        else ClosureRequest.objects.none(),
         total=EVERY_ROW,
-        mine=(~Q(requested_by=user), lambda row: row.requested_by_id != user.pk),
+        mine=(~Q(requested_by=user), lambda row: row["requested_by_id"] != user.pk),
     )
     override_counts = counts(
         override_rows,
         LIMIT,
-        overrides,
+        _overrides(organisation)
+        if organisation is not None and len(override_rows) >= LIMIT
+        else Referral.objects.none(),
         total=EVERY_ROW,
         mine=(
             ~Q(sent_by=user) & Q(override_approved_at__isnull=True),
-            lambda row: row.sent_by_id != user.pk and row.override_approved_at is None,
+            lambda row: row["sent_by_id"] != user.pk and row["override_approved_at"] is None,
         ),
     )
     return {
@@ -231,15 +305,67 @@ def approvals_queue(*, user: User) -> dict[str, Any]:
     }
 
 
-def _attach_people(referrals: list[Referral], *, known: list[User]) -> None:
-    """Set each referral's sender and override approver: from `known` (the organisation's
+def _override_rows(
+    rows: list[tuple[Any, ...]], *, services: dict[int, str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "pk": pk,
+            "case_id": case_id,
+            "state_label": str(_REFERRAL_STATES.get(state, state)),
+            "sent_at": sent_at,
+            "consent_override_reason": reason,
+            "service": services[service_id],
+            "sent_by_id": sent_by_id,
+            "override_approved_at": approved_at,
+            "override_approved_by_id": approved_by_id,
+            "case_name": join_names(given_name, family_name),
+            "case_number": case_number,
+            "to_organisation": localised(org_fa, org_en),
+        }
+        for (
+            pk,
+            case_id,
+            state,
+            sent_at,
+            reason,
+            service_id,
+            sent_by_id,
+            approved_at,
+            approved_by_id,
+            given_name,
+            family_name,
+            case_number,
+            org_fa,
+            org_en,
+        ) in rows
+    ]
+
+
+_PEOPLE_SQL = (
+    "SELECT id, first_name, last_name, username FROM "  # noqa: S608 (the model's own table)
+    f"{User._meta.db_table} WHERE id = ANY(%s)"
+)
+
+
+def _attach_people(referrals: list[dict[str, Any]], *, known: list[dict[str, Any]]) -> None:
+    """Name each referral's sender and override approver: from `known` (the organisation's
     approvers, who send and approve most overrides), the others read in one query."""
-    people = {person.pk: person for person in known}
-    ids = {r.sent_by_id for r in referrals} | {r.override_approved_by_id for r in referrals}
+    people = {person["pk"]: person["name"] for person in known}
+    ids = {r["sent_by_id"] for r in referrals} | {r["override_approved_by_id"] for r in referrals}
     missing = ids - people.keys() - {None}
     if missing:
-        people |= User.objects.only("first_name", "last_name", "username").in_bulk(missing)
+        # Constant text with the ids as one array: `pk__in` is compiled again for each number
+        # of ids, about a millisecond of the page.
+        with connections[router.db_for_read(User)].cursor() as cursor:
+            cursor.execute(_PEOPLE_SQL, [sorted(missing)])
+            people |= {
+                pk: person_name(first, last, username)
+                for pk, first, last, username in cursor.fetchall()
+            }
     for referral in referrals:
-        referral.sent_by = people[referral.sent_by_id]
-        approver_id = referral.override_approved_by_id
-        referral.override_approved_by = people[approver_id] if approver_id else None
+        # As str(user) showed them; a referral sent by nobody (a system) shows "None".
+        sender = referral["sent_by_id"]
+        referral["sent_by"] = people[sender] if sender is not None else None
+        approver_id = referral["override_approved_by_id"]
+        referral["override_approved_by"] = people[approver_id] if approver_id else None

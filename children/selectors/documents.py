@@ -8,12 +8,14 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.models import User
+from core.models import User, person_name
 from core.permissions import Perm, has_permission
 
 from ..models import Case, CaseDocument, DocumentPolicyChange
+from ..models.cases import join_names
 from ..models.choices import OPEN_STATUSES
 from ..models.documents import CaseDocumentQuerySet
+from .compiled import CompiledRows, counts_of
 
 LIMIT = 50
 
@@ -87,18 +89,26 @@ def policy_changes_for(*, user: User) -> list[dict[str, Any]]:
     ]
 
 
+# Each change's type and date, compiled to SQL once per process (compiled.py): My work asks on
+# every manager's page, and there are rarely any.
+_POLICY_CHANGES = CompiledRows(
+    DocumentPolicyChange,
+    lambda key: DocumentPolicyChange.objects.order_by().values_list("type", "invalid_from"),
+)
+
+
 def affected_case_count(*, user: User) -> int:
     """Open cases of the manager's organisation affected by any policy change (My work, digest)."""
     membership = user.membership_or_none
     if membership is None or not has_permission(user, Perm.DOCUMENT_POLICY_CASES):
         return 0
-    changes = list(DocumentPolicyChange.objects.all())
+    changes = _POLICY_CHANGES.rows(None)
     if not changes:
-        return 0
+        return 0  # most days: one small query of constant text
     condition = Q()
-    for change in changes:
+    for document_type, invalid_from in changes:
         condition |= Q(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=change.invalid_from), type=change.type
+            Q(expires_on__isnull=True) | Q(expires_on__gte=invalid_from), type=document_type
         )
     holding = CaseDocument.objects.filter(condition, case_id=OuterRef("pk"))
     return Case.objects.filter(
@@ -108,37 +118,83 @@ def affected_case_count(*, user: User) -> int:
 
 # "My work" shows the first few documents to renew; the full list is the documents page.
 MY_WORK_SHOWN = 10
+_TYPE_LABELS = dict(CaseDocument._meta.get_field("type").flatchoices)
+
+
+def _my_work_documents(
+    whole_organisation: bool, organisation: int, user: int | None = None
+) -> CaseDocumentQuerySet:
+    documents = CaseDocument.objects.of_open_cases().filter(case__organisation_id=organisation)
+    return documents if whole_organisation else documents.filter(case__assigned_to_id=user)
+
+
+def _expiring_rows(key: tuple[Any, ...], **ids: int) -> QuerySet[CaseDocument]:
+    whole_organisation, today, _days = key
+    return (
+        _my_work_documents(whole_organisation, **ids)
+        .expiring(today)
+        .order_by("expires_on", "id")
+        .values_list(
+            "pk",
+            "case_id",
+            "type",
+            "expires_on",
+            *("case__given_name", "case__family_name", "case__assigned_to_id"),
+            *("case__assigned_to__first_name", "case__assigned_to__last_name"),
+            "case__assigned_to__username",
+        )[:MY_WORK_SHOWN]
+    )
+
+
+def _totals(key: tuple[Any, ...], **ids: int) -> QuerySet[CaseDocument]:
+    """Expiring and expired together (open cases' documents only): every document with an
+    expiry up to the horizon; the expired ones are those before today. One row of two counts."""
+    whole_organisation, today, days = key
+    expired = Q(expires_on__lt=today)
+    horizon = today + datetime.timedelta(days=days)
+    documents = _my_work_documents(whole_organisation, **ids).filter(expires_on__lte=horizon)
+    return counts_of(documents, ~expired, expired)
+
+
+# Compiled once a day, kind of user and DOCUMENT_EXPIRY_DAYS (compiled.py).
+_EXPIRING_ROWS = CompiledRows(CaseDocument, _expiring_rows)
+_TOTALS = CompiledRows(CaseDocument, _totals)
 
 
 def my_work_documents(*, user: User, today: datetime.date | None = None) -> dict[str, Any]:
     """The documents section of "My work": expiring and expired documents of the caseworker's
     own cases (a manager's whole organisation), and a manager's cases hit by policy changes.
 
-    The first MY_WORK_SHOWN expiring documents, read with the columns the section shows, and
-    the two counts in one query (the documents page reads the full lists: `expiry_lists`)."""
+    The first MY_WORK_SHOWN expiring documents, read as the values the section shows, and the
+    two counts in one query (the documents page reads the full lists: `expiry_lists`)."""
     today = today or timezone.localdate()
     whole_organisation = has_permission(user, Perm.CASE_REASSIGN)
-    documents = organisation_documents(user=user)
-    if not whole_organisation:
-        documents = documents.filter(case__assigned_to=user)
-    expiring = documents.expiring(today)
-    person = ("first_name", "last_name", "username")
-    shown = list(
-        expiring.select_related("case", "case__assigned_to")
-        .only(
-            *("case", "type", "expires_on", "case__given_name", "case__family_name"),
-            "case__assigned_to",
-            *(f"case__assigned_to__{field}" for field in person),
-        )
-        .order_by("expires_on", "id")[:MY_WORK_SHOWN]
-    )
-    expired = Q(expires_on__lt=today)
     days = settings.DOCUMENT_EXPIRY_DAYS
-    # Expiring and expired together (`documents` holds open cases' only): every document with
-    # an expiry up to the horizon; the expired ones are those before today.
-    totals = documents.filter(expires_on__lte=today + datetime.timedelta(days=days)).aggregate(
-        expiring_count=Count("pk", filter=~expired), expired_count=Count("pk", filter=expired)
-    )
+    membership = user.membership_or_none
+    shown: list[dict[str, Any]] = []
+    totals = {"expiring_count": 0, "expired_count": 0}
+    # organisation_documents' rule: the user's organisation, for those who read its cases.
+    if membership is not None and has_permission(user, Perm.CASE_VIEW):
+        key = (whole_organisation, today, days)
+        ids = {"organisation": membership.organisation_id}
+        if not whole_organisation:
+            ids["user"] = user.pk
+        shown = [
+            {
+                "pk": pk,
+                "case_id": case_id,
+                "type_label": str(_TYPE_LABELS.get(kind, kind)),
+                "expires_on": expires_on,
+                "case_name": join_names(given_name, family_name),
+                # As the template showed the case's user (None when nobody is assigned).
+                "assigned_to": person_name(*person) if assigned_to_id is not None else None,
+            }
+            for pk, case_id, kind, expires_on, given_name, family_name, assigned_to_id, *person in (
+                _EXPIRING_ROWS.rows(key, **ids)
+            )
+        ]
+        (expiring_count, expired_count), *_none = _TOTALS.rows(key, **ids)
+        totals = {"expiring_count": expiring_count, "expired_count": expired_count}
     return {
         "today": today,
         "days": days,

@@ -11,8 +11,9 @@ from core.models import User
 from core.permissions import Perm, has_permission
 
 from ..models import Case, ReportAlert
+from ..models.cases import join_names
 from ..models.duty import ReportAlertQuerySet
-from .counting import EVERY_ROW, counts
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -58,38 +59,67 @@ def report_alert_counts(*, user: User) -> dict[str, int]:
 
 def my_report_alerts(*, user: User) -> ReportAlertQuerySet:
     """Open alerts waiting for this manager: their own, and any escalated in the organisation."""
+    organisation_id = _organisation_id(user)
+    if organisation_id is None or not has_permission(user, Perm.REPORT_ALERT_DECIDE):
+        return ReportAlert.objects.none()
+    return _waiting(organisation=organisation_id, user=user.pk)
+
+
+def _waiting(*, organisation: int, user: int) -> ReportAlertQuerySet:
+    # report_alerts_visible_to's rows, for a user who may see them.
     return (
-        report_alerts_visible_to(user)
+        ReportAlert.objects.filter(case__organisation_id=organisation)
         .open()
-        .filter(Q(manager=user) | Q(escalated_at__isnull=False) | Q(manager__isnull=True))
+        .filter(Q(manager_id=user) | Q(escalated_at__isnull=False) | Q(manager__isnull=True))
         .order_by("due_at", "id")
     )
 
 
+# The section's list as the values it shows, and its counts (asked for only when the list is
+# full), compiled to SQL once per process (compiled.py, issue 21).
+_ALERT_ROWS = CompiledRows(
+    ReportAlert,
+    lambda key, **ids: _waiting(**ids).values_list(
+        *("pk", "case_id", "trigger", "due_at", "escalated_at"),
+        *("case__given_name", "case__family_name"),
+    )[:LIMIT],
+)
+_ALERT_COUNTS = CompiledRows(
+    ReportAlert,
+    lambda key, **ids: counts_of(_waiting(**ids), None, Q(escalated_at__isnull=False)),
+)
+_TRIGGERS = dict(ReportAlert._meta.get_field("trigger").flatchoices)
+
+
 def my_work_report_alerts(*, user: User) -> dict[str, Any]:
-    """The section on "My work": capped list, exact count (no query when the list holds every
-    row: counting.py); nothing for those who do not decide."""
-    alerts = my_report_alerts(user=user)
-    # With the columns the section shows (a case row is about sixty columns).
-    rows = list(
-        alerts.select_related("case").only(
-            *("case", "trigger", "due_at", "decided_at", "escalated_at"),
-            *("case__given_name", "case__family_name"),
-        )[:LIMIT]
-    )
+    """The section on "My work": capped list, exact counts; nothing for those who do not decide."""
+    organisation_id = _organisation_id(user)
+    may_decide = has_permission(user, Perm.REPORT_ALERT_DECIDE)
+    rows: list[tuple[Any, ...]] = []
+    count = escalated_count = 0
+    if organisation_id is not None and may_decide:
+        ids = {"organisation": organisation_id, "user": user.pk}
+        rows = _ALERT_ROWS.rows(None, **ids)
+        count, escalated_count = capped_counts(
+            rows, LIMIT, _ALERT_COUNTS, None, ids, every_row, lambda row: row[4] is not None
+        )
     return {
-        "may_decide": has_permission(user, Perm.REPORT_ALERT_DECIDE),
-        "alerts": rows,
-        **counts(
-            rows,
-            LIMIT,
-            alerts,
-            count=EVERY_ROW,
-            escalated_count=(
-                Q(escalated_at__isnull=False),
-                lambda row: row.escalated_at is not None,
-            ),
-        ),
+        "may_decide": may_decide,
+        "alerts": [
+            {
+                "pk": pk,
+                "case_id": case_id,
+                "trigger_label": str(_TRIGGERS.get(trigger, trigger)),
+                "due_at": due_at,
+                # Open alerts only (children/duty/_state.html reads both).
+                "decided_at": None,
+                "escalated_at": escalated_at,
+                "case_name": join_names(given_name, family_name),
+            }
+            for pk, case_id, trigger, due_at, escalated_at, given_name, family_name in rows
+        ],
+        "count": count,
+        "escalated_count": escalated_count,
         "now": timezone.now(),
     }
 

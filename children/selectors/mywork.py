@@ -3,7 +3,8 @@
 import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.i18n import localised
@@ -13,7 +14,7 @@ from ngos.selectors import service_names
 
 from ..models import Case, FollowUp, Referral
 from ..models.cases import join_names
-from .counting import EVERY_ROW, count, counts
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -30,6 +31,97 @@ def _related(prefix: str, fields: tuple[str, ...]) -> list[str]:
     return [f"{prefix}__{field}" for field in fields]
 
 
+def _follow_ups(
+    whole_organisation: bool, today: datetime.date, organisation: int, user: int | None = None
+) -> QuerySet[FollowUp]:
+    follow_ups = FollowUp.objects.pending().filter(organisation_id=organisation, due_on__lte=today)
+    return follow_ups if whole_organisation else follow_ups.filter(responsible_id=user)
+
+
+def _unseen(
+    whole_organisation: bool, today: datetime.date, organisation: int, user: int | None = None
+) -> QuerySet[Case]:
+    unseen = Case.objects.unseen(today).filter(organisation_id=organisation)
+    return unseen if whole_organisation else unseen.filter(assigned_to_id=user)
+
+
+def _incoming(organisation: int) -> QuerySet[Referral]:
+    return Referral.objects.awaiting_answer().filter(to_organisation_id=organisation)
+
+
+def _outgoing(
+    whole_organisation: bool, organisation: int, user: int | None = None
+) -> QuerySet[Referral]:
+    outgoing = Referral.objects.awaiting_answer().filter(from_organisation_id=organisation)
+    return outgoing if whole_organisation else outgoing.filter(case__assigned_to_id=user)
+
+
+# The lists, compiled to SQL once per process (compiled.py): their text depends on the day, the
+# user's kind and CASE_UNSEEN_DAYS; the ids are each request's. A list's counts come from its
+# rows unless it is full, and only then from its own compiled count query (a count inside every
+# list's query was 3 ms more of PostgreSQL's CPU for a caseworker, whose lists are short).
+_FOLLOW_UP_ROWS = CompiledRows(
+    FollowUp,
+    lambda key, **ids: (
+        _follow_ups(*key, **ids)
+        .order_by("due_on", "id")
+        .values_list(
+            "pk",
+            "case_id",
+            "due_on",
+            "kind",
+            *_related("case", _CASE_NAME),
+            *_related("responsible", _PERSON),
+        )[:LIMIT]
+    ),
+)
+_FOLLOW_UP_COUNTS = CompiledRows(
+    FollowUp,
+    lambda key, **ids: counts_of(_follow_ups(*key, **ids), None, Q(due_on__lt=key[1])),
+)
+_INCOMING_ROWS = CompiledRows(
+    Referral,
+    lambda key, **ids: (
+        _incoming(**ids)
+        .order_by("answer_due_at")
+        .values_list(
+            "pk", "answer_due_at", "sent_at", "service_id", *_related("from_organisation", _NAMES)
+        )[:LIMIT]
+    ),
+)
+_INCOMING_COUNTS = CompiledRows(Referral, lambda key, **ids: counts_of(_incoming(**ids), None))
+_OUTGOING_ROWS = CompiledRows(
+    Referral,
+    lambda key, **ids: (
+        _outgoing(key, **ids)
+        .order_by("answer_due_at")
+        .values_list(
+            "case_id",
+            "answer_due_at",
+            *_related("case", _CASE_NAME),
+            *_related("to_organisation", _NAMES),
+            "service_id",
+        )[:LIMIT]
+    ),
+)
+_OUTGOING_COUNTS = CompiledRows(Referral, lambda key, **ids: counts_of(_outgoing(key, **ids), None))
+_UNSEEN_ROWS = CompiledRows(
+    Case,
+    lambda key, **ids: (
+        _unseen(*key[:2], **ids)
+        .order_by("last_contact_on", "id")
+        .values_list(
+            "pk",
+            "case_number",
+            "last_contact_on",
+            *_CASE_NAME,
+            *_related("assigned_to", _PERSON),
+        )[:LIMIT]
+    ),
+)
+_UNSEEN_COUNTS = CompiledRows(Case, lambda key, **ids: counts_of(_unseen(*key[:2], **ids), None))
+
+
 def my_work(
     *, user: User, today: datetime.date | None = None, services: dict[int, str] | None = None
 ) -> dict[str, Any]:
@@ -41,23 +133,14 @@ def my_work(
     """
     today = today or timezone.localdate()
     services = service_names() if services is None else services
-    organisation_id = user.membership.organisation_id
+    ids = {"organisation": user.membership.organisation_id}
     whole_organisation = has_permission(user, Perm.CASE_REASSIGN)
-
-    follow_ups = FollowUp.objects.pending().filter(
-        organisation_id=organisation_id, due_on__lte=today
-    )
-    unseen = Case.objects.unseen(today).filter(organisation_id=organisation_id)
-    incoming = Referral.objects.awaiting_answer().filter(to_organisation_id=organisation_id)
-    outgoing = Referral.objects.awaiting_answer().filter(from_organisation_id=organisation_id)
     if not whole_organisation:
-        follow_ups = follow_ups.filter(responsible=user)
-        unseen = unseen.filter(assigned_to=user)
-        outgoing = outgoing.filter(case__assigned_to=user)
+        ids["user"] = user.pk  # a manager's lists are the organisation's
 
     # Lists are read here, once, as the values the page shows: a row is a small dict, not a
     # follow-up, a case, a user and an organisation each built from the database (issue 21).
-    # A list shorter than its cap is every row, so its counts need no query (counting.py).
+    key = (whole_organisation, today)
     follow_up_rows = [
         {
             "pk": pk,
@@ -67,19 +150,22 @@ def my_work(
             "kind_label": str(_KIND_LABELS.get(kind, kind)),
             "responsible_name": person_name(*responsible),
         }
-        for pk, case_id, due_on, kind, given_name, family_name, *responsible in follow_ups.order_by(
-            "due_on", "id"
-        ).values_list(
-            "pk",
-            "case_id",
-            "due_on",
-            "kind",
-            *_related("case", _CASE_NAME),
-            *_related("responsible", _PERSON),
-        )[:LIMIT]
+        for pk, case_id, due_on, kind, given_name, family_name, *responsible in (
+            _FOLLOW_UP_ROWS.rows(key, **ids)
+        )
     ]
+    follow_ups_count, overdue_count = capped_counts(
+        follow_up_rows,
+        LIMIT,
+        _FOLLOW_UP_COUNTS,
+        key,
+        ids,
+        every_row,
+        lambda row: row["due_on"] < today,
+    )
     # Awaiting an answer: overdue once the answer date has passed (Referral.is_overdue).
     now = timezone.now()
+    organisation = {"organisation": ids["organisation"]}
     incoming_rows = [
         {
             "pk": pk,
@@ -88,15 +174,9 @@ def my_work(
             "from_organisation": localised(org_fa, org_en),
             "sent_at": sent_at,
         }
-        for pk, answer_due_at, sent_at, service_id, org_fa, org_en in incoming.order_by(
-            "answer_due_at"
-        ).values_list(
-            "pk",
-            "answer_due_at",
-            "sent_at",
-            "service_id",
-            *_related("from_organisation", _NAMES),
-        )[:LIMIT]
+        for pk, answer_due_at, sent_at, service_id, org_fa, org_en in _INCOMING_ROWS.rows(
+            None, **organisation
+        )
     ]
     outgoing_rows = [
         {
@@ -114,14 +194,9 @@ def my_work(
             org_fa,
             org_en,
             service_id,
-        ) in outgoing.order_by("answer_due_at").values_list(
-            "case_id",
-            "answer_due_at",
-            *_related("case", _CASE_NAME),
-            *_related("to_organisation", _NAMES),
-            "service_id",
-        )[:LIMIT]
+        ) in _OUTGOING_ROWS.rows(whole_organisation, **ids)
     ]
+    unseen_key = (whole_organisation, today, settings.CASE_UNSEEN_DAYS)
     unseen_rows = [
         {
             "pk": pk,
@@ -130,31 +205,27 @@ def my_work(
             "last_contact_on": last_contact_on,
             "assigned_to": person_name(*assigned_to),
         }
-        for pk, case_number, last_contact_on, given_name, family_name, *assigned_to in unseen.order_by(
-            "last_contact_on", "id"
-        ).values_list(
-            "pk",
-            "case_number",
-            "last_contact_on",
-            *_CASE_NAME,
-            *_related("assigned_to", _PERSON),
-        )[:LIMIT]
+        for pk, case_number, last_contact_on, given_name, family_name, *assigned_to in (
+            _UNSEEN_ROWS.rows(unseen_key, **ids)
+        )
     ]
+    (incoming_count,) = capped_counts(
+        incoming_rows, LIMIT, _INCOMING_COUNTS, None, organisation, every_row
+    )
+    (outgoing_count,) = capped_counts(
+        outgoing_rows, LIMIT, _OUTGOING_COUNTS, whole_organisation, ids, every_row
+    )
+    (unseen_count,) = capped_counts(unseen_rows, LIMIT, _UNSEEN_COUNTS, unseen_key, ids, every_row)
     return {
         "today": today,
         "whole_organisation": whole_organisation,
         "follow_ups": follow_up_rows,
-        **counts(
-            follow_up_rows,
-            LIMIT,
-            follow_ups,
-            follow_ups_count=EVERY_ROW,
-            overdue_count=(Q(due_on__lt=today), lambda row: row["due_on"] < today),
-        ),
+        "follow_ups_count": follow_ups_count,
+        "overdue_count": overdue_count,
         "incoming": incoming_rows,
-        "incoming_count": count(incoming_rows, LIMIT, incoming),
+        "incoming_count": incoming_count,
         "outgoing": outgoing_rows,
-        "outgoing_count": count(outgoing_rows, LIMIT, outgoing),
+        "outgoing_count": outgoing_count,
         "unseen": unseen_rows,
-        "unseen_count": count(unseen_rows, LIMIT, unseen),
+        "unseen_count": unseen_count,
     }

@@ -14,7 +14,7 @@ from ngos.selectors import service_names
 from ..models import PlanAction
 from ..models.cases import join_names
 from ..models.choices import CaseStatus, PlanStatus
-from .counting import EVERY_ROW, counts
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 # "Due" means a target date within this many days from today; earlier ones are overdue.
@@ -29,16 +29,37 @@ def plan_actions_due(*, user: User, today: datetime.date | None = None) -> Query
     membership = user.membership_or_none
     if membership is None or not has_permission(user, Perm.CASE_VIEW):
         return PlanAction.objects.none()
+    return _due(today, organisation=membership.organisation_id, user=user.pk)
+
+
+def _due(today: datetime.date, *, organisation: int, user: int) -> QuerySet[PlanAction]:
     return (
         PlanAction.objects.filter(
-            responsible=user,
-            goal__case__organisation_id=membership.organisation_id,
+            responsible_id=user,
+            goal__case__organisation_id=organisation,
             status__in=OPEN_STATUSES,
             target_date__lte=today + datetime.timedelta(days=DUE_WITHIN_DAYS),
         )
         .exclude(goal__case__status=CaseStatus.CLOSED)
         .order_by("target_date", "id")
     )
+
+
+# The section's list and its counts (asked for only when the list is full), compiled once a day
+# (compiled.py).
+_ROWS = CompiledRows(
+    PlanAction,
+    lambda today, **ids: _due(today, **ids).values_list(
+        "pk",
+        "goal__case_id",
+        *("goal__case__given_name", "goal__case__family_name"),
+        *("target_date", "description", "service_id"),
+    )[:LIMIT],
+)
+_COUNTS = CompiledRows(
+    PlanAction,
+    lambda today, **ids: counts_of(_due(today, **ids), None, Q(target_date__lt=today)),
+)
 
 
 def plan_actions_section(
@@ -49,7 +70,15 @@ def plan_actions_section(
     it already."""
     today = today or timezone.localdate()
     services = service_names() if services is None else services
-    actions = plan_actions_due(user=user, today=today)
+    membership = user.membership_or_none
+    actions: list[tuple[Any, ...]] = []
+    total = overdue = 0
+    if membership is not None and has_permission(user, Perm.CASE_VIEW):
+        ids = {"organisation": membership.organisation_id, "user": user.pk}
+        actions = _ROWS.rows(today, **ids)
+        total, overdue = capped_counts(
+            actions, LIMIT, _COUNTS, today, ids, every_row, lambda row: row[4] < today
+        )
     # Read here as the values the section shows (small dicts, not actions, goals, cases and
     # services built from the database).
     rows = [
@@ -70,23 +99,13 @@ def plan_actions_section(
             target_date,
             description,
             service_id,
-        ) in actions.values_list(
-            "pk",
-            "goal__case_id",
-            *("goal__case__given_name", "goal__case__family_name"),
-            *("target_date", "description", "service_id"),
-        )[:LIMIT]
+        ) in actions
     ]
     return {
         "today": today,
         "actions": rows,
-        **counts(
-            rows,
-            LIMIT,
-            actions,
-            count=EVERY_ROW,
-            overdue_count=(Q(target_date__lt=today), lambda row: row["target_date"] < today),
-        ),
+        "count": total,
+        "overdue_count": overdue,
         "can_mark_done": has_permission(user, Perm.CASE_EDIT),
     }
 

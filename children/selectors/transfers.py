@@ -12,11 +12,13 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+from core.i18n import localised
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
 
 from ..models import Case, CaseTransfer, TransferState, TransferSummary
-from .counting import count
+from ..models.cases import join_names
+from .compiled import CompiledRows, capped_counts, counts_of, every_row
 from .duplicates import Candidate, likely_duplicates_of_case
 
 # Requests whose shared fields the receiving organisation may read now.
@@ -140,38 +142,75 @@ def shared_fields(transfer: CaseTransfer) -> dict[str, Any]:
 SHOWN = 20
 
 
+def _incoming(organisation: int) -> QuerySet[CaseTransfer]:
+    return CaseTransfer.objects.filter(to_organisation_id=organisation).filter(SHARED_WITH_RECEIVER)
+
+
+def _outgoing(organisation: int) -> QuerySet[CaseTransfer]:
+    return CaseTransfer.objects.filter(
+        from_organisation_id=organisation, state=TransferState.PENDING
+    )
+
+
+# Both lists as the values the section shows, and their counts (asked for only when a list is
+# full), compiled to SQL once per process (compiled.py, issue 21).
+_SHOWN = ("pk", "requested_at", "case__given_name", "case__family_name")
+_INCOMING_ROWS = CompiledRows(
+    CaseTransfer,
+    lambda key, **ids: (
+        _incoming(**ids)
+        .order_by("requested_at")
+        .values_list(
+            *_SHOWN,
+            *("from_organisation__name_fa", "from_organisation__name_en"),
+        )[:SHOWN]
+    ),
+)
+_OUTGOING_ROWS = CompiledRows(
+    CaseTransfer,
+    lambda key, **ids: (
+        _outgoing(**ids)
+        .order_by("requested_at")
+        .values_list(
+            *_SHOWN,
+            *("to_organisation__name_fa", "to_organisation__name_en"),
+        )[:SHOWN]
+    ),
+)
+_INCOMING_COUNTS = CompiledRows(CaseTransfer, lambda key, **ids: counts_of(_incoming(**ids), None))
+_OUTGOING_COUNTS = CompiledRows(CaseTransfer, lambda key, **ids: counts_of(_outgoing(**ids), None))
+
+
+def _my_work_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "pk": pk,
+            "requested_at": requested_at,
+            "given_name": given_name,
+            "family_name": family_name,
+            "case_name": join_names(given_name, family_name),
+            "organisation": localised(org_fa, org_en),
+        }
+        for pk, requested_at, given_name, family_name, org_fa, org_en in rows
+    ]
+
+
 def transfers_my_work(*, user: AnyUser) -> dict[str, Any]:
     """For a manager's "My work": requests waiting on the organisation, both ways."""
     organisation_id = _organisation_id(user)
     if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
         return {"shown": False}
-    incoming = CaseTransfer.objects.filter(to_organisation_id=organisation_id).filter(
-        SHARED_WITH_RECEIVER
-    )
-    outgoing = CaseTransfer.objects.filter(
-        from_organisation_id=organisation_id, state=TransferState.PENDING
-    )
-    # Read here; a list shorter than its cap is every row, so its count needs no query.
-    # With the columns the section shows (a case row is about sixty columns).
-    shown = ("case", "requested_at", "case__given_name", "case__family_name")
-    incoming_rows = list(
-        incoming.select_related("from_organisation", "case")
-        .only(
-            *shown, "from_organisation", "from_organisation__name_fa", "from_organisation__name_en"
-        )
-        .order_by("requested_at")[:SHOWN]
-    )
-    outgoing_rows = list(
-        outgoing.select_related("to_organisation", "case")
-        .only(*shown, "to_organisation", "to_organisation__name_fa", "to_organisation__name_en")
-        .order_by("requested_at")[:SHOWN]
-    )
+    ids = {"organisation": organisation_id}
+    incoming = _INCOMING_ROWS.rows(None, **ids)
+    outgoing = _OUTGOING_ROWS.rows(None, **ids)
+    (incoming_count,) = capped_counts(incoming, SHOWN, _INCOMING_COUNTS, None, ids, every_row)
+    (outgoing_count,) = capped_counts(outgoing, SHOWN, _OUTGOING_COUNTS, None, ids, every_row)
     return {
         "shown": True,
-        "incoming": incoming_rows,
-        "incoming_count": count(incoming_rows, SHOWN, incoming),
-        "outgoing": outgoing_rows,
-        "outgoing_count": count(outgoing_rows, SHOWN, outgoing),
+        "incoming": _my_work_rows(incoming),
+        "incoming_count": incoming_count,
+        "outgoing": _my_work_rows(outgoing),
+        "outgoing_count": outgoing_count,
     }
 
 

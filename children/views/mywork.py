@@ -17,7 +17,7 @@ def my_work(request):
     # Services' names read once for every list (a handful of rows), not joined into each.
     services = service_names()
     context = my_work_selector(user=request.user, services=services)
-    context["approvals"] = approvals_queue(user=request.user)
+    context["approvals"] = approvals_queue(user=request.user, services=services)
     # The same number the navigation's badge would count again (children/templatetags).
     setattr(request, WAITING_ON_REQUEST, context["approvals"]["approvals_count"])
     context["documents"] = my_work_documents(user=request.user)
@@ -46,15 +46,15 @@ def _link_rows(context):
     if approvals["closures"]:
         decide = id_url("children:closure_decide", 2)
         for row in approvals["closures"]:
-            row.url = case(row.case_id)
-            row.decide_url = decide(row.case_id, row.pk)
+            row["url"] = case(row["case_id"])
+            row["decide_url"] = decide(row["case_id"], row["pk"])
     if approvals["overrides"]:
         approve = id_url("children:override_approve")
         for row in approvals["overrides"]:
-            row.url = case(row.case_id)
-            row.approve_url = approve(row.pk)
+            row["url"] = case(row["case_id"])
+            row["approve_url"] = approve(row["pk"])
     for row in context["documents"]["expiring"]:
-        row.url = case(row.case_id)
+        row["url"] = case(row["case_id"])
     deadlines = context["referral_deadlines"]
     for row in deadlines["escalated"]:
         row["url"] = referral(row["pk"])

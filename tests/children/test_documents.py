@@ -241,18 +241,25 @@ def test_my_work_shows_the_caseworkers_own_expiring_documents(client_as, cw_a, e
     response = client_as(cw_a).get(reverse("children:my_work"))
 
     section = response.context["documents"]
-    assert [d.pk for d in section["expiring"]] == [expiring["own"].pk]
+    assert [d["pk"] for d in section["expiring"]] == [expiring["own"].pk]
     assert section["expired_count"] == 1
     [shown] = by_testid(response, "my-document")
     assert "علی رضایی" in shown and "کارت آمایش" in shown
 
 
-def test_my_work_of_a_manager_shows_the_whole_organisation_and_not_b(client_as, mgr_a, expiring):
+def test_my_work_of_a_manager_shows_the_whole_organisation_and_not_b(
+    client_as, mgr_a, cw_a2, expiring
+):
     response = english(client_as(mgr_a)).get(reverse("children:my_work"))
 
     section = response.context["documents"]
-    assert {d.pk for d in section["expiring"]} == {expiring["own"].pk, expiring["colleague"].pk}
+    assert {d["pk"] for d in section["expiring"]} == {expiring["own"].pk, expiring["colleague"].pk}
     assert "Documents to renew" in response.content.decode()
+    # Each document with the caseworker of its case, for a manager.
+    assert any(
+        str(cw_a2) in shown and "مریم کریمی" in shown
+        for shown in by_testid(response, "my-document")
+    )
 
 
 def test_expiry_follows_the_setting(client_as, cw_a, expiring, settings):

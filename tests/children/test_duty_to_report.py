@@ -308,6 +308,9 @@ def test_escalated_alert_shows_on_the_other_managers_my_work(client_as, mgr_a, m
     assert 'data-testid="my-report-alert"' in section
     assert "Escalated" in section
     assert alert.case.full_name in section
+    with translation.override("en"):
+        assert str(alert.get_trigger_display()) in section
+    assert 'data-testid="report-alerts-count">1<' in section
 
 
 def test_caseworker_has_no_alert_section_on_my_work(client_as, cw_a, alert):

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from children.models import PlanAction
 from children.models.choices import PlanStatus
 from children.selectors.plan_actions import plan_actions_due
 from core.models import AuditEvent
+from tests.second_factor import verify_session
 
 
 def _day(offset):
@@ -179,3 +181,24 @@ def test_digest_without_plan_actions_has_no_plan_lines(
         services.digests_send()
     (message,) = [m for m in mail.outbox if m.to == [cw_a.email]]
     assert "Case plan actions" not in message.body
+
+
+def test_mark_done_with_the_token_the_page_wrote_in_its_form(cw_a, case_a, actions):
+    """The section writes the page's CSRF token into each row's form itself (read once)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cw_a)
+    verify_session(client, cw_a)
+    action = actions["overdue"]
+    status_url = reverse("children:plan_action_status", args=[case_a.pk, action.pk])
+    body = client.get(reverse("children:my_work")).content.decode()
+    form = body[body.index(f'action="{status_url}"') :]
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+    refused = client.post(status_url, {"status": "done", "back": "my_work"})
+    response = client.post(
+        status_url, {"status": "done", "back": "my_work", "csrfmiddlewaretoken": token}
+    )
+
+    assert refused.status_code == 403 and response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == PlanStatus.DONE

@@ -645,3 +645,16 @@ def test_the_follow_ups_move_with_the_case(pending, child, cw_a, mgr_b, cw_b, or
     assert set(FollowUp.objects.filter(case=child).values_list("organisation", flat=True)) == {
         org_b.pk
     }
+
+
+def test_my_work_shows_the_waiting_transfer_to_both_managers(
+    pending, child, mgr_a, mgr_b, org_a, org_b, client_as
+):
+    asked = client_as(mgr_a).get(reverse("children:my_work")).content.decode()
+    assert f"<bdi>{child.full_name}</bdi>" in asked and f"<bdi>{org_b.name_fa}</bdi>" in asked
+    waiting = client_as(mgr_b).get(reverse("children:my_work")).content.decode()
+    # The receiver sees only what the request shares: the names, the sender, the day.
+    assert f"<bdi>{child.given_name} {child.family_name}</bdi>" in waiting
+    assert f"<bdi>{org_a.name_fa}</bdi>" in waiting
+    assert 'data-testid="transfers-incoming-count">۱<' in waiting
+    assert reverse("children:transfer_detail", args=[pending.pk]) in waiting
