@@ -3,6 +3,7 @@ so the case view needs no referral queries of its own."""
 
 from django import template
 
+from ..presenters import url_around
 from ..selectors.case_page import known_empty
 from ..selectors.referrals import referrals_for_case
 
@@ -13,11 +14,14 @@ register = template.Library()
 def case_referrals_card(context, case):
     """Every referral of `case` with its state, dates, overdue badge and the answers it got,
     and its letters to outside agencies."""
+    referrals = (
+        [] if known_empty(context, case, "referrals") else list(referrals_for_case(case=case))
+    )
     return {
         "case": case,
-        "referrals": []
-        if known_empty(context, case, "referrals")
-        else list(referrals_for_case(case=case)),
+        "referrals": referrals,
+        # Each referral's link, reversed once for the list.
+        "detail_href": url_around("children:referral_detail") if referrals else ("", ""),
         "letters": []
         if known_empty(context, case, "referral_letters")
         else list(case.referral_letters.all()),
