@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from .models import ClosureRequest, PlanAction
 from .models.choices import CaseStatus
-from .presenters import url_around
 
 STEPS = [
     CaseStatus.REGISTERED,
@@ -167,8 +166,4 @@ def workflow_context(case, *, can=None, user_id=None, contents=None):
         and user_id is not None
         and pending_closure.requested_by_id == user_id,
         "follow_ups": follow_ups,
-        # Each follow-up's outcome link, reversed once for the list.
-        "followup_outcome_href": url_around("children:followup_outcome", case.pk)
-        if follow_ups
-        else ("", ""),
     }
