@@ -121,3 +121,26 @@ def test_the_middleware_timer_runs_on_the_tiny_bench():
     assert "the layout alone" in result.stdout
     assert all(f"  {path}\n" in result.stdout for path in settings.MIDDLEWARE)
     assert "the view, its template included" in result.stdout
+
+
+def test_the_template_timer_runs_on_the_tiny_bench():
+    """`python -m bench.template_times` (issue 21) on the tiny bench database: the case page's
+    templates are timed. Skipped when that database is not there yet."""
+    from bench import db
+
+    url = db.bench_database_url(os.environ.get("DATABASE_URL") or db.DEFAULT_DATABASE_URL, "tiny")
+    if not db.database_exists(url):
+        pytest.skip("no tiny bench database yet (the bench smoke test makes it)")
+    command = [sys.executable, "-m", "bench.template_times", "--only", "case page", "--calls", "1"]
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "children/case_detail.html" in result.stdout
+    assert "base.html" in result.stdout

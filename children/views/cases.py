@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,7 +37,7 @@ from ..forms import (
     section_form,
 )
 from ..models import Case
-from ..presenters import display_value, section_rows
+from ..presenters import display_value, section_rows, section_rows_html, url_around
 from ..presenters_workflow import workflow_context
 from ..selectors.case_page import case_page_contents
 from ..selectors.cases import case_timeline, cases_visible_to, search_cases
@@ -180,8 +181,15 @@ def case_detail(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
     can = permission_flags(request.user)
     contents = case_page_contents(case)
+    # Each section's rows drawn in Python and its edit link reversed once (issue 21).
+    edit_section = reverse("children:case_edit_section", args=[case.pk, "-section-"])
     sections = [
-        (key, title, section_rows(case, form_class))
+        (
+            key,
+            title,
+            section_rows_html(section_rows(case, form_class)),
+            edit_section.replace("/-section-/", f"/{key}/"),
+        )
         for key, (title, form_class) in SECTIONS.items()
     ]
     has = contents.has
@@ -206,6 +214,9 @@ def case_detail(request, pk):
         "encounters": case.encounters.only("occurred_at", "hotspot").order_by("-occurred_at")[:20]
         if has("encounter_links")
         else [],
+        "encounter_href": url_around("children:encounter_detail")
+        if has("encounter_links")
+        else ("", ""),
         "note_form": NoteForm(),
         "consent_form": ConsentForm(),
         "withdraw_form": WithdrawConsentForm(),

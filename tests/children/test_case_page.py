@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.template import Context, engines
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from children import services
-from children.models import Case, CaseDocument, CaseLink
+from children.forms import ClosureDecisionForm, ClosureRequestForm
+from children.models import Case, CaseDocument, CaseLink, TimelineEntry
 from children.models.choices import CaseStatus, RiskLevel
 from children.services.labour import record_school_change
 from children.services.letters import letter_create
@@ -127,3 +129,89 @@ def test_a_full_case_page_reads_the_same_queries_however_long_its_lists(
     once = _page_queries(client, case_a, django_assert_max_num_queries, 22)
     _add_one_of_each(cw_a, mgr_a, case_a, org_b)
     assert _page_queries(client, case_a, django_assert_max_num_queries, 22) == once
+
+
+# --- What the case page draws once (issue 21) ----------------------------------------------------
+
+
+def _draw(source, **values):
+    return engines["django"].from_string(source).template.render(Context(values))
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_timeline_lines_written_in_python_read_as_the_template_writes_them(
+    language, cw_a, cw_b, case_a
+):
+    """The plain lines are written in Python (case_page_tags.timeline_lines); each must read as
+    children/partials/timeline_lines.html writes it, and the others are the template's."""
+    Kind = TimelineEntry.Kind
+    at = timezone.now()
+    entries = [
+        TimelineEntry(
+            case=case_a, kind=Kind.UPDATED, at=at, actor=cw_a, detail={"section": "work"}
+        ),
+        TimelineEntry(
+            case=case_a, kind=Kind.ENCOUNTER, at=at, actor=cw_b, detail={"hotspot": "<b>&"}
+        ),
+        TimelineEntry(case=case_a, kind=Kind.NOTE, at=at, actor=None, detail={}),
+        TimelineEntry(case=case_a, kind="gone", at=at, actor=cw_a, detail={"section": "nowhere"}),
+        TimelineEntry(
+            case=case_a,
+            kind=Kind.STATUS,
+            at=at,
+            actor=cw_a,
+            detail={"referral": 7, "state": "sent"},
+        ),
+        TimelineEntry(
+            case=case_a,
+            kind=Kind.TRANSFER,
+            at=at,
+            actor=cw_a,
+            detail={"transfer": 3, "state": "pending"},
+        ),
+        TimelineEntry(
+            case=case_a,
+            kind=Kind.DOCUMENT,
+            at=at,
+            actor=cw_a,
+            detail={"event": "added", "type": "birth_certificate"},
+        ),
+        TimelineEntry(
+            case=case_a, kind=Kind.ENCOUNTER, at=at, actor=cw_a, detail={"hotspot": 12.5}
+        ),
+        TimelineEntry(case=case_a, kind=Kind.FAMILY, at=at, actor=cw_a, detail=["not", "a dict"]),
+    ]
+    with translation.override(language):
+        by_template = _draw(
+            '{% include "children/partials/timeline_lines.html" %}', entries=entries, case=case_a
+        )
+        drawn = _draw(
+            "{% load case_page_tags %}{% timeline_lines entries case 4 as lines %}"
+            "{{ lines.recent }}|{{ lines.all }}",
+            entries=entries,
+            case=case_a,
+        )
+        first_four = _draw(
+            '{% include "children/partials/timeline_lines.html" %}',
+            entries=entries[:4],
+            case=case_a,
+        )
+    assert drawn == f"{first_four}|{by_template}"
+    assert "&lt;b&gt;&amp;" in by_template
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_a_blank_form_drawn_once_reads_as_the_include_and_a_bound_one_shows_its_errors(language):
+    include = '{% include "children/partials/fields.html" with fields=form %}'
+    tag = "{% load case_page_tags %}{% blank_form_fields form %}"
+    with translation.override(language):
+        blank = _draw(include, form=ClosureRequestForm())
+        assert _draw(tag, form=ClosureRequestForm()) == blank
+        assert _draw(tag, form=ClosureRequestForm()) == blank  # the kept copy
+        bound = ClosureRequestForm(data={"reason": "nonsense"})
+        assert _draw(tag, form=bound) == _draw(include, form=bound) != blank
+        field = '{% include "includes/form_field.html" with field=form.comment %}'
+        drawn = "{% load case_page_tags %}{% blank_form_field form 'comment' %}"
+        assert _draw(drawn, form=ClosureDecisionForm()) == _draw(field, form=ClosureDecisionForm())
+    with translation.override("en" if language == "fa" else "fa"):
+        assert _draw(tag, form=ClosureRequestForm()) != blank

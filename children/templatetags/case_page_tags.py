@@ -1,0 +1,160 @@
+"""What the case page renders once instead of once a row: its timeline lines and its blank forms.
+
+The case page is the most requested page of the load test, and its template time went to
+includes inside loops and to forms that are the same for every case (issue 21)."""
+
+import datetime
+from typing import Any
+
+from django import forms, template
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from core.templatetags.persian_dates import jdate, jdatetime_filter
+
+from ..presenters import url_around
+
+register = template.Library()
+
+# Enough for the page's blank forms in both languages; cleared whole when full (a new day).
+_BLANK_FORMS_KEPT = 64
+_blank_forms: dict[tuple[str, type, str, str | None, datetime.date], SafeString] = {}
+
+
+@register.simple_tag(takes_context=True)
+def blank_form_fields(context: template.Context, form: forms.BaseForm) -> SafeString:
+    """`{% include "children/partials/fields.html" with fields=form %}` for a blank form, drawn
+    once a language and a day for the whole process.
+
+    Only for forms whose blank rendering depends on nothing but their class, the language and
+    today's date (a default date): labels and choices written in the code, no rows read, no
+    argument to the form. A bound form, or one given initial values or a prefix, is drawn every
+    time, so errors and typed values always show."""
+    return _blank(context, "children/partials/fields.html", form, "", fields=form)
+
+
+@register.simple_tag(takes_context=True)
+def blank_form_field(context: template.Context, form: forms.BaseForm, name: str) -> SafeString:
+    """`{% include "includes/form_field.html" with field=form.name %}` for a blank form, drawn
+    once a language and a day, on the terms of `blank_form_fields`."""
+    return _blank(context, "includes/form_field.html", form, name, field=form[name])
+
+
+def _blank(
+    context: template.Context, partial: str, form: forms.BaseForm, name: str, **values: Any
+) -> SafeString:
+    if form.is_bound or form.initial or form.prefix:
+        return _render(context, partial, **values)
+    key = (partial, type(form), name, translation.get_language(), timezone.localdate())
+    html = _blank_forms.get(key)
+    if html is None:
+        if len(_blank_forms) >= _BLANK_FORMS_KEPT:
+            _blank_forms.clear()
+        # In a context of its own: nothing of this request's page can end up in what is kept.
+        partial_template = context.template.engine.get_template(partial)  # type: ignore[union-attr]
+        html = _blank_forms[key] = partial_template.render(context.new(values))
+    return html
+
+
+class TimelineLines:
+    """The case timeline's lines as HTML, each drawn once: the first few for the recent
+    activity card and all of them for the timeline card."""
+
+    def __init__(self, lines: list[str], recent: int):
+        self.recent = mark_safe("".join(lines[:recent]))  # noqa: S308 (escaped as drawn)
+        self.all = mark_safe("".join(lines))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def timeline_lines(
+    context: template.Context, entries: list[Any], case: Any, recent: int
+) -> TimelineLines:
+    """`{% timeline_lines timeline case 4 as lines %}`: `lines.recent` is the first `recent`
+    lines and `lines.all` every line, as children/partials/timeline_lines.html writes them.
+
+    Most lines say only what happened (a kind, a section, a hotspot): those are written here,
+    the template's markup in Python, for a template costs more than such a line. A line about a
+    referral, a transfer or a document, or with details of another shape, is the template's."""
+    return TimelineLines([_timeline_line(context, entry, case) for entry in entries], recent)
+
+
+# children/partials/timeline_lines.html's loop body, for a line its `else` branch writes.
+_LINE = (
+    '\n          <li>\n            <div class="text-body-secondary">{}{}</div>'
+    "\n            <div>{}</div>\n          </li>\n\n          "
+)
+_ACTOR = ' <span class="sep" aria-hidden="true"></span> <bdi>{}</bdi>'
+
+
+def _timeline_line(context: template.Context, entry: Any, case: Any) -> str:
+    detail = entry.detail
+    plain = (
+        isinstance(detail, dict)
+        and not detail.get("referral")
+        and not detail.get("transfer")
+        and entry.kind != "document"
+        and isinstance(detail.get("hotspot", ""), str)
+    )
+    if not plain:
+        return _render(context, "children/partials/timeline_lines.html", entries=[entry])
+    actor = entry.actor
+    membership = getattr(actor, "membership", None) if actor else None
+    who = (
+        _ACTOR.format(conditional_escape(str(actor)))
+        if membership is not None and membership.organisation_id == case.organisation_id
+        else ""
+    )
+    what: list[str] = [conditional_escape(str(entry.get_kind_display()))]
+    if detail.get("section"):
+        what += [": ", conditional_escape(str(entry.section_title))]
+    if detail.get("hotspot"):
+        what += [": <bdi>", conditional_escape(detail["hotspot"]), "</bdi>"]
+    return _LINE.format(conditional_escape(jdatetime_filter(entry.at)), who, "".join(what))
+
+
+@register.simple_tag(takes_context=True)
+def followup_rows(context: template.Context, follow_ups: list[Any], case: Any) -> SafeString:
+    """The follow-ups card's rows, as children/partials/followups_card.html's loop over them
+    wrote them (whitespace included), written in Python: the loop cost more than the rows."""
+    if not follow_ups:
+        return mark_safe("")
+    e = conditional_escape
+    manage = (context.get("can") or {}).get("followup_manage")
+    head, tail = url_around("children:followup_outcome", case.pk)
+    rows = []
+    for followup in follow_ups:
+        badge = (
+            f'<span class="badge text-bg-danger">{e(_("Overdue"))}</span>'
+            if followup.is_overdue
+            else f'<span class="badge text-bg-light border">'
+            f"{e(str(followup.get_status_display()))}</span>"
+        )
+        link = (
+            f'<a href="{e(head)}{followup.pk}{e(tail)}">{e(_("Record the outcome"))}</a>'
+            if followup.status == "scheduled" and manage
+            else ""
+        )
+        outcome = (
+            f'<div class="text-body-secondary">{e(followup.outcome)}</div>'
+            if followup.outcome
+            else ""
+        )
+        rows.append(
+            '\n      <li class="mb-1">'
+            f"\n        {e(jdate(followup.due_on))}{_SEP}{e(str(followup.get_kind_display()))}"
+            f"{_SEP}<bdi>{e(str(followup.responsible))}</bdi>{_SEP.rstrip()}"
+            f"\n        {badge}\n        {link}\n        {outcome}\n      </li>\n      "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
+
+
+_SEP = ' <span class="sep" aria-hidden="true"></span> '
+
+
+def _render(context: template.Context, name: str, **values: Any) -> SafeString:
+    """`name` rendered in the page's context with `values` added, as `{% include %}` does."""
+    partial = context.template.engine.get_template(name)  # type: ignore[union-attr]
+    with context.push(**values):
+        return partial.render(context)
