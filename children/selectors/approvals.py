@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from core.compiled import CompiledRows
 from core.i18n import localised
 from core.models import User, person_name
 from core.permissions import Perm, has_permission, permissions_of, roles_with
@@ -24,7 +25,6 @@ from ngos.selectors import approvers_of, service_names
 from ..models import ClosureRequest, Consent, Referral
 from ..models.cases import join_names
 from ..models.choices import REFERRAL_OPEN_STATES, ConsentScope
-from .compiled import CompiledRows
 from .counting import EVERY_ROW, counts
 
 LIMIT = 50
@@ -162,7 +162,7 @@ def decidable_counts(*, user: User) -> dict[str, int]:
 
 
 # The queue's lists and who may approve, read as the values the queue shows and compiled to SQL
-# once per process (compiled.py): building and compiling them, the overrides' with its consent
+# once per process (core/compiled.py): building and compiling them, the overrides' with its consent
 # check, cost more than PostgreSQL takes to answer (issue 21).
 _CLOSURE_ROWS = CompiledRows(
     ClosureRequest,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.compiled import CompiledRows, counts_of
 from core.models import User, person_name
 from core.permissions import Perm, has_permission
 
@@ -15,7 +16,6 @@ from ..models import Case, CaseDocument, DocumentPolicyChange
 from ..models.cases import join_names
 from ..models.choices import OPEN_STATUSES
 from ..models.documents import CaseDocumentQuerySet
-from .compiled import CompiledRows, counts_of
 
 LIMIT = 50
 
@@ -89,7 +89,7 @@ def policy_changes_for(*, user: User) -> list[dict[str, Any]]:
     ]
 
 
-# Each change's type and date, compiled to SQL once per process (compiled.py): My work asks on
+# Each change's type and date, compiled to SQL once per process (core/compiled.py): My work asks on
 # every manager's page, and there are rarely any.
 _POLICY_CHANGES = CompiledRows(
     DocumentPolicyChange,
@@ -156,7 +156,7 @@ def _totals(key: tuple[Any, ...], **ids: int) -> QuerySet[CaseDocument]:
     return counts_of(documents, ~expired, expired)
 
 
-# Compiled once a day, kind of user and DOCUMENT_EXPIRY_DAYS (compiled.py).
+# Compiled once a day, kind of user and DOCUMENT_EXPIRY_DAYS (core/compiled.py).
 _EXPIRING_ROWS = CompiledRows(CaseDocument, _expiring_rows)
 _TOTALS = CompiledRows(CaseDocument, _totals)
 

@@ -7,13 +7,13 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.models import User
 from core.permissions import Perm, has_permission
 
 from ..models import Case, ReportAlert
 from ..models.cases import join_names
 from ..models.duty import ReportAlertQuerySet
-from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -76,7 +76,7 @@ def _waiting(*, organisation: int, user: int) -> ReportAlertQuerySet:
 
 
 # The section's list as the values it shows, and its counts (asked for only when the list is
-# full), compiled to SQL once per process (compiled.py, issue 21).
+# full), compiled to SQL once per process (core/compiled.py, issue 21).
 _ALERT_ROWS = CompiledRows(
     ReportAlert,
     lambda key, **ids: _waiting(**ids).values_list(

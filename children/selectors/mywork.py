@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.i18n import localised
 from core.models import User, person_name
 from core.permissions import Perm, has_permission
@@ -14,7 +15,6 @@ from ngos.selectors import service_names
 
 from ..models import Case, FollowUp, Referral
 from ..models.cases import join_names
-from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -56,7 +56,7 @@ def _outgoing(
     return outgoing if whole_organisation else outgoing.filter(case__assigned_to_id=user)
 
 
-# The lists, compiled to SQL once per process (compiled.py): their text depends on the day, the
+# The lists, compiled to SQL once per process (core/compiled.py): their text depends on the day, the
 # user's kind and CASE_UNSEEN_DAYS; the ids are each request's. A list's counts come from its
 # rows unless it is full, and only then from its own compiled count query (a count inside every
 # list's query was 3 ms more of PostgreSQL's CPU for a caseworker, whose lists are short).

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.models import User
 from core.permissions import Perm, has_permission
 from ngos.selectors import service_names
@@ -14,7 +15,6 @@ from ngos.selectors import service_names
 from ..models import PlanAction
 from ..models.cases import join_names
 from ..models.choices import CaseStatus, PlanStatus
-from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 # "Due" means a target date within this many days from today; earlier ones are overdue.
@@ -46,7 +46,7 @@ def _due(today: datetime.date, *, organisation: int, user: int) -> QuerySet[Plan
 
 
 # The section's list and its counts (asked for only when the list is full), compiled once a day
-# (compiled.py).
+# (core/compiled.py).
 _ROWS = CompiledRows(
     PlanAction,
     lambda today, **ids: _due(today, **ids).values_list(

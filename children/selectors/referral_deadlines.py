@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.i18n import localised
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
@@ -25,7 +26,6 @@ from ngos.selectors import service_names
 from ..models import Referral
 from ..models.cases import join_names
 from ..models.choices import ReferralState
-from .compiled import CompiledRows, capped_counts, counts_of, every_row
 
 LIMIT = 50
 
@@ -75,7 +75,7 @@ def completion_due_referrals(
     )
 
 
-# The section's lists and their counts, compiled once a day and kind of user (compiled.py); a
+# The section's lists and their counts, compiled once a day and kind of user (core/compiled.py); a
 # count is asked for only when its list is full. The completion list's text depends on
 # REFERRAL_COMPLETION_SOON_DAYS.
 _ESCALATED_ROWS = CompiledRows(

@@ -12,13 +12,13 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.i18n import localised
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
 
 from ..models import Case, CaseTransfer, TransferState, TransferSummary
 from ..models.cases import join_names
-from .compiled import CompiledRows, capped_counts, counts_of, every_row
 from .duplicates import Candidate, likely_duplicates_of_case
 
 # Requests whose shared fields the receiving organisation may read now.
@@ -153,7 +153,7 @@ def _outgoing(organisation: int) -> QuerySet[CaseTransfer]:
 
 
 # Both lists as the values the section shows, and their counts (asked for only when a list is
-# full), compiled to SQL once per process (compiled.py, issue 21).
+# full), compiled to SQL once per process (core/compiled.py, issue 21).
 _SHOWN = ("pk", "requested_at", "case__given_name", "case__family_name")
 _INCOMING_ROWS = CompiledRows(
     CaseTransfer,

@@ -1,5 +1,5 @@
 """What "My work" asks the database: its lists through SQL compiled once per process
-(children/selectors/compiled.py), their counts asked for only when a list is full (issue 21)."""
+(core/compiled.py), their counts asked for only when a list is full (issue 21)."""
 
 import datetime
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from children.models import Case
-from children.selectors.compiled import CompiledRows, capped_counts, counts_of, every_row
+from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from tests.factories import CaseFactory, FollowUpFactory
 
 

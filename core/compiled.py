@@ -79,7 +79,7 @@ class CompiledRows:
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
         if not converters and all(len(row) == columns for row in rows):
             return rows
         result = []
