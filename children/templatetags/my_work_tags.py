@@ -274,3 +274,99 @@ def closure_rows(context: template.Context, approvals: dict[str, Any], csrf: obj
             )
         )
     return _joined(rows)
+
+
+_OVERRIDE = (
+    '\n      <li class="approval-item" data-testid="approval-override">\n'
+    '        <div class="approval-what">\n'
+    '          <a href="{url}"><bdi>{case_name}</bdi></a>\n'
+    '          {sep} <span dir="ltr">{case_number}</span>\n'
+    "        </div>\n"
+    '        <div class="small">\n'
+    '          {service} <span class="flow-arrow" aria-hidden="true"></span>'
+    '<span class="visually-hidden">{to}</span> <bdi>{to_organisation}</bdi> {sep} {state_label}\n'
+    "        </div>\n"
+    '        <div class="small text-body-secondary">\n'
+    "          {reason_word}: {reason}\n"
+    "          {sep} <bdi>{sent_by}</bdi> {sep} {sent_at}\n"
+    "        </div>\n"
+    "        {state}\n"
+    '        <div class="approval-buttons">\n'
+    "          {approve}\n"
+    '          <a class="btn btn-outline-primary" href="{url}" data-testid="queue-record-consent">'
+    "{record_consent}</a>\n"
+    "        </div>\n"
+    "      </li>\n      "
+)
+_OVERRIDE_APPROVED = (
+    '\n        <div class="small text-success-emphasis" data-testid="override-approved">{} <bdi>{}'
+    "</bdi> {} {}</div>\n        "
+)
+_OWN_OVERRIDE = (
+    '\n        <div class="small text-body-secondary" data-testid="queue-own-override">{}</div>\n'
+    "        "
+)
+_APPROVE_OVERRIDE = (
+    '\n          <form method="post" action="{}">\n'
+    '            <input type="hidden" name="csrfmiddlewaretoken" value="{}">\n'
+    '            <button class="btn btn-success" data-testid="queue-approve-override">{}</button>\n'
+    "          </form>\n          "
+)
+
+
+@register.simple_tag(takes_context=True)
+def override_rows(context: template.Context, approvals: dict[str, Any], csrf: object) -> SafeString:
+    """children/partials/approvals.html's referrals sent on a consent override."""
+    page = _page(context)
+    token = _escape(csrf)
+    user_id = approvals["user_id"]
+    words = {
+        "sep": _SEP,
+        "to": page.word("to"),
+        "reason_word": page.word("Reason for referring without consent"),
+        "record_consent": page.word("Record consent"),
+    }
+    rows = []
+    for row in approvals["overrides"]:
+        approved_at = row["override_approved_at"]
+        own = row["sent_by_id"] == user_id
+        if approved_at:
+            state = _OVERRIDE_APPROVED.format(
+                page.word("Override approved by"),
+                _escape(row["override_approved_by"]),
+                _SEP,
+                page.day(approved_at),
+            )
+        elif own:
+            state = _OWN_OVERRIDE.format(
+                page.word(
+                    "You sent this referral without consent, so another manager or the"
+                    " organisation's second approver must approve the override."
+                )
+            )
+        else:
+            state = ""
+        approve = (
+            _APPROVE_OVERRIDE.format(
+                _escape(row["approve_url"]), token, page.word("Approve the override")
+            )
+            if not approved_at and not own
+            else ""
+        )
+        rows.append(
+            _OVERRIDE.format(
+                url=_escape(row["url"]),
+                case_name=_escape(row["case_name"]),
+                case_number=_escape(row["case_number"]),
+                service=_escape(row["service"]),
+                to_organisation=_escape(row["to_organisation"]),
+                state_label=_escape(row["state_label"]),
+                reason=_escape(row["consent_override_reason"]),
+                sent_by=_escape(row["sent_by"]),
+                sent_at=page.day(row["sent_at"]),
+                state=state,
+                approve=approve,
+                **words,
+            )
+        )
+    return _joined(rows)
