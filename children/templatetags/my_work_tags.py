@@ -1,4 +1,4 @@
-""""My work"'s long lists (children/my_work.html and its partials), each written in one pass.
+""" "My work"'s long lists (children/my_work.html and its partials), each written in one pass.
 
 A manager's page lists about two hundred rows; drawn by the template engine each row cost
 some 40 µs, mostly in looking up and escaping its variables, the Jalali date filter reading the
