@@ -232,11 +232,13 @@ def approvals_queue(*, user: User, services: dict[int, str] | None = None) -> di
     may_approve = has_permission(user, Perm.CASE_APPROVE_CLOSURE) or has_permission(
         user, Perm.CONSENT_OVERRIDE_APPROVE
     )
+    # Each reason's label made text once, not once a row (a lazy label is translated each time).
+    reasons = {reason: str(label) for reason, label in _CLOSURE_REASONS.items()} if closures else {}
     closure_rows = [
         {
             "pk": pk,
             "case_id": case_id,
-            "reason_label": str(_CLOSURE_REASONS.get(reason, reason)),
+            "reason_label": reasons.get(reason, reason),
             "note": note,
             "requested_at": requested_at,
             "requested_by_id": requested_by_id,

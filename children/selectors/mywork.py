@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.i18n import localised
@@ -141,13 +142,17 @@ def my_work(
     # Lists are read here, once, as the values the page shows: a row is a small dict, not a
     # follow-up, a case, a user and an organisation each built from the database (issue 21).
     key = (whole_organisation, today)
+    # The labels and the language read once for the page, not once a row (a lazy label is
+    # translated again each time it is made text).
+    kind_labels = {kind: str(label) for kind, label in _KIND_LABELS.items()}
+    language = get_language()
     follow_up_rows = [
         {
             "pk": pk,
             "case_id": case_id,
             "case_name": join_names(given_name, family_name),
             "due_on": due_on,
-            "kind_label": str(_KIND_LABELS.get(kind, kind)),
+            "kind_label": kind_labels.get(kind, kind),
             "responsible_name": person_name(*responsible),
         }
         for pk, case_id, due_on, kind, given_name, family_name, *responsible in (
@@ -171,7 +176,7 @@ def my_work(
             "pk": pk,
             "service": services[service_id],
             "is_overdue": answer_due_at < now,
-            "from_organisation": localised(org_fa, org_en),
+            "from_organisation": localised(org_fa, org_en, language),
             "sent_at": sent_at,
         }
         for pk, answer_due_at, sent_at, service_id, org_fa, org_en in _INCOMING_ROWS.rows(
@@ -183,7 +188,7 @@ def my_work(
             "case_id": case_id,
             "case_name": join_names(given_name, family_name),
             "is_overdue": answer_due_at < now,
-            "to_organisation": localised(org_fa, org_en),
+            "to_organisation": localised(org_fa, org_en, language),
             "service": services[service_id],
         }
         for (
