@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -36,6 +37,7 @@ class _Page:
     def __init__(self) -> None:
         self.language = get_language()
         self.days: dict[Any, str] = {}
+        self.zone: datetime.tzinfo | None = None
         self.words: dict[str, str] = {}
 
     def word(self, msgid: str) -> str:
@@ -45,7 +47,15 @@ class _Page:
 
     def day(self, value: Any) -> str:
         """`{{ value|jdate }}`: digits and separators only, nothing to escape."""
-        # A date and a datetime never compare equal, so one dict holds both.
+        if isinstance(value, datetime.datetime):
+            # Its day in the current zone, as the filter takes it (core/jalali.py _local_date),
+            # the zone read once a page: each row's instant is its own, its day seldom is.
+            if value.utcoffset() is None:  # naive: Tehran wall time already
+                value = value.date()
+            else:
+                if self.zone is None:
+                    self.zone = timezone.get_current_timezone()
+                value = value.astimezone(self.zone).date()
         text = self.days.get(value)
         if text is None:
             text = self.days[value] = jdate(value, self.language)
