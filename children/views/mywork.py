@@ -1,4 +1,8 @@
+import functools
+from collections.abc import Callable
+
 from django.shortcuts import render
+from django.urls import get_script_prefix, get_urlconf
 
 from core.access import require_permission
 from core.id_urls import id_url
@@ -27,13 +31,25 @@ def my_work(request):
     return render(request, "children/my_work.html", context)
 
 
+@functools.lru_cache(maxsize=64)
+def _id_url_of(prefix: str, urlconf: str | None, viewname: str, arity: int) -> Callable[..., str]:
+    # `prefix` and `urlconf`, all that reversing reads besides the URL patterns, key the cache.
+    return id_url(viewname, arity)
+
+
+def _addresses(viewname: str, arity: int = 1) -> Callable[..., str]:
+    """`id_url(viewname, arity)`, reversed once a process for each script prefix and URLconf
+    rather than once a request (eight reversals were a fortieth of a manager's page)."""
+    return _id_url_of(get_script_prefix(), get_urlconf(), viewname, arity)
+
+
 def _link_rows(context):
     """Each row's addresses, reversed once a kind rather than once a row (core/id_urls.py): the
     page lists a few hundred rows, and `{% url %}` for each was a tenth of its time."""
-    case = id_url("children:case_detail")
-    referral = id_url("children:referral_detail")
+    case = _addresses("children:case_detail")
+    referral = _addresses("children:referral_detail")
     if context["follow_ups"]:
-        outcome = id_url("children:followup_outcome", 2)
+        outcome = _addresses("children:followup_outcome", 2)
         for row in context["follow_ups"]:
             row["url"] = outcome(row["case_id"], row["pk"])
     for row in context["incoming"]:
@@ -44,12 +60,12 @@ def _link_rows(context):
         row["url"] = case(row["pk"])
     approvals = context["approvals"]
     if approvals["closures"]:
-        decide = id_url("children:closure_decide", 2)
+        decide = _addresses("children:closure_decide", 2)
         for row in approvals["closures"]:
             row["url"] = case(row["case_id"])
             row["decide_url"] = decide(row["case_id"], row["pk"])
     if approvals["overrides"]:
-        approve = id_url("children:override_approve")
+        approve = _addresses("children:override_approve")
         for row in approvals["overrides"]:
             row["url"] = case(row["case_id"])
             row["approve_url"] = approve(row["pk"])
@@ -62,7 +78,7 @@ def _link_rows(context):
         row["url"] = referral(row["pk"])
     plan_actions = context["plan_actions"]
     if plan_actions["actions"]:
-        status = id_url("children:plan_action_status", 2)
+        status = _addresses("children:plan_action_status", 2)
         for row in plan_actions["actions"]:
             row["url"] = case(row["case_id"])
             row["status_url"] = status(row["case_id"], row["pk"])

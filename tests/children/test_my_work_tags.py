@@ -324,3 +324,20 @@ def test_a_list_is_what_its_loop_gave(language, whole_organisation, loop):
         written = engine.from_string("{% load my_work_tags %}" + TAGS[loop]).render(context)
     assert written == expected
     assert "<b>" not in written
+
+
+@pytest.mark.parametrize("prefix", ["/", "/koodak/", "/2147483647/"])
+def test_the_rows_addresses_are_what_reverse_gives_under_any_prefix(prefix):
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from children.views.mywork import _addresses
+
+    kept = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        assert _addresses("children:case_detail")(42) == reverse("children:case_detail", args=[42])
+        assert _addresses("children:closure_decide", 2)(42, 7) == reverse(
+            "children:closure_decide", args=[42, 7]
+        )
+    finally:
+        set_script_prefix(kept)
