@@ -157,7 +157,8 @@ class CompiledObjects:
     def _compile(self, alias: str, key: Hashable, names: tuple[str, ...]) -> _CompiledObjects:
         stand_ins = {name: _STAND_IN - index for index, name in enumerate(names)}
         queryset = self._build(key, **stand_ins)
-        if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:
+        prefetching = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        if prefetching or queryset._iterable_class is not ModelIterable:
             raise ImproperlyConfigured("A CompiledObjects query makes plain instances only")
         compiler = queryset.query.get_compiler(using=alias)
         try:
@@ -175,7 +176,8 @@ class CompiledObjects:
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         attnames = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, alias)
+        # Django 5.2's signature (the type stubs are a later Django's).
+        populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
         making = (
             klass_info["model"],
             attnames,
@@ -211,7 +213,7 @@ class CompiledObjects:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows: list[Any] = cursor.fetchall()
-        known_fields = [
+        known_fields: list[tuple[Any, Model]] = [
             (model._meta.get_field(name), value) for name, value in (known or {}).items()
         ]
         result = []
