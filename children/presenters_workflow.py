@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ClosureRequest, PlanAction
+from core.compiled import CompiledObjects
+
+from .models import Assessment, ClosureRequest, FollowUp, PlanAction
 from .models.choices import CaseStatus
 
 STEPS = [
@@ -112,6 +114,36 @@ FOLLOW_UP_COLUMNS = (
 )
 
 
+def _first(queryset):
+    """`queryset.first()`'s query."""
+    return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
+
+
+# `case.closure_requests`' pending one, `.first()`.
+_PENDING_CLOSURE = CompiledObjects(
+    ClosureRequest,
+    lambda _key, *, case: _first(
+        ClosureRequest.objects.filter(
+            case_id=case, state=ClosureRequest.State.PENDING
+        ).select_related("requested_by")
+    ),
+)
+# `case.follow_ups` as the card shows them.
+_FOLLOW_UPS = CompiledObjects(
+    FollowUp,
+    lambda _key, *, case: (
+        FollowUp.objects.filter(case_id=case)
+        .select_related("responsible")
+        .only(*FOLLOW_UP_COLUMNS)
+        .order_by("-due_on", "-id")[:15]
+    ),
+)
+# `case.assessments.first()`.
+_LATEST_ASSESSMENT = CompiledObjects(
+    Assessment, lambda _key, *, case: _first(Assessment.objects.filter(case_id=case))
+)
+
+
 def workflow_context(case, *, can=None, user_id=None, contents=None):
     """The workflow cards' data. `contents` (selectors.case_page) names the case's related lists
     that hold rows; without it every list is read."""
@@ -120,25 +152,21 @@ def workflow_context(case, *, can=None, user_id=None, contents=None):
         return contents is None or contents.has(name)
 
     # A closed case shows its closure, not a request (closure_card.html, `next_step`).
+    # The case's lists below are each compiled to SQL once a process (core/compiled.py).
+    known = {"case": case}
     pending_closure = (
-        case.closure_requests.filter(state=ClosureRequest.State.PENDING)
-        .select_related("requested_by")
-        .first()
+        next(iter(_PENDING_CLOSURE.objects(None, known=known, case=case.pk)), None)
         if has("closure_requests") and not case.is_closed
         else None
     )
-    follow_ups = (
-        list(
-            case.follow_ups.select_related("responsible")
-            .only(*FOLLOW_UP_COLUMNS)
-            .order_by("-due_on", "-id")[:15]
-        )
-        if has("follow_ups")
-        else []
-    )
+    follow_ups = _FOLLOW_UPS.objects(None, known=known, case=case.pk) if has("follow_ups") else []
     pending = [f for f in follow_ups if f.status == "scheduled"]
     next_follow_up = min(pending, key=lambda f: f.due_on) if pending else None
-    latest_assessment = case.assessments.first() if has("assessments") else None
+    latest_assessment = (
+        next(iter(_LATEST_ASSESSMENT.objects(None, known=known, case=case.pk)), None)
+        if has("assessments")
+        else None
+    )
     goals = (
         list(
             case.plan_goals.prefetch_related(

@@ -3,7 +3,9 @@
 import re
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 
 from .models import AuditEvent
 from .request_context import current as current_request
@@ -55,19 +57,74 @@ def record(
         organisation_id = getattr(organisation, "pk", None)
     else:
         organisation_id = organisation
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,
-        actor_username=clean(username, 150),
-        role=role,
-        organisation_id=organisation_id,
-        object_type=clean(object_type, 64),
-        object_id=clean(object_id, 64),
-        ip_address=meta.ip_address if meta else None,
-        request_id=meta.request_id if meta else None,
-        path=clean(meta.path, 300) if meta else "",
-        detail=detail or {},
+    return _create(
+        AuditEvent(
+            action=action,
+            actor=actor,
+            actor_username=clean(username, 150),
+            role=role,
+            organisation_id=organisation_id,
+            object_type=clean(object_type, 64),
+            object_id=clean(object_id, 64),
+            ip_address=meta.ip_address if meta else None,
+            request_id=meta.request_id if meta else None,
+            path=clean(meta.path, 300) if meta else "",
+            detail=detail or {},
+        )
     )
+
+
+# The INSERT of `AuditEvent.objects.create`, compiled once a process and database (issue 21):
+# SQL, the fields its parameters are read from, the fields it returns. None: the ORM's own save.
+_INSERTS: dict[str, tuple[str, list[Any], list[Any]] | None] = {}
+
+
+def _compile_insert(alias: str) -> tuple[str, list[Any], list[Any]] | None:
+    meta = AuditEvent._meta
+    # What Model._save_table inserts for a new row without a primary key.
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    returning = list(meta.db_returning_fields)
+    query = InsertQuery(AuditEvent)
+    query.insert_values(fields, [AuditEvent()])
+    compiler = query.get_compiler(using=alias)
+    compiler.returning_fields = returning
+    statements = compiler.as_sql()
+    cols = [field.get_col(meta.db_table) for field in returning]
+    plain = all(getattr(field, "get_placeholder", None) is None for field in fields)
+    if len(statements) != 1 or len(statements[0][1]) != len(fields) or not plain:
+        return None
+    if compiler.returning_params or compiler.get_converters(cols):
+        return None
+    return statements[0][0], fields, returning
+
+
+def _create(event: AuditEvent) -> AuditEvent:
+    """`event.save(force_insert=True)`, as `objects.create` does, with the INSERT's SQL compiled
+    once: each call prepares the row's values as the ORM does (`pre_save`, `get_db_prep_save`).
+    Where something listens to the model's save signals, the ORM saves it."""
+    alias = router.db_for_write(AuditEvent)
+    if pre_save.has_listeners(AuditEvent) or post_save.has_listeners(AuditEvent):
+        event.save(force_insert=True, using=alias)
+        return event
+    if alias not in _INSERTS:
+        _INSERTS[alias] = _compile_insert(alias)
+    compiled = _INSERTS[alias]
+    if compiled is None:
+        event.save(force_insert=True, using=alias)
+        return event
+    sql, fields, returning = compiled
+    connection = connections[alias]
+    params = [
+        field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in fields
+    ]
+    with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()  # the RETURNING columns, as PostgreSQL's backend reads them
+    for value, field in zip(row, returning, strict=True):
+        setattr(event, field.attname, value)
+    event._state.adding = False
+    event._state.db = alias
+    return event
 
 
 def record_attempt(

@@ -10,6 +10,7 @@ from django.db.models import FloatField, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 
+from core.compiled import CompiledObjects
 from core.models import User
 from core.permissions import Perm, has_permission, roles_with
 from core.persian import compact, normalize, phonetic_keys, to_latin_digits
@@ -31,7 +32,12 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     """
     if not has_permission(user, Perm.CASE_VIEW):
         return Case.objects.none()
-    return Case.objects.filter(organisation_id=user.membership.organisation_id)
+    return organisation_cases(user.membership.organisation_id)
+
+
+def organisation_cases(organisation_id: int) -> QuerySet[Case]:
+    """The cases of one organisation: those `cases_visible_to` gives its members who read cases."""
+    return Case.objects.filter(organisation_id=organisation_id)
 
 
 def case_holders(organisation: Organisation | int) -> QuerySet[User]:
@@ -174,6 +180,17 @@ TIMELINE_LINES = 50  # the case page shows the newest lines
 ACTOR_COLUMNS = ("first_name", "last_name", "username", "membership__organisation")
 
 
+# `case.timeline`'s newest lines (the key: how many), compiled once a process (issue 21).
+_TIMELINE = CompiledObjects(
+    TimelineEntry,
+    lambda limit, *, case: (
+        TimelineEntry.objects.filter(case_id=case)
+        .select_related("actor__membership")
+        .only("case", "kind", "at", "detail", *(f"actor__{name}" for name in ACTOR_COLUMNS))[:limit]
+    ),
+)
+
+
 def case_timeline(
     case: Case, limit: int = TIMELINE_LINES, *, stored: bool = True, viewer: User | None = None
 ) -> list[TimelineEntry]:
@@ -184,15 +201,7 @@ def case_timeline(
     `stored=False` when the caller knows the case has no stored line (the registration only);
     `viewer`, the user reading the page (with their membership), stands for who registered the
     case when that is them."""
-    lines = (
-        list(
-            case.timeline.select_related("actor__membership").only(
-                "case", "kind", "at", "detail", *(f"actor__{name}" for name in ACTOR_COLUMNS)
-            )[:limit]
-        )
-        if stored
-        else []
-    )
+    lines = _TIMELINE.objects(limit, known={"case": case}, case=case.pk) if stored else []
     if len(lines) < limit:
         # Most often the one who registered the child also wrote a later line.
         known = next((line.actor for line in lines if line.actor_id == case.created_by_id), None)

@@ -14,6 +14,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import CompiledObjects
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
 from ngos.models import Service
@@ -58,14 +59,22 @@ CASE_CARD_COLUMNS = (
 )
 
 
-def referrals_for_case(*, case: Case) -> QuerySet[Referral]:
+def referrals_for_case(*, case: Case) -> list[Referral]:
     """Every referral of `case`, newest first, for the sender's case page (the columns its card
     shows)."""
-    return (
-        case.referrals.select_related("to_organisation", "service")
+    return _CASE_REFERRALS.objects(None, known={"case": case}, case=case.pk)
+
+
+# `case.referrals` as the card reads them, compiled once a process (issue 21).
+_CASE_REFERRALS = CompiledObjects(
+    Referral,
+    lambda _key, *, case: (
+        Referral.objects.filter(case_id=case)
+        .select_related("to_organisation", "service")
         .only(*CASE_CARD_COLUMNS)
         .order_by("-sent_at", "-pk")
-    )
+    ),
+)
 
 
 class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped

@@ -21,9 +21,7 @@ register = template.Library()
 def case_referrals_card(context, case):
     """Every referral of `case` with its state, dates, overdue badge and the answers it got,
     and its letters to outside agencies."""
-    referrals = (
-        [] if known_empty(context, case, "referrals") else list(referrals_for_case(case=case))
-    )
+    referrals = [] if known_empty(context, case, "referrals") else referrals_for_case(case=case)
     # Each referral's link reversed once for the list.
     head, tail = url_around("children:referral_detail") if referrals else ("", "")
     return {

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
+from core.compiled import CompiledObjects
 from core.exceptions import ActionNotAllowed, Conflict
 from core.pagination import FirstRankPaginator
 from core.permissions import Perm, permission_flags
@@ -36,7 +37,7 @@ from ..forms import (
     WithdrawConsentForm,
     section_form,
 )
-from ..models import Case
+from ..models import Case, CaseNote, Consent, Encounter
 from ..presenters import display_value, section_rows, section_rows_html, url_around
 from ..presenters_workflow import workflow_context
 from ..selectors.case_page import case_page_contents
@@ -176,6 +177,28 @@ def case_register(request):
     return render(request, "children/case_register.html", context)
 
 
+# The case page's lists, each compiled to SQL once a process (issue 21): `case.notes`,
+# `case.consents`, `case.encounters` as the page reads them.
+_NOTES = CompiledObjects(
+    CaseNote,
+    lambda _key, *, case: (
+        CaseNote.objects.filter(case_id=case)
+        .select_related("author")
+        .only("case", "created_at", "body", *(f"author__{name}" for name in PERSON_COLUMNS))[:20]
+    ),
+)
+_CONSENTS = CompiledObjects(Consent, lambda _key, *, case: Consent.objects.filter(case_id=case))
+# The list shows the date and the hotspot of each encounter, not its whole row.
+_ENCOUNTERS = CompiledObjects(
+    Encounter,
+    lambda _key, *, case: (
+        Encounter.objects.filter(children__id=case)
+        .only("occurred_at", "hotspot")
+        .order_by("-occurred_at")[:20]
+    ),
+)
+
+
 @object_access
 def case_detail(request, pk):
     case = get_case_for_user(request.user, pk, perm=Perm.CASE_VIEW)
@@ -193,6 +216,7 @@ def case_detail(request, pk):
         for key, (title, form_class) in SECTIONS.items()
     ]
     has = contents.has
+    known = {"case": case}
     links = (
         case_links(case)
         if has("link_requests_received") or has("link_requests_sent")
@@ -204,16 +228,9 @@ def case_detail(request, pk):
         "case_contents": contents,
         "sections": sections,
         "timeline": case_timeline(case, stored=has("timeline"), viewer=request.user),
-        "notes": case.notes.select_related("author").only(
-            "case", "created_at", "body", *(f"author__{name}" for name in PERSON_COLUMNS)
-        )[:20]
-        if has("notes")
-        else [],
-        "consents": case.consents.all() if has("consents") else [],
-        # The list shows the date and the hotspot of each encounter, not its whole row.
-        "encounters": case.encounters.only("occurred_at", "hotspot").order_by("-occurred_at")[:20]
-        if has("encounter_links")
-        else [],
+        "notes": _NOTES.objects(None, known=known, case=case.pk) if has("notes") else [],
+        "consents": _CONSENTS.objects(None, known=known, case=case.pk) if has("consents") else [],
+        "encounters": _ENCOUNTERS.objects(None, case=case.pk) if has("encounter_links") else [],
         "encounter_href": url_around("children:encounter_detail")
         if has("encounter_links")
         else ("", ""),
