@@ -29,6 +29,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
     Ministry officers and administrators hold no case permission and get none (they see figures).
     The referrals issue widens this with cases shared by an active referral.
+    `get_case_for_user` (children/access.py) runs this same rule as SQL compiled once a process:
+    a change here must be made there too (tests/children/test_case_access.py checks both).
     """
     if not has_permission(user, Perm.CASE_VIEW):
         return Case.objects.none()
