@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.i18n import localised
 from core.templatetags.persian_dates import localdigits
 
 register = template.Library()
@@ -94,6 +95,41 @@ def caseworker_rows(rows: list[dict], case_list_url: str) -> SafeString:
                 escape(str(row["user"])),
                 digits(row["open"]),
                 digits(row["high"]),
+            )
+            for row in rows
+        )
+    )
+
+
+HOTSPOT_ROW = (
+    "\n              "
+    '<tr data-testid="hotspot-row"><td><bdi>{}</bdi><div class="small text-body-secondary">{} '
+    '<span class="sep" aria-hidden="true"></span> <bdi>{}</bdi></div></td>'
+    '\n                <td class="text-end">{}</td><td class="text-end">{}</td>'
+    '<td class="text-end">{}</td><td class="text-end fw-semibold">{}</td></tr>'
+    "\n            "
+)
+
+
+@register.simple_tag
+def hotspot_rows(rows: list[dict]) -> SafeString:
+    """The busiest hotspots' rows: the place and its province and city, then encounters,
+    registered, unregistered and all children met, in the reader's digits (one pass, issue 21)."""
+    language = get_language()
+
+    def digits(count: int) -> str:
+        return escape(localdigits(count, language))
+
+    return mark_safe(  # noqa: S308 - every value in it is escaped here
+        "".join(
+            HOTSPOT_ROW.format(
+                escape(str(row["hotspot"])),
+                escape(localised(row["province__name_fa"], row["province__name_en"])),
+                escape(str(row["city"])),
+                digits(row["encounters"]),
+                digits(row["registered"]),
+                digits(row["anonymous"]),
+                digits(row["children"]),
             )
             for row in rows
         )
