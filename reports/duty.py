@@ -8,8 +8,11 @@ differenced to reveal a small count.
 """
 
 import statistics
+from collections.abc import Hashable
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from children.selectors.reporting import report_alert_facts, report_alert_facts_in
@@ -65,16 +68,12 @@ def _median(hours: list[float]) -> Any:
     return suppression.protect_statistic(value, len(hours))
 
 
-def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]]:
-    """Two tables with charts: by province for `period` (or the one province of `scope`), and
-    the last quarters for the scope."""
-    labels = _labels()
-    columns = [
-        _("Province"),
-        *[labels[m] for m in MEASURES],
-        _("Median hours to a decision"),
-    ]
-    places = provinces()
+_Facts = dict[periods.Period, dict[int | None, dict[str, Any]]]
+_Places = list[tuple[Any, Any]]
+
+
+def _read(period: periods.Period) -> tuple[_Places, list[periods.Period], _Facts]:
+    """The provinces, the quarters of the trend (oldest first) and their raw facts."""
     quarters = list(reversed(periods.this_and_previous(period, TREND_QUARTERS)))
     # The quarter and its trend in one read; each quarter is still protected whole (every
     # province and the nation together), exactly as when read alone.
@@ -85,6 +84,75 @@ def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]
             strict=True,
         )
     )
+    return provinces(), quarters, facts
+
+
+def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]]:
+    """Two tables with charts: by province for `period` (or the one province of `scope`), and
+    the last quarters for the scope."""
+    return _tables(period, scope, *_read(period))
+
+
+# The block's HTML by everything it is drawn from (below); a process keeps a few.
+_BLOCKS: dict[Hashable, str] = {}
+_BLOCKS_KEPT = 64
+
+
+def duty_block_html(period: periods.Period, scope: Any) -> str:
+    """The dashboard's block (reports/partials/duty_report_block.html) for `period` and `scope`.
+
+    The alerts are live, so they are read on every request; protecting them, building the tables
+    and drawing them is done again only when what they are drawn from changes (issue 21). The
+    key holds all of it: the language, the quarter, the scope, the provinces' names and every
+    raw fact of the quarters shown, so no two scopes, languages or states of the data share one.
+    """
+    places, quarters, facts = _read(period)
+    key = (
+        translation.get_language(),
+        period.key,
+        str(scope),
+        tuple((place, str(label)) for place, label in places),
+        tuple((quarter.key, _frozen(facts[quarter])) for quarter in quarters),
+    )
+    html = _BLOCKS.get(key)
+    if html is None:
+        tables = _tables(period, scope, places, quarters, facts)
+        html = render_to_string("reports/partials/duty_report_block.html", {"tables": tables})
+        if len(_BLOCKS) >= _BLOCKS_KEPT:
+            _BLOCKS.clear()
+        _BLOCKS[key] = html
+    return html
+
+
+def _frozen(facts: dict[int | None, dict[str, Any]]) -> Hashable:
+    """One quarter's facts as a key: every count and every decision's hours, per province."""
+    return tuple(
+        sorted(
+            (
+                (-1 if province is None else province),
+                row["started"],
+                row["decided"],
+                row["escalated"],
+                tuple(row["hours"]),
+            )
+            for province, row in facts.items()
+        )
+    )
+
+
+def _tables(
+    period: periods.Period,
+    scope: Any,
+    places: _Places,
+    quarters: list[periods.Period],
+    facts: _Facts,
+) -> list[dict[str, Any]]:
+    labels = _labels()
+    columns = [
+        _("Province"),
+        *[labels[m] for m in MEASURES],
+        _("Median hours to a decision"),
+    ]
     cube = protected_cube(period, facts[period], places)
     row_keys = [(key, name) for key, name in places if scope == ALL or key == scope]
     rows = [[label, *[cube[(m, key)] for m in (*MEASURES, "median")]] for key, label in row_keys]

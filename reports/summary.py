@@ -15,8 +15,10 @@ import time
 
 import jdatetime
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.utils import timezone
+
+from core.compiled import CompiledRows
 
 from . import summary_protection
 from .models import CalendarDay, SummaryFact, SummaryRefresh
@@ -222,6 +224,22 @@ def refresh_summaries():
     return refresh
 
 
+# Every field, in the model's order: from_db takes a whole row positionally.
+_REFRESH_FIELDS = tuple(field.attname for field in SummaryRefresh._meta.concrete_fields)
+# Every dashboard request asks; compiled once per process (core/compiled.py, issue 21). The
+# newest: two rebuilds can share a timestamp (a frozen clock), and both rows are kept.
+_LAST_REFRESH = CompiledRows(
+    SummaryRefresh,
+    lambda key: SummaryRefresh.objects.order_by("-refreshed_at", "-id").values_list(
+        *_REFRESH_FIELDS
+    )[:1],
+)
+
+
 def last_refresh():
-    # The newest: two rebuilds can share a timestamp (a frozen clock), and both rows are kept.
-    return SummaryRefresh.objects.order_by("-refreshed_at", "-id").first()
+    rows = _LAST_REFRESH.rows(None)
+    if not rows:
+        return None
+    return SummaryRefresh.from_db(
+        router.db_for_read(SummaryRefresh), list(_REFRESH_FIELDS), rows[0]
+    )

@@ -1,12 +1,13 @@
 """Reads about street outreach."""
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
 
 from ..models import ANONYMOUS_FIELDS, Encounter
@@ -78,10 +79,51 @@ def _hotspot_totals(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
         )
     except EmptyResultSet:  # none(), or a filter nothing can match
         return []
+    return _totals_of(inner, list(params), encounters.db)
+
+
+def _totals_of(inner: str, params: list[Any], using: str) -> list[dict[str, Any]]:
     sql = _HOTSPOT_SQL.format(anonymous=_ANONYMOUS_SUM, encounters=inner)
-    with connections[encounters.db].cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return [dict(zip(_HOTSPOT_KEYS, row, strict=True)) for row in cursor.fetchall()]
+
+
+# An organisation's encounters in [start, end): the same text for every organisation and period,
+# so compiled once per database (issue 21), with where each of the three values goes.
+_STAND_INS = (
+    -2_000_000_001,
+    datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(1902, 1, 1, tzinfo=datetime.UTC),
+)
+_PERIOD_ENCOUNTERS: dict[str, tuple[str, list[int]]] = {}
+
+
+def _period_encounters(using: str) -> tuple[str, list[int]]:
+    if using not in _PERIOD_ENCOUNTERS:
+        organisation, start, end = _STAND_INS
+        encounters = Encounter.objects.filter(
+            organisation_id=organisation, occurred_at__gte=start, occurred_at__lt=end
+        )
+        inner, params = (
+            encounters.order_by().values_list(*_ENCOUNTER_COLUMNS).query.sql_with_params()
+        )
+        order = [_STAND_INS.index(param) for param in params]
+        if sorted(order) != [0, 1, 2]:
+            raise ImproperlyConfigured(f"The encounters' query lost one of its values: {params}")
+        _PERIOD_ENCOUNTERS[using] = (inner, order)
+    return _PERIOD_ENCOUNTERS[using]
+
+
+def organisation_hotspots(
+    organisation_id: int, start_at: datetime.datetime, end_at: datetime.datetime
+) -> list[dict[str, Any]]:
+    """`hotspot_summary` of the organisation's encounters from `start_at` to `end_at`."""
+    using = router.db_for_read(Encounter)
+    inner, order = _period_encounters(using)
+    values = (organisation_id, start_at, end_at)
+    with _serial_plans(using):
+        return _totals_of(inner, [values[index] for index in order], using)
 
 
 @contextmanager

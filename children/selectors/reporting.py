@@ -21,7 +21,7 @@ from django.db import connection, connections
 from django.db.models import Aggregate, Count, DurationField, F, Q, QuerySet
 from django.utils import timezone
 
-from ..models import Case, Encounter, FollowUp, Referral
+from ..models import Case, FollowUp, Referral
 from ..models.choices import (
     AgeBand,
     CaseStatus,
@@ -37,7 +37,7 @@ from ..models.choices import (
     WorkType,
 )
 from .documents import policy_affected_by_province, policy_changes
-from .outreach import hotspot_summary
+from .outreach import organisation_hotspots
 
 if TYPE_CHECKING:
     from ngos.models import Organisation
@@ -341,11 +341,7 @@ def hotspot_rows(
 ) -> list[dict[str, Any]]:
     """The organisation's hotspots from ``start_at`` to ``end_at``, busiest first
     (children.selectors.outreach.hotspot_summary)."""
-    return hotspot_summary(
-        Encounter.objects.filter(
-            organisation_id=organisation_id, occurred_at__gte=start_at, occurred_at__lt=end_at
-        )
-    )
+    return organisation_hotspots(organisation_id, start_at, end_at)
 
 
 # --- The weekly backlog (reports/builders/backlog.py) -------------------------------------------

@@ -22,6 +22,8 @@ from children.selectors.reporting import (
     Sex,
     WorkType,
 )
+from core.compiled import CompiledRows
+from core.i18n import localised
 from core.models import Province
 
 from .. import suppression
@@ -75,10 +77,20 @@ BREAKDOWNS = {
 CACHE_SECONDS = 6 * 3600
 
 
+# The provinces in their order (Province.Meta.ordering), compiled once per process (issue 21).
+_PROVINCES = CompiledRows(
+    Province, lambda key: Province.objects.values_list("pk", "name_fa", "name_en")
+)
+
+
+def province_rows() -> list[tuple[int, str]]:
+    """[(pk, name in the active language)] of the provinces, in display order."""
+    return [(pk, localised(name_fa, name_en)) for pk, name_fa, name_en in _PROVINCES.rows(None)]
+
+
 def provinces() -> list[tuple[int, "StrOrPromise"]]:
     """[(key, label)] in display order: the provinces, then 'not recorded'."""
-    rows = [(p.pk, p.name) for p in Province.objects.all()]
-    return [*rows, (UNRECORDED, _("Province not recorded"))]
+    return [*province_rows(), (UNRECORDED, _("Province not recorded"))]
 
 
 def sex_age_categories() -> list[str]:

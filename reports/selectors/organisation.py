@@ -14,13 +14,14 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from children.selectors import reporting
 from children.selectors.reporting import CaseStatus, ClosureReason, ReferralState, RiskLevel
+from core.compiled import CompiledRows
 from core.i18n import is_persian
 from core.jalali import (
     format_month,
@@ -29,7 +30,7 @@ from core.jalali import (
     month_name,
     to_jalali,
 )
-from core.models import User
+from core.models import User, person_name
 from core.permissions import Perm, Role, check_permission
 from core.persian import to_persian_digits
 from ngos.models import Membership
@@ -192,20 +193,11 @@ def caseload(organisation_id: int) -> dict[str, Any]:
     # (issue 21, a page about one organisation should not grow with the nation). Whether they
     # are active is read with the few users themselves: joined here, or OR-ed into the users'
     # query, it read every user again.
-    room = Membership.objects.filter(
-        organisation_id=organisation_id, role=Role.CASEWORKER
-    ).values_list("user_id", flat=True)
-    people = (
-        get_user_model()
-        .objects.filter(pk__in={*workers, *room})
-        .order_by("first_name", "last_name", "username")
-        # What the page shows of them (their name, a link by id); not a hundred password hashes.
-        .only("pk", "first_name", "last_name", "username", "is_active")
-    )
+    room = [user_id for (user_id,) in _ROOM.rows(None, organisation=organisation_id)]
     per_caseworker = [
         {"user": person, **workers.get(person.pk, {"open": 0, "high": 0})}
-        for person in people
-        if person.pk in workers or person.is_active
+        for person, is_active in _people({*workers, *room})
+        if person.pk in workers or is_active
     ]
     per_caseworker.sort(key=lambda row: -row["open"])
     return {
@@ -217,6 +209,47 @@ def caseload(organisation_id: int) -> dict[str, Any]:
         "risk_totals": risk_totals,
         "per_caseworker": per_caseworker,
     }
+
+
+# The organisation's caseworkers, compiled once per process (core/compiled.py, issue 21).
+_ROOM = CompiledRows(
+    Membership,
+    lambda key, organisation: Membership.objects.filter(
+        organisation_id=organisation, role=Role.CASEWORKER
+    ).values_list("user_id"),
+)
+# What the page shows of them (their name, a link by id), in constant text: a hundred users made
+# into objects, and their query compiled for a list of ids, cost more than the names (issue 21).
+_PEOPLE_SQL = """
+SELECT id, first_name, last_name, username, is_active FROM core_user WHERE id = ANY(%s)
+ORDER BY first_name, last_name, username
+"""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user as the page names them (`str(user)`): a link by id, a name."""
+
+    pk: int
+    username: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _people(ids: set[int | None]) -> list[tuple[Person, bool]]:
+    """[(person, is active)] of the users `ids`, by name."""
+    user_ids = sorted(pk for pk in ids if pk is not None)
+    if not user_ids:
+        return []
+    with connections[router.db_for_read(User)].cursor() as cursor:
+        cursor.execute(_PEOPLE_SQL, [user_ids])
+        rows = cursor.fetchall()
+    return [
+        (Person(pk, username, person_name(first_name, last_name, username)), is_active)
+        for pk, first_name, last_name, username, is_active in rows
+    ]
 
 
 def registrations_by_month(organisation_id: int, period: Period) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..access import officer_province
 from ..files.csv import tables_csv
 from ..national_tables import TREND_QUARTERS, summary
 from ..protection_tables import protection_summary
-from ..selectors.national import ALL, CACHE_SECONDS
+from ..selectors.national import ALL, CACHE_SECONDS, province_rows
 from ..selectors.overdue_referrals import overdue_referrals
 from ..summary import last_refresh
 from .reports import CONTENT_TYPES
@@ -51,9 +51,28 @@ def _quarter_choices(today, language):
     return tuple(choices + [(p.key, p.label()) for p in past])
 
 
+class _ProvinceChoices(forms.models.ModelChoiceIterator):
+    """The province options from the compiled read of their ids and names (issue 21), not from
+    a Province object each: the same values and labels, in the same order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from province_rows()
+
+    def __len__(self):
+        return len(province_rows()) + (self.field.empty_label is not None)
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    """A province, cleaned to the Province as before; only the options are read differently."""
+
+    iterator = _ProvinceChoices
+
+
 class DashboardFilter(forms.Form):
     quarter = forms.ChoiceField(label=_("Quarter"), required=False)
-    province = forms.ModelChoiceField(
+    province = ProvinceChoiceField(
         label=_("Province"),
         queryset=Province.objects.all(),
         required=False,

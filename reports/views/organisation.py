@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,6 +88,11 @@ def organisation_dashboard(request):
         "charts": chart_specs(figures),
         "organisation": request.user.membership.organisation,
         "generated_at": timezone.now(),
+        # Reversed once here: the page links to each list many times (issue 21).
+        "urls": {
+            name: reverse(f"children:{name}")
+            for name in ("case_list", "my_work", "hotspots", "referral_sent", "referral_inbox")
+        },
     }
     return render(request, "reports/organisation_dashboard.html", context)
 

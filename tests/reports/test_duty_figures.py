@@ -5,8 +5,9 @@ never a case; a provincial officer sees only their province (AC-12)."""
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from children import services
 from children.models import ReportAlert
@@ -14,7 +15,7 @@ from children.selectors.reporting import report_alert_facts, report_alert_facts_
 from children.services import duty
 from core.permissions import Role
 from reports import periods, suppression
-from reports.duty import duty_tables, protected_cube
+from reports.duty import duty_block_html, duty_tables, protected_cube
 from reports.selectors.national import ALL
 from tests.children.conftest import CONSENT, identity
 from tests.factories import member, province
@@ -149,3 +150,33 @@ def test_the_quarters_read_together_count_as_each_read_alone(alerts):
     ]
     assert together[0][province("tehran").pk]["started"] == 2
     assert together[1][province("tehran").pk]["decided"] == 6
+
+
+def test_the_kept_block_is_the_one_drawn_for_its_scope_language_and_facts(alerts):
+    """The block's HTML is kept by what it is drawn from (issue 21): never another province's,
+    the nation's, another language's, or the figures before an alert was started."""
+    tehran, razavi = province("tehran").pk, province("razavi-khorasan").pk
+    alerts(7, "tehran")
+    alerts(6, "razavi-khorasan")
+
+    def drawn(scope, language):
+        with translation.override(language):
+            return render_to_string(
+                "reports/partials/duty_report_block.html",
+                {"tables": duty_tables(quarter(), scope)},
+            )
+
+    for scope in (ALL, tehran, razavi):
+        for language in ("fa", "en"):
+            with translation.override(language):
+                kept = duty_block_html(quarter(), scope)
+                assert duty_block_html(quarter(), scope) == kept
+            assert kept == drawn(scope, language)
+    with translation.override("en"):
+        assert "Tehran" not in duty_block_html(quarter(), razavi)
+        before = duty_block_html(quarter(), tehran)
+    alerts(1, "tehran")
+    with translation.override("en"):
+        after = duty_block_html(quarter(), tehran)
+    assert after != before
+    assert after == drawn(tehran, "en")
