@@ -34,7 +34,12 @@ class RowChoiceIterator(IteratorBase):
         field = cast("RowChoiceField", self.field)
         if field.empty_label is not None:
             yield ("", field.empty_label)
-        for pk, *values in self.queryset.values_list("pk", *field.label_fields):
+        rows = (
+            field.rows()
+            if field.rows is not None
+            else self.queryset.values_list("pk", *field.label_fields)
+        )
+        for pk, *values in rows:
             yield (pk, field.label_from_row(*values))
 
 
@@ -99,7 +104,11 @@ class RowSelect(forms.Select):
 
 class RowChoiceField(FieldBase):
     """A ModelChoiceField whose options are read with ``values_list`` (``label_fields``) and
-    labelled by ``label_from_row(*values)``, which must give what ``str(instance)`` gives."""
+    labelled by ``label_from_row(*values)``, which must give what ``str(instance)`` gives.
+
+    ``rows``, when given, reads those same rows (``pk`` and the label fields, in the queryset's
+    order) without building the queryset: a query compiled once per process
+    (core/compiled.py), read on every request. It must give exactly what the queryset gives."""
 
     iterator = RowChoiceIterator
     widget = RowSelect
@@ -110,8 +119,10 @@ class RowChoiceField(FieldBase):
         *,
         label_fields: Sequence[str],
         label_from_row: Callable[..., str],
+        rows: Callable[[], Iterable[tuple[Any, ...]]] | None = None,
         **kwargs: Any,
     ) -> None:
         self.label_fields = tuple(label_fields)
         self.label_from_row = label_from_row
+        self.rows = rows
         super().__init__(queryset, **kwargs)
