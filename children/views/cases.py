@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
-from core.compiled import CompiledObjects
+from core.compiled import CompiledObjects, CompiledRows, counts_of
 from core.exceptions import ActionNotAllowed, Conflict
 from core.pagination import FirstRankPaginator
 from core.permissions import Perm, permission_flags
@@ -21,7 +21,7 @@ from core.ratelimits import is_search, rate_limit
 
 from .. import services
 from ..access import get_case_for_user, get_encounter_for_user
-from ..filters import CaseFilter
+from ..filters import CaseFilter, unfiltered
 from ..forms import (
     SECTIONS,
     ClosureDecisionForm,
@@ -59,6 +59,12 @@ LIST_COLUMNS = (
     "assigned_to",
 )
 PERSON_COLUMNS = ("first_name", "last_name", "username")
+# How many cases the list shows unfiltered: cases_visible_to's (an organisation's cases, for a
+# user who reads cases), counted by a query compiled once per process (issue 21).
+_ORGANISATION_CASES = CompiledRows(
+    Case,
+    lambda key, organisation: counts_of(Case.objects.filter(organisation_id=organisation), None),
+)
 
 
 @require_permission(Perm.CASE_VIEW)
@@ -86,6 +92,9 @@ def case_list(request):
         )
     else:
         paginator = Paginator(case_filter.qs, PAGE_SIZE)
+        if unfiltered(case_filter):
+            organisation = request.user.membership.organisation_id
+            paginator.count = _ORGANISATION_CASES.rows(None, organisation=organisation)[0][0]
     page = paginator.get_page(request.GET.get("page"))
     if searching:
         audit.record(

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import object_access, require_permission
+from core.compiled import CompiledRows, counts_of
 from core.jalali import format_date
 from core.permissions import Perm
 
 from .. import services
 from ..access import encounters_visible_to, get_encounter_for_user
-from ..filters import EncounterFilter
+from ..filters import EncounterFilter, unfiltered
 from ..forms import EncounterForm
-from ..models import ANONYMOUS_FIELDS
+from ..models import ANONYMOUS_FIELDS, Encounter
 from ..models.choices import AgeBand, Sex
 from ..selectors.cases import cases_visible_to
 from ..selectors.outreach import hotspot_page
@@ -68,6 +69,16 @@ LIST_COLUMNS = (
 )
 
 
+# How many encounters the list shows unfiltered: encounters_visible_to's (an organisation's,
+# for a user who logs outreach), counted by a query compiled once per process (issue 21).
+_ORGANISATION_ENCOUNTERS = CompiledRows(
+    Encounter,
+    lambda key, organisation: counts_of(
+        Encounter.objects.filter(organisation_id=organisation), None
+    ),
+)
+
+
 def encounter_filter(request):
     """The encounter list's FilterSet over the user's organisation's encounters: the list page
     and its export read the same rows (AC-02)."""
@@ -80,7 +91,11 @@ def encounter_list(request):
     filterset = encounter_filter(request)
     # The columns the table shows (children/encounter_list.html), not the whole rows.
     rows = filterset.qs.only(*LIST_COLUMNS)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, PAGE_SIZE)
+    if unfiltered(filterset):
+        organisation = request.user.membership.organisation_id
+        paginator.count = _ORGANISATION_ENCOUNTERS.rows(None, organisation=organisation)[0][0]
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "children/encounter_list.html", {"filter": filterset, "page": page})
 
 

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
+from core.compiled import CompiledRows, counts_of
 from core.id_urls import id_url
 from core.permissions import Perm, has_permission
 from core.refusals import refusal_as_message, refusal_on_form
 from ngos.selectors import organisations_for_referral
 
 from ..access import get_case_for_user, get_referral_for_user
+from ..filters import unfiltered
 from ..forms.referrals import (
     CompleteForm,
     DeclineForm,
@@ -28,6 +30,7 @@ from ..forms.referrals import (
     ReferralServiceForm,
     WithdrawReferralForm,
 )
+from ..models import Referral
 from ..selectors.referral_ranking import rank_organisations
 from ..selectors.referrals import (
     referral_inbox,
@@ -118,9 +121,13 @@ def _render_refused(request, case, context):
 # --- Lists ------------------------------------------------------------------------------------
 
 
-def _linked_page(referral_filter, request):
-    """The page of the list, read, each row with its address (reversed once: core/id_urls.py)."""
-    page = Paginator(referral_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _linked_page(referral_filter, request, count=None):
+    """The page of the list, read, each row with its address (reversed once: core/id_urls.py);
+    `count`, when given, is how many rows `referral_filter.qs` has."""
+    paginator = Paginator(referral_filter.qs, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     detail = id_url("children:referral_detail")
     for referral in page.object_list:
@@ -128,11 +135,25 @@ def _linked_page(referral_filter, request):
     return page
 
 
+# How many referrals the inbox shows unfiltered: referral_inbox's (those sent to the
+# organisation, for a user who answers referrals), counted by a query compiled once (issue 21).
+_RECEIVED = CompiledRows(
+    Referral,
+    lambda key, organisation: counts_of(
+        Referral.objects.filter(to_organisation_id=organisation), None
+    ),
+)
+
+
 @require_permission(Perm.REFERRAL_ANSWER)
 def referral_inbox_view(request):
     """Referrals sent to the user's organisation (ارجاع‌های دریافتی)."""
     referral_filter = referral_inbox(user=request.user, filters=request.GET)
-    page = _linked_page(referral_filter, request)
+    count = None
+    membership = request.user.membership_or_none
+    if membership is not None and unfiltered(referral_filter):
+        count = _RECEIVED.rows(None, organisation=membership.organisation_id)[0][0]
+    page = _linked_page(referral_filter, request, count)
     return render(
         request,
         "children/referrals/inbox.html",
