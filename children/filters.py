@@ -1,6 +1,7 @@
 """django-filter FilterSets for the case list and the encounter list."""
 
 import datetime
+from functools import partial
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from core.formfields import JalaliDateField
 from core.i18n import localised
 from core.models import Province
 from core.persian import to_latin_digits, to_persian_digits
-from core.quickchoices import RowChoiceField
+from core.quickchoices import LazyQuerySet, RowChoiceField
 
 from .models import Case, Encounter
 from .models.choices import Activity, CaseStatus, LabourFlag, RiskLevel, Sex
@@ -61,12 +62,47 @@ class RowChoiceFilter(django_filters.ModelChoiceFilter):
         self.rows = rows
         super().__init__(*args, **kwargs)
 
+    def get_queryset(self, request):
+        if self.rows is None:
+            return super().get_queryset(request)
+        # Made only to check a chosen value: the options come from `rows`.
+        return LazyQuerySet(lambda: super(RowChoiceFilter, self).get_queryset(request))
+
     @property
     def field(self):
         if self.rows is not None and not hasattr(self, "_field"):
             request, rows = self.get_request(), self.rows
             self.extra["rows"] = lambda: rows(request)
         return super().field
+
+
+# Each FilterSet's form class, made once per process (below).
+_FORM_CLASSES: dict[type, type] = {}
+
+
+class RowFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class is made once per process, not on every request: making it
+    builds every filter's field (issue 21). The class is made without a request; each form is
+    given its request's options and choosable values (the RowChoiceFilters' rows and querysets)
+    when it is made, so one user's colleagues never reach another's form."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if cls not in _FORM_CLASSES:
+            without_request = cls(queryset=self.queryset)
+            _FORM_CLASSES[cls] = super(RowFilterSet, without_request).get_form_class()
+        return _FORM_CLASSES[cls]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, filter_ in self.filters.items():
+                if isinstance(filter_, RowChoiceFilter) and filter_.rows is not None:
+                    field = form.fields[name]
+                    field.queryset = filter_.get_queryset(self.request)
+                    field.rows = partial(filter_.rows, self.request)
+        return self._form
 
 
 def unfiltered(filterset):
@@ -165,7 +201,7 @@ def _caseworker_filter():
     )
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(RowFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), empty_label=_("All"), choices=CaseStatus.choices
@@ -206,7 +242,7 @@ class CaseFilter(django_filters.FilterSet):
         return first_rank_matches(queryset, self.form.cleaned_data.get("q"))
 
 
-class EncounterFilter(django_filters.FilterSet):
+class EncounterFilter(RowFilterSet):
     date_from = LocalDayFilter(label=_("From"), field_name="occurred_at", lookup_expr="gte")
     date_to = LocalDayFilter(label=_("To"), field_name="occurred_at", lookup_expr="lte")
     # Options read as rows and written in Python: the hotspot page and the list draw this form

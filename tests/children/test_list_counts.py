@@ -44,3 +44,16 @@ def test_the_referral_inbox_counts_as_its_rows(client_as, mgr_a):
     expected = referral_inbox(user=mgr_a).qs.count()
     assert _count(client, "children:referral_inbox") == expected
     assert _count(client, "children:referral_inbox", state="sent") == expected
+
+
+def test_each_organisation_gets_its_own_colleagues_from_the_shared_form_class(
+    client_as, mgr_a, cw_a, mgr_b, cw_b
+):
+    """The filter forms' class is made once (children/filters.py RowFilterSet); each form is
+    given its own request's colleagues."""
+    for name in ("children:case_list", "children:encounter_list"):
+        for _ in range(2):
+            for user, own, other in ((mgr_a, cw_a, cw_b), (mgr_b, cw_b, cw_a)):
+                html = client_as(user).get(reverse(name)).content.decode()
+                assert f'<option value="{own.pk}"' in html
+                assert f'<option value="{other.pk}"' not in html
