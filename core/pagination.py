@@ -4,7 +4,7 @@ where they need not be ranked, they are counted only up to a cap."""
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Model, QuerySet, Window
+from django.db.models import Count, Func, IntegerField, Model, QuerySet, Window
 
 TOTAL = "paginator_total"
 
@@ -143,3 +143,13 @@ class FirstRankPaginator(CountInPagePaginator):
         # Unordered, so the scan stops at the limit rather than ranking every match first.
         limit = max(self.count_cap, top) + 1
         return self.object_list.order_by().values("pk")[:limit].count()
+
+
+def count_of(queryset: QuerySet[Model]) -> QuerySet[Model]:
+    """One row: how many rows `queryset` has, as `count()` asks it (`COUNT(*)`), as a
+    `values_list` for a CompiledRows (core/compiled.py). Not `counts_of`'s COUNT of the key:
+    PostgreSQL then reads every row's key from the table where `COUNT(*)` reads only an index
+    (an organisation's 60,000 encounters: 500 ms against 20)."""
+    # A plain function, not an aggregate: an aggregate would make Django group the rows.
+    counted = Func(template="COUNT(*)", output_field=IntegerField())
+    return queryset.order_by().values_list(counted)

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
-from core.compiled import CompiledObjects, CompiledRows, counts_of
+from core.compiled import CompiledObjects, CompiledRows
 from core.exceptions import ActionNotAllowed, Conflict
-from core.pagination import FirstRankPaginator
+from core.pagination import FirstRankPaginator, count_of
 from core.permissions import Perm, permission_flags
 from core.ratelimits import is_search, rate_limit
 
@@ -63,7 +63,7 @@ PERSON_COLUMNS = ("first_name", "last_name", "username")
 # user who reads cases), counted by a query compiled once per process (issue 21).
 _ORGANISATION_CASES = CompiledRows(
     Case,
-    lambda key, organisation: counts_of(Case.objects.filter(organisation_id=organisation), None),
+    lambda key, organisation: count_of(Case.objects.filter(organisation_id=organisation)),
 )
 
 

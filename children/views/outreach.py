@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import object_access, require_permission
-from core.compiled import CompiledRows, counts_of
+from core.compiled import CompiledRows
 from core.jalali import format_date
+from core.pagination import count_of
 from core.permissions import Perm
 
 from .. import services
@@ -73,9 +74,7 @@ LIST_COLUMNS = (
 # for a user who logs outreach), counted by a query compiled once per process (issue 21).
 _ORGANISATION_ENCOUNTERS = CompiledRows(
     Encounter,
-    lambda key, organisation: counts_of(
-        Encounter.objects.filter(organisation_id=organisation), None
-    ),
+    lambda key, organisation: count_of(Encounter.objects.filter(organisation_id=organisation)),
 )
 
 

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
-from core.compiled import CompiledRows, counts_of
+from core.compiled import CompiledRows
 from core.id_urls import id_url
+from core.pagination import count_of
 from core.permissions import Perm, has_permission
 from core.refusals import refusal_as_message, refusal_on_form
 from ngos.selectors import organisations_for_referral
@@ -139,9 +140,7 @@ def _linked_page(referral_filter, request, count=None):
 # organisation, for a user who answers referrals), counted by a query compiled once (issue 21).
 _RECEIVED = CompiledRows(
     Referral,
-    lambda key, organisation: counts_of(
-        Referral.objects.filter(to_organisation_id=organisation), None
-    ),
+    lambda key, organisation: count_of(Referral.objects.filter(to_organisation_id=organisation)),
 )
 
 
