@@ -41,7 +41,7 @@ from ..models import Case, CaseNote, Consent, Encounter
 from ..presenters import display_value, section_rows, section_rows_html, url_around
 from ..presenters_workflow import workflow_context
 from ..selectors.case_page import case_page_contents
-from ..selectors.cases import case_timeline, cases_visible_to, search_cases
+from ..selectors.cases import case_timeline, cases_visible_to, organisation_cases, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..selectors.families import CaseLinks, case_family, case_links
 from ..sync.models import SyncItem
@@ -63,7 +63,7 @@ PERSON_COLUMNS = ("first_name", "last_name", "username")
 # user who reads cases), counted by a query compiled once per process (issue 21).
 _ORGANISATION_CASES = CompiledRows(
     Case,
-    lambda key, organisation: count_of(Case.objects.filter(organisation_id=organisation)),
+    lambda key, organisation: count_of(organisation_cases(organisation)),
 )
 
 
