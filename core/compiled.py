@@ -27,6 +27,38 @@ _KEPT = 32
 _Compiled = tuple[str, list[Any], dict[str, list[int]], dict[int, Any], int] | None
 
 
+def _sql_with_stand_ins(
+    queryset: QuerySet[Any], alias: str, stand_ins: dict[str, int]
+) -> tuple[Any, str, list[Any], dict[str, list[int]]] | None:
+    """The compiler, SQL and parameters of `queryset` built with `stand_ins`, and where each
+    stand-in stands among the parameters; None for a query that returns nothing."""
+    compiler = queryset.query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    positions = {
+        name: [i for i, param in enumerate(params) if type(param) is int and param == value]
+        for name, value in stand_ins.items()
+    }
+    if not all(positions.values()):
+        raise ImproperlyConfigured(f"A compiled query lost one of its ids: {positions}")
+    return compiler, sql, list(params), positions
+
+
+def _bound(params: list[Any], positions: dict[str, list[int]], ids: dict[str, int]) -> list[Any]:
+    """`params` with each request's id where its stand-in stood."""
+    params = list(params)
+    for name, at in positions.items():
+        for position in at:
+            params[position] = ids[name]
+    return params
+
+
+def _stand_ins(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: _STAND_IN - index for index, name in enumerate(names)}
+
+
 class CompiledRows:
     """`build(key, **ids)`, a `values_list` queryset of `model`, compiled once per database and
     `key`.
@@ -42,22 +74,14 @@ class CompiledRows:
         self._compiled: dict[tuple[str, Hashable, tuple[str, ...]], _Compiled] = {}
 
     def _compile(self, alias: str, key: Hashable, names: tuple[str, ...]) -> _Compiled:
-        stand_ins = {name: _STAND_IN - index for index, name in enumerate(names)}
-        queryset = self._build(key, **stand_ins)
-        compiler = queryset.query.get_compiler(using=alias)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
+        stand_ins = _stand_ins(names)
+        compiled = _sql_with_stand_ins(self._build(key, **stand_ins), alias, stand_ins)
+        if compiled is None:
             return None
-        positions = {
-            name: [i for i, param in enumerate(params) if type(param) is int and param == value]
-            for name, value in stand_ins.items()
-        }
-        if not all(positions.values()):
-            raise ImproperlyConfigured(f"A compiled query lost one of its ids: {positions}")
+        compiler, sql, params, positions = compiled
         columns = compiler.col_count
         converters = compiler.get_converters([column[0] for column in compiler.select[:columns]])
-        return sql, list(params), positions, converters, columns
+        return sql, params, positions, converters, columns
 
     def rows(self, key: Hashable, **ids: int) -> list[tuple[Any, ...]]:
         """The queryset's rows, as `values_list` gives them, for these ids."""
@@ -73,10 +97,7 @@ class CompiledRows:
         if compiled is None:
             return []
         sql, params, positions, converters, columns = compiled
-        params = list(params)
-        for name, at in positions.items():
-            for position in at:
-                params[position] = ids[name]
+        params = _bound(params, positions, ids)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -155,22 +176,15 @@ class CompiledObjects:
         self._compiled: dict[tuple[str, Hashable, tuple[str, ...]], _CompiledObjects] = {}
 
     def _compile(self, alias: str, key: Hashable, names: tuple[str, ...]) -> _CompiledObjects:
-        stand_ins = {name: _STAND_IN - index for index, name in enumerate(names)}
+        stand_ins = _stand_ins(names)
         queryset = self._build(key, **stand_ins)
         prefetching = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
         if prefetching or queryset._iterable_class is not ModelIterable:
             raise ImproperlyConfigured("A CompiledObjects query makes plain instances only")
-        compiler = queryset.query.get_compiler(using=alias)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
+        compiled = _sql_with_stand_ins(queryset, alias, stand_ins)
+        if compiled is None:
             return None
-        positions = {
-            name: [i for i, param in enumerate(params) if type(param) is int and param == value]
-            for name, value in stand_ins.items()
-        }
-        if not all(positions.values()):
-            raise ImproperlyConfigured(f"A compiled query lost one of its ids: {positions}")
+        compiler, sql, params, positions = compiled
         select, klass_info = compiler.select, compiler.klass_info
         converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
         fields = klass_info["select_fields"]
@@ -186,7 +200,7 @@ class CompiledObjects:
             populators,
             compiler.annotation_col_map,
         )
-        return sql, list(params), positions, converters, making
+        return sql, params, positions, converters, making
 
     def objects(
         self, key: Hashable, *, known: dict[str, Model] | None = None, **ids: int
@@ -205,10 +219,7 @@ class CompiledObjects:
             return []
         sql, params, positions, converters, making = compiled
         model, attnames, start, end, populators, annotations = making
-        params = list(params)
-        for name, at in positions.items():
-            for position in at:
-                params[position] = ids[name]
+        params = _bound(params, positions, ids)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
