@@ -40,12 +40,25 @@ class LazyQuerySet:
     def all(self) -> "LazyQuerySet":
         return LazyQuerySet(self._build)
 
+    def _queryset(self) -> Any:
+        if self._made is None:
+            self._made = self._build().all()
+        return self._made
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        if self._made is None:
-            self._made = self._build().all()
-        return getattr(self._made, name)
+        return getattr(self._queryset(), name)
+
+    # Python looks these up on the type, past __getattr__: read as the queryset reads them.
+    def __iter__(self) -> Any:
+        return iter(self._queryset())
+
+    def __len__(self) -> int:
+        return len(self._queryset())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._queryset()
 
 
 class RowChoiceIterator(IteratorBase):
