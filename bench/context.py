@@ -32,6 +32,18 @@ def signed_in_client(user):
     return client
 
 
+def mark_active(client):
+    """The client's session marked as seen now (and started now, if it was not), and saved: the
+    idle timeout would otherwise end it, and the middleware's "last seen" write (at most once a
+    minute) would land on a timed request."""
+    session = client.session
+    now = int(time.time())
+    session[SessionTimeoutMiddleware.STARTED] = session.get(SessionTimeoutMiddleware.STARTED, now)
+    session[SessionTimeoutMiddleware.SEEN] = now
+    session.save()
+    return client
+
+
 @dataclass
 class Options:
     time_box: float  # seconds of repeats per scenario, after warm-up
@@ -64,15 +76,7 @@ class Context:
         """
         if user_pk not in self._clients:
             self._clients[user_pk] = signed_in_client(self.user(user_pk))
-        client = self._clients[user_pk]
-        session = client.session
-        now = int(time.time())
-        session[SessionTimeoutMiddleware.STARTED] = session.get(
-            SessionTimeoutMiddleware.STARTED, now
-        )
-        session[SessionTimeoutMiddleware.SEEN] = now
-        session.save()
-        return client
+        return mark_active(self._clients[user_pk])
 
     def target(self, national_seconds, *, scales_with_data=False):
         return self.scale.target(national_seconds, scales_with_data=scales_with_data)

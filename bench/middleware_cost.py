@@ -13,10 +13,11 @@ the response. The lazy session and user are read by the first middleware that as
 
 import argparse
 import collections
-import json
 import os
 import sys
 import time
+
+from .page_tools import bench_fixtures, client_for, setup_django
 
 _clock = time.process_time_ns
 # middleware index -> [calls, CPU ns of its call, CPU ns of what it called, CPU ns of its hooks]
@@ -67,46 +68,25 @@ def main(argv=None):
     parser.add_argument("--only", default="layout", help="pages whose name contains this")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings")
-    os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 50)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    import django
-
-    django.setup()
-    import logging
-
+    setup_django()
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    from core.middleware import SessionTimeoutMiddleware
-
-    from .context import signed_in_client
     from .profile_pages import pages
 
-    logging.getLogger("axes").setLevel(logging.WARNING)
     paths = list(settings.MIDDLEWARE)
     module = sys.modules[__name__]
     for index, path in enumerate(paths):
         setattr(module, f"Timed{index}", _timed_middleware(index, path))
     settings.MIDDLEWARE = [f"{__name__}.Timed{index}" for index in range(len(paths))]
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT fixtures FROM bench_meta")
-        fixtures = cursor.fetchone()[0]
-        if isinstance(fixtures, str):
-            fixtures = json.loads(fixtures)
+    fixtures = bench_fixtures()
     print(f"load average {os.getloadavg()}; {args.calls} calls a page", flush=True)
     with transaction.atomic():
         for name, user_pk, urls in pages(fixtures):
             if args.only not in name:
                 continue
-            client = signed_in_client(get_user_model().objects.get(pk=user_pk))
-            session = client.session
-            session[SessionTimeoutMiddleware.STARTED] = int(time.time())
-            session[SessionTimeoutMiddleware.SEEN] = int(time.time())
-            session.save()
+            client = client_for(user_pk)
             for index in range(5):
                 client.get(urls[index % len(urls)])
             _COST.clear()

@@ -18,12 +18,13 @@ queries, and a profile of this process's CPU sampled every millisecond by a prof
 
 import argparse
 import collections
-import json
 import os
 import signal
 import sys
 import time
 from pathlib import Path
+
+from .page_tools import bench_fixtures, client_for, setup_django
 
 PROJECT = Path(__file__).resolve().parents[1]
 INTERVAL = 0.001
@@ -231,29 +232,13 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings")
-    os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 50)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    import django
-
-    django.setup()
-    import logging
-
+    setup_django()
     from django.db import connection, transaction
 
-    from core.middleware import SessionTimeoutMiddleware
+    from .context import mark_active
 
-    from .context import signed_in_client
-
-    logging.getLogger("axes").setLevel(logging.WARNING)
-    from django.contrib.auth import get_user_model
-
+    fixtures = bench_fixtures()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT fixtures FROM bench_meta")
-        fixtures = cursor.fetchone()[0]
-        if isinstance(fixtures, str):
-            fixtures = json.loads(fixtures)
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     queries = collections.Counter()
@@ -271,14 +256,8 @@ def main(argv=None):
             if args.only and args.only not in name:
                 continue
             if user_pk not in clients:
-                user = get_user_model().objects.get(pk=user_pk)
-                clients[user_pk] = signed_in_client(user)
-            client = clients[user_pk]
-            session = client.session
-            now = int(time.time())
-            session[SessionTimeoutMiddleware.STARTED] = now
-            session[SessionTimeoutMiddleware.SEEN] = now
-            session.save()
+                clients[user_pk] = client_for(user_pk)
+            client = mark_active(clients[user_pk])
 
             def call(index, client=client, urls=urls):
                 response = client.get(urls[index % len(urls)])

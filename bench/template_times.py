@@ -15,10 +15,10 @@ on whichever template happens to run then.
 import argparse
 import collections
 import gc
-import json
-import os
 import sys
 import time
+
+from .page_tools import bench_fixtures, client_for, setup_django
 
 
 def main(argv=None):
@@ -28,25 +28,12 @@ def main(argv=None):
     parser.add_argument("--lang", default="fa", choices=["fa", "en"])
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load.settings")
-    os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 50)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    import django
-
-    django.setup()
-    import logging
-
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    setup_django()
+    from django.db import transaction
     from django.template import base
 
-    from core.middleware import SessionTimeoutMiddleware
-
-    from .context import signed_in_client
     from .profile_pages import pages
 
-    logging.getLogger("axes").setLevel(logging.WARNING)
     inclusive, exclusive, renders = (collections.Counter() for _ in range(3))
     stack = []  # [template name, CPU of the templates it rendered]
     timing = False
@@ -70,22 +57,12 @@ def main(argv=None):
                 stack[-1][1] += spent
 
     base.Template._render = timed_render
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT fixtures FROM bench_meta")
-        fixtures = cursor.fetchone()[0]
-        if isinstance(fixtures, str):
-            fixtures = json.loads(fixtures)
     with transaction.atomic():
-        for name, user_pk, urls in pages(fixtures):
+        for name, user_pk, urls in pages(bench_fixtures()):
             if args.only not in name:
                 continue
-            client = signed_in_client(get_user_model().objects.get(pk=user_pk))
+            client = client_for(user_pk)
             client.cookies["django_language"] = args.lang
-            session = client.session
-            now = int(time.time())
-            session[SessionTimeoutMiddleware.STARTED] = now
-            session[SessionTimeoutMiddleware.SEEN] = now
-            session.save()
             for index in range(3):
                 client.get(urls[index % len(urls)])
             for counter in (inclusive, exclusive, renders):

@@ -31,9 +31,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from children.models import Case
-from core.middleware import SessionTimeoutMiddleware
 
-from ..context import signed_in_client
+from ..context import mark_active, signed_in_client
 from ..measure import Row
 from . import scenario
 
@@ -51,13 +50,7 @@ def _free_port():
 
 
 def _session(user):
-    client = signed_in_client(user)
-    session = client.session
-    now = int(time.time())
-    session[SessionTimeoutMiddleware.STARTED] = now
-    session[SessionTimeoutMiddleware.SEEN] = now
-    session.save()
-    return session.session_key
+    return mark_active(signed_in_client(user)).session.session_key
 
 
 def _plan(ctx):
