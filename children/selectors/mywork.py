@@ -61,8 +61,9 @@ def _outgoing(
 
 # The lists, compiled to SQL once per process (core/compiled.py): their text depends on the day, the
 # user's kind and CASE_UNSEEN_DAYS; the ids are each request's. A list's counts come from its
-# rows unless it is full, and only then from its own compiled count query (a count inside every
-# list's query was 3 ms more of PostgreSQL's CPU for a caseworker, whose lists are short).
+# rows unless it is full, and only then from one compiled query for every full list (`_counts`; a
+# count inside every list's query was 3 ms more of PostgreSQL's CPU for a caseworker, whose lists
+# are short).
 _FOLLOW_UP_ROWS = CompiledRows(
     FollowUp,
     lambda key, **ids: (
