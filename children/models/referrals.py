@@ -163,6 +163,14 @@ class Referral(models.Model):
                 condition=Q(consent__isnull=True),
                 name="referral_no_consent_idx",
             ),
+            # "My work"'s referrals sent and awaiting an answer, in the order it lists them: the
+            # first fifty are read in order and joined, rather than all of a large organisation's
+            # joined and sorted (issue 21).
+            models.Index(
+                fields=["from_organisation", "answer_due_at"],
+                condition=Q(state=ReferralState.SENT),
+                name="referral_awaiting_from_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

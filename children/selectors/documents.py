@@ -165,8 +165,9 @@ def my_work_documents(*, user: User, today: datetime.date | None = None) -> dict
     """The documents section of "My work": expiring and expired documents of the caseworker's
     own cases (a manager's whole organisation), and a manager's cases hit by policy changes.
 
-    The first MY_WORK_SHOWN expiring documents, read as the values the section shows, and the
-    two counts in one query (the documents page reads the full lists: `expiry_lists`)."""
+    The two counts in one query, then the first MY_WORK_SHOWN expiring documents (when the count
+    found any), read as the values the section shows (the documents page reads the full lists:
+    `expiry_lists`)."""
     today = today or timezone.localdate()
     whole_organisation = has_permission(user, Perm.CASE_REASSIGN)
     days = settings.DOCUMENT_EXPIRY_DAYS
@@ -179,6 +180,11 @@ def my_work_documents(*, user: User, today: datetime.date | None = None) -> dict
         ids = {"organisation": membership.organisation_id}
         if not whole_organisation:
             ids["user"] = user.pk
+        (expiring_count, expired_count), *_none = _TOTALS.rows(key, **ids)
+        totals = {"expiring_count": expiring_count, "expired_count": expired_count}
+        # The list is the expiring documents the count counted (the same conditions): when
+        # there are none, there is nothing to read (one query less).
+        expiring = _EXPIRING_ROWS.rows(key, **ids) if expiring_count else []
         shown = [
             {
                 "pk": pk,
@@ -190,11 +196,9 @@ def my_work_documents(*, user: User, today: datetime.date | None = None) -> dict
                 "assigned_to": person_name(*person) if assigned_to_id is not None else None,
             }
             for pk, case_id, kind, expires_on, given_name, family_name, assigned_to_id, *person in (
-                _EXPIRING_ROWS.rows(key, **ids)
+                expiring
             )
         ]
-        (expiring_count, expired_count), *_none = _TOTALS.rows(key, **ids)
-        totals = {"expiring_count": expiring_count, "expired_count": expired_count}
     return {
         "today": today,
         "days": days,

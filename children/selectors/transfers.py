@@ -10,7 +10,7 @@ Three organisations can be concerned, and see differently:
 
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 
 from core.compiled import CompiledRows, capped_counts, counts_of, every_row
 from core.i18n import localised
@@ -152,33 +152,39 @@ def _outgoing(organisation: int) -> QuerySet[CaseTransfer]:
     )
 
 
-# Both lists as the values the section shows, and their counts (asked for only when a list is
-# full), compiled to SQL once per process (core/compiled.py, issue 21).
+# Both lists as the values the section shows, in one query (each list ordered and capped, then
+# UNION ALL; the first column says which list a row is of): one query fewer on each manager's
+# "My work". Their counts are asked for only when a list is full. Compiled to SQL once per
+# process (core/compiled.py, issue 21).
 _SHOWN = ("pk", "requested_at", "case__given_name", "case__family_name")
-_INCOMING_ROWS = CompiledRows(
+_BOTH_ROWS = CompiledRows(
     CaseTransfer,
     lambda key, **ids: (
         _incoming(**ids)
         .order_by("requested_at")
         .values_list(
+            Value(True),
             *_SHOWN,
             *("from_organisation__name_fa", "from_organisation__name_en"),
         )[:SHOWN]
-    ),
-)
-_OUTGOING_ROWS = CompiledRows(
-    CaseTransfer,
-    lambda key, **ids: (
-        _outgoing(**ids)
-        .order_by("requested_at")
-        .values_list(
-            *_SHOWN,
-            *("to_organisation__name_fa", "to_organisation__name_en"),
-        )[:SHOWN]
+        .union(
+            _outgoing(**ids)
+            .order_by("requested_at")
+            .values_list(
+                Value(False),
+                *_SHOWN,
+                *("to_organisation__name_fa", "to_organisation__name_en"),
+            )[:SHOWN],
+            all=True,
+        )
     ),
 )
 _INCOMING_COUNTS = CompiledRows(CaseTransfer, lambda key, **ids: counts_of(_incoming(**ids), None))
 _OUTGOING_COUNTS = CompiledRows(CaseTransfer, lambda key, **ids: counts_of(_outgoing(**ids), None))
+
+
+def _requested_at(row: tuple[Any, ...]) -> Any:
+    return row[1]
 
 
 def _my_work_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -201,8 +207,10 @@ def transfers_my_work(*, user: AnyUser) -> dict[str, Any]:
     if organisation_id is None or not has_permission(user, Perm.CASE_TRANSFER):
         return {"shown": False}
     ids = {"organisation": organisation_id}
-    incoming = _INCOMING_ROWS.rows(None, **ids)
-    outgoing = _OUTGOING_ROWS.rows(None, **ids)
+    both = _BOTH_ROWS.rows(None, **ids)
+    # Each list in its own query's order (a stable sort: UNION ALL does not promise to keep it).
+    incoming = sorted((row[1:] for row in both if row[0]), key=_requested_at)
+    outgoing = sorted((row[1:] for row in both if not row[0]), key=_requested_at)
     (incoming_count,) = capped_counts(incoming, SHOWN, _INCOMING_COUNTS, None, ids, every_row)
     (outgoing_count,) = capped_counts(outgoing, SHOWN, _OUTGOING_COUNTS, None, ids, every_row)
     return {

@@ -11,9 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from children.models import Case
+from children.models import Case, CaseTransfer, FollowUp, Referral
+from children.models.choices import ReferralState
+from children.selectors.transfers import transfers_my_work
+from children.services.documents import document_add
 from core.compiled import CompiledRows, capped_counts, counts_of, every_row
-from tests.factories import CaseFactory, FollowUpFactory
+from tests.factories import CaseFactory, FollowUpFactory, ReferralFactory
 
 
 def _cases(calls):
@@ -114,3 +117,152 @@ def test_my_work_asks_for_a_count_only_when_a_list_is_full(client_as, cw_a, mgr_
     page = client_as(mgr_a).get(reverse("children:my_work"))
     assert page.context["follow_ups_count"] == page.context["overdue_count"] == 55
     assert len(page.context["follow_ups"]) == 50
+
+
+def _counts_of(response):
+    names = ("follow_ups_count", "overdue_count", "incoming_count", "outgoing_count")
+    return {name: response.context[name] for name in (*names, "unseen_count")}
+
+
+@pytest.fixture
+def full_lists(cw_a, org_a, org_b, case_a):
+    """More than a list shows of each of My work's four lists, for cw_a and so for mgr_a: due
+    follow-ups (some overdue), cases not seen (with referrals sent for them) and referrals
+    received from B."""
+    today = timezone.localdate()
+    for days in range(55):
+        FollowUpFactory(case=case_a, due_on=today - datetime.timedelta(days=days % 3))
+    long_ago = today - datetime.timedelta(days=90)
+    unseen = [
+        CaseFactory(organisation=org_a, assigned_to=cw_a, last_contact_on=long_ago)
+        for _ in range(52)
+    ]
+    for case in unseen:
+        ReferralFactory(case=case)
+    received_from = CaseFactory(organisation=org_b)
+    for _ in range(51):
+        ReferralFactory(case=received_from, to_organisation=org_a)
+    return unseen
+
+
+def test_the_full_lists_are_counted_in_one_query(client_as, cw_a, mgr_a, full_lists):
+    today = timezone.localdate()
+    expected = {
+        "follow_ups_count": FollowUp.objects.pending().filter(due_on__lte=today).count(),
+        "overdue_count": FollowUp.objects.pending().filter(due_on__lt=today).count(),
+        "incoming_count": 51,
+        "outgoing_count": 52,
+        "unseen_count": Case.objects.unseen(today)
+        .filter(organisation=cw_a.membership.organisation)
+        .count(),
+    }
+    assert expected["follow_ups_count"] == 55 and 0 < expected["overdue_count"] < 55
+    assert expected["unseen_count"] >= 52
+
+    for user in (cw_a, mgr_a):
+        queries = _my_work_queries(client_as(user))
+        merged = [sql for sql in queries if sql.startswith("SELECT (SELECT COUNT(*)")]
+        assert len(merged) == 1 and merged[0].count("COUNT(*)") == 5
+        page = client_as(user).get(reverse("children:my_work"))
+        assert _counts_of(page) == expected
+        assert len(page.context["unseen"]) == len(page.context["incoming"]) == 50
+        # None of the lists' counts asked for on its own (counts_of's compiled count; the
+        # approvals queue's full list of overrides has its own count, "total").
+        alone = 'SELECT COUNT("children_'
+        assert not [sql for sql in queries if sql.startswith(alone) and '"func1"' in sql]
+
+
+def test_a_caseworker_whose_own_lists_are_short_counts_the_organisations_list_alone(
+    client_as, cw_a2, full_lists
+):
+    page = client_as(cw_a2).get(reverse("children:my_work"))
+
+    assert _counts_of(page) == {
+        "follow_ups_count": 0,
+        "overdue_count": 0,
+        "incoming_count": 51,  # received by the organisation: every member's list
+        "outgoing_count": 0,
+        "unseen_count": 0,
+    }
+
+
+def test_the_counts_show_a_change_at_once(client_as, mgr_a, full_lists):
+    client = client_as(mgr_a)
+    assert client.get(reverse("children:my_work")).context["outgoing_count"] == 52
+
+    Referral.objects.filter(case=full_lists[0]).update(
+        state=ReferralState.ACCEPTED, answered_at=timezone.now()
+    )
+    assert client.get(reverse("children:my_work")).context["outgoing_count"] == 51
+
+    ReferralFactory(case=full_lists[1])
+    ReferralFactory(case=full_lists[2])
+    assert client.get(reverse("children:my_work")).context["outgoing_count"] == 53
+
+
+def test_the_documents_list_is_read_only_when_something_expires(client_as, cw_a, case_a):
+    today = timezone.localdate()
+
+    def add(expires_in_days):
+        document_add(
+            by=cw_a,
+            case=case_a,
+            data={
+                "type": "amayesh",
+                "number": "AM-1234",
+                "expires_on": today + datetime.timedelta(days=expires_in_days),
+            },
+        )
+
+    def documents(client):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("children:my_work"))
+        read = [q["sql"] for q in captured.captured_queries if "children_casedocument" in q["sql"]]
+        return page.context["documents"], len(read)
+
+    client = client_as(cw_a)
+    add(-3)
+    section, queries = documents(client)
+    assert (section["expiring"], section["expiring_count"], section["expired_count"]) == ([], 0, 1)
+    assert queries == 1  # the counts; no expiring document, no list to read
+
+    add(10)
+    section, queries = documents(client)
+    assert [row["expires_on"] for row in section["expiring"]] == [
+        today + datetime.timedelta(days=10)
+    ]
+    assert (section["expiring_count"], section["expired_count"], queries) == (1, 1, 2)
+
+
+def _transfer(case, to_organisation, by, minutes_ago):
+    return CaseTransfer.objects.create(
+        case=case,
+        from_organisation=case.organisation,
+        to_organisation=to_organisation,
+        reason="آزمون",
+        consent=case.consents.get(),
+        requested_by=by,
+        requested_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+
+
+def test_transfers_both_ways_are_read_in_one_query(
+    django_assert_num_queries, register, cw_a, cw_b, mgr_a, mgr_b, org_a, org_b
+):
+    later = _transfer(register(cw_a, given_name="دوم"), org_b, mgr_a, minutes_ago=5)
+    earlier = _transfer(register(cw_a, given_name="اول"), org_b, mgr_a, minutes_ago=50)
+    received = _transfer(register(cw_b, given_name="سوم"), org_a, mgr_b, minutes_ago=20)
+
+    with django_assert_num_queries(1):
+        section = transfers_my_work(user=mgr_a)
+
+    assert [row["pk"] for row in section["outgoing"]] == [earlier.pk, later.pk]
+    assert [row["given_name"] for row in section["outgoing"]] == ["اول", "دوم"]
+    assert [row["pk"] for row in section["incoming"]] == [received.pk]
+    assert section["incoming"][0]["organisation"] == org_b.name_fa
+    assert section["outgoing"][0]["organisation"] == org_b.name_fa
+    assert (section["incoming_count"], section["outgoing_count"]) == (1, 2)
+    # The receiver's view of the same requests, and nothing of another organisation's.
+    other = transfers_my_work(user=mgr_b)
+    assert [row["pk"] for row in other["incoming"]] == [earlier.pk, later.pk]
+    assert [row["pk"] for row in other["outgoing"]] == [received.pk]
