@@ -83,7 +83,7 @@ _INCOMING_ROWS = CompiledRows(
     Referral,
     lambda key, **ids: (
         _incoming(**ids)
-        .order_by("answer_due_at")
+        .order_by("answer_due_at", "pk")
         .values_list(
             "pk", "answer_due_at", "sent_at", "service_id", *_related("from_organisation", _NAMES)
         )[:LIMIT]
@@ -93,7 +93,7 @@ _OUTGOING_ROWS = CompiledRows(
     Referral,
     lambda key, **ids: (
         _outgoing(key, **ids)
-        .order_by("answer_due_at")
+        .order_by("answer_due_at", "pk")
         .values_list(
             "case_id",
             "answer_due_at",
