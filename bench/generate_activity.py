@@ -193,8 +193,9 @@ class ActivityRows:
         def anonymous():
             return 1 + int(random() * 4) if random() < 0.22 else 0
 
-        def met(org, encounter_id, day):
-            """Registered children met: recent registrations of the organisation, 1 to 3."""
+        def met(org, encounter_id, day, occurred):
+            """Registered children met: recent registrations of the organisation, 1 to 3, with
+            the encounter's organisation and time (the COPY fires no trigger to copy them)."""
             indexes = self.org_cases.get(org.id)
             if not indexes:
                 return
@@ -206,7 +207,9 @@ class ActivityRows:
                 indexes[low + int(random() * (known - low))] for _ in range(pick((1, 1, 1, 2, 3)))
             }
             for index in picked:
-                links.append((len(links) + 1, encounter_id, index + 1, random() < 0.03))
+                links.append(
+                    (len(links) + 1, encounter_id, index + 1, random() < 0.03, org.id, occurred)
+                )
 
         def rows():
             for i in range(total):
@@ -225,7 +228,7 @@ class ActivityRows:
                 else:
                     latitude = longitude = None
                 if random() < 0.15:
-                    met(org, encounter_id, day)
+                    met(org, encounter_id, day, occurred)
                 yield (
                     encounter_id,
                     org.id,
@@ -254,7 +257,12 @@ class ActivityRows:
 
         self.load(Encounter, ENCOUNTER_COLUMNS, rows())
         self.load(
-            EncounterChild, ["id", "encounter_id", "case_id", "registered_from_encounter"], links
+            EncounterChild,
+            [
+                *("id", "encounter_id", "case_id", "registered_from_encounter"),
+                *("organisation_id", "occurred_at"),
+            ],
+            links,
         )
 
     # --- referrals -------------------------------------------------------------------------

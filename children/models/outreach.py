@@ -1,5 +1,6 @@
 """Street outreach (گشت میدانی): encounters at a place and time, with the children met there."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -73,6 +74,20 @@ class Encounter(models.Model):
             models.Index(fields=["organisation", "hotspot_key"], name="encounter_org_hotspot_idx"),
             models.Index(fields=["province", "occurred_at"], name="encounter_province_time_idx"),
         ]
+        triggers = [
+            # The children met carry the encounter's organisation and time (EncounterChild): a
+            # change of either is copied onto them in the same statement.
+            pgtrigger.Trigger(
+                name="encounter_copies_to_children",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("organisation_id", "occurred_at"),
+                condition=pgtrigger.AnyChange("organisation", "occurred_at"),
+                func=(
+                    "UPDATE children_encounterchild SET organisation_id = NEW.organisation_id,"
+                    " occurred_at = NEW.occurred_at WHERE encounter_id = NEW.id; RETURN NULL;"
+                ),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -101,10 +116,43 @@ class EncounterChild(models.Model):
     )
     # True when the child was counted anonymously and registered afterwards from this encounter.
     registered_from_encounter = models.BooleanField(default=False)
+    # The encounter's organisation and time, so that an organisation's children met in a period
+    # are one range of encounter_child_org_time_idx, not a probe per encounter (issue 21: the
+    # hotspot summaries). Never written by the code: the database copies them from the
+    # encounter on every insert and update of a link, and from an encounter whose organisation
+    # or time changes (the triggers here and on Encounter), whatever writes the rows.
+    organisation = models.ForeignKey(
+        "ngos.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        editable=False,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["encounter", "case"], name="encounter_child_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "occurred_at"],
+                include=("encounter", "case"),
+                name="encounter_child_org_time_idx",
+            )
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="encounter_child_copies_encounter",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=(
+                    "SELECT organisation_id, occurred_at INTO NEW.organisation_id,"
+                    " NEW.occurred_at FROM children_encounter WHERE id = NEW.encounter_id;"
+                    " RETURN NEW;"
+                ),
+            ),
         ]
 
     def __str__(self):

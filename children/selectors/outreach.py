@@ -35,33 +35,50 @@ def hotspot_page(encounters: QuerySet[Encounter], number: Any, *, per_page: int)
 # organisation's period), compiled by the ORM as a plain SELECT. Building and compiling the
 # grouped query with its eleven expressions cost the ORM about 3 ms a page (issue 21).
 #
-# The registered children are counted in the same pass as the group's other totals: the
-# encounter ids are gathered per group and their children looked up through the (encounter,
-# case) unique index. A join in the outer query instead would repeat an encounter per child met
-# and inflate its sums; a second grouped query (as before) read the encounters twice. The
-# province's names are joined to the eight or so groups, not to every encounter: grouping and
-# sorting the encounters by the two names cost about a sixth of the query.
+# The encounters are read once (the MATERIALIZED CTE) and grouped twice: their totals, and the
+# registered children met. Those are the links of the encounters' organisation between their
+# first and last moment, one range of encounter_child_org_time_idx read from the index alone,
+# joined to the encounters asked for by id: the organisation and time on a link are copied from
+# its encounter by the database (children migration 0034), so the range holds every link of
+# those encounters, and the join keeps only theirs. A lookup per encounter in the (encounter,
+# case) index, as before, read 13,000 buffers for the largest organisation's 90 days; the range,
+# a few dozen. Joining the children in the totals' query would repeat an encounter per child met
+# and inflate its sums. The province's names are joined to the eight or so groups, not to every
+# encounter: grouping and sorting the encounters by the two names cost about a sixth of the query.
 _HOTSPOT_SQL = """
+WITH encounter AS MATERIALIZED ({encounters}),
+registered AS (
+    SELECT encounter.province_id, encounter.hotspot_key, COUNT(DISTINCT met.case_id) AS registered
+    FROM (
+        SELECT organisation_id, MIN(occurred_at) AS first_at, MAX(occurred_at) AS last_at
+        FROM encounter GROUP BY organisation_id
+    ) AS span
+    JOIN children_encounterchild AS met ON met.organisation_id = span.organisation_id
+        AND met.occurred_at >= span.first_at AND met.occurred_at <= span.last_at
+    JOIN encounter ON encounter.id = met.encounter_id
+    GROUP BY encounter.province_id, encounter.hotspot_key
+)
 SELECT hotspot.province_id, hotspot.hotspot_key, province.name_fa, province.name_en,
     hotspot.hotspot, hotspot.city, hotspot.district, hotspot.encounters, hotspot.anonymous,
-    hotspot.last_visit,
-    (SELECT COUNT(DISTINCT met.case_id) FROM children_encounterchild met
-        WHERE met.encounter_id = ANY(hotspot.ids)) AS registered
+    hotspot.last_visit, COALESCE(registered.registered, 0) AS registered
 FROM (
     SELECT encounter.province_id, encounter.hotspot_key, MAX(encounter.hotspot) AS hotspot,
         MAX(encounter.city) AS city, MAX(encounter.district) AS district,
         COUNT(*) AS encounters, SUM({anonymous}) AS anonymous,
-        MAX(encounter.occurred_at) AS last_visit, ARRAY_AGG(encounter.id) AS ids
-    FROM ({encounters}) AS encounter
+        MAX(encounter.occurred_at) AS last_visit
+    FROM encounter
     GROUP BY encounter.province_id, encounter.hotspot_key
 ) AS hotspot
 JOIN core_province AS province ON province.id = hotspot.province_id
+LEFT JOIN registered ON registered.province_id = hotspot.province_id
+    AND registered.hotspot_key = hotspot.hotspot_key
 ORDER BY hotspot.encounters DESC, hotspot.hotspot_key
 """
 # The anonymous children of an encounter; from 0, an integer, so eight small ones add up safely.
 _ANONYMOUS_SUM = " + ".join(["0", *(f"encounter.{name}" for name in ANONYMOUS_FIELDS.values())])
 _ENCOUNTER_COLUMNS = (
-    *("id", "province_id", "hotspot_key", "hotspot", "city", "district", "occurred_at"),
+    *("id", "organisation_id", "province_id", "hotspot_key", "hotspot", "city", "district"),
+    "occurred_at",
     *ANONYMOUS_FIELDS.values(),
 )
 # The keys of a summary's row, in the order of _HOTSPOT_SQL's columns.
@@ -133,9 +150,9 @@ def _serial_plans(using: str) -> Iterator[None]:
     For one organisation's few thousand encounters the planner chose a parallel plan that took
     twice as long as the serial one on two busy cores (33 against 18 ms for the registered
     children at national scale, issue 21): starting the workers costs more than they save, and a
-    web server's cores are already busy. The planner also guesses a group per encounter, which
-    prices the registered children's lookups high enough to JIT-compile the query: 0.35 s of
-    compiling for a query of 20 ms."""
+    web server's cores are already busy. A long history (the largest organisation's 60,000
+    encounters, the page given only an end date) is priced past `jit_above_cost`, and
+    JIT-compiling took 0.35 s where the earlier query took 20 ms."""
     connection = connections[using]
     nested = connection.in_atomic_block
     with transaction.atomic(using=using), connection.cursor() as cursor:

@@ -601,3 +601,18 @@ def test_a_caseworkers_name_is_escaped_in_the_caseworker_table(world, client_as,
     assert "<b onclick" not in html
     assert "<bdi>&lt;b onclick=&quot;x&quot;&gt;Ali&lt;/b&gt; &amp; Co</bdi>" in html
     assert f'data-testid="caseworker-{cw_a.pk}"' in html
+
+
+@pytest.mark.parametrize("key", ["m140508", "m140507", "q14053", "90d"])
+def test_what_waits_now_is_the_same_whatever_the_period(world, mgr_a, key):
+    """Referrals waiting and follow-ups overdue now are read beside the period's rows, from
+    before and after it (issue 21): every period gives the same "now" figures."""
+    default, chosen = figures_for(mgr_a, "90d"), figures_for(mgr_a, key)
+
+    for box in ("referrals_out", "referrals_in"):
+        now_figures = ("waiting_now", "overdue_now")
+        assert [chosen[box][name] for name in now_figures] == [
+            default[box][name] for name in now_figures
+        ]
+    assert chosen["follow_ups"]["overdue_now"] == default["follow_ups"]["overdue_now"] == 2
+    assert default["referrals_out"]["waiting_now"] == 3
