@@ -29,6 +29,11 @@ class CountInPagePaginator(PaginatorBase):
     `count_cap`: past this many matches the page says "more than `count_cap`" (`more_than`)
     rather than a number, and a subclass may stop counting there (FirstRankPaginator).
 
+    `rows_from`: the QuerySet the page's rows are read from by key (by default `object_list`).
+    It must hold every row of `object_list` (the same access rule, without the search): the
+    keys already passed the search, and its conditions, a few hundred SQL nodes for a name,
+    need not be built and compiled again to read 25 rows (issue 21).
+
     `object_list` must be a QuerySet; orphans are not supported.
     """
 
@@ -40,12 +45,14 @@ class CountInPagePaginator(PaginatorBase):
         per_page: int,
         *,
         count_cap: int | None = None,
+        rows_from: QuerySet[Model] | None = None,
         **kwargs: Any,
     ) -> None:
         if kwargs.get("orphans"):
             raise ValueError("CountInPagePaginator does not support orphans.")
         super().__init__(object_list, per_page, **kwargs)
         self.count_cap = count_cap
+        self.rows_from = object_list if rows_from is None else rows_from
 
     @property
     def more_than(self) -> int | None:
@@ -78,7 +85,7 @@ class CountInPagePaginator(PaginatorBase):
 
     def _rows(self, pks: list[Any]) -> list[Model]:
         """The page's rows in the order of `pks` (those deleted meanwhile are left out)."""
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=pks).order_by()}
+        rows = {row.pk: row for row in self.rows_from.filter(pk__in=pks).order_by()}
         return [rows[pk] for pk in pks if pk in rows]
 
     def _page_number(self, number: Any) -> int:

@@ -17,6 +17,7 @@ from core.persian import compact, normalize, phonetic_keys, to_latin_digits
 from ngos.models import Organisation
 
 from ..models import Case, TimelineEntry
+from .trigram_anchors import holds_every_trigram, similar_word
 
 NAME_MATCH_THRESHOLD = 0.4
 # "TEH-", "TEH-NGO12-1405-00042", "-1405-": a case number or a piece of one.
@@ -141,9 +142,9 @@ class _NameTerm:
             found |= Q(search_phonetic__contains=key) | Q(search_father_phonetic=key)
         return (
             found
-            | Q(search_father__trigram_word_similar=self.name)
-            | Q(search_name__trigram_word_similar=self.name)
-            | Q(search_phonetic__trigram_word_similar=self.keys[0])
+            | similar_word("search_father", self.name)
+            | similar_word("search_name", self.name)
+            | similar_word("search_phonetic", self.keys[0])
         )
 
     def first_rank(self) -> Q:
@@ -151,8 +152,8 @@ class _NameTerm:
         word of the name or of the father's name (a similarity of 1, the most there is); or the
         term is the whole name and sounds exactly like it."""
         return (
-            Q(GreaterThanOrEqual(self.written_father, 1))
-            | Q(GreaterThanOrEqual(self.written_name, 1))
+            holds_every_trigram("search_father", self.name)
+            | holds_every_trigram("search_name", self.name)
             | Q(search_compact=self.joined) & Q(GreaterThanOrEqual(self.sound, 1))
         )
 

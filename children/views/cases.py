@@ -89,6 +89,8 @@ def case_list(request):
             PAGE_SIZE,
             first_rank=case_filter.first_rank_matches(),
             count_cap=SEARCH_COUNT_CAP,
+            # The page's 25 rows by key, from the user's cases: the keys passed the search.
+            rows_from=queryset,
         )
     else:
         paginator = Paginator(case_filter.qs, PAGE_SIZE)

@@ -102,3 +102,31 @@ def test_up_to_the_cap_the_count_is_exact(provinces):
 
     assert (paginator.count, paginator.num_pages, paginator.more_than) == (31, 5, None)
     _same(page, Paginator(provinces, PER_PAGE).get_page(1))
+
+
+@pytest.mark.parametrize("first_rank", [True, False])
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_the_pages_rows_are_read_by_key_from_rows_from(provinces, first_rank, number):
+    """`rows_from` gives the rows (its columns, its joins), the search gives their keys."""
+    searched = provinces.filter(name_en__endswith="1") | provinces.filter(name_en__endswith="2")
+    searched = searched.order_by("-code")  # 7 rows: 31, 22, 21, 12, 11, 2 and 1
+    rows_from = Province.objects.filter(code__startswith="paged-").only("code")
+    paginator = FirstRankPaginator(
+        searched, 3, first_rank=searched if first_rank else None, rows_from=rows_from
+    )
+    page = paginator.get_page(number)
+    expected = Paginator(searched, 3).get_page(number)
+
+    assert [row.pk for row in page.object_list] == [row.pk for row in expected.object_list]
+    assert all("name_en" in row.get_deferred_fields() for row in page.object_list)
+    assert paginator.count == expected.paginator.count
+
+
+def test_rows_from_leaves_out_the_keys_it_does_not_hold(provinces):
+    """A key `rows_from` does not hold is not shown (its access rule decides)."""
+    hidden = provinces.order_by("code").first()
+    rows_from = provinces.exclude(pk=hidden.pk)
+    page = CountInPagePaginator(provinces, PER_PAGE, rows_from=rows_from).get_page(1)
+
+    assert hidden not in page.object_list
+    assert len(page.object_list) == PER_PAGE - 1
