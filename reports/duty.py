@@ -72,8 +72,11 @@ _Facts = dict[periods.Period, dict[int | None, dict[str, Any]]]
 _Places = list[tuple[Any, Any]]
 
 
-def _read(period: periods.Period) -> tuple[_Places, list[periods.Period], _Facts]:
-    """The provinces, the quarters of the trend (oldest first) and their raw facts."""
+def _read(
+    period: periods.Period, province_rows: list[tuple[int, str]] | None = None
+) -> tuple[_Places, list[periods.Period], _Facts]:
+    """The provinces (from `province_rows` when the page read them already), the quarters of
+    the trend (oldest first) and their raw facts."""
     quarters = list(reversed(periods.this_and_previous(period, TREND_QUARTERS)))
     # The quarter and its trend in one read; each quarter is still protected whole (every
     # province and the nation together), exactly as when read alone.
@@ -84,7 +87,7 @@ def _read(period: periods.Period) -> tuple[_Places, list[periods.Period], _Facts
             strict=True,
         )
     )
-    return provinces(), quarters, facts
+    return provinces(province_rows), quarters, facts
 
 
 def duty_tables(period: periods.Period, scope: Any = ALL) -> list[dict[str, Any]]:
@@ -98,15 +101,19 @@ _BLOCKS: dict[Hashable, str] = {}
 _BLOCKS_KEPT = 64
 
 
-def duty_block_html(period: periods.Period, scope: Any) -> str:
+def duty_block_html(
+    period: periods.Period, scope: Any, province_rows: list[tuple[int, str]] | None = None
+) -> str:
     """The dashboard's block (reports/partials/duty_report_block.html) for `period` and `scope`.
 
     The alerts are live, so they are read on every request; protecting them, building the tables
     and drawing them is done again only when what they are drawn from changes (issue 21). The
     key holds all of it: the language, the quarter, the scope, the provinces' names and every
     raw fact of the quarters shown, so no two scopes, languages or states of the data share one.
+    `province_rows`: the provinces as this request read them (selectors.national.province_rows),
+    if it did.
     """
-    places, quarters, facts = _read(period)
+    places, quarters, facts = _read(period, province_rows)
     key = (
         translation.get_language(),
         period.key,

@@ -7,6 +7,7 @@ inclusive and `end` exclusive, because the database keeps Gregorian dates.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,23 +72,34 @@ class Period:
         return self.label()
 
 
+# A period is a frozen value worked out from its arguments alone (no time zone, no language), and
+# each one costs a few jdatetime conversions: kept per process, so the ministry dashboard's
+# quarter choices, trend and duty block do not work the same quarters out again on every request
+# (issue 21). Bounded: a process meets few months, quarters and days.
+_kept = functools.lru_cache(maxsize=1024)
+
+
+@_kept
 def month(year, month_number):
     first, last = jalali_month_bounds(year, month_number)
     return Period(first, last + datetime.timedelta(days=1), MONTH, f"{year}-{month_number:02d}")
 
 
+@_kept
 def quarter(year, number):
     first, _last = jalali_month_bounds(year, number * 3 - 2)
     _first, last = jalali_month_bounds(year, number * 3)
     return Period(first, last + datetime.timedelta(days=1), QUARTER, f"{year}-Q{number}")
 
 
+@_kept
 def week(saturday):
     j = jdatetime.date.fromgregorian(date=saturday)
     key = f"W{j.year}-{j.month:02d}-{j.day:02d}"
     return Period(saturday, saturday + datetime.timedelta(days=7), WEEK, key)
 
 
+@_kept
 def containing(kind, day):
     """The period of `kind` that contains the Gregorian date `day`."""
     if kind == WEEK:

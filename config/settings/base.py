@@ -103,6 +103,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 # Reconnect after a PostgreSQL restart without restarting the web process (RE-05).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django's PostgreSQL backend, whose health check asks the server (SELECT 1) only when the
+# connection may be broken: the socket tells without a round trip (core/database/base.py).
+DATABASE_ENGINE = "core.database"
+DATABASES["default"]["ENGINE"] = DATABASE_ENGINE
 # Name search uses pg_trgm's `%>` operator; 0.4 (not the default 0.6) lets short misspelled
 # Persian names match while the trigram index still serves the query.
 TRIGRAM_OPTIONS = "-c pg_trgm.word_similarity_threshold=0.4 -c pg_trgm.similarity_threshold=0.3"
@@ -143,6 +147,7 @@ def add_replica(databases):
     if DATABASE_REPLICA_URL:
         databases["replica"] = {
             **env.db_url_config(DATABASE_REPLICA_URL),
+            "ENGINE": DATABASE_ENGINE,
             "CONN_MAX_AGE": databases["default"]["CONN_MAX_AGE"],
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {"options": TRIGRAM_OPTIONS},

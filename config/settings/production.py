@@ -1,7 +1,7 @@
 """Production settings: secrets and addresses come from the environment, with no defaults."""
 
 from .base import *  # noqa: F403
-from .base import TRIGRAM_OPTIONS, add_replica, env, split_database_roles
+from .base import DATABASE_ENGINE, TRIGRAM_OPTIONS, add_replica, env, split_database_roles
 
 DEBUG = False
 # No default: a missing value stops the process at start rather than running insecurely.
@@ -10,6 +10,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ENGINE"] = DATABASE_ENGINE  # the health check without a round trip
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = TRIGRAM_OPTIONS
 DATABASE_APP_ROLE = split_database_roles(DATABASES)  # LG-03
 add_replica(DATABASES)  # ADR 0040

@@ -88,9 +88,12 @@ def province_rows() -> list[tuple[int, str]]:
     return [(pk, localised(name_fa, name_en)) for pk, name_fa, name_en in _PROVINCES.rows(None)]
 
 
-def provinces() -> list[tuple[int, "StrOrPromise"]]:
-    """[(key, label)] in display order: the provinces, then 'not recorded'."""
-    return [*province_rows(), (UNRECORDED, _("Province not recorded"))]
+def provinces(rows: list[tuple[int, str]] | None = None) -> list[tuple[int, "StrOrPromise"]]:
+    """[(key, label)] in display order: the provinces (`rows`, as province_rows() gives them,
+    when the caller has read them already), then 'not recorded'."""
+    if rows is None:
+        rows = province_rows()
+    return [*rows, (UNRECORDED, _("Province not recorded"))]
 
 
 def sex_age_categories() -> list[str]:

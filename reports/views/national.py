@@ -55,19 +55,25 @@ class _ProvinceChoices(forms.models.ModelChoiceIterator):
     """The province options from the compiled read of their ids and names (issue 21), not from
     a Province object each: the same values and labels, in the same order."""
 
+    def _rows(self):
+        rows = self.field.rows
+        return province_rows() if rows is None else rows
+
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from province_rows()
+        yield from self._rows()
 
     def __len__(self):
-        return len(province_rows()) + (self.field.empty_label is not None)
+        return len(self._rows()) + (self.field.empty_label is not None)
 
 
 class ProvinceChoiceField(forms.ModelChoiceField):
-    """A province, cleaned to the Province as before; only the options are read differently."""
+    """A province, cleaned to the Province as before; only the options are read differently.
+    `rows`: the provinces as this request read them (province_rows()); None reads them."""
 
     iterator = _ProvinceChoices
+    rows = None
 
 
 class DashboardFilter(forms.Form):
@@ -158,6 +164,11 @@ def figures_html(period, scope, trend, refresh):
 @require_permission(Perm.NATIONAL_DASHBOARD)
 def national_dashboard(request):
     form, period, scope, scope_label = dashboard_scope(request)
+    # The provinces, read once for the filter's options and the duty block (issue 21); the
+    # form's field is its own copy, so this is this request's.
+    rows = province_rows()
+    if "province" in form.fields:
+        form.fields["province"].rows = rows
     trend = periods.this_and_previous(period, TREND_QUARTERS)
     refresh = last_refresh()
     return render(
@@ -176,6 +187,7 @@ def national_dashboard(request):
             ),
             "protection": ReadWhenAsked(lambda: protection_summary(period, scope, trend, refresh)),
             "refresh": refresh,
+            "province_rows": rows,
         },
     )
 
