@@ -4,17 +4,24 @@ The case page is the most requested page of the load test, and its template time
 includes inside loops and to forms that are the same for every case (issue 21)."""
 
 import datetime
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms, template
+from django.db import models
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.id_urls import id_url
 from core.templatetags.persian_dates import jdate, jdatetime_filter
 
-from ..presenters import url_around
+from ..models.workflow import NEED_DOMAINS
 
 register = template.Library()
 
@@ -58,6 +65,78 @@ def _blank(
     return html
 
 
+# A choice field's labels as text, for a field and a language: `get_FOO_display()` hashes every
+# (value, label) pair of the field's choices, and so translates every label, on each call; the
+# timeline's kinds are some thirty (issue 21). Fields and languages are few, and labels are
+# written in the code, so nothing here goes stale.
+_choice_labels: dict[tuple[models.Field, str | None], dict[Any, str]] = {}
+
+
+def choice_label(instance: models.Model, name: str, language: str | None) -> Any:
+    """`instance.get_<name>_display()` in `language` (the active language, read by the caller
+    once for many rows): the same text, the labels made text once a process."""
+    field = cast(models.Field, instance._meta.get_field(name))  # a choice field, not a relation
+    labels = _choice_labels.get((field, language))
+    if labels is None:
+        labels = _choice_labels[(field, language)] = {
+            make_hashable(value): str(label) for value, label in field.flatchoices
+        }
+    value = getattr(instance, field.attname)
+    label = labels.get(make_hashable(value))
+    return force_str(value, strings_only=True) if label is None else label
+
+
+@register.filter(name="choice_label")
+def choice_label_filter(instance: models.Model, name: str) -> Any:
+    """`{{ case|choice_label:"status" }}`: `{{ case.get_status_display }}`, see `choice_label`."""
+    return choice_label(instance, name, translation.get_language())
+
+
+@register.filter
+def assessment_needs(assessment: Any) -> list[tuple[str, Any, Any]]:
+    """`assessment.needs()` (children/models/workflow.py), each level's label by `choice_label`."""
+    language = translation.get_language()
+    fields = assessment._meta
+    return [
+        (domain, fields.get_field(domain).verbose_name, choice_label(assessment, domain, language))
+        for domain in NEED_DOMAINS
+    ]
+
+
+@functools.lru_cache(maxsize=128)
+def _id_url_of(prefix: str, urlconf: str | None, viewname: str, arity: int) -> Callable[..., str]:
+    return id_url(viewname, arity)
+
+
+@register.simple_tag
+def case_url(viewname: str, *ids: int) -> str:
+    """`{% url viewname id ... %}` for integer ids, reversed once a process for each script
+    prefix and URLconf (core/id_urls.py): the case page writes a dozen of these."""
+    return _id_url_of(get_script_prefix(), get_urlconf(), viewname, len(ids))(*ids)
+
+
+# The index of the case page's sections for a language, a closed case or not and the record
+# sections' keys (whose titles are written in the code, children/forms SECTIONS).
+_INDEXES_KEPT = 16
+_indexes: dict[tuple[str | None, bool, tuple[str, ...]], SafeString] = {}
+
+
+@register.simple_tag(takes_context=True)
+def case_index(context: template.Context, sections: list[Any], is_closed: bool) -> SafeString:
+    """children/partials/case_index.html, drawn once a process for each language, closed or
+    open case and list of record sections: it holds only the sections' names."""
+    keys = tuple(section[0] for section in sections)
+    key = (translation.get_language(), bool(is_closed), keys)
+    html = _indexes.get(key)
+    if html is None:
+        if len(_indexes) >= _INDEXES_KEPT:
+            _indexes.clear()
+        partial = context.template.engine.get_template("children/partials/case_index.html")  # type: ignore[union-attr]
+        values = {"sections": sections, "is_closed": bool(is_closed)}
+        html = _indexes[key] = partial.render(context.new(values))
+    return html
+
+
 class TimelineLines:
     """The case timeline's lines as HTML, each drawn once: the first few for the recent
     activity card and all of them for the timeline card."""
@@ -77,7 +156,10 @@ def timeline_lines(
     Most lines say only what happened (a kind, a section, a hotspot): those are written here,
     the template's markup in Python, for a template costs more than such a line. A line about a
     referral, a transfer or a document, or with details of another shape, is the template's."""
-    return TimelineLines([_timeline_line(context, entry, case) for entry in entries], recent)
+    language = translation.get_language()
+    return TimelineLines(
+        [_timeline_line(context, entry, case, language) for entry in entries], recent
+    )
 
 
 # children/partials/timeline_lines.html's loop body, for a line its `else` branch writes.
@@ -88,7 +170,7 @@ _LINE = (
 _ACTOR = ' <span class="sep" aria-hidden="true"></span> <bdi>{}</bdi>'
 
 
-def _timeline_line(context: template.Context, entry: Any, case: Any) -> str:
+def _timeline_line(context: template.Context, entry: Any, case: Any, language: str | None) -> str:
     detail = entry.detail
     plain = (
         isinstance(detail, dict)
@@ -106,7 +188,7 @@ def _timeline_line(context: template.Context, entry: Any, case: Any) -> str:
         if membership is not None and membership.organisation_id == case.organisation_id
         else ""
     )
-    what: list[str] = [conditional_escape(str(entry.get_kind_display()))]
+    what: list[str] = [conditional_escape(str(choice_label(entry, "kind", language)))]
     if detail.get("section"):
         what += [": ", conditional_escape(str(entry.section_title))]
     if detail.get("hotspot"):
@@ -122,17 +204,18 @@ def followup_rows(context: template.Context, follow_ups: list[Any], case: Any) -
         return mark_safe("")
     e = conditional_escape
     manage = (context.get("can") or {}).get("followup_manage")
-    head, tail = url_around("children:followup_outcome", case.pk)
+    outcome_url = _id_url_of(get_script_prefix(), get_urlconf(), "children:followup_outcome", 2)
+    language = translation.get_language()
     rows = []
     for followup in follow_ups:
         badge = (
             f'<span class="badge text-bg-danger">{e(_("Overdue"))}</span>'
             if followup.is_overdue
             else f'<span class="badge text-bg-light border">'
-            f"{e(str(followup.get_status_display()))}</span>"
+            f"{e(str(choice_label(followup, 'status', language)))}</span>"
         )
         link = (
-            f'<a href="{e(head)}{followup.pk}{e(tail)}">{e(_("Record the outcome"))}</a>'
+            f'<a href="{e(outcome_url(case.pk, followup.pk))}">{e(_("Record the outcome"))}</a>'
             if followup.status == "scheduled" and manage
             else ""
         )
@@ -143,7 +226,7 @@ def followup_rows(context: template.Context, follow_ups: list[Any], case: Any) -
         )
         rows.append(
             '\n      <li class="mb-1">'
-            f"\n        {e(jdate(followup.due_on))}{_SEP}{e(str(followup.get_kind_display()))}"
+            f"\n        {e(jdate(followup.due_on))}{_SEP}{e(str(choice_label(followup, 'kind', language)))}"
             f"{_SEP}<bdi>{e(str(followup.responsible))}</bdi>{_SEP.rstrip()}"
             f"\n        {badge}\n        {link}\n        {outcome}\n      </li>\n      "
         )

@@ -1,0 +1,119 @@
+"""What the case page makes once a process instead of once a request (issue 21): choice labels,
+section labels, addresses and the index of sections. Each must read as what it replaces, in
+both languages, and follow a change of language at once."""
+
+import pytest
+from django.template import Context, engines
+from django.urls import reverse
+from django.utils import translation
+
+from children.forms import SECTIONS
+from children.models import Assessment, Case, Consent, TimelineEntry
+from children.models.referrals import FollowUp
+from children.presenters import section_rows
+from children.templatetags import case_page_tags
+from children.templatetags.case_page_tags import assessment_needs, case_url, choice_label
+
+LANGUAGES = ["fa", "en"]
+
+CHOICE_FIELDS = [
+    (TimelineEntry, "kind"),
+    (FollowUp, "kind"),
+    (FollowUp, "status"),
+    (Case, "status"),
+    (Consent, "given_by"),
+    (Assessment, "health"),
+]
+
+
+@pytest.mark.parametrize(("model", "name"), CHOICE_FIELDS)
+def test_a_choice_label_is_the_models_display_in_either_language(model, name):
+    field = model._meta.get_field(name)
+    values = [value for value, _label in field.flatchoices] + ["not-a-choice", ""]
+    for language in LANGUAGES + LANGUAGES:  # fa, en, then fa again: no language sticks
+        with translation.override(language):
+            for value in values:
+                instance = model(**{field.attname: value})
+                display = getattr(instance, f"get_{name}_display")()
+                assert choice_label(instance, name, language) == display
+                assert type(choice_label(instance, name, language)) is type(display)
+
+
+def test_the_two_languages_give_different_labels():
+    entry = TimelineEntry(kind=TimelineEntry._meta.get_field("kind").flatchoices[0][0])
+    with translation.override("fa"):
+        persian = choice_label(entry, "kind", "fa")
+    with translation.override("en"):
+        english = choice_label(entry, "kind", "en")
+    assert persian != english
+
+
+def test_the_template_filter_reads_the_active_language():
+    template = engines["django"].from_string(
+        '{% load case_page_tags %}{{ case|choice_label:"status" }}'
+    )
+    case = Case(status=Case._meta.get_field("status").flatchoices[0][0])
+    for language in LANGUAGES:
+        with translation.override(language):
+            assert template.render({"case": case}) == str(case.get_status_display())
+
+
+def test_assessment_needs_read_as_the_models():
+    assessment = Assessment(
+        education="high", health="low", family="medium", economic="high", protection="low"
+    )
+    for language in LANGUAGES:
+        with translation.override(language):
+            expected = [(d, str(label), level) for d, label, level in assessment.needs()]
+            got = [(d, str(label), level) for d, label, level in assessment_needs(assessment)]
+            assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("viewname", "ids"),
+    [
+        ("children:case_duplicates", [7]),
+        ("children:case_add_note", [123456]),
+        ("children:consent_withdraw", [12, 34]),
+        ("children:plan_action_status", [5, 987654321]),
+        ("children:followup_outcome", [1, 2]),
+    ],
+)
+def test_case_url_is_the_url_tag(viewname, ids):
+    assert case_url(viewname, *ids) == reverse(viewname, args=ids)
+    assert case_url(viewname, *ids) == reverse(viewname, args=ids)  # the second, kept
+
+
+@pytest.mark.django_db
+def test_section_labels_follow_the_language(case_a):
+    for language in LANGUAGES + LANGUAGES:
+        with translation.override(language):
+            for _key, (_title, form_class) in SECTIONS.items():
+                fields = form_class.base_fields
+                expected = [str(fields[name].label) for name in form_class._meta.fields]
+                assert [label for label, _value in section_rows(case_a, form_class)] == expected
+
+
+def _index_as_the_template_wrote_it(sections, is_closed):
+    template = engines["django"].engine.get_template("children/partials/case_index.html")
+    return template.render(Context({"sections": sections, "is_closed": is_closed}))
+
+
+@pytest.mark.parametrize("is_closed", [False, True])
+def test_the_index_kept_reads_as_the_partial_for_each_language_and_state(is_closed):
+    sections = [(key, title, "", "") for key, (title, _form) in SECTIONS.items()]
+    page = engines["django"].from_string(
+        "{% load case_page_tags %}{% case_index sections is_closed %}"
+    )
+    case_page_tags._indexes.clear()
+    drawn = {}
+    for language in LANGUAGES + LANGUAGES:
+        with translation.override(language):
+            html = page.render({"sections": sections, "is_closed": is_closed})
+            assert html == _index_as_the_template_wrote_it(sections, is_closed)
+            drawn[language] = html
+    assert drawn["fa"] != drawn["en"]
+    with translation.override("en"):
+        other_state = page.render({"sections": sections, "is_closed": not is_closed})
+        assert other_state == _index_as_the_template_wrote_it(sections, not is_closed)
+    assert other_state != drawn["en"]
