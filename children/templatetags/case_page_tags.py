@@ -6,6 +6,7 @@ includes inside loops and to forms that are the same for every case (issue 21)."
 import datetime
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms, template
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.id_urls import id_url
+from core.templatetags.form_tags import bootstrap
 from core.templatetags.persian_dates import jdate, jdatetime_filter
 
 from ..models.workflow import NEED_DOMAINS
@@ -30,8 +32,18 @@ _BLANK_FORMS_KEPT = 64
 _blank_forms: dict[tuple[str, type, str, str | None, datetime.date], SafeString] = {}
 
 
+class BlankForm:
+    """A blank form of `form_class` on the case page, built only if its drawing is not kept yet
+    (`blank_form_fields`, `blank_form_field`, `blank_field`): nine forms were built on every
+    case page only to be drawn the same way each time. Not callable, so a template reading it
+    does not build the form either."""
+
+    def __init__(self, form_class: type[forms.BaseForm]):
+        self.form_class = form_class
+
+
 @register.simple_tag(takes_context=True)
-def blank_form_fields(context: template.Context, form: forms.BaseForm) -> SafeString:
+def blank_form_fields(context: template.Context, form: forms.BaseForm | BlankForm) -> SafeString:
     """`{% include "children/partials/fields.html" with fields=form %}` for a blank form, drawn
     once a language and a day for the whole process.
 
@@ -39,30 +51,81 @@ def blank_form_fields(context: template.Context, form: forms.BaseForm) -> SafeSt
     today's date (a default date): labels and choices written in the code, no rows read, no
     argument to the form. A bound form, or one given initial values or a prefix, is drawn every
     time, so errors and typed values always show."""
-    return _blank(context, "children/partials/fields.html", form, "", fields=form)
+    return _blank(context, "children/partials/fields.html", form, "", lambda f: {"fields": f})
 
 
 @register.simple_tag(takes_context=True)
-def blank_form_field(context: template.Context, form: forms.BaseForm, name: str) -> SafeString:
+def blank_form_field(
+    context: template.Context, form: forms.BaseForm | BlankForm, name: str
+) -> SafeString:
     """`{% include "includes/form_field.html" with field=form.name %}` for a blank form, drawn
     once a language and a day, on the terms of `blank_form_fields`."""
-    return _blank(context, "includes/form_field.html", form, name, field=form[name])
+    return _blank(context, "includes/form_field.html", form, name, lambda f: {"field": f[name]})
 
 
 def _blank(
-    context: template.Context, partial: str, form: forms.BaseForm, name: str, **values: Any
+    context: template.Context,
+    partial: str,
+    form: forms.BaseForm | BlankForm,
+    name: str,
+    values_of: Callable[[forms.BaseForm], dict[str, Any]],
 ) -> SafeString:
-    if form.is_bound or form.initial or form.prefix:
-        return _render(context, partial, **values)
-    key = (partial, type(form), name, translation.get_language(), timezone.localdate())
+    if isinstance(form, BlankForm):
+        form_class: type[forms.BaseForm] = form.form_class
+        built: forms.BaseForm | None = None
+    elif form.is_bound or form.initial or form.prefix:
+        return _render(context, partial, **values_of(form))
+    else:
+        form_class, built = type(form), form
+    if form_class.prefix:  # a prefix of the class's own: drawn every time, as a prefixed form
+        return _render(context, partial, **values_of(built or form_class()))
+    key = (partial, form_class, name, translation.get_language(), timezone.localdate())
     html = _blank_forms.get(key)
     if html is None:
         if len(_blank_forms) >= _BLANK_FORMS_KEPT:
             _blank_forms.clear()
         # In a context of its own: nothing of this request's page can end up in what is kept.
         partial_template = context.template.engine.get_template(partial)  # type: ignore[union-attr]
+        values = values_of(built or form_class())
         html = _blank_forms[key] = partial_template.render(context.new(values))
     return html
+
+
+@dataclass(frozen=True)
+class BlankField:
+    """What the case page's templates read of a blank form's field, as text: its label, the id
+    its label points at, its control as `{{ field|bootstrap }}` draws it, and its choices."""
+
+    id_for_label: str
+    label: str
+    control: SafeString
+    choices: list[tuple[Any, str]]
+
+
+_blank_fields: dict[tuple[type, str, str | None, datetime.date], BlankField] = {}
+
+
+@register.simple_tag
+def blank_field(form: BlankForm, name: str) -> BlankField:
+    """`{% blank_field note_form "body" as body %}`: the field `name` of a blank form, read once
+    a language and a day for the process (on the terms of `blank_form_fields`), so that
+    `{{ body.label }}`, `{{ body.id_for_label }}`, `{{ body.control }}` and `body.choices` read
+    as `form.body.label`, `form.body.id_for_label`, `form.body|bootstrap` and
+    `form.fields.body.choices` did."""
+    key = (form.form_class, name, translation.get_language(), timezone.localdate())
+    field = _blank_fields.get(key)
+    if field is None:
+        if len(_blank_fields) >= _BLANK_FORMS_KEPT:
+            _blank_fields.clear()
+        bound = form.form_class()[name]
+        choices = getattr(bound.field, "choices", None) or []
+        field = _blank_fields[key] = BlankField(
+            id_for_label=bound.id_for_label,
+            label=str(bound.label),
+            control=bootstrap(bound),
+            choices=[(value, str(label)) for value, label in choices],
+        )
+    return field
 
 
 # A choice field's labels as text, for a field and a language: `get_FOO_display()` hashes every

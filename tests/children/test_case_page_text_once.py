@@ -7,12 +7,26 @@ from django.template import Context, engines
 from django.urls import reverse
 from django.utils import translation
 
-from children.forms import SECTIONS
+from children.forms import (
+    SECTIONS,
+    ClosureDecisionForm,
+    ConsentForm,
+    FamilyAddForm,
+    GoalForm,
+    NoteForm,
+    PlanActionStatusForm,
+    ReopenForm,
+)
 from children.models import Assessment, Case, Consent, TimelineEntry
 from children.models.referrals import FollowUp
 from children.presenters import section_rows
 from children.templatetags import case_page_tags
-from children.templatetags.case_page_tags import assessment_needs, case_url, choice_label
+from children.templatetags.case_page_tags import (
+    BlankForm,
+    assessment_needs,
+    case_url,
+    choice_label,
+)
 
 LANGUAGES = ["fa", "en"]
 
@@ -117,3 +131,67 @@ def test_the_index_kept_reads_as_the_partial_for_each_language_and_state(is_clos
         other_state = page.render({"sections": sections, "is_closed": not is_closed})
         assert other_state == _index_as_the_template_wrote_it(sections, not is_closed)
     assert other_state != drawn["en"]
+
+
+BLANK_FIELDS = [
+    (NoteForm, "body"),
+    (GoalForm, "goal"),
+    (ReopenForm, "reason"),
+    (FamilyAddForm, "case_number"),
+    (PlanActionStatusForm, "status"),
+]
+
+
+def _draw(source, **values):
+    return engines["django"].from_string(source).render(values)
+
+
+@pytest.mark.parametrize(("form_class", "name"), BLANK_FIELDS)
+def test_a_blank_field_reads_as_the_forms_field_in_either_language(form_class, name):
+    as_the_form = (
+        "{% load form_tags %}{{ form.NAME.id_for_label }}|{{ form.NAME.label }}|"
+        "{{ form.NAME|bootstrap }}|{% for v, l in form.fields.NAME.choices %}{{ v }}={{ l }};"
+        "{% endfor %}"
+    ).replace("NAME", name)
+    kept = (
+        "{% load case_page_tags %}{% blank_field form NAME as f %}{{ f.id_for_label }}|"
+        "{{ f.label }}|{{ f.control }}|{% for v, l in f.choices %}{{ v }}={{ l }};{% endfor %}"
+    ).replace("NAME", f'"{name}"')
+    drawn = {}
+    for language in LANGUAGES + LANGUAGES:
+        with translation.override(language):
+            html = _draw(kept, form=BlankForm(form_class))
+            assert html == _draw(as_the_form, form=form_class())
+            drawn[language] = html
+    assert drawn["fa"] != drawn["en"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_blank_form_not_built_draws_as_a_built_one(language):
+    include = '{% include "children/partials/fields.html" with fields=form %}'
+    tag = "{% load case_page_tags %}{% blank_form_fields form %}"
+    field = '{% include "includes/form_field.html" with field=form.comment %}'
+    field_tag = "{% load case_page_tags %}{% blank_form_field form 'comment' %}"
+    with translation.override(language):
+        case_page_tags._blank_forms.clear()
+        assert _draw(tag, form=BlankForm(ConsentForm)) == _draw(include, form=ConsentForm())
+        assert _draw(tag, form=BlankForm(ConsentForm)) == _draw(include, form=ConsentForm())
+        case_page_tags._blank_forms.clear()
+        assert _draw(tag, form=ConsentForm()) == _draw(tag, form=BlankForm(ConsentForm))
+        expected = _draw(field, form=ClosureDecisionForm())
+        assert _draw(field_tag, form=BlankForm(ClosureDecisionForm)) == expected
+
+
+def test_a_blank_form_is_not_built_by_the_template_reading_it():
+    built = []
+
+    class Counted(NoteForm):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    form = BlankForm(Counted)
+    with translation.override("en"):
+        _draw("{% load case_page_tags %}{{ form }}{% blank_field form 'body' as b %}", form=form)
+        _draw("{% load case_page_tags %}{% blank_field form 'body' as b %}{{ b.label }}", form=form)
+    assert len(built) == 1  # once, for the first drawing; the second is the kept one
