@@ -15,7 +15,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -304,3 +304,91 @@ def _render(context: template.Context, name: str, **values: Any) -> SafeString:
     partial = context.template.engine.get_template(name)  # type: ignore[union-attr]
     with context.push(**values):
         return partial.render(context)
+
+
+# children/partials/workflow_cards.html's plan: a goal, an action of a goal, as its loops wrote
+# them (whitespace included). A `{% translate %}` literal is not escaped, as in the template.
+_GOAL = (
+    '\n    <div class="mb-3">\n      <div class="fw-semibold">{goal} <span class="badge'
+    ' text-bg-light border">{status}</span></div>\n      <ul class="list-unstyled small ms-2'
+    ' mb-1">\n        {actions}\n      </ul>\n      {add}\n    </div>\n    '
+)
+_ACTION = (
+    '\n        <li class="d-flex flex-wrap gap-2 align-items-center mb-1">\n          <span>'
+    "{description}{service}{sep}<bdi>{responsible}</bdi>{date}</span>\n          {status}\n"
+    "        </li>\n        "
+)
+_ACTION_FORM = (
+    '\n          <form method="post" action="{url}" class="d-flex gap-1">\n            {csrf}\n'
+    '            <select name="status" class="form-select form-select-sm" aria-label="{label}">'
+    "{options}</select>\n"
+    '            <button class="btn btn-sm btn-outline-secondary">{save}</button>\n'
+    "          </form>\n          "
+)
+
+
+@register.simple_tag(takes_context=True)
+def plan_goal_rows(context: template.Context, goals: list[Any], case: Any) -> SafeString:
+    """The case plan's goals with their actions (prefetched), and for who may edit an open case
+    each action's status form and each goal's "Add an action" link: the markup
+    children/partials/workflow_cards.html's loops wrote, written in Python."""
+    if not goals:
+        return mark_safe("")
+    e = conditional_escape
+    editable = bool((context.get("can") or {}).get("case_edit")) and not case.is_closed
+    language = translation.get_language()
+    if editable:
+        status_url = _id_url_of(
+            get_script_prefix(), get_urlconf(), "children:plan_action_status", 2
+        )
+        add_url = _id_url_of(get_script_prefix(), get_urlconf(), "children:plan_action_add", 2)
+        choices = blank_field(context["action_status_form"], "status").choices
+        token = context.get("csrf_token")
+        csrf = (
+            format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+            if token and token != "NOTPROVIDED"  # noqa: S105 (as {% csrf_token %})
+            else ""
+        )
+        status_label, save, add_label = _("Status"), _("Save"), _("Add an action")
+    rows = []
+    for goal in goals:
+        actions = []
+        for action in goal.actions.all():
+            if editable:
+                options = "".join(
+                    f'<option value="{e(value)}"{" selected" if value == action.status else ""}>'
+                    f"{e(label)}</option>"
+                    for value, label in choices
+                )
+                status = _ACTION_FORM.format(
+                    url=e(status_url(case.pk, action.pk)),
+                    csrf=csrf,
+                    label=status_label,
+                    options=options,
+                    save=save,
+                )
+            else:
+                label = choice_label(action, "status", language)
+                status = f'<span class="badge text-bg-light border">{e(label)}</span>'
+            actions.append(
+                _ACTION.format(
+                    description=e(action.description),
+                    service=f"{_SEP}{e(str(action.service))}" if action.service else "",
+                    sep=_SEP,
+                    responsible=e(str(action.responsible)),
+                    date=f"{_SEP}{e(jdate(action.target_date))}" if action.target_date else "",
+                    status=status,
+                )
+            )
+        rows.append(
+            _GOAL.format(
+                goal=e(goal.goal),
+                status=e(choice_label(goal, "status", language)),
+                actions="".join(actions)
+                or f'<li class="text-body-secondary">{_("No actions yet.")}</li>',
+                add=f'<a class="small" href="{e(add_url(case.pk, goal.pk))}">{add_label}</a>'
+                if editable
+                else "",
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)

@@ -2,7 +2,10 @@
 section labels, addresses and the index of sections. Each must read as what it replaces, in
 both languages, and follow a change of language at once."""
 
+import datetime
+
 import pytest
+from django.db.models import Prefetch
 from django.template import Context, engines
 from django.urls import reverse
 from django.utils import translation
@@ -17,8 +20,8 @@ from children.forms import (
     PlanActionStatusForm,
     ReopenForm,
 )
-from children.models import Assessment, Case, Consent, TimelineEntry
-from children.models.referrals import FollowUp
+from children.models import Assessment, Case, Consent, PlanAction, PlanGoal, TimelineEntry
+from children.models.referrals import FollowUp, Referral
 from children.presenters import section_rows
 from children.templatetags import case_page_tags
 from children.templatetags.case_page_tags import (
@@ -27,6 +30,7 @@ from children.templatetags.case_page_tags import (
     case_url,
     choice_label,
 )
+from tests.factories import service
 
 LANGUAGES = ["fa", "en"]
 
@@ -37,6 +41,7 @@ CHOICE_FIELDS = [
     (Case, "status"),
     (Consent, "given_by"),
     (Assessment, "health"),
+    (Referral, "state"),
 ]
 
 
@@ -195,3 +200,75 @@ def test_a_blank_form_is_not_built_by_the_template_reading_it():
         _draw("{% load case_page_tags %}{{ form }}{% blank_field form 'body' as b %}", form=form)
         _draw("{% load case_page_tags %}{% blank_field form 'body' as b %}{{ b.label }}", form=form)
     assert len(built) == 1  # once, for the first drawing; the second is the kept one
+
+
+# children/partials/workflow_cards.html's loops over the plan, as they were before
+# case_page_tags.plan_goal_rows wrote them: the reference for the Python.
+GOALS_LOOP = "{% load i18n persian_dates %}" + (
+    "    {% for goal in goals %}\n"
+    '    <div class="mb-3">\n'
+    '      <div class="fw-semibold">{{ goal.goal }} <span class="badge text-bg-light border">{{ goal.get_status_display }}</span></div>\n'
+    '      <ul class="list-unstyled small ms-2 mb-1">\n'
+    "        {% for action in goal.actions.all %}\n"
+    '        <li class="d-flex flex-wrap gap-2 align-items-center mb-1">\n'
+    '          <span>{{ action.description }}{% if action.service %} <span class="sep" aria-hidden="true"></span> {{ action.service }}{% endif %} <span class="sep" aria-hidden="true"></span> <bdi>{{ action.responsible }}</bdi>{% if action.target_date %} <span class="sep" aria-hidden="true"></span> {{ action.target_date|jdate }}{% endif %}</span>\n'
+    "          {% if can.case_edit and not case.is_closed %}\n"
+    '          <form method="post" action="{% url \'children:plan_action_status\' case.pk action.pk %}" class="d-flex gap-1">\n'
+    "            {% csrf_token %}\n"
+    '            <select name="status" class="form-select form-select-sm" aria-label="{% translate \'Status\' %}">{% for value, label in action_status_form.fields.status.choices %}<option value="{{ value }}"{% if value == action.status %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>\n'
+    '            <button class="btn btn-sm btn-outline-secondary">{% translate "Save" %}</button>\n'
+    "          </form>\n"
+    '          {% else %}<span class="badge text-bg-light border">{{ action.get_status_display }}</span>{% endif %}\n'
+    "        </li>\n"
+    '        {% empty %}<li class="text-body-secondary">{% translate "No actions yet." %}</li>{% endfor %}\n'
+    "      </ul>\n"
+    '      {% if can.case_edit and not case.is_closed %}<a class="small" href="{% url \'children:plan_action_add\' case.pk goal.pk %}">{% translate "Add an action" %}</a>{% endif %}\n'
+    "    </div>\n"
+    '    {% empty %}<p class="small text-body-secondary">{% translate "No goals yet." %}</p>{% endfor %}'
+)
+GOALS_TAG = (
+    "{% load i18n case_page_tags %}    {% plan_goal_rows goals case %}{% if not goals %}"
+    '<p class="small text-body-secondary">{% translate "No goals yet." %}</p>{% endif %}'
+)
+
+
+def _goals_of(case):
+    return list(
+        case.plan_goals.order_by("pk").prefetch_related(
+            Prefetch(
+                "actions", queryset=PlanAction.objects.select_related("responsible", "service")
+            )
+        )
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plan_goals_written_in_python_read_as_the_template_loops(language, cw_a, case_a):
+    with_actions = PlanGoal.objects.create(
+        case=case_a, goal='Learn <to> read & "write"', created_by=cw_a
+    )
+    PlanGoal.objects.create(case=case_a, goal="No action yet", created_by=cw_a, status="done")
+    PlanAction.objects.create(
+        goal=with_actions,
+        description="Enrol <b>at</b> 'school'",
+        service=service("education"),
+        responsible=cw_a,
+        target_date=datetime.date(2026, 3, 21),
+        status="in_progress",
+    )
+    PlanAction.objects.create(goal=with_actions, description="Buy books", responsible=cw_a)
+    goals = _goals_of(case_a)
+    for can_edit, closed in [(True, False), (False, False), (True, True)]:
+        case_a.status = "closed" if closed else "open"
+        values = {"goals": goals, "case": case_a, "can": {"case_edit": can_edit}}
+        values["csrf_token"] = "tok<en>"
+        with translation.override(language):
+            expected = _draw(GOALS_LOOP, **values, action_status_form=PlanActionStatusForm())
+            kept = BlankForm(PlanActionStatusForm)
+            assert _draw(GOALS_TAG, **values, action_status_form=kept) == expected
+        assert ("<form" in expected) is (can_edit and not closed)
+    with translation.override(language):
+        assert _draw(GOALS_TAG, goals=[], case=case_a, can={}) == _draw(
+            GOALS_LOOP, goals=[], case=case_a, can={}
+        )
