@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.i18n import is_persian
@@ -36,14 +37,25 @@ def display_value(case, name):
     return to_persian_digits(text) if is_persian() and isinstance(value, int) else text
 
 
+# A section form's (field name, label as text) for a language: the labels are the form class's,
+# written in the code, and translating each on every case page cost more than the rows (issue 21).
+_section_labels: dict[tuple[type, str | None], list[tuple[str, str]]] = {}
+
+
 def section_rows(case, form_class):
     """(label, value) for each field of a section form, in the form's order.
 
     Labels come from the form class itself: building a bound ModelForm per section only to read
     its labels was a measurable share of the case page's time.
     """
-    fields = form_class.base_fields
-    return [(fields[name].label, display_value(case, name)) for name in form_class._meta.fields]
+    key = (form_class, get_language())
+    labels = _section_labels.get(key)
+    if labels is None:
+        fields = form_class.base_fields
+        labels = _section_labels[key] = [
+            (name, str(fields[name].label)) for name in form_class._meta.fields
+        ]
+    return [(label, display_value(case, name)) for name, label in labels]
 
 
 # A row of a record section on the case page, as children/case_detail.html's loop over the rows

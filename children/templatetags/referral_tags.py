@@ -3,6 +3,7 @@ so the case view needs no referral queries of its own."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from ..models import Referral
 from ..presenters import url_around
 from ..selectors.case_page import known_empty
 from ..selectors.referrals import referrals_for_case
+from .case_page_tags import choice_label
 
 register = template.Library()
 
@@ -24,9 +26,10 @@ def case_referrals_card(context, case):
     referrals = [] if known_empty(context, case, "referrals") else referrals_for_case(case=case)
     # Each referral's link reversed once for the list.
     head, tail = url_around("children:referral_detail") if referrals else ("", "")
+    language = translation.get_language()
     return {
         "case": case,
-        "referral_rows": [_referral_row(referral, head, tail) for referral in referrals],
+        "referral_rows": [_referral_row(referral, head, tail, language) for referral in referrals],
         "letters": []
         if known_empty(context, case, "referral_letters")
         else list(case.referral_letters.all()),
@@ -44,7 +47,7 @@ _STATE_BADGE = {
 _SEP = ' <span class="sep" aria-hidden="true"></span> '
 
 
-def _referral_row(referral: Referral, head: str, tail: str) -> SafeString:
+def _referral_row(referral: Referral, head: str, tail: str, language: str | None) -> SafeString:
     """One referral of the card, written in Python (a template loop over a case's referrals cost
     more than the rows, issue 21): the markup children/referrals/_case_card.html's loop wrote,
     whitespace included; every value escaped as the template did."""
@@ -109,7 +112,7 @@ def _referral_row(referral: Referral, head: str, tail: str) -> SafeString:
         f"{e(str(referral.service))}</a>"
         f"\n        {_SEP.strip()} <bdi>{e(str(referral.to_organisation))}</bdi>"
         f'\n        <span class="badge {_STATE_BADGE.get(state, "text-bg-secondary")}"'
-        f' data-testid="referral-state">{e(str(referral.get_state_display()))}</span>{overdue}\n'
+        f' data-testid="referral-state">{e(str(choice_label(referral, "state", language)))}</span>{overdue}\n'
         "\n      </div>"
         '\n      <div class="text-body-secondary">'
         f"\n        {''.join(dates)}"

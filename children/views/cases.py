@@ -46,6 +46,7 @@ from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..selectors.families import CaseLinks, case_family, case_links
 from ..sync.models import SyncItem
 from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
+from ..templatetags.case_page_tags import BlankForm
 from .families import sibling_initial
 
 PAGE_SIZE = 25
@@ -245,15 +246,16 @@ def case_detail(request, pk):
         "encounter_href": url_around("children:encounter_detail")
         if has("encounter_links")
         else ("", ""),
-        "note_form": NoteForm(),
-        "consent_form": ConsentForm(),
-        "withdraw_form": WithdrawConsentForm(),
+        # Blank forms are built only when their drawing is not kept yet (case_page_tags).
+        "note_form": BlankForm(NoteForm),
+        "consent_form": BlankForm(ConsentForm),
+        "withdraw_form": BlankForm(WithdrawConsentForm),
         **workflow_context(case, can=can, user_id=request.user.pk, contents=contents),
-        "goal_form": GoalForm(),
-        "closure_form": ClosureRequestForm(),
-        "decision_form": ClosureDecisionForm(),
-        "reopen_form": ReopenForm(),
-        "action_status_form": PlanActionStatusForm(),
+        "goal_form": BlankForm(GoalForm),
+        "closure_form": BlankForm(ClosureRequestForm),
+        "decision_form": BlankForm(ClosureDecisionForm),
+        "reopen_form": BlankForm(ReopenForm),
+        "action_status_form": BlankForm(PlanActionStatusForm),
         # Only a manager sees the caseworker select: its colleagues are not read for the others.
         "reassign_form": ReassignForm(
             organisation=case.organisation, initial={"assigned_to": case.assigned_to_id}
@@ -263,7 +265,7 @@ def case_detail(request, pk):
         "links_received": links.received,
         "links": links.to,
         "family": case_family(case, request.user, accepted_links=links.accepted_pairs),
-        "family_add_form": FamilyAddForm(),
+        "family_add_form": BlankForm(FamilyAddForm),
         "links_back": links.back,
     }
     return render(request, "children/case_detail.html", context)
