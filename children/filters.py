@@ -1,11 +1,15 @@
-"""django-filter FilterSets for the case list and the encounter list."""
+"""django-filter FilterSets for the case list and the encounter list, and the filters the
+referral lists share with them."""
 
+import copy
 import datetime
+from collections import OrderedDict
 from functools import partial
+from typing import Any
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -16,6 +20,7 @@ from core.i18n import localised
 from core.models import Province
 from core.persian import to_latin_digits, to_persian_digits
 from core.quickchoices import LazyQuerySet, RowChoiceField
+from ngos.models import Service
 
 from .models import Case, Encounter
 from .models.choices import Activity, CaseStatus, LabourFlag, RiskLevel, Sex
@@ -80,11 +85,41 @@ class RowChoiceFilter(django_filters.ModelChoiceFilter):
 _FORM_CLASSES: dict[type, type] = {}
 
 
+def _own_copy(filter_):
+    """A filter for one FilterSet: what django-filter's deep copy gives a request, without
+    copying the labels, choices and querysets no request changes. Its own `extra` (`field`
+    writes the queryset and rows there), its own queryset (never one whose rows another
+    request read), and its method bound to itself, so that it finds its own FilterSet's."""
+    copied = copy.copy(filter_)
+    copied.extra = dict(filter_.extra)
+    if isinstance(getattr(filter_, "queryset", None), QuerySet):
+        copied.queryset = filter_.queryset.all()
+    if filter_.method is not None:
+        copied.method = filter_.method
+    return copied
+
+
+class _FiltersCopiedOneByOne(OrderedDict):
+    """A FilterSet's `base_filters`, whose deep copy (django-filter's, on every FilterSet made)
+    copies each filter as `_own_copy` does: the deep copy of the filters' querysets, choices
+    and lazy labels was most of making a FilterSet (issue 21)."""
+
+    def __deepcopy__(self, memo):
+        return OrderedDict((name, _own_copy(filter_)) for name, filter_ in self.items())
+
+
 class RowFilterSet(django_filters.FilterSet):
     """A FilterSet whose form class is made once per process, not on every request: making it
     builds every filter's field (issue 21). The class is made without a request; each form is
     given its request's options and choosable values (the RowChoiceFilters' rows and querysets)
-    when it is made, so one user's colleagues never reach another's form."""
+    when it is made, so one user's colleagues never reach another's form. Its filters are
+    copied one by one for each FilterSet, not deeply (`_own_copy`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        if not isinstance(cls.__dict__.get("base_filters"), _FiltersCopiedOneByOne):
+            cls.base_filters = _FiltersCopiedOneByOne(cls.base_filters)
+        super().__init__(*args, **kwargs)
 
     def get_form_class(self):
         cls = type(self)
@@ -162,6 +197,13 @@ _PROVINCE_ROWS = CompiledRows(
 )
 
 
+_SERVICE_LABEL_FIELDS = ("name_fa", "name_en")
+# A service is chosen by its code (the address keeps it: ?service=education).
+_SERVICE_ROWS = CompiledRows(
+    Service, lambda key: Service.objects.values_list("code", *_SERVICE_LABEL_FIELDS)
+)
+
+
 def _colleague_rows(request):
     organisation_id = _organisation_id(request)
     if organisation_id is None:
@@ -176,6 +218,22 @@ def _province_rows(request):
 def _user_label(first_name, last_name, username):
     """What str(user) gives (core.models.User.__str__), from the row."""
     return f"{first_name} {last_name}".strip() or username
+
+
+def _service_rows(request):
+    return _SERVICE_ROWS.rows(None)
+
+
+def service_filter():
+    """The service, by its code, its options drawn from rows (the referral lists' filter)."""
+    return RowChoiceFilter(
+        label=_("Service"),
+        to_field_name="code",
+        queryset=Service.objects.all(),
+        label_fields=_SERVICE_LABEL_FIELDS,
+        label_from_row=localised,
+        rows=_service_rows,
+    )
 
 
 def _province_filter():

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from core.compiled import CompiledObjects
 from core.permissions import Perm, has_permission
 from core.types import AnyUser
-from ngos.models import Service
 
+from ..filters import RowFilterSet, service_filter
 from ..models import Case, Referral
 from ..models.choices import REFERRAL_SHARING_STATES, ReferralState
 from ..models.referrals import ReferralQuerySet
@@ -77,13 +77,13 @@ _CASE_REFERRALS = CompiledObjects(
 )
 
 
-class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
-    """Filters of the inbox and the sent list: state, service, overdue."""
+class ReferralFilter(RowFilterSet):
+    """Filters of the inbox and the sent list: state, service, overdue. Its form class is made
+    once per process and its services' options read by a query compiled once
+    (children/filters.py, issue 21)."""
 
     state = django_filters.ChoiceFilter(label=_("State"), choices=ReferralState.choices)
-    service = django_filters.ModelChoiceFilter(
-        label=_("Service"), to_field_name="code", queryset=Service.objects.all()
-    )
+    service = service_filter()
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"),
         method="filter_overdue",

@@ -9,18 +9,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import object_access, require_permission
-from core.compiled import CompiledRows
 from core.jalali import format_date
-from core.pagination import count_of
 from core.permissions import Perm
 
 from .. import services
 from ..access import encounters_visible_to, get_encounter_for_user
 from ..filters import EncounterFilter, unfiltered
 from ..forms import EncounterForm
-from ..models import ANONYMOUS_FIELDS, Encounter
+from ..models import ANONYMOUS_FIELDS
 from ..models.choices import AgeBand, Sex
 from ..selectors.cases import cases_visible_to
+from ..selectors.list_rows import (
+    ENCOUNTER_COLUMNS,
+    ORGANISATION_ENCOUNTER_PAGE,
+    ORGANISATION_ENCOUNTERS,
+    CompiledPages,
+    encounter_row,
+)
 from ..selectors.outreach import hotspot_page
 from ..sync.models import SyncItem
 from ..sync.once import ALREADY_SAVED, page_post_once
@@ -62,22 +67,6 @@ def encounter_create(request):
     return render(request, "children/encounter_form.html", context)
 
 
-LIST_COLUMNS = (
-    *("occurred_at", "hotspot", "city", "district", "activity", "follow_up_needed"),
-    *ANONYMOUS_FIELDS.values(),
-    *("province__name_fa", "province__name_en"),
-    *("caseworker__first_name", "caseworker__last_name", "caseworker__username"),
-)
-
-
-# How many encounters the list shows unfiltered: encounters_visible_to's (an organisation's,
-# for a user who logs outreach), counted by a query compiled once per process (issue 21).
-_ORGANISATION_ENCOUNTERS = CompiledRows(
-    Encounter,
-    lambda key, organisation: count_of(Encounter.objects.filter(organisation_id=organisation)),
-)
-
-
 def encounter_filter(request):
     """The encounter list's FilterSet over the user's organisation's encounters: the list page
     and its export read the same rows (AC-02)."""
@@ -88,13 +77,21 @@ def encounter_filter(request):
 @require_permission(Perm.OUTREACH_LOG)
 def encounter_list(request):
     filterset = encounter_filter(request)
-    # The columns the table shows (children/encounter_list.html), not the whole rows.
-    rows = filterset.qs.only(*LIST_COLUMNS)
-    paginator = Paginator(rows, PAGE_SIZE)
     if unfiltered(filterset):
-        organisation = request.user.membership.organisation_id
-        paginator.count = _ORGANISATION_ENCOUNTERS.rows(None, organisation=organisation)[0][0]
-    page = paginator.get_page(request.GET.get("page"))
+        # encounters_visible_to's rows for a user who logs outreach, each page's query and the
+        # count compiled once per process (issue 21).
+        rows = CompiledPages(
+            ORGANISATION_ENCOUNTER_PAGE,
+            ORGANISATION_ENCOUNTERS,
+            encounter_row,
+            organisation=request.user.membership.organisation_id,
+        )
+    else:
+        # The columns the table shows (children/encounter_list.html), read as values.
+        rows = filterset.qs.values_list(*ENCOUNTER_COLUMNS)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if not isinstance(rows, CompiledPages):
+        page.object_list = [encounter_row(row) for row in page.object_list]
     return render(request, "children/encounter_list.html", {"filter": filterset, "page": page})
 
 

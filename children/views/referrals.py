@@ -15,9 +15,6 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from core.access import object_access, require_permission
-from core.compiled import CompiledRows
-from core.id_urls import id_url
-from core.pagination import count_of
 from core.permissions import Perm, has_permission
 from core.refusals import refusal_as_message, refusal_on_form
 from ngos.selectors import organisations_for_referral
@@ -31,7 +28,13 @@ from ..forms.referrals import (
     ReferralServiceForm,
     WithdrawReferralForm,
 )
-from ..models import Referral
+from ..selectors.list_rows import (
+    RECEIVED_REFERRAL_PAGE,
+    RECEIVED_REFERRALS,
+    CompiledPages,
+    ReferralRow,
+    referral_columns,
+)
 from ..selectors.referral_ranking import rank_organisations
 from ..selectors.referrals import (
     referral_inbox,
@@ -122,37 +125,36 @@ def _render_refused(request, case, context):
 # --- Lists ------------------------------------------------------------------------------------
 
 
-def _linked_page(referral_filter, request, count=None):
-    """The page of the list, read, each row with its address (reversed once: core/id_urls.py);
-    `count`, when given, is how many rows `referral_filter.qs` has."""
-    paginator = Paginator(referral_filter.qs, PAGE_SIZE)
-    if count is not None:
-        paginator.count = count
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    detail = id_url("children:referral_detail")
-    for referral in page.object_list:
-        referral.url = detail(referral.pk)
+def _row_page(referral_filter, request, other_side, unfiltered_rows=None):
+    """The page of the list, its rows read as values (children/selectors/list_rows.py):
+    from `unfiltered_rows` when given (the list without filters, compiled once), else from
+    the FilterSet's queryset."""
+    if unfiltered_rows is not None:
+        rows = unfiltered_rows
+    else:
+        # `shared` is annotated by the selector (children/selectors/referrals.py).
+        rows = referral_filter.qs.values_list(*referral_columns(other_side))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if unfiltered_rows is None:
+        page.object_list = [ReferralRow._make(row) for row in page.object_list]
     return page
-
-
-# How many referrals the inbox shows unfiltered: referral_inbox's (those sent to the
-# organisation, for a user who answers referrals), counted by a query compiled once (issue 21).
-_RECEIVED = CompiledRows(
-    Referral,
-    lambda key, organisation: count_of(Referral.objects.filter(to_organisation_id=organisation)),
-)
 
 
 @require_permission(Perm.REFERRAL_ANSWER)
 def referral_inbox_view(request):
     """Referrals sent to the user's organisation (ارجاع‌های دریافتی)."""
     referral_filter = referral_inbox(user=request.user, filters=request.GET)
-    count = None
+    rows = None
     membership = request.user.membership_or_none
     if membership is not None and unfiltered(referral_filter):
-        count = _RECEIVED.rows(None, organisation=membership.organisation_id)[0][0]
-    page = _linked_page(referral_filter, request, count)
+        # referral_inbox's rows, each page's query and the count compiled once (issue 21).
+        rows = CompiledPages(
+            RECEIVED_REFERRAL_PAGE,
+            RECEIVED_REFERRALS,
+            ReferralRow._make,
+            organisation=membership.organisation_id,
+        )
+    page = _row_page(referral_filter, request, "from_organisation", rows)
     return render(
         request,
         "children/referrals/inbox.html",
@@ -164,7 +166,7 @@ def referral_inbox_view(request):
 def referral_sent_view(request):
     """Referrals the user's organisation sent, with their answers."""
     referral_filter = referral_outbox(user=request.user, filters=request.GET)
-    page = _linked_page(referral_filter, request)
+    page = _row_page(referral_filter, request, "to_organisation")
     return render(
         request,
         "children/referrals/inbox.html",
