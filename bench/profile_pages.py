@@ -18,6 +18,7 @@ queries, and a profile of this process's CPU sampled every millisecond by a prof
 
 import argparse
 import collections
+import gc
 import os
 import signal
 import sys
@@ -146,6 +147,27 @@ def backend_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class GcTimer:
+    """CPU the garbage collector spends while the block runs (its start and stop callbacks)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def _callback(self, phase, info):
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.seconds += time.process_time() - self._started
+
+    def __enter__(self):
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self._callback)
+
+
 def pages(fixtures):
     from django.contrib.auth import get_user_model
     from django.urls import reverse
@@ -230,9 +252,18 @@ def main(argv=None):
     parser.add_argument(
         "--sql", action="store_true", help="print the queries of one call of each page, and stop"
     )
+    parser.add_argument(
+        "--gc",
+        action="store_true",
+        help="tune the garbage collector as the web process does (core/gc_tuning.py)",
+    )
     args = parser.parse_args(argv)
 
     setup_django()
+    if args.gc:
+        from core.gc_tuning import tune_for_requests
+
+        tune_for_requests()
     from django.db import connection, transaction
 
     from .context import mark_active
@@ -270,7 +301,7 @@ def main(argv=None):
                 continue
             queries.clear()
             cpu, db_cpu, wall = time.process_time(), backend_cpu(backend), time.perf_counter()
-            with connection.execute_wrapper(count):
+            with GcTimer() as collecting, connection.execute_wrapper(count):
                 for index in range(args.calls):
                     call(index)
             cpu = (time.process_time() - cpu) * 1000 / args.calls
@@ -283,8 +314,9 @@ def main(argv=None):
                     call(index)
             profiled = (time.process_time() - profiled) * 1000
             print(
-                f"\n{name}: app CPU {cpu:.1f} ms, database CPU {db_cpu:.1f} ms, wall {wall:.1f} ms"
-                f" a request; queries a request: {per_kind}"
+                f"\n{name}: app CPU {cpu:.1f} ms (garbage collection"
+                f" {collecting.seconds * 1000 / args.calls:.2f}), database CPU {db_cpu:.1f} ms,"
+                f" wall {wall:.1f} ms a request; queries a request: {per_kind}"
             )
             print(sampler.report(args.calls, profiled, args.top), flush=True)
         transaction.set_rollback(True)
