@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.compiled import CompiledObjects
 
-from .models import Assessment, ClosureRequest, FollowUp, PlanAction
+from .models import Assessment, Case, ClosureRequest, FollowUp, PlanAction, PlanGoal
 from .models.choices import CaseStatus
 
 STEPS = [
@@ -142,6 +141,38 @@ _FOLLOW_UPS = CompiledObjects(
 _LATEST_ASSESSMENT = CompiledObjects(
     Assessment, lambda _key, *, case: _first(Assessment.objects.filter(case_id=case))
 )
+# `case.plan_goals` with each goal's `actions` (and their responsible and service), as
+# `prefetch_related` read them: the actions of all the case's goals in one query, in their order.
+_PLAN_GOALS = CompiledObjects(PlanGoal, lambda _key, *, case: PlanGoal.objects.filter(case_id=case))
+_PLAN_ACTIONS = CompiledObjects(
+    PlanAction,
+    lambda _key, *, case: PlanAction.objects.filter(goal__case_id=case).select_related(
+        "responsible", "service"
+    ),
+)
+_ACTIONS_CACHE = PlanAction._meta.get_field("goal").remote_field.cache_name
+
+
+def plan_goals(case: Case) -> list[PlanGoal]:
+    """The case's plan goals, each with its actions set as `prefetch_related` sets them (so
+    `goal.actions.all()` asks nothing)."""
+    goals = _PLAN_GOALS.objects(None, known={"case": case}, case=case.pk)
+    if not goals:
+        return []
+    by_goal = {goal.pk: goal for goal in goals}
+    actions: dict[int, list[PlanAction]] = {goal.pk: [] for goal in goals}
+    for action in _PLAN_ACTIONS.objects(None, case=case.pk):
+        goal = by_goal.get(action.goal_id)
+        if goal is None:  # a goal added after the goals were read: not on this page
+            continue
+        action.goal = goal
+        actions[goal.pk].append(action)
+    for goal in goals:
+        done = PlanAction.objects.all()
+        done._result_cache = actions[goal.pk]
+        done._prefetch_done = True  # type: ignore[attr-defined]
+        goal._prefetched_objects_cache = {_ACTIONS_CACHE: done}
+    return goals
 
 
 def workflow_context(case, *, can=None, user_id=None, contents=None):
@@ -167,17 +198,7 @@ def workflow_context(case, *, can=None, user_id=None, contents=None):
         if has("assessments")
         else None
     )
-    goals = (
-        list(
-            case.plan_goals.prefetch_related(
-                Prefetch(
-                    "actions", queryset=PlanAction.objects.select_related("responsible", "service")
-                )
-            )
-        )
-        if has("plan_goals")
-        else []
-    )
+    goals = plan_goals(case) if has("plan_goals") else []
     return {
         "progress": progress(case, assessed=latest_assessment is not None, planned=bool(goals)),
         "next_step": next_step(

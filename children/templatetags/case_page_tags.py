@@ -5,11 +5,13 @@ includes inside loops and to forms that are the same for every case (issue 21)."
 
 import datetime
 import functools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms, template
+from django.core.signals import setting_changed
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
@@ -23,6 +25,7 @@ from core.id_urls import id_url
 from core.templatetags.form_tags import bootstrap
 from core.templatetags.persian_dates import jdate, jdatetime_filter
 
+from ..forms import FamilyAddForm
 from ..models.workflow import NEED_DOMAINS
 
 register = template.Library()
@@ -392,3 +395,87 @@ def plan_goal_rows(context: template.Context, goals: list[Any], case: Any) -> Sa
             )
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
+
+
+# The family card of a child without a household, a brother or a sister (nearly every case):
+# drawn once per language, address prefix and "may edit", with stand-ins for the case's id and
+# the CSRF token that each page replaces with its own (issue 21). The stand-in id is an int, so
+# the card's addresses reverse; no translation holds it.
+FAMILY_CARD = "children/partials/family_card.html"
+_STAND_IN_CASE_ID = 2_147_480_647
+_STAND_IN_TOKEN = "csrf" + secrets.token_hex(16)
+_family_cards: dict[tuple[Any, ...], str] = {}
+
+
+@dataclass(frozen=True)
+class _StandInCase:
+    pk: int = _STAND_IN_CASE_ID
+
+
+@register.simple_tag(takes_context=True)
+def family_card(context: template.Context) -> SafeString:
+    """`{% include "children/partials/family_card.html" %}`, kept for an empty family. A family
+    with a household, siblings or relatives elsewhere is drawn every time."""
+    family, case = context.get("family"), context["case"]
+    token = context.get("csrf_token")
+    if (
+        family is None
+        or family.household
+        or family.siblings
+        or family.elsewhere
+        or not token
+        or str(token) == "NOTPROVIDED"
+    ):
+        return _render(context, FAMILY_CARD)
+    can_edit = bool((context.get("can") or {}).get("case_edit"))
+    key = (translation.get_language(), get_script_prefix(), get_urlconf(), can_edit)
+    html = _family_cards.get(key)
+    if html is None:
+        if len(_family_cards) >= _BLANK_FORMS_KEPT:
+            _family_cards.clear()
+        partial = context.template.engine.get_template(FAMILY_CARD)  # type: ignore[union-attr]
+        # In a context of its own that holds only the key and the stand-ins.
+        values = {
+            "can": {"case_edit": can_edit},
+            "case": _StandInCase(),
+            "family": family.__class__(household=None),
+            "csrf_token": _STAND_IN_TOKEN,
+            "family_add_form": BlankForm(FamilyAddForm),
+        }
+        html = _family_cards[key] = str(partial.render(context.new(values)))
+    filled = html.replace(_STAND_IN_TOKEN, str(conditional_escape(token)))
+    return mark_safe(filled.replace(str(_STAND_IN_CASE_ID), str(int(case.pk))))  # noqa: S308
+
+
+# The workflow stepper (children/partials/progress.html): five steps, each current, done,
+# skipped or ahead; drawn once per language and state of the steps.
+PROGRESS = "children/partials/progress.html"
+_progress_cards: dict[tuple[Any, ...], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def progress_card(context: template.Context, steps: list[dict[str, Any]]) -> SafeString:
+    """`{% include "children/partials/progress.html" %}` with `progress` = `steps`, kept per
+    language and steps (the stepper reads nothing else)."""
+    key = (
+        translation.get_language(),
+        tuple(
+            (str(step["label"]), step["done"], step["skipped"], step["current"]) for step in steps
+        ),
+    )
+    html = _progress_cards.get(key)
+    if html is None:
+        if len(_progress_cards) >= _BLANK_FORMS_KEPT:
+            _progress_cards.clear()
+        partial = context.template.engine.get_template(PROGRESS)  # type: ignore[union-attr]
+        html = _progress_cards[key] = str(partial.render(context.new({"progress": steps})))
+    return mark_safe(html)  # noqa: S308 (drawn by the template, which escapes)
+
+
+def _forget(**kwargs: Any) -> None:
+    """Tests that change settings (addresses, languages) start afresh."""
+    _family_cards.clear()
+    _progress_cards.clear()
+
+
+setting_changed.connect(_forget)
