@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.middleware import (
     AuthenticationMiddleware as DjangoAuthenticationMiddleware,
@@ -12,6 +13,7 @@ from django.contrib.auth.middleware import (
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
@@ -30,10 +32,13 @@ _REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 
 def _request_id(request: HttpRequest) -> uuid.UUID:
     # Accept a proxy's id only when it is a well-formed UUID; anything else could forge logs.
-    try:
-        return uuid.UUID(request.META.get(_REQUEST_ID_HEADER, ""))
-    except ValueError:
-        return uuid.uuid4()
+    given = request.META.get(_REQUEST_ID_HEADER)
+    if given:  # without one (most requests), no exception raised and caught
+        try:
+            return uuid.UUID(given)
+        except ValueError:
+            pass
+    return uuid.uuid4()
 
 
 class RequestIdMiddleware:
@@ -181,6 +186,19 @@ class PersianFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if is_language_prefix_patterns_used(urlconf)[0]:
+            return super().process_response(request, response)
+        # Without language prefixes in the URLs, Django's adds just these two headers, after
+        # taking the path's first segment for a language code: a failed lookup that raises on
+        # nearly every page, half this middleware's cost (issue 21).
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class SecondFactorMiddleware:

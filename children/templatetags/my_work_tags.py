@@ -26,8 +26,13 @@ _SEP = '<span class="sep" aria-hidden="true"></span>'
 
 
 def _escape(value: object) -> str:
-    """`conditional_escape` for plain text (no value of a row is marked safe)."""
-    return html.escape(str(value))
+    """`conditional_escape` for plain text (no value of a row is marked safe). Most names and
+    addresses hold none of the five characters: looking for them first is about half the cost of
+    `html.escape`'s five replacements, on some eight hundred values a manager's page."""
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text)
+    return text
 
 
 class _Page:

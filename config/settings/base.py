@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "core.replica.ReplicaReadsMiddleware",
 ]
 
+# Django's cookie-then-session storage, its cookie signer made once per key (core/messages.py).
+MESSAGE_STORAGE = "core.messages.MessageStorage"
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

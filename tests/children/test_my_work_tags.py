@@ -341,3 +341,15 @@ def test_the_rows_addresses_are_what_reverse_gives_under_any_prefix(prefix):
         )
     finally:
         set_script_prefix(kept)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["محمد رضایی", "/cases/12/", "a & b", "<b>x</b>", 'say "hi"', "it's", 42, None, "", "&amp;"],
+)
+def test_a_value_is_escaped_as_html_escape_does(value):
+    import html
+
+    from children.templatetags.my_work_tags import _escape
+
+    assert _escape(value) == html.escape(str(value))
