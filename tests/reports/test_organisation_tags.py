@@ -132,3 +132,20 @@ def test_the_period_select_follows_the_day_and_keeps_no_bad_choice():
 
     assert "is-invalid" in html
     assert len(organisation_tags._PERIOD_SELECTS) == 2
+
+
+def test_a_chart_is_the_included_templates_html(language):
+    # The template the tag replaced (reports/organisation/_chart.html), as it was.
+    included = Template(
+        "{% comment %}A chart.{% endcomment %}\n"
+        '<div class="dashboard-chart mb-3"><canvas data-chart="{{ chart_id }}" role="img" '
+        'aria-label="{{ title }}"></canvas></div>\n'
+        "{{ spec|json_script:chart_id }}\n"
+    )
+    spec = {"type": "bar", "labels": ["</script>", "ب & <c>"], "datasets": [{"data": [1, 2]}]}
+    for title in ('Cases "closed" & <open>', mark_safe("<i>safe</i>"), gettext_lazy("Total")):
+        context = {"spec": spec, "chart_id": "chart-x-data", "title": title}
+
+        assert _render("{% chart spec chart_id title %}", **context) == included.render(
+            Context(context)
+        )
