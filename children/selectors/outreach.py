@@ -1,13 +1,11 @@
 """Reads about street outreach."""
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from ..models import ANONYMOUS_FIELDS, Encounter
@@ -19,16 +17,14 @@ def hotspot_summary(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
     A hotspot is a normalised place name within a province; the city and district shown are
     the latest written for it.
     """
-    with _serial_plans(encounters.db):
-        return _hotspot_totals(encounters)
+    return _hotspot_totals(encounters)
 
 
 def hotspot_page(encounters: QuerySet[Encounter], number: Any, *, per_page: int) -> "Page[Any]":
-    """Page `number` of `hotspot_summary` (the busiest hotspots first), read with serial plans.
+    """Page `number` of `hotspot_summary` (the busiest hotspots first).
 
     The totals, registered children included, are read once for the whole summary: one pass."""
-    with _serial_plans(encounters.db):
-        return Paginator(_hotspot_totals(encounters), per_page).get_page(number)
+    return Paginator(_hotspot_totals(encounters), per_page).get_page(number)
 
 
 # The summary in constant text around the encounters asked for (the list's filters, or an
@@ -102,8 +98,9 @@ def _hotspot_totals(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
 def _totals_of(inner: str, params: list[Any], using: str) -> list[dict[str, Any]]:
     sql = _HOTSPOT_SQL.format(anonymous=_ANONYMOUS_SUM, encounters=inner)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [dict(zip(_HOTSPOT_KEYS, row, strict=True)) for row in cursor.fetchall()]
+        return [
+            dict(zip(_HOTSPOT_KEYS, row, strict=True)) for row in _serial_read(cursor, sql, params)
+        ]
 
 
 # An organisation's encounters in [start, end): the same text for every organisation and period,
@@ -139,26 +136,35 @@ def organisation_hotspots(
     using = router.db_for_read(Encounter)
     inner, order = _period_encounters(using)
     values = (organisation_id, start_at, end_at)
-    with _serial_plans(using):
-        return _totals_of(inner, [values[index] for index in order], using)
+    return _totals_of(inner, [values[index] for index in order], using)
 
 
-@contextmanager
-def _serial_plans(using: str) -> Iterator[None]:
-    """Reads without parallel workers and without JIT compiling.
+# Reads without parallel workers and without JIT compiling.
+#
+# For one organisation's few thousand encounters the planner chose a parallel plan that took
+# twice as long as the serial one on two busy cores (33 against 18 ms for the registered children
+# at national scale, issue 21): starting the workers costs more than they save, and a web
+# server's cores are already busy. A long history (the largest organisation's 60,000 encounters,
+# the page given only an end date) is priced past `jit_above_cost`, and JIT-compiling took 0.35 s
+# where the earlier query took 20 ms.
+#
+# The settings go in the same statement text as the query (the cursors bind values on the client,
+# so the text is one simple query): outside a transaction PostgreSQL runs such a text as one
+# implicit transaction, which SET LOCAL lasts for, so the read is one round trip where an atomic
+# block with the settings took four (BEGIN, SET, the query, COMMIT; issue 21).
+_SERIAL = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off;\n"
+_DEFAULTS = "SET LOCAL max_parallel_workers_per_gather = DEFAULT; SET LOCAL jit = DEFAULT"
 
-    For one organisation's few thousand encounters the planner chose a parallel plan that took
-    twice as long as the serial one on two busy cores (33 against 18 ms for the registered
-    children at national scale, issue 21): starting the workers costs more than they save, and a
-    web server's cores are already busy. A long history (the largest organisation's 60,000
-    encounters, the page given only an end date) is priced past `jit_above_cost`, and
-    JIT-compiling took 0.35 s where the earlier query took 20 ms."""
-    connection = connections[using]
-    nested = connection.in_atomic_block
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
-        yield
-        if nested:  # the settings would outlive this block (after an error, its rollback undoes it)
-            cursor.execute(
-                "SET LOCAL max_parallel_workers_per_gather = DEFAULT; SET LOCAL jit = DEFAULT"
-            )
+
+def _serial_read(cursor: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `sql`, planned serially; the connection's settings left as they were."""
+    nested = cursor.db.in_atomic_block
+    cursor.execute(_SERIAL + sql, params)
+    # Positioned on the first statement's result, or on the last one's when a wrapper (pghistory)
+    # moved on: the query's is the one result with columns.
+    while cursor.description is None and cursor.nextset():
+        pass
+    rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if nested:  # SET LOCAL lasts until the enclosing transaction ends
+        cursor.execute(_DEFAULTS)
+    return rows

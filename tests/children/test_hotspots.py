@@ -243,3 +243,41 @@ def test_the_page_leaves_the_connections_settings_as_it_found_them(cw_a, week_in
 
     assert len(page.object_list) == 3
     assert workers() == before
+
+
+# --- Serial plans in one round trip ------------------------------------------------------------
+
+_SETTINGS_SQL = "SELECT current_setting('max_parallel_workers_per_gather'), current_setting('jit')"
+
+
+def test_a_serial_read_plans_without_workers_or_jit_inside_a_transaction(db):
+    from children.selectors.outreach import _serial_read
+
+    with connection.cursor() as cursor:
+        cursor.execute(_SETTINGS_SQL)
+        before = cursor.fetchone()
+        rows = _serial_read(cursor, _SETTINGS_SQL, [])
+        cursor.execute(_SETTINGS_SQL)
+        after = cursor.fetchone()
+
+    assert rows == [("0", "off")]
+    assert after == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_serial_read_outside_a_transaction_is_one_statement_and_leaves_no_setting():
+    from children.selectors.outreach import _serial_read
+
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(_SETTINGS_SQL)
+        before = cursor.fetchone()
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        rows = _serial_read(cursor, _SETTINGS_SQL + " WHERE %s = 1", [1])
+    with connection.cursor() as cursor:
+        cursor.execute(_SETTINGS_SQL)
+        after = cursor.fetchone()
+
+    assert rows == [("0", "off")]
+    assert len(queries) == 1
+    assert after == before != ("0", "off")
