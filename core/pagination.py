@@ -1,6 +1,7 @@
 """A paginator for ranked searches: the matches are looked at once, for the page and its count;
 where they need not be ranked, they are counted only up to a cap."""
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -34,6 +35,10 @@ class CountInPagePaginator(PaginatorBase):
     keys already passed the search, and its conditions, a few hundred SQL nodes for a name,
     need not be built and compiled again to read 25 rows (issue 21).
 
+    `read_rows`: how the page's rows are read from that QuerySet (by default as model
+    instances); each row must have the `pk` of its key, e.g. a named tuple read with
+    `values_list` (children/selectors/case_rows.py).
+
     `object_list` must be a QuerySet; orphans are not supported.
     """
 
@@ -46,6 +51,7 @@ class CountInPagePaginator(PaginatorBase):
         *,
         count_cap: int | None = None,
         rows_from: QuerySet[Model] | None = None,
+        read_rows: Callable[[QuerySet[Model]], Iterable[Any]] = list,
         **kwargs: Any,
     ) -> None:
         if kwargs.get("orphans"):
@@ -53,6 +59,7 @@ class CountInPagePaginator(PaginatorBase):
         super().__init__(object_list, per_page, **kwargs)
         self.count_cap = count_cap
         self.rows_from = object_list if rows_from is None else rows_from
+        self.read_rows = read_rows
 
     @property
     def more_than(self) -> int | None:
@@ -83,9 +90,9 @@ class CountInPagePaginator(PaginatorBase):
             return self._get_page([], number, self)  # type: ignore[attr-defined, no-any-return]
         return super().get_page(number)
 
-    def _rows(self, pks: list[Any]) -> list[Model]:
+    def _rows(self, pks: list[Any]) -> list[Any]:
         """The page's rows in the order of `pks` (those deleted meanwhile are left out)."""
-        rows = {row.pk: row for row in self.rows_from.filter(pk__in=pks).order_by()}
+        rows = {row.pk: row for row in self.read_rows(self.rows_from.filter(pk__in=pks).order_by())}
         return [rows[pk] for pk in pks if pk in rows]
 
     def _page_number(self, number: Any) -> int:

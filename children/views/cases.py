@@ -41,9 +41,11 @@ from ..models import Case, CaseNote, Consent, Encounter
 from ..presenters import display_value, section_rows, section_rows_html, url_around
 from ..presenters_workflow import workflow_context
 from ..selectors.case_page import case_page_contents
+from ..selectors.case_rows import ORGANISATION_CASE_PAGE, CaseRowsOf, case_row, case_rows
 from ..selectors.cases import case_timeline, cases_visible_to, organisation_cases, search_cases
 from ..selectors.duplicates import likely_duplicates, likely_duplicates_of_case
 from ..selectors.families import CaseLinks, case_family, case_links
+from ..selectors.list_rows import CompiledPages
 from ..sync.models import SyncItem
 from ..sync.once import ALREADY_SAVED, applied_before, page_post_once
 from ..templatetags.case_page_tags import BlankForm
@@ -54,11 +56,6 @@ PAGE_SIZE = 25
 # than" and asks for another word. Counting every match of a common name compared every case of
 # the organisation by similarity, for a number nobody pages through (issue 21).
 SEARCH_COUNT_CAP = 20 * PAGE_SIZE
-LIST_COLUMNS = (
-    *("case_number", "given_name", "family_name", "father_name", "status", "risk_level"),
-    *("labour_flags", "birth_date", "estimated_age", "estimated_age_on", "registered_on"),
-    "assigned_to",
-)
 PERSON_COLUMNS = ("first_name", "last_name", "username")
 # How many cases the list shows unfiltered: cases_visible_to's (an organisation's cases, for a
 # user who reads cases), counted by a query compiled once per process (issue 21).
@@ -71,12 +68,8 @@ _ORGANISATION_CASES = CompiledRows(
 @require_permission(Perm.CASE_VIEW)
 @rate_limit("search", when=is_search)
 def case_list(request):
-    # The columns the table shows (children/case_list.html), not the sixty of a case row.
-    queryset = (
-        cases_visible_to(request.user)
-        .select_related("assigned_to")
-        .only(*LIST_COLUMNS, *(f"assigned_to__{name}" for name in PERSON_COLUMNS))
-    )
+    # The page's rows are read as values (children/selectors/case_rows.py), not as cases.
+    queryset = cases_visible_to(request.user)
     case_filter = CaseFilter(request.GET, queryset=queryset, request=request)
     searching = case_filter.form.is_valid() and case_filter.form.cleaned_data.get("q")
     # A search's first pages are usually its first-rank matches alone (every word as typed):
@@ -92,12 +85,17 @@ def case_list(request):
             count_cap=SEARCH_COUNT_CAP,
             # The page's 25 rows by key, from the user's cases: the keys passed the search.
             rows_from=queryset,
+            read_rows=case_rows,
         )
+    elif unfiltered(case_filter):
+        # The organisation's cases, counted and paged by queries compiled once per process.
+        organisation = request.user.membership.organisation_id
+        pages = CompiledPages(
+            ORGANISATION_CASE_PAGE, _ORGANISATION_CASES, case_row, organisation=organisation
+        )
+        paginator = Paginator(pages, PAGE_SIZE)
     else:
-        paginator = Paginator(case_filter.qs, PAGE_SIZE)
-        if unfiltered(case_filter):
-            organisation = request.user.membership.organisation_id
-            paginator.count = _ORGANISATION_CASES.rows(None, organisation=organisation)[0][0]
+        paginator = Paginator(CaseRowsOf(case_filter.qs), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     if searching:
         audit.record(
