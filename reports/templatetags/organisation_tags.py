@@ -183,52 +183,37 @@ CLOSURE_ROW = (
 OUTCOME_ROW = '<tr data-testid="follow-up-{}"><td>{}</td><td class="text-end">{}</td></tr>'
 
 
-@register.simple_tag
-def month_rows(months: list[dict]) -> SafeString:
-    """New registrations per month: the month, the count."""
+def _count_rows(row_template: str, rows: list[dict], key: Any) -> SafeString:
+    """One row a dict: the row's key (what the test id and links name), its label, its count."""
     language = get_language()
     return mark_safe(  # noqa: S308 - every value in it is escaped here
         "".join(
-            MONTH_ROW.format(
-                escape(str(row["year_month"])),
+            row_template.format(
+                escape(str(key(row))),
                 _label(row["label"]),
                 escape(localdigits(row["count"], language)),
             )
-            for row in months
+            for row in rows
         )
     )
+
+
+@register.simple_tag
+def month_rows(months: list[dict]) -> SafeString:
+    """New registrations per month: the month, the count."""
+    return _count_rows(MONTH_ROW, months, lambda row: row["year_month"])
 
 
 @register.simple_tag
 def closure_rows(rows: list[dict]) -> SafeString:
     """Cases closed by reason: the reason ("none" for a closure without one), the count."""
-    language = get_language()
-    return mark_safe(  # noqa: S308 - every value in it is escaped here
-        "".join(
-            CLOSURE_ROW.format(
-                escape(str(row["reason"] or "none")),
-                _label(row["label"]),
-                escape(localdigits(row["count"], language)),
-            )
-            for row in rows
-        )
-    )
+    return _count_rows(CLOSURE_ROW, rows, lambda row: row["reason"] or "none")
 
 
 @register.simple_tag
 def outcome_rows(rows: list[dict]) -> SafeString:
     """Follow-ups due in the period by outcome: the outcome, the count."""
-    language = get_language()
-    return mark_safe(  # noqa: S308 - every value in it is escaped here
-        "".join(
-            OUTCOME_ROW.format(
-                escape(str(row["key"])),
-                _label(row["label"]),
-                escape(localdigits(row["count"], language)),
-            )
-            for row in rows
-        )
-    )
+    return _count_rows(OUTCOME_ROW, rows, lambda row: row["key"])
 
 
 REFERRAL_STATE_ROW = (
