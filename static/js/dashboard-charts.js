@@ -224,9 +224,7 @@
         animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : {},
         responsive: true,
         maintainAspectRatio: true,
-        aspectRatio: horizontal
-          ? Math.max(narrow ? 0.7 : 1.1, (narrow ? 1.6 : 2.6) - spec.labels.length * 0.12)
-          : narrow ? 1.1 : 2,
+        aspectRatio: horizontal ? horizontalRatio(canvas, spec.labels.length, narrow) : narrow ? 1.1 : 2,
         locale: persian ? "fa-IR" : "en-US",
         layout: { padding: horizontal ? { left: 28, right: 28 } : { top: 30 } },
         scales: scales,
@@ -256,6 +254,16 @@
       }
     });
     charts.push(chart);
+  }
+
+  // Horizontal bars: a shape that narrows as the rows grow, and never less than a readable row
+  // height, so that a large organisation's hundred caseworkers do not write over each other.
+  var ROW_PX = 20;
+  var AXES_PX = 80;
+  function horizontalRatio(canvas, rows, narrow) {
+    var ratio = Math.max(narrow ? 0.7 : 1.1, (narrow ? 1.6 : 2.6) - rows * 0.12);
+    var width = canvas.parentNode.clientWidth;
+    return width ? Math.min(ratio, width / (rows * ROW_PX + AXES_PX)) : ratio;
   }
 
   function drawAll() {

@@ -1,6 +1,7 @@
 """Issue 17 in the browser: a suppressed figure is drawn as a labelled hatch, never an empty bar
 that reads as zero, and every number of a chart is written the way the tables write it."""
 
+import json
 import re
 from decimal import Decimal
 
@@ -119,3 +120,36 @@ def test_the_coverage_chart_writes_its_numbers_with_the_same_helper(
     )
     assert ticks and all(re.match(r"^[۰-۹٬]+$", tick) for tick in ticks), ticks
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_horizontal_chart_of_many_rows_gives_each_row_room_for_its_label(
+    browser, live_server, width
+):
+    """A large organisation's hundred caseworkers: each bar keeps a readable row's height
+    instead of the chart squeezing them over each other (static/js/dashboard-charts.js)."""
+    rows = 120
+    spec = {
+        "type": "bar",
+        "horizontal": True,
+        "labels": [f"Caseworker {index}" for index in range(rows)],
+        "datasets": [{"label": "Open", "data": list(range(rows))}],
+    }
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.goto("/healthz")  # the live server's origin, for the scripts' addresses
+    page.set_content(
+        '<html lang="en" dir="ltr"><body><div style="width: 100%">'
+        '<canvas data-chart="many"></canvas></div>'
+        f'<script id="many" type="application/json">{json.dumps(spec)}</script>'
+        f'<script src="{live_server.url}/static/vendor/chartjs/chart.umd.min.js"></script>'
+        f'<script src="{live_server.url}/static/js/numbers.js"></script>'
+        f'<script src="{live_server.url}/static/js/dashboard-charts.js"></script>'
+        "</body></html>"
+    )
+    page.wait_for_function(DRAWN)
+    height = page.evaluate("() => document.querySelector('canvas').clientHeight")
+    context.close()
+    assert height >= rows * 18, height
