@@ -86,6 +86,8 @@ def organisation_dashboard(request):
         ],
         "service_level_days": settings.REFERRAL_ANSWER_DAYS,
         "charts": chart_specs(figures),
+        "caseworkers_with_open_cases": sum(1 for row in figures["per_caseworker"] if row["open"]),
+        "caseworkers_charted": CHARTED_CASEWORKERS,
         "organisation": request.user.membership.organisation,
         "generated_at": timezone.now(),
         # Reversed once here: the page links to each list many times (issue 21).
@@ -104,13 +106,19 @@ def percent(value):
     return f"{localdigits(value)}٪" if is_persian() else f"{value}%"
 
 
+# A chart of a hundred caseworkers is a wall of bars: it shows those with the most open cases,
+# and the table beneath it lists every caseworker.
+CHARTED_CASEWORKERS = 15
+
+
 def chart_specs(figures):
     """The spec each chart of the page draws (static/js/dashboard-charts.js); every number
     here is also in the table beside the chart."""
     caseload_rows = figures["by_status"]
     follow_ups = figures["follow_ups"]
     hotspot_rows = figures["hotspots"]["rows"]
-    workers = [row for row in figures["per_caseworker"] if row["open"]]
+    # per_caseworker comes sorted by open cases, most first.
+    workers = [row for row in figures["per_caseworker"] if row["open"]][:CHARTED_CASEWORKERS]
     return {
         "status": {
             "type": "bar",

@@ -616,3 +616,21 @@ def test_what_waits_now_is_the_same_whatever_the_period(world, mgr_a, key):
         ]
     assert chosen["follow_ups"]["overdue_now"] == default["follow_ups"]["overdue_now"] == 2
     assert default["referrals_out"]["waiting_now"] == 3
+
+
+def test_the_caseworker_chart_shows_those_with_most_open_cases_and_says_so(
+    world, client_as, mgr_a, monkeypatch
+):
+    """A hundred caseworkers make a wall of bars: the chart keeps the first few by open cases,
+    says how many it shows of how many, and the table still lists everyone."""
+    html = client_as(mgr_a).get(URL).content.decode()
+    assert 'data-testid="caseworkers-charted"' not in html  # two with open cases: all charted
+    monkeypatch.setattr("reports.views.organisation.CHARTED_CASEWORKERS", 1)
+    html = client_as(mgr_a).get(URL).content.decode()
+    chart = _chart(html, "chart-caseworkers-data")
+    assert len(chart["labels"]) == 1
+    assert chart["datasets"][0]["data"] == [max(chart["datasets"][0]["data"])]
+    table = html.split('data-testid="cases-per-caseworker"')[1].split("</table>")[0]
+    assert table.count("<tr") >= 3  # the head and both caseworkers with open cases
+    note = html.split('data-testid="caseworkers-charted">')[1].split("</p>")[0]
+    assert "۱" in note and "۲" in note  # Persian digits: one shown of two
