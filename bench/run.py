@@ -138,22 +138,27 @@ def generate_data(url, scale, seed):
     return timings
 
 
-def vacuum():
+def vacuum(*, analyze=True):
     """Every timed write is rolled back, which leaves dead rows (an import scenario leaves
     100,000 in the case table and its indexes). Vacuum them before timing anything: on a clean
-    database this takes seconds."""
+    database this takes seconds.
+
+    Between groups (``analyze=False``) only the dead rows go: a rolled-back write changes no
+    figure the planner's statistics describe, and sampling them again would move the plans of
+    the groups after it."""
     from django.db import connection
 
+    command = "VACUUM (ANALYZE)" if analyze else "VACUUM"
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")
+        cursor.execute(command)
     # On the bench's large tables VACUUM works on the indexes in parallel and loads pg_trgm
     # during that parallel operation, where it cannot apply the trigram thresholds given as
     # connection options (config/settings/base.py): the session falls back to pg_trgm's defaults
     # and name search would be timed at another threshold than production uses. The scenarios
     # get a new connection.
     connection.close()
-    log(f"bench: VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
+    log(f"bench: {command} in {time.perf_counter() - started:.1f} s")
 
 
 def run_scenarios(ctx, only):
@@ -164,6 +169,13 @@ def run_scenarios(ctx, only):
     for group, fn in all_scenarios():
         if only and not any(part.lower() in group.lower() for part in only):
             continue
+        if rows:
+            # A deployment's autovacuum clears what a group's rolled-back writes leave within a
+            # minute; CI machines may run PostgreSQL without it (autovacuum = off), and one
+            # group's dead rows then slowed every later group: after the imports, the
+            # organisation dashboard took 163 ms instead of 75 and the load test's database
+            # CPU tripled (docs/performance.md, issue 21, session 13).
+            vacuum(analyze=False)
         log(f"bench: {group}")
         try:
             produced = fn(ctx)

@@ -73,6 +73,27 @@ def test_the_bench_times_search_on_a_session_opened_after_vacuum():
     assert threshold == "0.4"
 
 
+def test_the_bench_clears_a_groups_dead_rows_before_the_next_group(monkeypatch):
+    """A machine's PostgreSQL may run without autovacuum: the rolled-back writes of one group
+    (an import leaves 300,000 dead cases) must not slow the groups timed after it. Dead rows are
+    vacuumed between groups, without sampling the statistics again."""
+    from bench import run
+    from bench.measure import Row
+
+    calls = []
+    groups = [
+        ("children import", lambda ctx: calls.append("import") or [Row("import")]),
+        ("reports", lambda ctx: calls.append("reports") or [Row("dashboard")]),
+        ("load test", lambda ctx: calls.append("load") or [Row("saturation")]),
+    ]
+    monkeypatch.setattr("bench.scenarios.all_scenarios", lambda: groups)
+    monkeypatch.setattr(run, "vacuum", lambda *, analyze=True: calls.append(f"vacuum {analyze}"))
+
+    run.run_scenarios(ctx=None, only=["import", "load"])
+
+    assert calls == ["import", "vacuum False", "load"]
+
+
 def test_the_page_profiler_runs_on_the_tiny_bench():
     """`python -m bench.profile_pages` (issue 21) on the tiny bench database the first test
     made: every page answers and is profiled. Skipped when that database is not there yet."""
