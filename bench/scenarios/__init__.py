@@ -27,7 +27,6 @@ ORDER = [
     "case export",
     "reports",
     "load test",
-    "not built yet",
 ]
 
 
@@ -69,7 +68,6 @@ def all_scenarios():
         load,
         offline,
         outreach,
-        pending,
         reports,
         work,
     )

@@ -1,4 +1,4 @@
-"""Import anchors: the figures the children import (not built yet) will be compared with.
+"""Import anchors: the figures the children import (children_import.py) is compared with.
 
 The bench writes a children CSV of `import_rows` rows (100,000 at national scale; 16 columns as a
 registration spreadsheet has them) and loads it two ways:
