@@ -143,7 +143,8 @@ STREAM_COLUMNS = {
     "protection proposed_risk risk_level created_at",
     "goal": "id case_id goal status created_by_id created_at",
     "action": "id goal_id description service_id responsible_id target_date status",
-    "closure": "id case_id reason requested_by_id requested_at state decided_by_id decided_at",
+    "closure": "id case_id organisation_id reason requested_by_id requested_at state decided_by_id"
+    " decided_at",
 }
 
 
@@ -528,6 +529,7 @@ class CaseRows:
                 (
                     ids.closure,
                     case.id,
+                    case.org.id,
                     case.closure_reason,
                     worker.id,
                     requested,
@@ -538,9 +540,8 @@ class CaseRows:
             ]
         elif case.status == "in_progress" and rng.random() < 0.01:
             ids.closure += 1
-            out["closure"] = [
-                (ids.closure, case.id, "reunified", worker.id, self.now, "pending", None, None)
-            ]
+            pending = ("reunified", worker.id, self.now, "pending", None, None)
+            out["closure"] = [(ids.closure, case.id, case.org.id, *pending)]
         return out
 
     def _plan(self, case, ids):

@@ -325,6 +325,20 @@ class Case(HouseholdAnswers):
                 name="case_household_idx",
             ),
         ]
+        triggers = [
+            # A closure request carries its case's organisation (ClosureRequest.organisation): a
+            # case that moves (a transfer) takes its requests along in the same statement.
+            pgtrigger.Trigger(
+                name="case_organisation_to_closures",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("organisation_id"),
+                condition=pgtrigger.AnyChange("organisation"),
+                func=(
+                    "UPDATE children_closurerequest SET organisation_id = NEW.organisation_id"
+                    " WHERE case_id = NEW.id; RETURN NULL;"
+                ),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case_number"], name="case_number_unique"),
             models.CheckConstraint(

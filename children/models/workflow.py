@@ -1,5 +1,6 @@
 """The case workflow: assessments, the case plan, and closure with a manager's approval."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -135,6 +136,19 @@ class ClosureRequest(models.Model):
     case = models.ForeignKey(
         "children.Case", on_delete=models.CASCADE, related_name="closure_requests"
     )
+    # The case's organisation, so that an organisation's pending requests are one range of
+    # closure_org_pending_idx, not every pending request of the country joined to its case (My
+    # work and the approvals count on every manager's page; issue 21). Never written by the
+    # code: the database copies it from the case on every insert and update of a request, and
+    # from a case whose organisation changes (the triggers here and on Case).
+    organisation = models.ForeignKey(
+        "ngos.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        editable=False,
+        related_name="+",
+    )
     reason = models.CharField(_("reason for closing"), max_length=20, choices=ClosureReason.choices)
     note = models.TextField(_("note"), blank=True)
     requested_by = models.ForeignKey(
@@ -152,15 +166,29 @@ class ClosureRequest(models.Model):
         verbose_name = _("closure request")
         verbose_name_plural = _("closure requests")
         ordering = ["-requested_at", "-id"]
-        constraints = [
-            # At most one request waits per case. The asker is carried in the index: the
-            # approvals count on every manager page reads the pending requests from it alone
-            # (issue 21).
-            models.UniqueConstraint(
-                fields=["case"],
+        indexes = [
+            models.Index(
+                fields=["organisation", "requested_at", "id"],
                 include=["requested_by"],
                 condition=Q(state="pending"),
-                name="closure_one_pending",
+                name="closure_org_pending_idx",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="closure_copies_case_organisation",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=(
+                    "SELECT organisation_id INTO NEW.organisation_id FROM children_case"
+                    " WHERE id = NEW.case_id; RETURN NEW;"
+                ),
+            ),
+        ]
+        constraints = [
+            # At most one request waits per case.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="pending"), name="closure_one_pending"
             ),
             models.CheckConstraint(
                 condition=Q(state="pending", decided_by__isnull=True, decided_at__isnull=True)

@@ -49,8 +49,10 @@ def pending_closures(*, user: User) -> QuerySet[ClosureRequest]:
 
 
 def _closures(organisation: int) -> QuerySet[ClosureRequest]:
+    # By the organisation copied onto each request: closure_org_pending_idx holds the
+    # organisation's pending ones in this order, however many the country has (issue 21).
     return ClosureRequest.objects.filter(
-        case__organisation_id=organisation, state=ClosureRequest.State.PENDING
+        organisation_id=organisation, state=ClosureRequest.State.PENDING
     ).order_by("requested_at", "id")
 
 
@@ -103,9 +105,8 @@ _COUNT_SQL = """
 SELECT
     (SELECT COUNT(*)
         FROM children_closurerequest AS closure
-        JOIN children_case AS c ON c.id = closure.case_id
         WHERE %(closures)s
-            AND c.organisation_id = %(organisation)s
+            AND closure.organisation_id = %(organisation)s
             AND closure.state = %(pending)s
             AND closure.requested_by_id <> %(user)s)
     + (SELECT COUNT(*)
