@@ -17,7 +17,7 @@ from django import template
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from core.templatetags.persian_dates import EMPTY, localdigits
 
@@ -68,12 +68,12 @@ def _case_url_around(prefix: str, urlconf: str | None) -> tuple[str, str]:
 
 # The column names each cell carries for the phone's stacked rows: the table head's own words.
 _COLUMNS = {
-    "number": "Case number",
-    "father": "Father's name",
-    "age": "Age",
-    "status": "Status",
-    "risk": "Risk level",
-    "caseworker": "Caseworker",
+    "number": gettext_noop("Case number"),
+    "father": gettext_noop("Father's name"),
+    "age": gettext_noop("Age"),
+    "status": gettext_noop("Status"),
+    "risk": gettext_noop("Risk level"),
+    "caseworker": gettext_noop("Caseworker"),
 }
 _ROW = (
     "<tr>\n"

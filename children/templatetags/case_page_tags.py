@@ -340,6 +340,9 @@ def plan_goal_rows(context: template.Context, goals: list[Any], case: Any) -> Sa
     e = conditional_escape
     editable = bool((context.get("can") or {}).get("case_edit")) and not case.is_closed
     language = translation.get_language()
+    # Outside the f-string below: xgettext does not look inside one, and the message would drop
+    # out of the catalogue (shown in English on a Persian page).
+    no_actions = _("No actions yet.")
     if editable:
         status_url = _id_url_of(
             get_script_prefix(), get_urlconf(), "children:plan_action_status", 2
@@ -387,8 +390,7 @@ def plan_goal_rows(context: template.Context, goals: list[Any], case: Any) -> Sa
             _GOAL.format(
                 goal=e(goal.goal),
                 status=e(choice_label(goal, "status", language)),
-                actions="".join(actions)
-                or f'<li class="text-body-secondary">{_("No actions yet.")}</li>',
+                actions="".join(actions) or f'<li class="text-body-secondary">{no_actions}</li>',
                 add=f'<a class="small" href="{e(add_url(case.pk, goal.pk))}">{add_label}</a>'
                 if editable
                 else "",

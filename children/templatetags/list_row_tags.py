@@ -16,7 +16,7 @@ from django import template
 from django.db import models
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from core.exports import person_name
 from core.i18n import localised
@@ -79,7 +79,13 @@ def encounter_rows(rows: Iterable[EncounterRow]) -> SafeString:
     # Unescaped, as `{% translate %}` gives a literal's translation (the catalogue's own text).
     hotspot, district, activity, anonymous, caseworker = (
         gettext(word)
-        for word in ("Hotspot", "District", "Activity", "Children not registered", "Caseworker")
+        for word in (
+            gettext_noop("Hotspot"),
+            gettext_noop("District"),
+            gettext_noop("Activity"),
+            gettext_noop("Children not registered"),
+            gettext_noop("Caseworker"),
+        )
     )
     follow_up = f' <span class="badge text-bg-warning">{gettext("Follow-up")}</span>'
     activities = _Labels(Activity)
@@ -143,12 +149,12 @@ def referral_rows(rows: Iterable[ReferralRow], box: str) -> SafeString:
     sent_on, other, service, state, due, overdue = (
         gettext(word)
         for word in (
-            "Sent on",
-            "From" if box == "inbox" else "To",
-            "Service",
-            "State",
-            "Answer due",
-            "Overdue",
+            gettext_noop("Sent on"),
+            gettext_noop("From") if box == "inbox" else gettext_noop("To"),
+            gettext_noop("Service"),
+            gettext_noop("State"),
+            gettext_noop("Answer due"),
+            gettext_noop("Overdue"),
         )
     )
     overdue_badge = (

@@ -16,7 +16,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from core.templatetags.persian_dates import jdate
 
@@ -67,7 +67,8 @@ class _Page:
         return text
 
     def overdue(self) -> str:
-        return f'<span class="badge text-bg-danger">{self.word("Overdue")}</span> '
+        overdue = self.word(gettext_noop("Overdue"))  # outside the f-string, for xgettext
+        return f'<span class="badge text-bg-danger">{overdue}</span> '
 
 
 def _page(context: template.Context) -> _Page:
@@ -127,7 +128,7 @@ def incoming_referral_rows(context: template.Context, rows: list[dict[str, Any]]
 def outgoing_referral_rows(context: template.Context, rows: list[dict[str, Any]]) -> SafeString:
     page = _page(context)
     overdue = page.overdue()
-    to = page.word("to")
+    to = page.word(gettext_noop("to"))
     return _joined(
         '<li><a class="work-link" href="{}"><bdi>{}</bdi></a>\n'
         '          <div>{}<span class="flow-arrow" aria-hidden="true"></span>'
@@ -149,7 +150,7 @@ def unseen_case_rows(
     context: template.Context, rows: list[dict[str, Any]], whole_organisation: bool
 ) -> SafeString:
     page = _page(context)
-    last_contact = page.word("last contact")
+    last_contact = page.word(gettext_noop("last contact"))
     return _joined(
         '<li><a class="work-link" href="{}"><bdi>{}</bdi></a>\n'
         '          <div><span dir="ltr">{}</span> {} {}: {}{}</div></li>\n        '.format(
@@ -186,7 +187,7 @@ def plan_action_rows(
     today = section["today"]
     can_mark_done = section["can_mark_done"]
     token = _escape(csrf)
-    mark_done = page.word("Mark done")
+    mark_done = page.word(gettext_noop("Mark done"))
     return _joined(
         '\n      <li data-testid="plan-action-{}"><a class="work-link" href="{}#plan"><bdi>{}</bdi>'
         "</a>\n"
@@ -252,14 +253,14 @@ def closure_rows(context: template.Context, approvals: dict[str, Any], csrf: obj
     user_id = approvals["user_id"]
     words = {
         "sep": _SEP,
-        "reason": page.word("Reason"),
-        "asked_by": page.word("Asked by"),
+        "reason": page.word(gettext_noop("Reason")),
+        "asked_by": page.word(gettext_noop("Asked by")),
     }
     decide_words = {
         "csrf": token,
-        "comment": page.word("Comment (needed to send back)"),
-        "approve": page.word("Approve closing"),
-        "send_back": page.word("Send back"),
+        "comment": page.word(gettext_noop("Comment (needed to send back)")),
+        "approve": page.word(gettext_noop("Approve closing")),
+        "send_back": page.word(gettext_noop("Send back")),
     }
     rows = []
     for row in approvals["closures"]:
@@ -337,9 +338,9 @@ def override_rows(context: template.Context, approvals: dict[str, Any], csrf: ob
     user_id = approvals["user_id"]
     words = {
         "sep": _SEP,
-        "to": page.word("to"),
-        "reason_word": page.word("Reason for referring without consent"),
-        "record_consent": page.word("Record consent"),
+        "to": page.word(gettext_noop("to")),
+        "reason_word": page.word(gettext_noop("Reason for referring without consent")),
+        "record_consent": page.word(gettext_noop("Record consent")),
     }
     rows = []
     for row in approvals["overrides"]:
@@ -347,7 +348,7 @@ def override_rows(context: template.Context, approvals: dict[str, Any], csrf: ob
         own = row["sent_by_id"] == user_id
         if approved_at:
             state = _OVERRIDE_APPROVED.format(
-                page.word("Override approved by"),
+                page.word(gettext_noop("Override approved by")),
                 _escape(row["override_approved_by"]),
                 _SEP,
                 page.day(approved_at),
@@ -363,7 +364,7 @@ def override_rows(context: template.Context, approvals: dict[str, Any], csrf: ob
             state = ""
         approve = (
             _APPROVE_OVERRIDE.format(
-                _escape(row["approve_url"]), token, page.word("Approve the override")
+                _escape(row["approve_url"]), token, page.word(gettext_noop("Approve the override"))
             )
             if not approved_at and not own
             else ""

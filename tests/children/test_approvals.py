@@ -4,6 +4,7 @@ a count in the navigation, counts in the daily digest and a mail when one arrive
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +65,18 @@ def test_pending_closure_is_on_the_managers_my_work_and_not_the_caseworkers(
     assert 'data-testid="approvals"' in body and 'data-testid="queue-approve-closure"' in body
     caseworker_page = client_as(cw_a).get(reverse("children:my_work"))
     assert 'data-testid="approvals"' not in caseworker_page.content.decode()
+
+
+def test_the_queue_speaks_persian_on_a_persian_page(client_as, mgr_a, closure, override):
+    """The queue's words are looked up once a page (children/templatetags/my_work_tags.py); they
+    must still be in the catalogue (they had dropped out, and showed in English)."""
+    client = client_as(mgr_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    body = client.get(reverse("children:my_work")).content.decode()
+
+    for english in ("Asked by", "Comment (needed to send back)", "Approve the override"):
+        assert english not in body
+    assert "درخواست از سوی" in body and "توضیح (برای بازگرداندن لازم است)" in body
 
 
 def test_manager_approves_from_the_queue_and_comes_back_to_it(client_as, mgr_a, case_a, closure):
