@@ -173,7 +173,7 @@ def run_scenarios(ctx, only):
             # A deployment's autovacuum clears what a group's rolled-back writes leave within a
             # minute; CI machines may run PostgreSQL without it (autovacuum = off), and one
             # group's dead rows then slowed every later group: after the imports, the
-            # organisation dashboard took 163 ms instead of 75 and the load test's database
+            # organisation dashboard took 163 ms instead of 34 and the load test's database
             # CPU tripled (docs/performance.md, issue 21, session 13).
             vacuum(analyze=False)
         log(f"bench: {group}")
