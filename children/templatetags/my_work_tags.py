@@ -46,6 +46,8 @@ class _Page:
         self.words: dict[str, str] = {}
 
     def word(self, msgid: str) -> str:
+        """`msgid`'s translation, looked up once a page. Callers write the literal inside
+        gettext_noop: makemessages finds a message only in such a call."""
         if msgid not in self.words:
             self.words[msgid] = gettext(msgid)
         return self.words[msgid]

@@ -70,6 +70,7 @@ def test_the_queue_and_its_count_read_the_organisations_own_requests(
     # A case moved to B while its request waited (a transfer refuses that; the database does
     # not rely on it) is counted and listed by B from then on.
     Case.objects.filter(pk=case_a.pk).update(organisation=mgr_b.membership.organisation)
+    # A later write of the request keeps the case's new organisation.
     ClosureRequest.objects.filter(pk=ours.pk).update(requested_at=timezone.now())
 
     assert list(pending_closures(user=mgr_a)) == []
